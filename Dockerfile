@@ -1,0 +1,34 @@
+# One image for every service of the distributed mode; the container's command picks the
+# service (see docker-compose.yml): node dist/gateway/src/index.js,
+# node dist/subgraphs/<name>/src/index.js, node dist/prisma/tools/migrate.js deploy.
+
+# --- build: compile TypeScript and generate the Prisma client --------------------------------
+FROM node:20-slim AS build
+WORKDIR /app
+# NODE_ENV stays unset here: prisma.config.ts calls loadConfig(), which in production demands
+# DATABASE_URL and SUBGRAPH_SECRET, and `npm ci` would skip the dev tools (tsc) we need.
+COPY package.json package-lock.json ./
+# --ignore-scripts: the postinstall (prisma generate) needs sources not copied yet and runs
+# below; dependencies' install scripts only fetch embedded Postgres, unused in this mode.
+RUN npm ci --ignore-scripts
+COPY . .
+# Offline-safe `prisma generate` (prisma/tools/generate.ts), then tsc -p tsconfig.build.json.
+RUN npm run prisma:generate && npm run build
+
+# --- runtime: production dependencies and compiled output only ------------------------------
+FROM node:20-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# Subgraph SDLs and the composed supergraph; SUPERGRAPH_PATH defaults to a cwd-relative
+# schema/supergraph.graphql.
+COPY schema ./schema
+# prisma/tools/paths.ts resolves the repository root from its own location, which compiled is
+# dist/prisma/tools: the migration runner looks for migrations under dist/prisma/.
+COPY prisma/schema ./dist/prisma/schema
+COPY prisma/migrations ./dist/prisma/migrations
+# The image's `node` user (uid 1000): the app needs no write access to /app.
+USER node
+CMD ["node", "dist/gateway/src/index.js"]

@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import { printSchema, type GraphQLSchema } from 'graphql';
+import { viewerFromAuthorization, type TokenVerifier, type Viewer } from '../../shared/auth/tokens';
+import { ConfigError, type Config } from '../../shared/config';
+import type { Db } from '../../shared/db';
+import { DomainError, ErrorCode, createErrorFormatter } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
+import type { RunningServer } from '../../shared/subgraph';
+import { limitRules } from './limits';
+import { readinessCheck } from './readiness';
+import { SubgraphDataSource, routingUrlFor, subgraphEndpoints, type GatewayContext } from './subgraphs';
+
+export interface GatewayDeps {
+  config: Config;
+  db: Db;
+  verifier: TokenVerifier;
+  logger: Logger;
+  /**
+   * The supergraph to serve instead of the file at `SUPERGRAPH_PATH` (tests). With
+   * `GATEWAY_COMPOSE_FROM_SUBGRAPHS` it only lists the subgraphs to introspect.
+   */
+  supergraphSdl?: string;
+}
+
+export interface GatewayServer {
+  app: Express;
+  listen(port: number, host?: string): Promise<RunningServer>;
+}
+
+/** How often, in compose-from-subgraphs mode, the gateway re-introspects the subgraphs. */
+const COMPOSE_POLL_INTERVAL_MS = 10_000;
+/** Incoming `x-request-id` values are kept only when they look like ids, not like payloads. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function readSupergraph(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Cannot read the supergraph at SUPERGRAPH_PATH=${path} (run \`npm run compose\`): ${(err as Error).message}`);
+  }
+}
+
+/** Apollo's logger interface on top of ours. */
+function apolloLogger(logger: Logger) {
+  const text = (message: unknown) => (message instanceof Error ? message.message : String(message));
+  return {
+    debug: (message?: unknown) => logger.debug(text(message)),
+    info: (message?: unknown) => logger.info(text(message)),
+    warn: (message?: unknown) => logger.warn(text(message)),
+    error: (message?: unknown) => logger.error(text(message)),
+  };
+}
+
+/** Express's body parsers fail with an HTTP status; answer in GraphQL's error shape, not HTML. */
+function bodyErrorHandler(maxBodyBytes: number, logger: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    let message = 'Internal server error';
+    if (status === 413) message = `Request body is larger than ${maxBodyBytes} bytes`;
+    else if (status >= 400 && status < 500) message = 'Malformed request body';
+    else logger.error('request failed', { error: (err as Error).message });
+    const code = status < 500 ? 'BAD_REQUEST' : ErrorCode.INTERNAL_SERVER_ERROR;
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}
+
+/**
+ * The gateway: an Apollo gateway over the subgraphs of the supergraph, behind `/graphql`, with
+ * `/health` (alive) and `/ready` (Postgres and every subgraph answer). In development it also
+ * serves Apollo Sandbox at `/graphql` and the API schema at `/schema.graphql`.
+ */
+export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
+  const { config, logger } = deps;
+  if (config.GATEWAY_COMPOSE_FROM_SUBGRAPHS && config.isProduction) {
+    throw new ConfigError('GATEWAY_COMPOSE_FROM_SUBGRAPHS is for development; production serves the composed SUPERGRAPH_PATH');
+  }
+  const supergraphSdl = deps.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_PATH);
+  const subgraphs = subgraphEndpoints(supergraphSdl, config);
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: config.GATEWAY_COMPOSE_FROM_SUBGRAPHS
+      ? new IntrospectAndCompose({ subgraphs, pollIntervalInMs: COMPOSE_POLL_INTERVAL_MS })
+      : supergraphSdl,
+    buildService: ({ name, url }) => {
+      if (!url) throw new Error(`Subgraph ${name} has no routing URL`);
+      return new SubgraphDataSource(routingUrlFor(config, { name, url }), config.SUBGRAPH_SECRET);
+    },
+    logger: apolloLogger(logger),
+  });
+  // The public API schema (no join directives), kept current when compose-from-subgraphs
+  // picks up a change.
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
+    apiSchema = schema;
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [ApolloServerPluginDrainHttpServer({ httpServer })];
+  if (config.isDevelopment) {
+    // Sandbox loads from Apollo's CDN and connects to the URL the page was served from
+    // (`initialEndpoint = window.location.href`; v5 has no option to preset another), so the
+    // page is served only at /graphql and `/` redirects there.
+    plugins.push(
+      ApolloServerPluginLandingPageLocalDefault({
+        embed: { endpointIsEditable: false, runTelemetry: false },
+        includeCookies: false,
+      }),
+    );
+  } else {
+    // Without this Apollo installs a default landing page of its own.
+    plugins.push(ApolloServerPluginLandingPageDisabled());
+  }
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !config.isProduction,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: config.isDevelopment,
+    formatError: createErrorFormatter(config.isDevelopment),
+    validationRules: limitRules({ maxDepth: config.MAX_QUERY_DEPTH }),
+    logger: apolloLogger(logger),
+    plugins,
+  });
+  await apollo.start();
+
+  const ready = readinessCheck({ db: deps.db, subgraphs, logger });
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const { ready: isReady, checks } = await ready();
+    res.status(isReady ? 200 : 503).json({ status: isReady ? 'ready' : 'unavailable', checks });
+  });
+
+  if (config.isDevelopment) {
+    app.get('/', (_req, res) => {
+      res.redirect('/graphql');
+    });
+    // The offline way to explore the API when Sandbox's CDN is out of reach: the SDL of the
+    // public API schema, for an editor or any local GraphQL tool.
+    app.get('/schema.graphql', (_req, res) => {
+      if (!apiSchema) {
+        res.status(503).type('text/plain').send('The schema is not loaded yet\n');
+        return;
+      }
+      res.type('text/plain').send(`${printSchema(apiSchema)}\n`);
+    });
+  }
+
+  app.use(
+    '/graphql',
+    express.json({ limit: config.MAX_BODY_BYTES }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<GatewayContext> => {
+        const incomingId = req.header('x-request-id');
+        const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+        res.setHeader('x-request-id', requestId);
+        const authorization = req.header('authorization');
+        return {
+          viewer: await authenticate(authorization, deps.verifier),
+          authorization,
+          requestId,
+          clientIp: clientIpOf(req),
+        };
+      },
+    }),
+  );
+  app.use(bodyErrorHandler(config.MAX_BODY_BYTES, logger));
+
+  return {
+    app,
+    async listen(port, host) {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, resolve);
+      });
+      const address = httpServer.address() as AddressInfo;
+      const url = `http://${host && host !== '0.0.0.0' ? host : 'localhost'}:${address.port}/graphql`;
+      logger.info('listening', { url, subgraphs: subgraphs.map((s) => s.name) });
+      return {
+        url,
+        port: address.port,
+        // Drains the HTTP server (the drain plugin) and stops the gateway.
+        stop: () => apollo.stop(),
+      };
+    },
+  };
+}
+
+/**
+ * No header: anonymous (`null`). A header that is not a live token of ours: HTTP 401 with an
+ * `UNAUTHENTICATED` error, never a silent downgrade to anonymous.
+ */
+async function authenticate(authorization: string | undefined, verifier: TokenVerifier): Promise<Viewer | null> {
+  try {
+    return await viewerFromAuthorization(authorization, verifier);
+  } catch (err) {
+    if (err instanceof DomainError && err.extensions.code === ErrorCode.UNAUTHENTICATED) {
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, err.message, {
+        http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]) },
+      });
+    }
+    throw err;
+  }
+}
+
+/**
+ * The peer address of the connection. The gateway is the edge, so a client's own
+ * `x-forwarded-for` is ignored. Behind a load balancer, this is the balancer's address.
+ */
+function clientIpOf(req: Request): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { unauthenticated } from '../errors';
+import type { KeyResolver } from './jwks';
+import { JWT_ALGORITHM, type SigningKey } from './keys';
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
+export type Role = 'CUSTOMER' | 'ORGANIZER' | 'SCANNER' | 'AGENT' | 'ADMIN';
+
+/** Who is making a request, after the token was verified and its session found live. */
+export interface Viewer {
+  userId: string;
+  /** Current roles, read with the session (a role change applies to live tokens at once). */
+  roles: Role[];
+  sessionId: string;
+  /** When the access token expires. */
+  expiresAt: Date;
+}
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+}
+
+export function signAccessToken(
+  key: SigningKey,
+  settings: TokenSettings,
+  claims: { userId: string; sessionId: string },
+  now: Date = new Date(),
+): { token: string; expiresAt: Date } {
+  const iat = Math.floor(now.getTime() / 1000);
+  const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
+  const token = jwt.sign({ sid: claims.sessionId, iat, exp }, key.privateKey, {
+    algorithm: JWT_ALGORITHM,
+    keyid: key.kid,
+    issuer: settings.issuer,
+    audience: settings.audience,
+    subject: claims.userId,
+    jwtid: randomUUID(),
+  });
+  return { token, expiresAt: new Date(exp * 1000) };
+}
+
+/**
+ * Looks up the session a token belongs to. Returns the user's current roles when the session
+ * is live (not revoked, not expired, user active), `undefined` otherwise.
+ */
+export type SessionLookup = (sessionId: string, userId: string) => Promise<{ roles: Role[] } | undefined>;
+
+export interface TokenVerifier {
+  /** Throws `UNAUTHENTICATED` for any token that is not a live access token of ours. */
+  verify(token: string): Promise<Viewer>;
+}
+
+const REJECTED = 'Invalid or expired access token';
+
+export function createTokenVerifier(options: TokenSettings & { keys: KeyResolver; sessions: SessionLookup }): TokenVerifier {
+  return {
+    async verify(token) {
+      const decoded = jwt.decode(token, { complete: true });
+      const kid = decoded?.header.kid;
+      // Checked before any key lookup: `alg: none` and HMAC tokens never reach verification.
+      if (!decoded || decoded.header.alg !== JWT_ALGORITHM || typeof kid !== 'string') throw unauthenticated(REJECTED);
+      const key = await options.keys(kid);
+      if (!key) throw unauthenticated(REJECTED);
+      let payload: jwt.JwtPayload;
+      try {
+        const verified = jwt.verify(token, key, {
+          algorithms: [JWT_ALGORITHM],
+          issuer: options.issuer,
+          audience: options.audience,
+        });
+        if (typeof verified === 'string') throw new Error('payload is not an object');
+        payload = verified;
+      } catch {
+        throw unauthenticated(REJECTED);
+      }
+      // jsonwebtoken accepts tokens without `exp`; ours always carry one.
+      if (typeof payload.exp !== 'number' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
+        throw unauthenticated(REJECTED);
+      }
+      const session = await options.sessions(payload.sid, payload.sub);
+      if (!session) throw unauthenticated(REJECTED);
+      return {
+        userId: payload.sub,
+        roles: session.roles,
+        sessionId: payload.sid,
+        expiresAt: new Date(payload.exp * 1000),
+      };
+    },
+  };
+}
+
+/**
+ * Reads the bearer token of a request. No header means an anonymous request (`null`); a header
+ * that is present but not a valid token is `UNAUTHENTICATED`, never a silent downgrade.
+ */
+export async function viewerFromAuthorization(
+  header: string | undefined,
+  verifier: TokenVerifier,
+): Promise<Viewer | null> {
+  if (header === undefined || header === '') return null;
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
+  return verifier.verify(match[1]!);
+}

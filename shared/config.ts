@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads `process.env`. Every process parses its environment once at start
+ * with `loadConfig()` and passes the result (or the parts it needs) down; a bad variable stops
+ * the process with a message naming it.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .transform((v) => v === 'true' || v === '1');
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with protocol ${protocols.join(' or ')}`);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Postgres connection string. Absent in embedded mode, where `npm start` fills it in. */
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  /** How long to wait for a Postgres connection before failing. */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Redis for cross-instance events, caching and rate limits; optional in embedded mode. */
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  /** Port to listen on; each service has its own default (gateway 4000, users 4001, ...). */
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().default('0.0.0.0'),
+  JWT_ISSUER: z.string().min(1).default('ticketing-supergraph'),
+  JWT_AUDIENCE: z.string().min(1).default('ticketing-api'),
+  /**
+   * users only: the signing keys, a JSON array of `{ "kid", "privateKeyPem" }`. The first signs;
+   * all are published in the JWKS so tokens signed by a retiring key stay valid.
+   */
+  JWT_SIGNING_KEYS: z.string().optional(),
+  /** users only: a file holding the same JSON as JWT_SIGNING_KEYS (for mounted secrets). */
+  JWT_SIGNING_KEYS_FILE: z.string().optional(),
+  /** Where the gateway and the other subgraphs fetch the public keys. */
+  JWKS_URL: url(['http:', 'https:']).default('http://localhost:4001/.well-known/jwks.json'),
+  /**
+   * Shared secret the gateway sends in `x-subgraph-secret`; when set, subgraphs refuse requests
+   * without it. Required in production.
+   */
+  SUBGRAPH_SECRET: z.string().min(16).optional(),
+  /** gateway: the composed supergraph SDL it serves. */
+  SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
+  /** gateway, development only: compose from the running subgraphs instead of the file. */
+  GATEWAY_COMPOSE_FROM_SUBGRAPHS: bool.default(false),
+  /** gateway: overrides of subgraph routing URLs, e.g. `SUBGRAPH_USERS_URL`. */
+  SUBGRAPH_USERS_URL: url(['http:', 'https:']).optional(),
+  SUBGRAPH_TICKETS_URL: url(['http:', 'https:']).optional(),
+  SUBGRAPH_ORDERS_URL: url(['http:', 'https:']).optional(),
+  SUBGRAPH_REPORTS_URL: url(['http:', 'https:']).optional(),
+  SUBGRAPH_GAMIFICATION_URL: url(['http:', 'https:']).optional(),
+  SUBGRAPH_SUPPORT_URL: url(['http:', 'https:']).optional(),
+  /** Largest accepted request body, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  /** gateway: deepest accepted operation. */
+  MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(12),
+});
+
+export type Config = z.infer<typeof schema> & {
+  isProduction: boolean;
+  isDevelopment: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (config.NODE_ENV === 'production') {
+    const missing = (['DATABASE_URL', 'SUBGRAPH_SECRET'] as const).filter((k) => !config[k]);
+    if (missing.length) {
+      throw new ConfigError(
+        `Invalid environment:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`,
+      );
+    }
+  }
+  return {
+    ...config,
+    isProduction: config.NODE_ENV === 'production',
+    isDevelopment: config.NODE_ENV === 'development',
+  };
+}
+
+/** Stops the process with the config error's message instead of a stack trace. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,49 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient, type Prisma } from '../prisma/generated/prisma/client';
+
+/**
+ * The Prisma client, built on node-postgres through `@prisma/adapter-pg` (Prisma 7 has no
+ * native query engine). Only data-access layers import this module; resolvers and domain
+ * services receive a `Db` or `Tx` from them.
+ */
+export type Db = PrismaClient;
+
+/**
+ * The client handed to an interactive transaction (`db.$transaction(async (tx) => ...)`).
+ * Data-access functions that should work both inside and outside a transaction take
+ * `Db | Tx`; note that `Tx` has no `$transaction`, `$connect` or `$disconnect`.
+ */
+export type Tx = Prisma.TransactionClient;
+
+export interface DbOptions {
+  /** postgres:// or postgresql:// URL (from `loadConfig().DATABASE_URL`). */
+  databaseUrl: string;
+  /**
+   * How long to wait for a new connection (`loadConfig().DB_CONNECT_TIMEOUT_MS`). Without it
+   * node-postgres waits forever, so a dead database would hang requests and readiness probes
+   * instead of failing them.
+   */
+  connectTimeoutMs: number;
+  /**
+   * Pool size per process. Every replica of every service holds its own pool, so keep
+   * (services x replicas x poolMax) under Postgres' max_connections (100 by default).
+   */
+  poolMax?: number;
+}
+
+/** A new client with its own connection pool. Call `$disconnect()` on shutdown to end the pool. */
+export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10 }: DbOptions): Db {
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: connectTimeoutMs,
+    max: poolMax,
+    // Idle connections are closed after 30 s, so an idle service does not pin connections.
+    idleTimeoutMillis: 30_000,
+  });
+  return new PrismaClient({ adapter });
+}
+
+/** Readiness probe: resolves when the database answers a trivial query, rejects otherwise. */
+export async function checkDatabase(db: Db): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
+}

@@ -1,0 +1,205 @@
+import { timingSafeEqual, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import express, { type Express, type Request } from 'express';
+import { parse, type GraphQLFieldResolver } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { shield, type IRules } from 'graphql-shield';
+import { denialError, deny, type AuthContext } from './auth/rules';
+import { viewerFromAuthorization, type TokenVerifier } from './auth/tokens';
+import { DomainError, ErrorCode, createErrorFormatter } from './errors';
+import type { Logger } from './logger';
+
+/** Said by a reference rule: may this caller resolve this entity reference? */
+export type ReferenceRule<TContext> = (reference: Record<string, unknown>, ctx: TContext) => boolean | Promise<boolean>;
+
+/** What every request context starts with; each subgraph adds its loaders and services. */
+export interface RequestContext extends AuthContext {
+  requestId: string;
+  /** The client's address, as the gateway saw it (for rate limits). */
+  clientIp: string;
+}
+
+export interface SubgraphOptions<TContext extends RequestContext> {
+  name: string;
+  typeDefs: string;
+  /** The subgraph's resolver map (its generated `Resolvers` type checks the shapes). */
+  resolvers: object;
+  /** graphql-shield rule tree; anything without a rule is denied. */
+  permissions: IRules;
+  /**
+   * A rule for every entity type's `__resolveReference`. A subgraph that defines a reference
+   * resolver without a rule here fails at start: `_entities` is deny-by-default too.
+   */
+  referenceRules: Record<string, ReferenceRule<TContext>>;
+  verifier: TokenVerifier;
+  createContext(base: RequestContext): TContext | Promise<TContext>;
+  logger: Logger;
+  /** When set, every GraphQL request must carry it in `x-subgraph-secret` (only the gateway does). */
+  subgraphSecret?: string;
+  exposeErrorDetails: boolean;
+  introspection: boolean;
+  /** Readiness: resolves when the service's dependencies (its database) answer. */
+  ready(): Promise<void>;
+  /** Extra HTTP routes (e.g. the JWKS), mounted before GraphQL. */
+  routes?(app: Express): void;
+  plugins?: ApolloServerPlugin<TContext>[];
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface SubgraphServer {
+  app: Express;
+  listen(port: number, host?: string): Promise<RunningServer>;
+}
+
+/**
+ * Wraps each `__resolveReference` with its reference rule. Shield only guards fields, and
+ * `__resolveReference` is not a field, so this is where `_entities` gets its per-type check.
+ */
+function guardReferences<TContext extends RequestContext>(
+  resolvers: object,
+  rules: Record<string, ReferenceRule<TContext>>,
+): GraphQLResolverMap<unknown> {
+  const guarded: GraphQLResolverMap<unknown> = { ...(resolvers as GraphQLResolverMap<unknown>) };
+  for (const [typeName, typeResolvers] of Object.entries(resolvers)) {
+    const resolveReference = (typeResolvers as { __resolveReference?: GraphQLFieldResolver<unknown, TContext> })
+      .__resolveReference;
+    if (!resolveReference) continue;
+    const rule = rules[typeName];
+    if (!rule) throw new Error(`${typeName}.__resolveReference has no reference rule`);
+    guarded[typeName] = {
+      ...typeResolvers,
+      __resolveReference: async (reference: Record<string, unknown>, ctx: TContext, info: unknown) => {
+        if (!(await rule(reference, ctx))) throw denialError(undefined, reference, {}, ctx);
+        return (resolveReference as unknown as (r: unknown, c: TContext, i: unknown) => unknown)(reference, ctx, info);
+      },
+    } as GraphQLResolverMap<unknown>[string];
+  }
+  return guarded;
+}
+
+function secretMatches(expected: string, given: string | undefined): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function clientIpOf(req: Request, trusted: boolean): string {
+  const forwarded = req.header('x-forwarded-for');
+  if (trusted && forwarded) return forwarded.split(',')[0]!.trim();
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * The common shape of every subgraph: schema from SDL, shield permissions, context with the
+ * verified viewer, `/health` and `/ready`, the subgraph secret, error masking.
+ */
+export async function createSubgraphServer<TContext extends RequestContext>(
+  options: SubgraphOptions<TContext>,
+): Promise<SubgraphServer> {
+  const schema = applyMiddleware(
+    buildSubgraphSchema({
+      typeDefs: parse(options.typeDefs),
+      resolvers: guardReferences(options.resolvers, options.referenceRules),
+    }),
+    shield(options.permissions, {
+      fallbackRule: deny,
+      // Domain errors thrown by resolvers reach the client with their codes; others are masked.
+      allowExternalErrors: true,
+      fallbackError: denialError as never,
+    }),
+  );
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    introspection: options.introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: options.exposeErrorDetails,
+    formatError: createErrorFormatter(options.exposeErrorDetails),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      ...(options.plugins ?? []),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await options.ready();
+      res.json({ status: 'ready', service: options.name });
+    } catch (err) {
+      options.logger.warn('not ready', { error: (err as Error).message });
+      res.status(503).json({ status: 'unavailable', service: options.name });
+    }
+  });
+  options.routes?.(app);
+
+  app.use(
+    '/graphql',
+    (req, res, next) => {
+      if (options.subgraphSecret && !secretMatches(options.subgraphSecret, req.header('x-subgraph-secret'))) {
+        res.status(403).json({ errors: [{ message: 'Forbidden', extensions: { code: ErrorCode.FORBIDDEN } }] });
+        return;
+      }
+      next();
+    },
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        let viewer;
+        try {
+          viewer = await viewerFromAuthorization(req.header('authorization'), options.verifier);
+        } catch (err) {
+          if (err instanceof DomainError) {
+            throw new DomainError(ErrorCode.UNAUTHENTICATED, err.message, { http: { status: 401 } });
+          }
+          throw err;
+        }
+        // The gateway's view of the client address is trusted only from the gateway itself.
+        const trusted = !options.subgraphSecret || secretMatches(options.subgraphSecret, req.header('x-subgraph-secret'));
+        return options.createContext({
+          viewer,
+          requestId: req.header('x-request-id') ?? randomUUID(),
+          clientIp: clientIpOf(req, trusted),
+        });
+      },
+    }),
+  );
+
+  return {
+    app,
+    async listen(port, host) {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, resolve);
+      });
+      const address = httpServer.address() as AddressInfo;
+      const url = `http://${host && host !== '0.0.0.0' ? host : 'localhost'}:${address.port}/graphql`;
+      options.logger.info('listening', { url });
+      return {
+        url,
+        port: address.port,
+        stop: () => apollo.stop(),
+      };
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { SigningKey } from '../../../../shared/auth/keys';
+import { signAccessToken, type TokenSettings } from '../../../../shared/auth/tokens';
+import type { Db, Tx } from '../../../../shared/db';
+import { badInput, conflict, rateLimited, unauthenticated } from '../../../../shared/errors';
+import type { RequestContext } from '../../../../shared/subgraph';
+import * as sessions from '../data/sessions';
+import * as users from '../data/users';
+import { dummyHash, hashPassword, verifyPassword } from './passwords';
+import * as valid from './validation';
+
+export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+export const MAX_LOGIN_FAILURES = 5;
+const LOGIN_FAILED = 'Invalid email or password';
+const REFRESH_REFUSED = 'Invalid or expired refresh token';
+
+export interface AuthResult {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date;
+  user: users.User;
+}
+
+export interface AuthServiceDeps {
+  db: Db;
+  signingKey: SigningKey;
+  tokens: TokenSettings;
+  now?: () => Date;
+}
+
+/** Refresh tokens are random; only their SHA-256 is stored, so a database leak yields none. */
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const newRefreshToken = () => randomBytes(32).toString('base64url');
+
+/**
+ * Accounts and sessions: registration, login with throttling, refresh-token rotation with
+ * reuse detection, logout and password changes.
+ */
+export class AuthService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: AuthServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async register(ctx: RequestContext, input: { email: string; password: string; name: string }): Promise<AuthResult> {
+    const email = valid.email('input.email', input.email);
+    const password = valid.password('input.password', input.password);
+    const name = valid.text('input.name', input.name, { min: 1, max: 120 });
+    const passwordHash = await hashPassword(password);
+    return this.deps.db.$transaction(async (tx) => {
+      let user: users.User;
+      try {
+        user = await users.createUser(tx, { email, name, passwordHash });
+      } catch (err) {
+        if (err instanceof users.EmailTakenError) {
+          throw conflict('An account with this email already exists', 'input.email');
+        }
+        throw err;
+      }
+      return this.openSession(tx, user, ctx.clientIp);
+    });
+  }
+
+  async login(ctx: RequestContext, input: { email: string; password: string }): Promise<AuthResult> {
+    const email = input.email.trim().toLowerCase();
+    const now = this.now();
+    const failures = await sessions.recentLoginFailures(this.deps.db, email, ctx.clientIp, new Date(now.getTime() - LOGIN_WINDOW_MS));
+    if (failures.length >= MAX_LOGIN_FAILURES) {
+      // The window slides: it opens again when the oldest counted failure leaves it.
+      const opensAt = failures[failures.length - MAX_LOGIN_FAILURES]!.getTime() + LOGIN_WINDOW_MS;
+      throw rateLimited('Too many failed logins; try again later', Math.max(1, Math.ceil((opensAt - now.getTime()) / 1000)));
+    }
+    const user = await users.findUserByEmail(this.deps.db, email);
+    // Verify against a dummy hash for unknown emails, so timing does not reveal which exist.
+    const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
+    if (!user || !passwordOk || user.status !== 'ACTIVE') {
+      await sessions.recordLoginFailure(this.deps.db, email, ctx.clientIp, now);
+      throw unauthenticated(LOGIN_FAILED);
+    }
+    return this.deps.db.$transaction((tx) => this.openSession(tx, user, ctx.clientIp));
+  }
+
+  /**
+   * Rotates a refresh token. A token presented twice means it leaked (or a client raced
+   * itself): the whole session is revoked, so both holders must sign in again.
+   */
+  async refresh(_ctx: RequestContext, refreshToken: string): Promise<AuthResult> {
+    const now = this.now();
+    const outcome = await this.deps.db.$transaction(async (tx) => {
+      const stored = await sessions.findRefreshToken(tx, hashToken(refreshToken));
+      if (!stored) return 'refused' as const;
+      const { session } = stored;
+      if (session.revokedAt || session.expiresAt <= now || session.user.status !== 'ACTIVE') return 'refused' as const;
+      if (stored.usedAt || !(await sessions.markRefreshTokenUsed(tx, stored.id, now))) {
+        await sessions.revokeSession(tx, session.id, 'refresh_token_reuse', now);
+        return 'refused' as const;
+      }
+      const user = await users.findUserById(tx, session.user.id);
+      return this.issueTokens(tx, user!, session.id);
+    });
+    if (outcome === 'refused') throw unauthenticated(REFRESH_REFUSED);
+    return outcome;
+  }
+
+  /** Ends the session of a refresh token. Unknown or spent tokens are fine: the result is the same. */
+  async logout(_ctx: RequestContext, refreshToken: string): Promise<boolean> {
+    const stored = await sessions.findRefreshToken(this.deps.db, hashToken(refreshToken));
+    if (stored) await sessions.revokeSession(this.deps.db, stored.session.id, 'logout', this.now());
+    return true;
+  }
+
+  async changePassword(
+    ctx: RequestContext,
+    input: { currentPassword: string; newPassword: string },
+  ): Promise<boolean> {
+    const viewer = ctx.viewer;
+    if (!viewer) throw unauthenticated();
+    const newPassword = valid.password('input.newPassword', input.newPassword);
+    const user = await users.findUserById(this.deps.db, viewer.userId);
+    if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+      throw badInput('input.currentPassword', 'Current password is incorrect');
+    }
+    const passwordHash = await hashPassword(newPassword);
+    await this.deps.db.$transaction(async (tx) => {
+      await users.updateUser(tx, user.id, { passwordHash });
+      await sessions.revokeUserSessions(tx, user.id, 'password_changed', this.now(), viewer.sessionId);
+    });
+    return true;
+  }
+
+  private async openSession(tx: Tx, user: users.User, ip: string) {
+    const session = await sessions.createSession(tx, {
+      userId: user.id,
+      expiresAt: new Date(this.now().getTime() + SESSION_TTL_MS),
+      ip,
+    });
+    return this.issueTokens(tx, user, session.id);
+  }
+
+  private async issueTokens(
+    tx: Tx,
+    user: users.User,
+    sessionId: string,
+  ): Promise<AuthResult> {
+    const refreshToken = newRefreshToken();
+    await sessions.createRefreshToken(tx, sessionId, hashToken(refreshToken));
+    const access = signAccessToken(this.deps.signingKey, this.deps.tokens, { userId: user.id, sessionId }, this.now());
+    return { accessToken: access.token, refreshToken, expiresAt: access.expiresAt, user };
+  }
+}

@@ -1,0 +1,88 @@
+import type { Db } from '../../../../shared/db';
+import { badInput, conflict, notFound, unauthenticated } from '../../../../shared/errors';
+import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../../../shared/pagination';
+import type { RequestContext } from '../../../../shared/subgraph';
+import * as sessions from '../data/sessions';
+import * as users from '../data/users';
+import * as valid from './validation';
+
+export interface ProfileChanges {
+  name?: string | null;
+  phone?: string | null;
+  locale?: string | null;
+  avatarUrl?: string | null;
+  bio?: string | null;
+}
+
+const cursorOf = (user: users.User) => encodeCursor({ c: user.createdAt.toISOString(), i: user.id });
+
+/** Profiles and the administration of accounts (roles, status, listing). */
+export class UserService {
+  constructor(private readonly deps: { db: Db; now?: () => Date }) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  async updateProfile(ctx: RequestContext, input: ProfileChanges): Promise<users.User> {
+    if (!ctx.viewer) throw unauthenticated();
+    if (input.name === null) throw badInput('input.name', 'input.name cannot be cleared');
+    if (input.locale === null) throw badInput('input.locale', 'input.locale cannot be cleared');
+    const optional = <T>(value: string | null | undefined, check: (v: string) => T) =>
+      value === undefined ? undefined : value === null || value.trim() === '' ? null : check(value);
+    const data = {
+      name: input.name === undefined ? undefined : valid.text('input.name', input.name, { min: 1, max: 120 }),
+      locale: input.locale === undefined ? undefined : valid.locale('input.locale', input.locale),
+      phone: optional(input.phone, (v) => valid.phone('input.phone', v)),
+      avatarUrl: optional(input.avatarUrl, (v) => valid.httpUrl('input.avatarUrl', v)),
+      bio: optional(input.bio, (v) => valid.text('input.bio', v, { max: 2000 })),
+    };
+    const user = await users.updateUser(this.deps.db, ctx.viewer.userId, data);
+    if (!user) throw notFound('User');
+    return user;
+  }
+
+  async setRoles(ctx: RequestContext, userId: string, roles: users.Role[]): Promise<users.User> {
+    const id = valid.uuid('userId', userId);
+    const unique = [...new Set(roles)];
+    if (unique.length === 0) throw badInput('roles', 'A user needs at least one role');
+    if (id === ctx.viewer?.userId && !unique.includes('ADMIN')) {
+      throw conflict('You cannot remove your own ADMIN role', 'roles');
+    }
+    const user = await users.updateUser(this.deps.db, id, { roles: unique });
+    if (!user) throw notFound('User');
+    return user;
+  }
+
+  /** Disabling also revokes every session, so the user's live tokens stop working at once. */
+  async setStatus(ctx: RequestContext, userId: string, status: users.UserStatus): Promise<users.User> {
+    const id = valid.uuid('userId', userId);
+    if (id === ctx.viewer?.userId && status !== 'ACTIVE') throw conflict('You cannot disable your own account', 'status');
+    const user = await this.deps.db.$transaction(async (tx) => {
+      const updated = await users.updateUser(tx, id, { status });
+      if (updated && status === 'DISABLED') await sessions.revokeUserSessions(tx, id, 'user_disabled', this.now());
+      return updated;
+    });
+    if (!user) throw notFound('User');
+    return user;
+  }
+
+  async list(
+    _ctx: RequestContext,
+    args: { filter?: users.UserListFilter | null; first?: number | null; after?: string | null },
+  ): Promise<Connection<users.User>> {
+    const first = pageSize(args.first);
+    const filter = args.filter ?? {};
+    if (filter.search && filter.search.length > 254) throw badInput('filter.search', 'filter.search is too long');
+    const cursor = decodeCursor(args.after, ['c', 'i']);
+    const after = cursor ? { createdAt: new Date(cursor.c), id: cursor.i } : undefined;
+    if (after && (Number.isNaN(after.createdAt.getTime()) || !valid.isUuid(after.id))) {
+      throw badInput('after', 'after is not a cursor from this list');
+    }
+    const [rows, totalCount] = await Promise.all([
+      users.listUsers(this.deps.db, filter, after, first + 1),
+      users.countUsers(this.deps.db, filter),
+    ]);
+    return toConnection(rows, first, totalCount, cursorOf);
+  }
+}

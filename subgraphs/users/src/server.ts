@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Express } from 'express';
+import { toPublicJwk, type SigningKey } from '../../../shared/auth/keys';
+import type { TokenSettings, TokenVerifier } from '../../../shared/auth/tokens';
+import { checkDatabase, type Db } from '../../../shared/db';
+import type { Logger } from '../../../shared/logger';
+import { createSubgraphServer, type SubgraphServer } from '../../../shared/subgraph';
+import type { Context } from './context';
+import { AuthService } from './domain/auth-service';
+import { UserService } from './domain/user-service';
+import { createLoaders } from './loaders';
+import { permissions, referenceRules } from './permissions';
+import { resolvers } from './resolvers';
+
+export const typeDefs = readFileSync(path.join(__dirname, '../../../schema/users.graphql'), 'utf8');
+
+export interface UsersDeps {
+  db: Db;
+  /** The first key signs; all are published at `/.well-known/jwks.json`. */
+  signingKeys: SigningKey[];
+  tokens: TokenSettings;
+  verifier: TokenVerifier;
+  logger: Logger;
+  subgraphSecret?: string;
+  exposeErrorDetails: boolean;
+  introspection: boolean;
+  now?: () => Date;
+}
+
+/** The users subgraph: accounts, authentication and the JWKS. Tests start it on port 0. */
+export function createServer(deps: UsersDeps): Promise<SubgraphServer> {
+  const auth = new AuthService({ db: deps.db, signingKey: deps.signingKeys[0]!, tokens: deps.tokens, now: deps.now });
+  const users = new UserService({ db: deps.db, now: deps.now });
+  const jwks = { keys: deps.signingKeys.map(toPublicJwk) };
+
+  return createSubgraphServer<Context>({
+    name: 'users',
+    typeDefs,
+    resolvers,
+    permissions,
+    referenceRules,
+    verifier: deps.verifier,
+    logger: deps.logger,
+    subgraphSecret: deps.subgraphSecret,
+    exposeErrorDetails: deps.exposeErrorDetails,
+    introspection: deps.introspection,
+    ready: () => checkDatabase(deps.db),
+    routes(app: Express) {
+      app.get('/.well-known/jwks.json', (_req, res) => {
+        res.set('cache-control', 'public, max-age=300').json(jwks);
+      });
+    },
+    createContext: (base) => ({ ...base, loaders: createLoaders(deps.db), auth, users }),
+  });
+}
