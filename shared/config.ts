@@ -59,6 +59,11 @@ const schema = z.object({
   SUBGRAPH_SUPPORT_URL: url(['http:', 'https:']).optional(),
   /** Largest accepted request body, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  /**
+   * gateway: @apollo/gateway sends usage metrics to Apollo unless this is set; off unless an
+   * operator opts in.
+   */
+  APOLLO_TELEMETRY_DISABLED: bool.default(true),
   /** gateway: deepest accepted operation. */
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(12),
 });
@@ -92,6 +97,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     isProduction: config.NODE_ENV === 'production',
     isDevelopment: config.NODE_ENV === 'development',
   };
+}
+
+/**
+ * @apollo/gateway reads its telemetry switch from `process.env` in its constructor; call this
+ * before constructing one so the switch follows our parsed config.
+ */
+export function applyApolloTelemetrySwitch(config: Config): void {
+  process.env.APOLLO_TELEMETRY_DISABLED = config.APOLLO_TELEMETRY_DISABLED ? 'true' : 'false';
+}
+
+/** A service started on its own (not by `npm start`, which fills it in) must be given a database. */
+export function requireDatabaseUrl(config: Config, service: string): string {
+  if (!config.DATABASE_URL) {
+    throw new ConfigError(`Invalid environment:\n  DATABASE_URL: required by ${service} (npm start sets it in embedded mode)`);
+  }
+  return config.DATABASE_URL;
 }
 
 /** Stops the process with the config error's message instead of a stack trace. */

@@ -1,4 +1,4 @@
-import { loadConfigOrExit, type Config } from './config';
+import { ConfigError, loadConfigOrExit, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import type { RunningServer } from './subgraph';
 
@@ -36,6 +36,10 @@ export function runService(
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
     process.on('SIGINT', () => void shutdown('SIGINT'));
   })().catch((err: Error) => {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG, as loadConfigOrExit
+    }
     logger.error('failed to start', { error: err.message });
     process.exit(1);
   });

@@ -3,7 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -12,8 +15,8 @@ import { parse, type GraphQLFieldResolver } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { shield, type IRules } from 'graphql-shield';
 import { denialError, deny, type AuthContext } from './auth/rules';
-import { viewerFromAuthorization, type TokenVerifier } from './auth/tokens';
-import { DomainError, ErrorCode, createErrorFormatter } from './errors';
+import { authenticateHttpRequest, type TokenVerifier } from './auth/tokens';
+import { ErrorCode, createErrorFormatter } from './errors';
 import type { Logger } from './logger';
 
 /** Said by a reference rule: may this caller resolve this entity reference? */
@@ -134,6 +137,8 @@ export async function createSubgraphServer<TContext extends RequestContext>(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // Federated traces would tell any caller how long each resolver took; we don't report to Apollo.
+      ApolloServerPluginInlineTraceDisabled(),
       ...(options.plugins ?? []),
     ],
   });
@@ -165,15 +170,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        let viewer;
-        try {
-          viewer = await viewerFromAuthorization(req.header('authorization'), options.verifier);
-        } catch (err) {
-          if (err instanceof DomainError) {
-            throw new DomainError(ErrorCode.UNAUTHENTICATED, err.message, { http: { status: 401 } });
-          }
-          throw err;
-        }
+        const viewer = await authenticateHttpRequest(req.header('authorization'), options.verifier);
         // The gateway's view of the client address is trusted only from the gateway itself.
         const trusted = !options.subgraphSecret || secretMatches(options.subgraphSecret, req.header('x-subgraph-secret'));
         return options.createContext({

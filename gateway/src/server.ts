@@ -3,17 +3,17 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
 import { printSchema, type GraphQLSchema } from 'graphql';
-import { viewerFromAuthorization, type TokenVerifier, type Viewer } from '../../shared/auth/tokens';
-import { ConfigError, type Config } from '../../shared/config';
+import { authenticateHttpRequest, type TokenVerifier } from '../../shared/auth/tokens';
+import { ConfigError, applyApolloTelemetrySwitch, type Config } from '../../shared/config';
 import type { Db } from '../../shared/db';
-import { DomainError, ErrorCode, createErrorFormatter } from '../../shared/errors';
+import { ErrorCode, createErrorFormatter } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import type { RunningServer } from '../../shared/subgraph';
 import { limitRules } from './limits';
@@ -87,6 +87,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const supergraphSdl = deps.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_PATH);
   const subgraphs = subgraphEndpoints(supergraphSdl, config);
 
+  applyApolloTelemetrySwitch(config);
   const gateway = new ApolloGateway({
     supergraphSdl: config.GATEWAY_COMPOSE_FROM_SUBGRAPHS
       ? new IntrospectAndCompose({ subgraphs, pollIntervalInMs: COMPOSE_POLL_INTERVAL_MS })
@@ -133,6 +134,9 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     validationRules: limitRules({ maxDepth: config.MAX_QUERY_DEPTH }),
     logger: apolloLogger(logger),
     plugins,
+    // The process entry owns shutdown (stop, then disconnect the db); Apollo's own signal
+    // handlers would race it.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
@@ -170,7 +174,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
         res.setHeader('x-request-id', requestId);
         const authorization = req.header('authorization');
         return {
-          viewer: await authenticate(authorization, deps.verifier),
+          viewer: await authenticateHttpRequest(authorization, deps.verifier),
           authorization,
           requestId,
           clientIp: clientIpOf(req),
@@ -198,23 +202,6 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
       };
     },
   };
-}
-
-/**
- * No header: anonymous (`null`). A header that is not a live token of ours: HTTP 401 with an
- * `UNAUTHENTICATED` error, never a silent downgrade to anonymous.
- */
-async function authenticate(authorization: string | undefined, verifier: TokenVerifier): Promise<Viewer | null> {
-  try {
-    return await viewerFromAuthorization(authorization, verifier);
-  } catch (err) {
-    if (err instanceof DomainError && err.extensions.code === ErrorCode.UNAUTHENTICATED) {
-      throw new DomainError(ErrorCode.UNAUTHENTICATED, err.message, {
-        http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]) },
-      });
-    }
-    throw err;
-  }
 }
 
 /**

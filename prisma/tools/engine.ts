@@ -64,13 +64,32 @@ function loadEngineModule(): Promise<EngineModule> {
       'schema_engine_bg.wasm',
     );
     const { instance } = await wasmApi.instantiate(await readFile(wasmFile), {
-      './schema_engine_bg.js': glue,
+      './schema_engine_bg.js': withUnrefTimers(glue),
     });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue;
   })();
   return engineModule;
+}
+
+/**
+ * The engine arms 10-second timers (timeouts raced against its database calls) and leaves
+ * them pending after the call completes, which would keep a finished process (a CLI run,
+ * jest's globalSetup) alive for 10 s. Its imports get timers that do not hold the event loop
+ * open; while a call is in flight its database sockets do.
+ */
+function withUnrefTimers(glue: EngineModule): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...glue };
+  for (const [name, fn] of Object.entries(glue)) {
+    if (!name.startsWith('__wbg_setTimeout_')) continue;
+    imports[name] = (...args: unknown[]) => {
+      const timer = (fn as (...a: unknown[]) => NodeJS.Timeout)(...args);
+      timer.unref();
+      return timer;
+    };
+  }
+  return imports;
 }
 
 /**
@@ -106,24 +125,45 @@ export function pgConfigFromUrl(databaseUrl: string): pg.PoolConfig {
 class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres';
   readonly adapterName = '@prisma/adapter-pg';
+  /** Adapters not yet disposed: freeing the engine does not dispose them (see `close`). */
+  private readonly open = new Set<SqlDriverAdapter>();
 
   constructor(private readonly config: pg.PoolConfig) {}
 
-  async connect(): Promise<SqlDriverAdapter> {
-    return relabelCharColumns(await new PrismaPg(this.config).connect());
+  connect(): Promise<SqlDriverAdapter> {
+    return this.track(this.config);
   }
 
   /** A fresh, empty database on the same server, dropped when the engine disposes of it. */
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
     const database = `prisma_migrate_shadow_db_${randomUUID()}`;
     await this.admin((c) => c.query(`CREATE DATABASE ${c.escapeIdentifier(database)}`));
-    const adapter = relabelCharColumns(await new PrismaPg({ ...this.config, database }).connect());
-    const closePool = adapter.dispose.bind(adapter);
-    adapter.dispose = async () => {
-      await closePool();
+    return this.track({ ...this.config, database }, () =>
       // FORCE (Postgres 13+) in case a connection is still closing.
-      await this.admin((c) => c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(database)} WITH (FORCE)`));
-    };
+      this.admin((c) => c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(database)} WITH (FORCE)`)),
+    );
+  }
+
+  /**
+   * Ends every pool the engine left open. `SchemaEngine.free()` releases the wasm side only;
+   * without this the engine's main connection stays open (blocking DROP DATABASE or use as a
+   * template) until the pool's idle timeout, and keeps the process alive meanwhile.
+   */
+  async close(): Promise<void> {
+    await Promise.all([...this.open].map((adapter) => adapter.dispose()));
+  }
+
+  private async track(config: pg.PoolConfig, afterDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
+    const adapter = relabelCharColumns(await new PrismaPg(config).connect());
+    const endPool = adapter.dispose.bind(adapter);
+    let disposed: Promise<void> | undefined;
+    adapter.dispose = () =>
+      (disposed ??= (async () => {
+        this.open.delete(adapter);
+        await endPool();
+        await afterDispose?.();
+      })());
+    this.open.add(adapter);
     return adapter;
   }
 
@@ -215,7 +255,8 @@ export async function readMigrations(): Promise<MigrationList> {
 async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadEngineModule();
   const schema = await readSchemaFiles();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new MigrationAdapterFactory(pgConfigFromUrl(databaseUrl)));
+  const factory = new MigrationAdapterFactory(pgConfigFromUrl(databaseUrl));
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   let engine: SchemaEngine;
   try {
     engine = await SchemaEngine.new(
@@ -224,6 +265,7 @@ async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => 
       adapter,
     );
   } catch (err) {
+    await factory.close();
     throw engineError(err);
   }
   try {
@@ -232,6 +274,7 @@ async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => 
     throw engineError(err);
   } finally {
     engine.free();
+    await factory.close();
   }
 }
 

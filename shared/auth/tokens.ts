@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { unauthenticated } from '../errors';
+import { HeaderMap } from '@apollo/server';
+import { DomainError, ErrorCode, unauthenticated } from '../errors';
 import type { KeyResolver } from './jwks';
 import { JWT_ALGORITHM, type SigningKey } from './keys';
 
@@ -104,4 +105,21 @@ export async function viewerFromAuthorization(
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
   if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
   return verifier.verify(match[1]!);
+}
+
+/**
+ * `viewerFromAuthorization` for an HTTP context function: a refused token answers the whole
+ * request with HTTP 401 and a `WWW-Authenticate` challenge.
+ */
+export async function authenticateHttpRequest(header: string | undefined, verifier: TokenVerifier): Promise<Viewer | null> {
+  try {
+    return await viewerFromAuthorization(header, verifier);
+  } catch (err) {
+    if (err instanceof DomainError && err.extensions.code === ErrorCode.UNAUTHENTICATED) {
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, err.message, {
+        http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer error="invalid_token"']]) },
+      });
+    }
+    throw err;
+  }
 }

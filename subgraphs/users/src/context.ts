@@ -8,4 +8,9 @@ export interface Context extends RequestContext {
   loaders: Loaders;
   auth: AuthService;
   users: UserService;
+  /**
+   * Set by register, login and refreshSession once they succeed: the request came in anonymous,
+   * but the payload's `user` is now the caller's own and may show its private fields.
+   */
+  signedInUserId?: string;
 }

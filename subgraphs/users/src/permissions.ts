@@ -4,8 +4,10 @@ import { allow, isAdmin, isAuthenticated } from '../../../shared/auth/rules';
 import type { ReferenceRule } from '../../../shared/subgraph';
 import type { Context } from './context';
 
-/** The user whose field is read is the viewer. */
-const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) => user.id === ctx.viewer?.userId);
+/** The user whose field is read is the viewer (or the one this request just signed in). */
+const isSelf = rule({ cache: 'strict' })(
+  (user: { id: string }, _args, ctx: Context) => user.id === (ctx.viewer?.userId ?? ctx.signedInUserId),
+);
 const isSelfArg = rule({ cache: 'strict' })((_parent, args: { id: string }, ctx: Context) => args.id === ctx.viewer?.userId);
 
 /**

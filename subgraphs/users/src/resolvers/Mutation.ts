@@ -1,9 +1,16 @@
 import type { MutationResolvers } from '../__generated__/resolvers-types';
+import type { Context } from '../context';
+import type { AuthResult } from '../domain/auth-service';
+
+function signedIn(ctx: Context, result: AuthResult): AuthResult {
+  ctx.signedInUserId = result.user.id;
+  return result;
+}
 
 export const Mutation: MutationResolvers = {
-  register: (_parent, { input }, ctx) => ctx.auth.register(ctx, input),
-  login: (_parent, { input }, ctx) => ctx.auth.login(ctx, input),
-  refreshSession: (_parent, { refreshToken }, ctx) => ctx.auth.refresh(ctx, refreshToken),
+  register: async (_parent, { input }, ctx) => signedIn(ctx, await ctx.auth.register(ctx, input)),
+  login: async (_parent, { input }, ctx) => signedIn(ctx, await ctx.auth.login(ctx, input)),
+  refreshSession: async (_parent, { refreshToken }, ctx) => signedIn(ctx, await ctx.auth.refresh(ctx, refreshToken)),
   logout: (_parent, { refreshToken }, ctx) => ctx.auth.logout(ctx, refreshToken),
   changePassword: (_parent, { input }, ctx) => ctx.auth.changePassword(ctx, input),
   updateProfile: (_parent, { input }, ctx) => ctx.users.updateProfile(ctx, input),

@@ -1,0 +1,231 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfigOrExit } from '../shared/config';
+import { createPrisma } from '../shared/db';
+import { applyMigrations } from '../prisma/tools/engine';
+import { DATA_DIR, ROOT_DIR } from '../prisma/tools/paths';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../prisma/seed';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+
+/**
+ * `npm start`: the whole platform on localhost.
+ *
+ * - No DATABASE_URL: embedded Postgres in .data/pg (initdb on first start), database
+ *   `ticketing`, migrated and seeded with demo accounts on first run.
+ * - DATABASE_URL set: that database, migrated; seeded only when NODE_ENV is development.
+ * - JWT signing keys: JWT_SIGNING_KEYS / JWT_SIGNING_KEYS_FILE if set, else
+ *   .data/keys/jwt-signing-keys.json, generated on first start.
+ * - Each subgraph in SUBGRAPHS, then the gateway, runs as its own `tsx` child process in its
+ *   own process group; the gateway starts once every subgraph answers GET /health with 200.
+ * - Ctrl-C / SIGTERM: children get SIGTERM (SIGKILL after 10 s), then Postgres stops.
+ *   Note: Ctrl-C in a terminal also reaches the embedded Postgres directly (it shares this
+ *   process group), so it may begin its fast shutdown at the same time; nothing is orphaned.
+ *
+ * This file and the test harness are the only places besides shared/config.ts that read
+ * process.env: it builds the children's environment.
+ */
+
+interface Service {
+  name: string;
+  entry: string;
+  port: number;
+}
+
+/** The subgraphs, started in this order. A new subgraph is one line here. */
+const SUBGRAPHS: Service[] = [{ name: 'users', entry: 'subgraphs/users/src/index.ts', port: 4001 }];
+const GATEWAY: Service = { name: 'gateway', entry: 'gateway/src/index.ts', port: 4000 };
+
+const PG_DATA_DIR = path.join(DATA_DIR, 'pg');
+const EMBEDDED_DATABASE = 'ticketing';
+const KEYS_FILE = path.join(DATA_DIR, 'keys', 'jwt-signing-keys.json');
+const HEALTH_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+const OUTPUT_TAIL_LINES = 60;
+
+interface Child {
+  service: Service;
+  process: ChildProcess;
+  exited: Promise<number | null>;
+  /** Last lines of output, printed if the child dies during start. */
+  tail: string[];
+}
+
+const children: Child[] = [];
+let embedded: EmbeddedPostgres | undefined;
+let stopping: Promise<void> | undefined;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfigOrExit();
+  process.once('SIGINT', () => void shutdown(130));
+  process.once('SIGTERM', () => void shutdown(143));
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    log(`starting embedded Postgres (${path.relative(ROOT_DIR, PG_DATA_DIR)})`);
+    embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR });
+    const url = new URL(embedded.url);
+    url.pathname = `/${EMBEDDED_DATABASE}`;
+    databaseUrl = url.toString();
+  }
+
+  const applied = await applyMigrations(databaseUrl);
+  log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+
+  const demo = !config.DATABASE_URL || config.isDevelopment;
+  if (demo) {
+    const db = createPrisma({ databaseUrl, connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, poolMax: 2 });
+    try {
+      if (await seedDemoData(db)) log('seeded demo data');
+    } finally {
+      await db.$disconnect();
+    }
+  }
+
+  const keysFile = config.JWT_SIGNING_KEYS || config.JWT_SIGNING_KEYS_FILE ? undefined : await ensureSigningKeys();
+
+  const baseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: config.NODE_ENV,
+    DATABASE_URL: databaseUrl,
+    JWKS_URL: `http://localhost:${SUBGRAPHS[0]!.port}/.well-known/jwks.json`,
+  };
+  for (const service of SUBGRAPHS) {
+    const env: NodeJS.ProcessEnv = { ...baseEnv, PORT: String(service.port) };
+    if (service.name === 'users' && keysFile) env.JWT_SIGNING_KEYS_FILE = keysFile;
+    await startService(service, env);
+  }
+  await startService(GATEWAY, { ...baseEnv, PORT: String(GATEWAY.port) });
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const url = `http://localhost:${GATEWAY.port}/graphql`;
+  console.log(
+    [
+      '',
+      `  GraphQL gateway   ${url}`,
+      `  Apollo Sandbox    ${url}   (open it in a browser)`,
+      ...(demo
+        ? [
+            '',
+            `  Demo accounts (password "${DEMO_PASSWORD}"):`,
+            ...DEMO_ACCOUNTS.map((a) => `    ${a.role.padEnd(10)} ${a.email}`),
+          ]
+        : []),
+      '',
+      `  Ready in ${seconds} s. Ctrl-C stops everything.`,
+      '',
+    ].join('\n'),
+  );
+}
+
+/** `.data/keys/jwt-signing-keys.json`, created on first start (RSA 2048, PKCS#8, mode 0600). */
+async function ensureSigningKeys(): Promise<string> {
+  if (existsSync(KEYS_FILE)) return KEYS_FILE;
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  await mkdir(path.dirname(KEYS_FILE), { recursive: true, mode: 0o700 });
+  // 'wx': never overwrite keys another start wrote meanwhile (tokens signed with them).
+  await writeFile(KEYS_FILE, JSON.stringify([{ kid: randomUUID(), privateKeyPem: privateKey }], null, 2) + '\n', {
+    mode: 0o600,
+    flag: 'wx',
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
+  log(`generated JWT signing keys (${path.relative(ROOT_DIR, KEYS_FILE)})`);
+  return KEYS_FILE;
+}
+
+/** Spawns the service and resolves once its GET /health answers 200; throws if it dies first. */
+async function startService(service: Service, env: NodeJS.ProcessEnv): Promise<void> {
+  log(`starting ${service.name} on port ${service.port}`);
+  const proc = spawn(process.execPath, [require.resolve('tsx/cli'), service.entry], {
+    cwd: ROOT_DIR,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so shutdown can signal tsx and the service process under it.
+    detached: true,
+  });
+  const child: Child = {
+    service,
+    process: proc,
+    tail: [],
+    exited: new Promise((resolve) => proc.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)))),
+  };
+  children.push(child);
+  for (const stream of [proc.stdout!, proc.stderr!]) {
+    let partial = '';
+    stream.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        child.tail.push(line);
+        if (child.tail.length > OUTPUT_TAIL_LINES) child.tail.shift();
+        process.stdout.write(`[${service.name}] ${line}\n`);
+      }
+    });
+  }
+  // A child that exits while we are not stopping takes everything down.
+  void child.exited.then((code) => {
+    if (stopping) return;
+    console.error(`\n${service.name} exited (code ${code}). Its last output:\n${child.tail.map((l) => `  | ${l}`).join('\n')}`);
+    void shutdown(1);
+  });
+
+  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+  while (!(await healthy(service.port))) {
+    if (stopping) throw new Error(`${service.name} did not start`);
+    if (Date.now() > deadline) throw new Error(`${service.name} did not answer GET /health within ${HEALTH_TIMEOUT_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function healthy(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) });
+    await res.body?.cancel();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Children first (gateway before subgraphs), then Postgres; then exit with `code`. */
+function shutdown(code: number): Promise<void> {
+  stopping ??= (async () => {
+    for (const child of [...children].reverse()) await stopChild(child);
+    await embedded?.stop();
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+async function stopChild(child: Child): Promise<void> {
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.process.pid!, signal); // the whole group: tsx and the service
+    } catch {
+      // already gone
+    }
+  };
+  signalGroup('SIGTERM');
+  const timer = setTimeout(() => signalGroup('SIGKILL'), STOP_TIMEOUT_MS);
+  await child.exited;
+  clearTimeout(timer);
+  // tsx may exit before the service it runs: make sure nothing of the group survives.
+  signalGroup('SIGKILL');
+}
+
+function log(message: string): void {
+  console.log(`[start] ${message}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`\nnpm start failed: ${err instanceof Error ? err.message : String(err)}`);
+  void shutdown(1);
+});
