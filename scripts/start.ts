@@ -187,7 +187,10 @@ async function startService(service: Service, env: NodeJS.ProcessEnv): Promise<v
 
 async function healthy(port: number): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) });
+    const res = await fetch(`http://127.0.0.1:${port}/health`, {
+      headers: { connection: 'close' }, // no idle keep-alive socket to delay the service's shutdown
+      signal: AbortSignal.timeout(2_000),
+    });
     await res.body?.cancel();
     return res.status === 200;
   } catch {

@@ -22,6 +22,23 @@ import type { Logger } from './logger';
 /** Said by a reference rule: may this caller resolve this entity reference? */
 export type ReferenceRule<TContext> = (reference: Record<string, unknown>, ctx: TContext) => boolean | Promise<boolean>;
 
+/**
+ * What every subgraph's `createServer(deps)` receives (users adds its signing keys). The entry
+ * builds these from the config; tests build them around a database of their own.
+ */
+export interface SubgraphDeps {
+  db: import('./db').Db;
+  /** Present when REDIS_URL is set: events then travel through Redis Streams. */
+  redis?: import('ioredis').default;
+  verifier: TokenVerifier;
+  logger: Logger;
+  subgraphSecret?: string;
+  exposeErrorDetails: boolean;
+  introspection: boolean;
+  /** The clock, replaceable in tests. */
+  now?: () => Date;
+}
+
 /** What every request context starts with; each subgraph adds its loaders and services. */
 export interface RequestContext extends AuthContext {
   requestId: string;

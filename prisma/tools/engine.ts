@@ -4,7 +4,10 @@ import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   bindMigrationAwareSqlAdapterFactory,
+  ColumnTypeEnum,
   type SqlDriverAdapter,
+  type SqlQuery,
+  type SqlQueryable,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import type {
@@ -49,6 +52,8 @@ const { WebAssembly: wasmApi } = globalThis as unknown as {
   };
 };
 let engineModule: Promise<EngineModule> | undefined;
+/** Message of the engine's latest panic; a panic leaves the wasm instance unusable. */
+let lastPanic: string | undefined;
 
 /**
  * Loads the wasm-bindgen glue and instantiates the .wasm ourselves. The package's entry point
@@ -58,6 +63,12 @@ let engineModule: Promise<EngineModule> | undefined;
  */
 function loadEngineModule(): Promise<EngineModule> {
   engineModule ??= (async () => {
+    // The engine reports a Rust panic's message here just before trapping ("unreachable").
+    (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = {
+      set_message: (message: string) => {
+        lastPanic = message;
+      },
+    };
     const glue: EngineModule = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const wasmFile = path.join(
       path.dirname(require.resolve('@prisma/schema-engine-wasm')),
@@ -154,7 +165,7 @@ class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   }
 
   private async track(config: pg.PoolConfig, afterDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
-    const adapter = relabelCharColumns(await new PrismaPg(config).connect());
+    const adapter = supportCharColumns(await new PrismaPg(config).connect());
     const endPool = adapter.dispose.bind(adapter);
     let disposed: Promise<void> | undefined;
     adapter.dispose = () =>
@@ -180,29 +191,44 @@ class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
 
 const CHAR_OID = 18;
 const TEXT_OID = 25;
-type PerformIO = (query: unknown) => Promise<{ fields: { dataTypeID: number }[] }>;
+type PerformIO = (query: SqlQuery) => Promise<{ fields: { dataTypeID: number }[] }>;
 
 /**
  * Postgres' internal one-byte `"char"` type (OID 18; e.g. pg_constraint.contype, which the
  * engine's schema describer selects) is missing from PrismaPg 7.10.0's type map, so describing
- * any database fails with "Column type 'char' could not be deserialized from the database".
- * node-postgres already returns such values as strings: relabel those columns as text before
- * PrismaPg maps the types. Hooks PrismaPg's internal `performIO` (every query goes through it)
- * on this adapter and on the transactions it starts; re-check on a PrismaPg upgrade.
+ * a database with such rows fails ("Column type 'char' could not be deserialized"; Postgres 18
+ * always has some: NOT NULL constraints now live in pg_constraint). node-postgres already
+ * returns the values as strings. So: PrismaPg's internal `performIO` (every query goes through
+ * it) relabels those columns as text so the mapping succeeds, remembering them per query
+ * object, and `queryRaw` then reports them as `Character`, the type the engine reads them as.
+ * Applied to this adapter and to the transactions it starts; re-check on a PrismaPg upgrade.
  */
-function relabelCharColumns(adapter: SqlDriverAdapter): SqlDriverAdapter {
-  patchPerformIO(adapter);
+function supportCharColumns(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  patchQueryable(adapter);
   const startTransaction = adapter.startTransaction.bind(adapter);
-  adapter.startTransaction = async (...args) => patchPerformIO(await startTransaction(...args));
+  adapter.startTransaction = async (...args) => patchQueryable(await startTransaction(...args));
   return adapter;
 }
 
-function patchPerformIO<T extends object>(queryable: T): T {
+function patchQueryable<T extends SqlQueryable>(queryable: T): T {
+  const charColumns = new WeakMap<SqlQuery, number[]>();
   const target = queryable as unknown as { performIO: PerformIO };
   const performIO = target.performIO.bind(queryable);
   target.performIO = async (query) => {
     const result = await performIO(query);
-    for (const field of result.fields) if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+    const indexes: number[] = [];
+    result.fields.forEach((field, i) => {
+      if (field.dataTypeID !== CHAR_OID) return;
+      field.dataTypeID = TEXT_OID;
+      indexes.push(i);
+    });
+    if (indexes.length) charColumns.set(query, indexes);
+    return result;
+  };
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const i of charColumns.get(query) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
     return result;
   };
   return queryable;
@@ -279,6 +305,13 @@ async function withEngine<T>(databaseUrl: string, fn: (engine: SchemaEngine) => 
 }
 
 function engineError(err: unknown): Error {
+  if (err instanceof Error && err.name === 'RuntimeError' && lastPanic) {
+    const panic = new Error(`schema engine panicked: ${lastPanic}`, { cause: err });
+    // No further engine call is safe in this process: reload the module on the next one.
+    engineModule = undefined;
+    lastPanic = undefined;
+    return panic;
+  }
   if (err instanceof Error) return err;
   const e = err as { message?: unknown; code?: unknown };
   return new Error(`${e.code ? `${String(e.code)}: ` : ''}${String(e.message ?? JSON.stringify(err))}`);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import Redis from 'ioredis';
 import { createGateway } from '../../gateway/src/server';
 import { remoteJwks, staticKeys } from '../../shared/auth/jwks';
 import { generateStoredSigningKey, loadSigningKeys, toPublicJwk, type SigningKey } from '../../shared/auth/keys';
@@ -7,12 +8,19 @@ import { prismaSessionLookup } from '../../shared/auth/sessions';
 import { createTokenVerifier } from '../../shared/auth/tokens';
 import { loadConfig } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
+import type { Worker } from '../../shared/events/bus';
 import { createLogger } from '../../shared/logger';
-import type { RunningServer } from '../../shared/subgraph';
+import type { RunningServer, SubgraphDeps, SubgraphServer } from '../../shared/subgraph';
 import { createServer as createUsersServer } from '../../subgraphs/users/src/server';
 import { createTestDatabase } from './db';
 
 export const TOKEN_SETTINGS = { issuer: 'ticketing-supergraph', audience: 'ticketing-api' };
+
+/**
+ * The subgraphs besides users, as their entries start them: the GraphQL server and the
+ * process's event workers (outbox relay, consumers). A new subgraph is one line here.
+ */
+const SUBGRAPHS: Record<string, { createServer(deps: SubgraphDeps): Promise<SubgraphServer>; startWorkers?(deps: SubgraphDeps): Worker[] }> = {};
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -22,9 +30,12 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface Stack {
   db: Db;
+  redis?: Redis;
   signingKeys: SigningKey[];
   gateway: RunningServer;
   users: RunningServer;
+  /** Every subgraph by name, users included. */
+  subgraphs: Record<string, RunningServer>;
   /** POSTs an operation to the gateway (or another GraphQL URL) and returns status and body. */
   gql<T = Record<string, any>>(
     query: string,
@@ -34,35 +45,50 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+export interface StackOptions {
+  nodeEnv?: 'test' | 'production' | 'development';
+  /** Deliver events through this Redis (Streams) instead of the Postgres outbox reader. */
+  redisUrl?: string;
+  now?: () => Date;
+}
+
 /**
- * The real thing on a database of its own: the users subgraph and the gateway on free ports,
- * the gateway fetching the users subgraph's JWKS over HTTP like in production.
+ * The real thing on a database of its own: every subgraph and the gateway on free ports, the
+ * gateway fetching the users subgraph's JWKS over HTTP like in production, event workers on.
  */
-export async function startStack(options: { nodeEnv?: 'test' | 'production' | 'development' } = {}): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = await createTestDatabase();
-  const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000, poolMax: 5 });
+  const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000, poolMax: 10 });
+  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
   const logger = createLogger('test', 'silent');
   const sessions = prismaSessionLookup(db);
-
-  const usersServer = await createUsersServer({
+  const deps: SubgraphDeps = {
     db,
-    signingKeys,
-    tokens: TOKEN_SETTINGS,
-    verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: staticKeys(signingKeys.map(toPublicJwk)), sessions }),
+    redis,
     logger,
+    verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: staticKeys(signingKeys.map(toPublicJwk)), sessions }),
     exposeErrorDetails: false,
     introspection: true,
-  });
-  const users = await usersServer.listen(0, '127.0.0.1');
-  const usersBase = users.url.replace(/\/graphql$/, '');
+    now: options.now,
+  };
+
+  const subgraphs: Record<string, RunningServer> = {
+    users: await (await createUsersServer({ ...deps, signingKeys, tokens: TOKEN_SETTINGS })).listen(0, '127.0.0.1'),
+  };
+  const workers: Worker[] = [];
+  for (const [name, subgraph] of Object.entries(SUBGRAPHS)) {
+    subgraphs[name] = await (await subgraph.createServer(deps)).listen(0, '127.0.0.1');
+    workers.push(...(subgraph.startWorkers?.(deps) ?? []));
+  }
+  const users = subgraphs.users!;
 
   const config = loadConfig({
     NODE_ENV: options.nodeEnv ?? 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.url,
-    SUBGRAPH_USERS_URL: users.url,
-    JWKS_URL: `${usersBase}/.well-known/jwks.json`,
+    JWKS_URL: `${users.url.replace(/\/graphql$/, '')}/.well-known/jwks.json`,
+    ...Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, s.url])),
     ...(options.nodeEnv === 'production' ? { SUBGRAPH_SECRET: 'test-secret-0123456789' } : {}),
   });
   const gatewayServer = await createGateway({
@@ -76,9 +102,11 @@ export async function startStack(options: { nodeEnv?: 'test' | 'production' | 'd
 
   return {
     db,
+    redis,
     signingKeys,
     gateway,
     users,
+    subgraphs,
     async gql(query, variables, opts = {}) {
       const response = await fetch(opts.url ?? gateway.url, {
         method: 'POST',
@@ -94,7 +122,9 @@ export async function startStack(options: { nodeEnv?: 'test' | 'production' | 'd
     },
     async stop() {
       await gateway.stop();
-      await users.stop();
+      await Promise.all(workers.map((w) => w.stop()));
+      for (const s of Object.values(subgraphs)) await s.stop();
+      redis?.disconnect();
       await db.$disconnect();
       await database.drop();
     },

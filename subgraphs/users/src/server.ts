@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import { toPublicJwk, type SigningKey } from '../../../shared/auth/keys';
-import type { TokenSettings, TokenVerifier } from '../../../shared/auth/tokens';
-import { checkDatabase, type Db } from '../../../shared/db';
-import type { Logger } from '../../../shared/logger';
-import { createSubgraphServer, type SubgraphServer } from '../../../shared/subgraph';
+import type { TokenSettings } from '../../../shared/auth/tokens';
+import { checkDatabase } from '../../../shared/db';
+import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { AuthService } from './domain/auth-service';
 import { UserService } from './domain/user-service';
@@ -15,17 +14,10 @@ import { resolvers } from './resolvers';
 
 export const typeDefs = readFileSync(path.join(__dirname, '../../../schema/users.graphql'), 'utf8');
 
-export interface UsersDeps {
-  db: Db;
+export interface UsersDeps extends SubgraphDeps {
   /** The first key signs; all are published at `/.well-known/jwks.json`. */
   signingKeys: SigningKey[];
   tokens: TokenSettings;
-  verifier: TokenVerifier;
-  logger: Logger;
-  subgraphSecret?: string;
-  exposeErrorDetails: boolean;
-  introspection: boolean;
-  now?: () => Date;
 }
 
 /** The users subgraph: accounts, authentication and the JWKS. Tests start it on port 0. */

@@ -1,0 +1,180 @@
+import type Redis from 'ioredis';
+import type { Db, Tx } from '../db';
+import type { Logger } from '../logger';
+import type { DomainEvent, EventType } from './catalog';
+import { advanceCursor, markProcessed, publishPending, readCursor, readPublishedAfter } from './outbox';
+
+/**
+ * Delivery of domain events from the outbox to consumers, at least once, in commit order.
+ *
+ * - With Redis: the relay appends each event to the stream `STREAM`; every consumer is a
+ *   consumer group, so each event reaches one instance of each consumer. An instance that dies
+ *   holding events leaves them pending; they are claimed by another instance (or itself,
+ *   restarted) after `claimIdleMs`.
+ * - Without Redis (embedded mode): the outbox is the log. Consumers read published events by
+ *   `seq` from Postgres and keep a cursor per consumer.
+ *
+ * Either way a consumer applies an event in a transaction that also records it in
+ * `processed_events`, so redelivery never applies an effect twice.
+ */
+export const STREAM = 'domain-events';
+/** Roughly how many events the Redis stream retains; consumers far behind that lose nothing
+ * already acknowledged, but a brand-new consumer group only sees what is retained. */
+const STREAM_MAX_LEN = 1_000_000;
+
+export type EventHandlers = { [T in EventType]?: (tx: Tx, event: DomainEvent<T>) => Promise<void> };
+
+export interface Worker {
+  /** One pass of work (relay: publish pending; consumer: read and apply); resolves with the count. */
+  runOnce(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+interface LoopOptions {
+  logger: Logger;
+  pollMs: number;
+  name: string;
+}
+
+/** Runs `step` until stopped: immediately again while it finds work, after `pollMs` when idle. */
+function loop(step: () => Promise<number>, { logger, pollMs, name }: LoopOptions): Worker {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let failures = 0;
+  const tick = () => {
+    if (stopped) return;
+    running = step()
+      .then((n) => {
+        failures = 0;
+        return n > 0 ? 0 : pollMs;
+      })
+      .catch((err: Error) => {
+        failures++;
+        logger.error(`${name} failed`, { error: err.message, failures });
+        return Math.min(30_000, pollMs * 2 ** Math.min(failures, 8));
+      })
+      .then((delay) => {
+        if (!stopped) timer = setTimeout(tick, delay);
+      });
+  };
+  timer = setTimeout(tick, 0);
+  return {
+    runOnce: step,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+function encode(event: DomainEvent): string[] {
+  return ['event', JSON.stringify(event)];
+}
+
+function decode(fields: string[]): DomainEvent {
+  const index = fields.indexOf('event');
+  return JSON.parse(fields[index + 1]!) as DomainEvent;
+}
+
+/** Starts the outbox relay of a process. Several relays (any process, any instance) take turns. */
+export function startRelay(options: { db: Db; redis?: Redis; logger: Logger; pollMs?: number; batchSize?: number }): Worker {
+  const { db, redis } = options;
+  const publish = redis
+    ? async (events: DomainEvent[]) => {
+        const pipeline = redis.pipeline();
+        for (const e of events) pipeline.xadd(STREAM, 'MAXLEN', '~', STREAM_MAX_LEN, '*', ...encode(e));
+        const results = await pipeline.exec();
+        const failed = results?.find(([err]) => err);
+        if (failed) throw failed[0];
+      }
+    : async () => {
+        // Postgres transport: numbering the rows published them.
+      };
+  return loop(() => publishPending(db, options.batchSize ?? 200, publish), {
+    logger: options.logger,
+    pollMs: options.pollMs ?? 100,
+    name: 'outbox relay',
+  });
+}
+
+export interface ConsumerOptions {
+  db: Db;
+  redis?: Redis;
+  logger: Logger;
+  /** Stable name of the consumer (one per effect), e.g. `tickets.issue-on-order-paid`. */
+  name: string;
+  handlers: EventHandlers;
+  pollMs?: number;
+  batchSize?: number;
+  /** Redis only: pending events idle this long are taken over from a dead instance. */
+  claimIdleMs?: number;
+  /** Redis only: this instance's name in the group. */
+  instance?: string;
+}
+
+/** Applies one event once: the processed record and the effect commit together. */
+export async function applyOnce(db: Db, consumer: string, handlers: EventHandlers, event: DomainEvent): Promise<boolean> {
+  const handler = handlers[event.type] as ((tx: Tx, e: DomainEvent) => Promise<void>) | undefined;
+  if (!handler) return false;
+  return db.$transaction(async (tx) => {
+    if (!(await markProcessed(tx, consumer, event.eventId))) return false;
+    await handler(tx, event);
+    return true;
+  });
+}
+
+export function startConsumer(options: ConsumerOptions): Worker {
+  const { db, redis, name, handlers } = options;
+  const batchSize = options.batchSize ?? 100;
+  const loopOptions = { logger: options.logger, pollMs: options.pollMs ?? 100, name: `consumer ${name}` };
+
+  if (!redis) {
+    return loop(async () => {
+      const events = await readPublishedAfter(db, await readCursor(db, name), batchSize);
+      for (const event of events) {
+        await applyOnce(db, name, handlers, event);
+        await advanceCursor(db, name, BigInt(event.seq));
+      }
+      return events.length;
+    }, loopOptions);
+  }
+
+  const instance = options.instance ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const claimIdleMs = options.claimIdleMs ?? 30_000;
+  let groupReady: Promise<void> | undefined;
+  const ensureGroup = () =>
+    (groupReady ??= redis
+      .xgroup('CREATE', STREAM, name, '0', 'MKSTREAM')
+      .then(() => undefined)
+      .catch((err: Error) => {
+        if (!err.message.includes('BUSYGROUP')) {
+          groupReady = undefined;
+          throw err;
+        }
+      }));
+
+  const handle = async (entries: [string, string[]][]) => {
+    for (const [id, fields] of entries) {
+      await applyOnce(db, name, handlers, decode(fields));
+      await redis.xack(STREAM, name, id);
+    }
+    return entries.length;
+  };
+
+  return loop(async () => {
+    await ensureGroup();
+    // Events a dead instance (or this one, before a restart) took and never acknowledged.
+    const [, claimed] = (await redis.xautoclaim(STREAM, name, instance, claimIdleMs, '0', 'COUNT', batchSize)) as [
+      string,
+      [string, string[]][],
+    ];
+    let count = await handle(claimed);
+    const read = (await redis.xreadgroup('GROUP', name, instance, 'COUNT', batchSize, 'STREAMS', STREAM, '>')) as
+      | [string, [string, string[]][]][]
+      | null;
+    for (const [, entries] of read ?? []) count += await handle(entries);
+    return count;
+  }, loopOptions);
+}

@@ -1,0 +1,77 @@
+/**
+ * Every domain event, by name, with its payload. docs/events.md says who produces and who
+ * consumes each. Payloads are JSON: ids as strings, instants as ISO strings, money in cents.
+ * Add an event here first; `emit` and consumers are typed from this map.
+ */
+export interface EventCatalog {
+  /** tickets → orders: a ticket type was created or changed (orders keeps a local copy to sell it). */
+  TicketTypeChanged: {
+    ticketTypeId: string;
+    eventId: string;
+    organizerId: string;
+    name: string;
+    priceCents: number;
+    currency: string;
+    capacity: number;
+    maxPerOrder: number;
+    salesStartAt: string | null;
+    salesEndAt: string | null;
+    /** The event's status: only PUBLISHED events sell. */
+    eventStatus: string;
+  };
+  /** tickets → orders: an event was cancelled; orders refunds every paid order holding its tickets. */
+  EventCancelled: {
+    eventId: string;
+    organizerId: string;
+    reason: string;
+    cancelledAt: string;
+  };
+  /**
+   * orders → tickets (issues the tickets), gamification, reports: an order was paid. Emitted
+   * exactly once per order, in the transaction that moves it to PAID.
+   */
+  OrderPaid: {
+    orderId: string;
+    buyerId: string;
+    currency: string;
+    totalCents: number;
+    paidAt: string;
+    /** Every line, tickets and products alike; `ticketTypeId` xor `productId`. */
+    lines: {
+      orderLineId: string;
+      ticketTypeId: string | null;
+      eventId: string | null;
+      productId: string | null;
+      sellerId: string;
+      quantity: number;
+      unitPriceCents: number;
+    }[];
+  };
+  /**
+   * orders → tickets (voids the tickets of these lines), gamification, reports: part or all of
+   * a paid order was refunded. `quantity` per line is how many units this refund returns.
+   */
+  OrderRefunded: {
+    orderId: string;
+    refundId: string;
+    buyerId: string;
+    reason: string;
+    amountCents: number;
+    currency: string;
+    lines: { orderLineId: string; ticketTypeId: string | null; productId: string | null; quantity: number }[];
+    refundedAt: string;
+  };
+}
+
+export type EventType = keyof EventCatalog;
+
+/** An event as consumers receive it. */
+export interface DomainEvent<T extends EventType = EventType> {
+  eventId: string;
+  type: T;
+  producer: string;
+  payload: EventCatalog[T];
+  createdAt: string;
+  /** Delivery order: increases in commit order. */
+  seq: string;
+}

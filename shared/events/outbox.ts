@@ -1,0 +1,94 @@
+import type { Db, Tx } from '../db';
+import type { DomainEvent, EventCatalog, EventType } from './catalog';
+
+/**
+ * Data access for the outbox and the processed-events record. `emit` must be called with the
+ * transaction that makes the state change, so the change and its event commit together.
+ */
+export async function emit<T extends EventType>(tx: Tx, producer: string, type: T, payload: EventCatalog[T]): Promise<string> {
+  const row = await tx.outboxEvent.create({ data: { producer, type, payload: payload as object }, select: { eventId: true } });
+  return row.eventId;
+}
+
+/** Any lock id will do as long as every relay uses the same one. */
+const RELAY_LOCK = 7_001_001;
+
+interface OutboxRow {
+  event_id: string;
+  type: string;
+  producer: string;
+  payload: unknown;
+  created_at: Date;
+  seq: bigint;
+}
+
+const toEvent = (row: OutboxRow): DomainEvent =>
+  ({
+    eventId: row.event_id,
+    type: row.type,
+    producer: row.producer,
+    payload: row.payload,
+    createdAt: row.created_at.toISOString(),
+    seq: row.seq.toString(),
+  }) as DomainEvent;
+
+/**
+ * Publishes up to `limit` unpublished events: numbers them (`seq`), hands them to `publish`
+ * and marks them published, all in one transaction under an advisory lock. Relays therefore
+ * take turns, and `seq` order is commit order. If `publish` succeeds but the commit fails, the
+ * events are published again later: delivery is at least once, consumers deduplicate.
+ */
+export async function publishPending(
+  db: Db,
+  limit: number,
+  publish: (events: DomainEvent[]) => Promise<void>,
+): Promise<number> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RELAY_LOCK})`;
+    const rows = await tx.$queryRaw<OutboxRow[]>`
+      WITH next AS (
+        SELECT id FROM events.outbox WHERE published_at IS NULL ORDER BY id LIMIT ${limit}
+      ), numbered AS (
+        SELECT next.id, (SELECT COALESCE(MAX(seq), 0) FROM events.outbox) + ROW_NUMBER() OVER (ORDER BY next.id) AS seq
+        FROM next
+      )
+      UPDATE events.outbox o SET seq = numbered.seq, published_at = now()
+      FROM numbered WHERE o.id = numbered.id
+      RETURNING o.event_id, o.type, o.producer, o.payload, o.created_at, o.seq`;
+    if (rows.length === 0) return 0;
+    const events = rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map(toEvent);
+    await publish(events);
+    return events.length;
+  });
+}
+
+/** Published events after `seq`, in order (the Postgres transport's read). */
+export async function readPublishedAfter(db: Db, seq: bigint, limit: number): Promise<DomainEvent[]> {
+  const rows = await db.$queryRaw<OutboxRow[]>`
+    SELECT event_id, type, producer, payload, created_at, seq FROM events.outbox
+    WHERE seq > ${seq} ORDER BY seq LIMIT ${limit}`;
+  return rows.map(toEvent);
+}
+
+export async function readCursor(db: Db, consumer: string): Promise<bigint> {
+  const row = await db.consumerCursor.findUnique({ where: { consumer } });
+  return row?.seq ?? 0n;
+}
+
+/** Moves a consumer's cursor forward (never back, should two instances race). */
+export async function advanceCursor(db: Db | Tx, consumer: string, seq: bigint): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO events.consumer_cursors (consumer, seq, updated_at) VALUES (${consumer}, ${seq}, now())
+    ON CONFLICT (consumer) DO UPDATE SET seq = GREATEST(events.consumer_cursors.seq, EXCLUDED.seq), updated_at = now()`;
+}
+
+/**
+ * Records that `consumer` applied `eventId`, in the consumer's transaction. `false` means it
+ * already had: the caller skips the effect.
+ */
+export async function markProcessed(tx: Tx, consumer: string, eventId: string): Promise<boolean> {
+  const inserted = await tx.$executeRaw`
+    INSERT INTO events.processed_events (consumer, event_id) VALUES (${consumer}, ${eventId}::uuid)
+    ON CONFLICT DO NOTHING`;
+  return inserted === 1;
+}
