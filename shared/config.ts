@@ -27,6 +27,8 @@ const schema = z.object({
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** Redis for cross-instance events, caching and rate limits; optional in embedded mode. */
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  /** The Redis stream that carries domain events; one per deployment. */
+  EVENT_STREAM: z.string().min(1).default('domain-events'),
   /** Port to listen on; each service has its own default (gateway 4000, users 4001, ...). */
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().default('0.0.0.0'),

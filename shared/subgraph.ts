@@ -30,6 +30,8 @@ export interface SubgraphDeps {
   db: import('./db').Db;
   /** Present when REDIS_URL is set: events then travel through Redis Streams. */
   redis?: import('ioredis').default;
+  /** The Redis stream of domain events (`EVENT_STREAM`); tests give each stack its own. */
+  eventStream?: string;
   verifier: TokenVerifier;
   logger: Logger;
   subgraphSecret?: string;

@@ -7,7 +7,7 @@ import { advanceCursor, markProcessed, publishPending, readCursor, readPublished
 /**
  * Delivery of domain events from the outbox to consumers, at least once, in commit order.
  *
- * - With Redis: the relay appends each event to the stream `STREAM`; every consumer is a
+ * - With Redis: the relay appends each event to a stream (`domain-events` unless told); every consumer is a
  *   consumer group, so each event reaches one instance of each consumer. An instance that dies
  *   holding events leaves them pending; they are claimed by another instance (or itself,
  *   restarted) after `claimIdleMs`.
@@ -17,7 +17,7 @@ import { advanceCursor, markProcessed, publishPending, readCursor, readPublished
  * Either way a consumer applies an event in a transaction that also records it in
  * `processed_events`, so redelivery never applies an effect twice.
  */
-export const STREAM = 'domain-events';
+export const DEFAULT_STREAM = 'domain-events';
 /** Roughly how many events the Redis stream retains; consumers far behind that lose nothing
  * already acknowledged, but a brand-new consumer group only sees what is retained. */
 const STREAM_MAX_LEN = 1_000_000;
@@ -79,12 +79,21 @@ function decode(fields: string[]): DomainEvent {
 }
 
 /** Starts the outbox relay of a process. Several relays (any process, any instance) take turns. */
-export function startRelay(options: { db: Db; redis?: Redis; logger: Logger; pollMs?: number; batchSize?: number }): Worker {
+export function startRelay(options: {
+  db: Db;
+  redis?: Redis;
+  /** The Redis stream; every relay and consumer of one deployment must agree on it. */
+  stream?: string;
+  logger: Logger;
+  pollMs?: number;
+  batchSize?: number;
+}): Worker {
   const { db, redis } = options;
+  const stream = options.stream ?? DEFAULT_STREAM;
   const publish = redis
     ? async (events: DomainEvent[]) => {
         const pipeline = redis.pipeline();
-        for (const e of events) pipeline.xadd(STREAM, 'MAXLEN', '~', STREAM_MAX_LEN, '*', ...encode(e));
+        for (const e of events) pipeline.xadd(stream, 'MAXLEN', '~', STREAM_MAX_LEN, '*', ...encode(e));
         const results = await pipeline.exec();
         const failed = results?.find(([err]) => err);
         if (failed) throw failed[0];
@@ -102,6 +111,8 @@ export function startRelay(options: { db: Db; redis?: Redis; logger: Logger; pol
 export interface ConsumerOptions {
   db: Db;
   redis?: Redis;
+  /** The Redis stream, as given to the relay. */
+  stream?: string;
   logger: Logger;
   /** Stable name of the consumer (one per effect), e.g. `tickets.issue-on-order-paid`. */
   name: string;
@@ -127,6 +138,7 @@ export async function applyOnce(db: Db, consumer: string, handlers: EventHandler
 
 export function startConsumer(options: ConsumerOptions): Worker {
   const { db, redis, name, handlers } = options;
+  const stream = options.stream ?? DEFAULT_STREAM;
   const batchSize = options.batchSize ?? 100;
   const loopOptions = { logger: options.logger, pollMs: options.pollMs ?? 100, name: `consumer ${name}` };
 
@@ -146,7 +158,7 @@ export function startConsumer(options: ConsumerOptions): Worker {
   let groupReady: Promise<void> | undefined;
   const ensureGroup = () =>
     (groupReady ??= redis
-      .xgroup('CREATE', STREAM, name, '0', 'MKSTREAM')
+      .xgroup('CREATE', stream, name, '0', 'MKSTREAM')
       .then(() => undefined)
       .catch((err: Error) => {
         if (!err.message.includes('BUSYGROUP')) {
@@ -158,7 +170,7 @@ export function startConsumer(options: ConsumerOptions): Worker {
   const handle = async (entries: [string, string[]][]) => {
     for (const [id, fields] of entries) {
       await applyOnce(db, name, handlers, decode(fields));
-      await redis.xack(STREAM, name, id);
+      await redis.xack(stream, name, id);
     }
     return entries.length;
   };
@@ -166,12 +178,12 @@ export function startConsumer(options: ConsumerOptions): Worker {
   return loop(async () => {
     await ensureGroup();
     // Events a dead instance (or this one, before a restart) took and never acknowledged.
-    const [, claimed] = (await redis.xautoclaim(STREAM, name, instance, claimIdleMs, '0', 'COUNT', batchSize)) as [
+    const [, claimed] = (await redis.xautoclaim(stream, name, instance, claimIdleMs, '0', 'COUNT', batchSize)) as [
       string,
       [string, string[]][],
     ];
     let count = await handle(claimed);
-    const read = (await redis.xreadgroup('GROUP', name, instance, 'COUNT', batchSize, 'STREAMS', STREAM, '>')) as
+    const read = (await redis.xreadgroup('GROUP', name, instance, 'COUNT', batchSize, 'STREAMS', stream, '>')) as
       | [string, [string, string[]][]][]
       | null;
     for (const [, entries] of read ?? []) count += await handle(entries);

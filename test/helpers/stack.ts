@@ -66,6 +66,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const deps: SubgraphDeps = {
     db,
     redis,
+    // Test files run in parallel against one Redis: each stack gets its own stream.
+    eventStream: `test-events-${path.basename(database.url)}`,
     logger,
     verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: staticKeys(signingKeys.map(toPublicJwk)), sessions }),
     exposeErrorDetails: false,

@@ -1,0 +1,131 @@
+import Redis from 'ioredis';
+import { createPrisma, type Db } from '../shared/db';
+import { startConsumer, startRelay, type EventHandlers, type Worker } from '../shared/events/bus';
+import type { EventCatalog } from '../shared/events/catalog';
+import { emit } from '../shared/events/outbox';
+import { createLogger } from '../shared/logger';
+import { createTestDatabase, type TestDatabase } from './helpers/db';
+import { redisUrlIfAvailable } from './helpers/redis';
+
+const logger = createLogger('test', 'silent');
+let database: TestDatabase;
+let db: Db;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000 });
+  // A table of effects, standing for a consumer's own domain writes.
+  await db.$executeRawUnsafe('CREATE TABLE public.effects (consumer text NOT NULL, event_id uuid NOT NULL, n int NOT NULL)');
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await database.drop();
+});
+
+const payload = (n: number): EventCatalog['TicketTypeChanged'] => ({
+  ticketTypeId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  eventId: '00000000-0000-4000-8000-000000000000',
+  organizerId: '00000000-0000-4000-8000-000000000000',
+  name: `type ${n}`,
+  priceCents: n,
+  currency: 'EUR',
+  capacity: 10,
+  maxPerOrder: 4,
+  salesStartAt: null,
+  salesEndAt: null,
+  eventStatus: 'PUBLISHED',
+});
+
+function recorder(consumer: string, options: { failFirst?: number } = {}): EventHandlers {
+  let failures = options.failFirst ?? 0;
+  return {
+    TicketTypeChanged: async (tx, event) => {
+      await tx.$executeRaw`INSERT INTO public.effects (consumer, event_id, n) VALUES (${consumer}, ${event.eventId}::uuid, ${event.payload.priceCents})`;
+      // Fails after writing: the effect must roll back with the processed record.
+      if (failures > 0) {
+        failures--;
+        throw new Error('consumer crashed mid-event');
+      }
+    },
+  };
+}
+
+async function effects(consumer: string): Promise<number[]> {
+  const rows = await db.$queryRaw<{ n: number }[]>`SELECT n FROM public.effects WHERE consumer = ${consumer} ORDER BY n`;
+  return rows.map((r) => r.n);
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function emitMany(from: number, to: number): Promise<void> {
+  for (let n = from; n <= to; n++) {
+    await db.$transaction((tx) => emit(tx, 'test', 'TicketTypeChanged', payload(n)));
+  }
+}
+
+test('an event emitted in a rolled-back transaction is never delivered', async () => {
+  await expect(
+    db.$transaction(async (tx) => {
+      await emit(tx, 'test', 'TicketTypeChanged', payload(999));
+      throw new Error('rollback');
+    }),
+  ).rejects.toThrow('rollback');
+  expect(await db.outboxEvent.count({ where: { type: 'TicketTypeChanged', payload: { path: ['priceCents'], equals: 999 } } })).toBe(0);
+});
+
+describe.each([['postgres'], ['redis']])('delivery through %s', (transport) => {
+  let redis: Redis | undefined;
+  const workers: Worker[] = [];
+  const consumer = `test.${transport}`;
+  const stream = `test-events-${process.pid}-${Date.now()}`;
+
+  beforeAll(async () => {
+    if (transport === 'redis') {
+      const url = await redisUrlIfAvailable();
+      // Without Redis (a bare machine, never CI) the redis case runs on Postgres again.
+      if (url) redis = new Redis(url);
+      await redis?.del(stream);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    await redis?.del(stream);
+    redis?.disconnect();
+  });
+
+  test('every event is applied exactly once across a consumer crash and restart and two instances', async () => {
+    await db.$executeRaw`TRUNCATE events.outbox, events.processed_events, events.consumer_cursors, public.effects`;
+    await emitMany(1, 20);
+    const relay = startRelay({ db, redis, stream, logger, pollMs: 20 });
+    workers.push(relay);
+    // First instance crashes on its first two attempts (effects roll back, nothing acknowledged).
+    const first = startConsumer({ db, redis, stream, logger, name: consumer, handlers: recorder(consumer, { failFirst: 2 }), pollMs: 20, claimIdleMs: 200 });
+    await until(async () => (await effects(consumer)).length >= 5);
+    await first.stop(); // "killed" mid-stream
+    await emitMany(21, 40);
+    // Restarted, twice over: two instances of the same consumer.
+    workers.push(
+      startConsumer({ db, redis, stream, logger, name: consumer, handlers: recorder(consumer), pollMs: 20, claimIdleMs: 200, instance: 'a' }),
+      startConsumer({ db, redis, stream, logger, name: consumer, handlers: recorder(consumer), pollMs: 20, claimIdleMs: 200, instance: 'b' }),
+    );
+    await until(async () => (await effects(consumer)).length >= 40);
+    await new Promise((r) => setTimeout(r, 300)); // any duplicate would land by now
+    expect(await effects(consumer)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(await db.processedEvent.count({ where: { consumer } })).toBe(40);
+  });
+
+  test('relays take turns: seq follows commit order with no gaps', async () => {
+    const extraRelay = startRelay({ db, redis, stream, logger, pollMs: 5 });
+    workers.push(extraRelay);
+    await Promise.all([emitMany(41, 60), emitMany(61, 80)]);
+    await until(async () => (await db.outboxEvent.count({ where: { publishedAt: null } })) === 0);
+    const seqs = (await db.outboxEvent.findMany({ select: { seq: true }, orderBy: { seq: 'asc' } })).map((r) => Number(r.seq));
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
+  });
+});
