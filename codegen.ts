@@ -29,6 +29,19 @@ const subgraphs: Record<string, { mappers: Record<string, string> }> = {
       UserProfile: `${prismaClient}#User as UserModel`,
     },
   },
+  tickets: {
+    mappers: {
+      Event: `${prismaClient}#Event as EventModel`,
+      // Venue fields are columns of the event row: `Event.venue` returns the row itself.
+      Venue: `${prismaClient}#Event as EventModel`,
+      TicketType: `${prismaClient}#TicketType as TicketTypeModel`,
+      Ticket: `${prismaClient}#Ticket as TicketModel`,
+      // Entities of other subgraphs: tickets only knows (and returns) their key.
+      User: '../models#EntityRef',
+      Order: '../models#EntityRef',
+      CheckInResult: '../models#CheckInOutcome',
+    },
+  },
 };
 
 const rover = parseYaml(readFileSync(path.join(__dirname, 'rover.yaml'), 'utf8')) as {

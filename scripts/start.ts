@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { generateStoredKey, type KeyType } from '../shared/auth/keys';
 import { loadConfigOrExit } from '../shared/config';
 import { createPrisma } from '../shared/db';
 import { applyMigrations } from '../prisma/tools/engine';
@@ -17,7 +17,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
  *   `ticketing`, migrated and seeded with demo accounts on first run.
  * - DATABASE_URL set: that database, migrated; seeded only when NODE_ENV is development.
  * - JWT signing keys: JWT_SIGNING_KEYS / JWT_SIGNING_KEYS_FILE if set, else
- *   .data/keys/jwt-signing-keys.json, generated on first start.
+ *   .data/keys/jwt-signing-keys.json, generated on first start. Ticket QR signing keys
+ *   likewise: QR_SIGNING_KEYS / QR_SIGNING_KEYS_FILE, else .data/keys/qr-signing-keys.json.
  * - Each subgraph in SUBGRAPHS, then the gateway, runs as its own `tsx` child process in its
  *   own process group; the gateway starts once every subgraph answers GET /health with 200.
  * - Ctrl-C / SIGTERM: children get SIGTERM (SIGKILL after 10 s), then Postgres stops.
@@ -35,12 +36,16 @@ interface Service {
 }
 
 /** The subgraphs, started in this order. A new subgraph is one line here. */
-const SUBGRAPHS: Service[] = [{ name: 'users', entry: 'subgraphs/users/src/index.ts', port: 4001 }];
+const SUBGRAPHS: Service[] = [
+  { name: 'users', entry: 'subgraphs/users/src/index.ts', port: 4001 },
+  { name: 'tickets', entry: 'subgraphs/tickets/src/index.ts', port: 4002 },
+];
 const GATEWAY: Service = { name: 'gateway', entry: 'gateway/src/index.ts', port: 4000 };
 
 const PG_DATA_DIR = path.join(DATA_DIR, 'pg');
 const EMBEDDED_DATABASE = 'ticketing';
-const KEYS_FILE = path.join(DATA_DIR, 'keys', 'jwt-signing-keys.json');
+const JWT_KEYS_FILE = path.join(DATA_DIR, 'keys', 'jwt-signing-keys.json');
+const QR_KEYS_FILE = path.join(DATA_DIR, 'keys', 'qr-signing-keys.json');
 const HEALTH_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 const OUTPUT_TAIL_LINES = 60;
@@ -85,7 +90,10 @@ async function main(): Promise<void> {
     }
   }
 
-  const keysFile = config.JWT_SIGNING_KEYS || config.JWT_SIGNING_KEYS_FILE ? undefined : await ensureSigningKeys();
+  const jwtKeysFile =
+    config.JWT_SIGNING_KEYS || config.JWT_SIGNING_KEYS_FILE ? undefined : await ensureKeyFile(JWT_KEYS_FILE, 'rsa', 'JWT signing keys');
+  const qrKeysFile =
+    config.QR_SIGNING_KEYS || config.QR_SIGNING_KEYS_FILE ? undefined : await ensureKeyFile(QR_KEYS_FILE, 'ed25519', 'QR signing keys');
 
   const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -95,7 +103,8 @@ async function main(): Promise<void> {
   };
   for (const service of SUBGRAPHS) {
     const env: NodeJS.ProcessEnv = { ...baseEnv, PORT: String(service.port) };
-    if (service.name === 'users' && keysFile) env.JWT_SIGNING_KEYS_FILE = keysFile;
+    if (service.name === 'users' && jwtKeysFile) env.JWT_SIGNING_KEYS_FILE = jwtKeysFile;
+    if (service.name === 'tickets' && qrKeysFile) env.QR_SIGNING_KEYS_FILE = qrKeysFile;
     await startService(service, env);
   }
   await startService(GATEWAY, { ...baseEnv, PORT: String(GATEWAY.port) });
@@ -121,24 +130,22 @@ async function main(): Promise<void> {
   );
 }
 
-/** `.data/keys/jwt-signing-keys.json`, created on first start (RSA 2048, PKCS#8, mode 0600). */
-async function ensureSigningKeys(): Promise<string> {
-  if (existsSync(KEYS_FILE)) return KEYS_FILE;
-  const { privateKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  });
-  await mkdir(path.dirname(KEYS_FILE), { recursive: true, mode: 0o700 });
-  // 'wx': never overwrite keys another start wrote meanwhile (tokens signed with them).
-  await writeFile(KEYS_FILE, JSON.stringify([{ kid: randomUUID(), privateKeyPem: privateKey }], null, 2) + '\n', {
+/**
+ * A key file in the stored format (`[{ kid, privateKeyPem }]`, mode 0600), created with one
+ * fresh key of `type` on first start and left alone afterwards.
+ */
+async function ensureKeyFile(file: string, type: KeyType, label: string): Promise<string> {
+  if (existsSync(file)) return file;
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  // 'wx': never overwrite keys another start wrote meanwhile (tokens or QR codes signed with them).
+  await writeFile(file, JSON.stringify([generateStoredKey(type)], null, 2) + '\n', {
     mode: 0o600,
     flag: 'wx',
   }).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'EEXIST') throw err;
   });
-  log(`generated JWT signing keys (${path.relative(ROOT_DIR, KEYS_FILE)})`);
-  return KEYS_FILE;
+  log(`generated ${label} (${path.relative(ROOT_DIR, file)})`);
+  return file;
 }
 
 /** Spawns the service and resolves once its GET /health answers 200; throws if it dies first. */

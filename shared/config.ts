@@ -41,6 +41,15 @@ const schema = z.object({
   JWT_SIGNING_KEYS: z.string().optional(),
   /** users only: a file holding the same JSON as JWT_SIGNING_KEYS (for mounted secrets). */
   JWT_SIGNING_KEYS_FILE: z.string().optional(),
+  /**
+   * tickets only: the keys that sign ticket QR codes, a JSON array of `{ "kid", "privateKeyPem" }`
+   * (Ed25519, PKCS#8 PEM). The first signs; all verify and are published at
+   * `/.well-known/qr-keys.json`, so rotate by prepending a new key and drop the old one only
+   * once no ticket signed by it should still scan.
+   */
+  QR_SIGNING_KEYS: z.string().optional(),
+  /** tickets only: a file holding the same JSON as QR_SIGNING_KEYS (for mounted secrets). */
+  QR_SIGNING_KEYS_FILE: z.string().optional(),
   /** Where the gateway and the other subgraphs fetch the public keys. */
   JWKS_URL: url(['http:', 'https:']).default('http://localhost:4001/.well-known/jwks.json'),
   /**
