@@ -153,6 +153,8 @@ export async function createSubgraphServer<TContext extends RequestContext>(
     csrfPrevention: true,
     includeStacktraceInErrorResponses: options.exposeErrorDetails,
     formatError: createErrorFormatter(options.exposeErrorDetails),
+    // runService owns shutdown (stop, then release resources); Apollo's handlers would race it.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
