@@ -1,6 +1,5 @@
 import { timingSafeEqual, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
@@ -17,6 +16,7 @@ import { shield, type IRules } from 'graphql-shield';
 import { denialError, deny, type AuthContext } from './auth/rules';
 import { authenticateHttpRequest, type TokenVerifier } from './auth/tokens';
 import { ErrorCode, createErrorFormatter } from './errors';
+import { listenHttp, type RunningServer } from './http';
 import type { Logger } from './logger';
 
 /** Said by a reference rule: may this caller resolve this entity reference? */
@@ -74,11 +74,7 @@ export interface SubgraphOptions<TContext extends RequestContext> {
   plugins?: ApolloServerPlugin<TContext>[];
 }
 
-export interface RunningServer {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-}
+export type { RunningServer };
 
 export interface SubgraphServer {
   app: Express;
@@ -205,19 +201,6 @@ export async function createSubgraphServer<TContext extends RequestContext>(
 
   return {
     app,
-    async listen(port, host) {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, resolve);
-      });
-      const address = httpServer.address() as AddressInfo;
-      const url = `http://${host && host !== '0.0.0.0' ? host : 'localhost'}:${address.port}/graphql`;
-      options.logger.info('listening', { url });
-      return {
-        url,
-        port: address.port,
-        stop: () => apollo.stop(),
-      };
-    },
+    listen: (port, host) => listenHttp(httpServer, { port, host, logger: options.logger, stop: () => apollo.stop() }),
   };
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -15,7 +14,7 @@ import { ConfigError, applyApolloTelemetrySwitch, type Config } from '../../shar
 import type { Db } from '../../shared/db';
 import { ErrorCode, createErrorFormatter } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
-import type { RunningServer } from '../../shared/subgraph';
+import { listenHttp, type RunningServer } from '../../shared/http';
 import { limitRules } from './limits';
 import { readinessCheck } from './readiness';
 import { SubgraphDataSource, routingUrlFor, subgraphEndpoints, type GatewayContext } from './subgraphs';
@@ -186,21 +185,15 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
 
   return {
     app,
-    async listen(port, host) {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, resolve);
-      });
-      const address = httpServer.address() as AddressInfo;
-      const url = `http://${host && host !== '0.0.0.0' ? host : 'localhost'}:${address.port}/graphql`;
-      logger.info('listening', { url, subgraphs: subgraphs.map((s) => s.name) });
-      return {
-        url,
-        port: address.port,
+    listen: (port, host) =>
+      listenHttp(httpServer, {
+        port,
+        host,
+        logger,
         // Drains the HTTP server (the drain plugin) and stops the gateway.
         stop: () => apollo.stop(),
-      };
-    },
+        fields: { subgraphs: subgraphs.map((s) => s.name) },
+      }),
   };
 }
 
