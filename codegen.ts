@@ -42,6 +42,48 @@ const subgraphs: Record<string, { mappers: Record<string, string> }> = {
       CheckInResult: '../models#CheckInOutcome',
     },
   },
+  orders: {
+    mappers: {
+      Category: `${prismaClient}#Category as CategoryModel`,
+      Product: `${prismaClient}#Product as ProductModel`,
+      Warehouse: `${prismaClient}#Warehouse as WarehouseModel`,
+      StockLevel: `${prismaClient}#Stock as StockModel`,
+      StockMovement: `${prismaClient}#StockMovement as StockMovementModel`,
+      // orders' local copy of the ticket type, with its own held/sold counters.
+      TicketType: `${prismaClient}#TicketTypeCopy as TicketTypeCopyModel`,
+      CartLine: `${prismaClient}#CartLine as CartLineModel`,
+      Cart: '../models#CartModel',
+      Order: `${prismaClient}#Order as OrderModel`,
+      OrderLine: `${prismaClient}#OrderLine as OrderLineModel`,
+      Payment: `${prismaClient}#Payment as PaymentModel`,
+      Delivery: `${prismaClient}#Delivery as DeliveryModel`,
+      // Address fields are columns of the delivery row: `Delivery.address` returns the row itself.
+      Address: `${prismaClient}#Delivery as DeliveryModel`,
+      Refund: `${prismaClient}#Refund as RefundModel`,
+      CheckoutPayload: '../models#CheckoutResult',
+      // Users are owned by the users subgraph: orders only knows (and returns) their key.
+      User: '../models#EntityRef',
+    },
+  },
+  support: {
+    mappers: {
+      SupportTicket: `${prismaClient}#SupportTicket as SupportTicketModel`,
+      SupportMessage: `${prismaClient}#Message as MessageModel`,
+      // Author fields are columns of the message row: `SupportMessage.author` returns the row itself.
+      SupportMessageAuthor: `${prismaClient}#Message as MessageModel`,
+      SupportCategory: `${prismaClient}#SupportCategory as SupportCategoryModel`,
+      CannedResponse: `${prismaClient}#CannedResponse as CannedResponseModel`,
+      FAQ: `${prismaClient}#Faq as FaqModel`,
+      SlaPolicy: `${prismaClient}#SlaPolicy as SlaPolicyModel`,
+      SupportSla: '../models#SupportSlaView',
+      SupportAgent: '../models#SupportAgentView',
+      // Entities of other subgraphs: support only knows (and returns) their key.
+      User: '../models#EntityRef',
+      Order: '../models#EntityRef',
+      Event: '../models#EntityRef',
+      Ticket: '../models#EntityRef',
+    },
+  },
 };
 
 const rover = parseYaml(readFileSync(path.join(__dirname, 'rover.yaml'), 'utf8')) as {

@@ -39,6 +39,8 @@ interface Service {
 const SUBGRAPHS: Service[] = [
   { name: 'users', entry: 'subgraphs/users/src/index.ts', port: 4001 },
   { name: 'tickets', entry: 'subgraphs/tickets/src/index.ts', port: 4002 },
+  { name: 'orders', entry: 'subgraphs/orders/src/index.ts', port: 4003 },
+  { name: 'support', entry: 'subgraphs/support/src/index.ts', port: 4006 },
 ];
 const GATEWAY: Service = { name: 'gateway', entry: 'gateway/src/index.ts', port: 4000 };
 
@@ -65,8 +67,12 @@ let stopping: Promise<void> | undefined;
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfigOrExit();
-  process.once('SIGINT', () => void shutdown(130));
-  process.once('SIGTERM', () => void shutdown(143));
+  // `on`, not `once`: Ctrl-C reaches us twice (from the terminal and again from npm), and a
+  // second signal must not kill this process half-way through stopping the children.
+  process.on('SIGINT', () => void shutdown(130));
+  process.on('SIGTERM', () => void shutdown(143));
+  // Last resort if this process dies another way: no child outlives it.
+  process.on('exit', () => children.forEach((child) => signalGroup(child, 'SIGKILL')));
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
@@ -205,30 +211,32 @@ async function healthy(port: number): Promise<boolean> {
   }
 }
 
-/** Children first (gateway before subgraphs), then Postgres; then exit with `code`. */
+/** Children first (all at once), then Postgres; then exit with `code`. */
 function shutdown(code: number): Promise<void> {
   stopping ??= (async () => {
-    for (const child of [...children].reverse()) await stopChild(child);
+    await Promise.all(children.map(stopChild));
     await embedded?.stop();
     process.exit(code);
   })();
   return stopping;
 }
 
+/** Signals a child's whole process group: tsx and the service it runs. */
+function signalGroup(child: Child, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.process.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
 async function stopChild(child: Child): Promise<void> {
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.process.pid!, signal); // the whole group: tsx and the service
-    } catch {
-      // already gone
-    }
-  };
-  signalGroup('SIGTERM');
-  const timer = setTimeout(() => signalGroup('SIGKILL'), STOP_TIMEOUT_MS);
+  signalGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
   await child.exited;
   clearTimeout(timer);
   // tsx may exit before the service it runs: make sure nothing of the group survives.
-  signalGroup('SIGKILL');
+  signalGroup(child, 'SIGKILL');
 }
 
 function log(message: string): void {

@@ -77,6 +77,20 @@ const schema = z.object({
   APOLLO_TELEMETRY_DISABLED: bool.default(true),
   /** gateway: deepest accepted operation. */
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(12),
+  /** orders: the payment provider. Only the built-in `mock` exists so far (it pays through our own webhook). */
+  PAYMENT_PROVIDER: z.enum(['mock']).default('mock'),
+  /**
+   * orders: the secret of the payment webhook's Stripe-compatible signature. Required in
+   * production (see `paymentSettings`); elsewhere `DEV_PAYMENT_WEBHOOK_SECRET` by default.
+   */
+  PAYMENT_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /**
+   * orders, mock provider: where it posts its webhooks. Default: this service's own
+   * `/webhooks/payments`, derived from the address it listens on.
+   */
+  PAYMENT_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+  /** orders: how long checkout holds stock and tickets while waiting for the payment. */
+  ORDER_HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
 });
 
 export type Config = z.infer<typeof schema> & {
@@ -124,6 +138,34 @@ export function requireDatabaseUrl(config: Config, service: string): string {
     throw new ConfigError(`Invalid environment:\n  DATABASE_URL: required by ${service} (npm start sets it in embedded mode)`);
   }
   return config.DATABASE_URL;
+}
+
+/** The webhook secret used outside production when PAYMENT_WEBHOOK_SECRET is not set. Never in production. */
+export const DEV_PAYMENT_WEBHOOK_SECRET = 'whsec_development_only_0123456789';
+
+/** What the orders subgraph needs to take payments, from the config. */
+export interface PaymentSettings {
+  provider: 'mock';
+  webhookSecret: string;
+  /** Undefined: derived from the orders service's listening address. */
+  webhookUrl?: string;
+  holdMinutes: number;
+  /** `simulatePayment` works only with the mock provider, and never in production. */
+  simulationEnabled: boolean;
+}
+
+/** orders only: payment settings; a production process without PAYMENT_WEBHOOK_SECRET stops here. */
+export function paymentSettings(config: Config): PaymentSettings {
+  if (config.isProduction && !config.PAYMENT_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid environment:\n  PAYMENT_WEBHOOK_SECRET: required by the orders subgraph in production');
+  }
+  return {
+    provider: config.PAYMENT_PROVIDER,
+    webhookSecret: config.PAYMENT_WEBHOOK_SECRET ?? DEV_PAYMENT_WEBHOOK_SECRET,
+    webhookUrl: config.PAYMENT_WEBHOOK_URL,
+    holdMinutes: config.ORDER_HOLD_MINUTES,
+    simulationEnabled: config.PAYMENT_PROVIDER === 'mock' && !config.isProduction,
+  };
 }
 
 /** Stops the process with the config error's message instead of a stack trace. */

@@ -12,6 +12,8 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
   RATE_LIMITED = 'RATE_LIMITED',
+  /** A line of a checkout cannot be served (capacity or stock); `field` names the line. */
+  SOLD_OUT = 'SOLD_OUT',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -41,6 +43,8 @@ export const conflict = (message: string, field?: string) =>
   new DomainError(ErrorCode.CONFLICT, message, field ? { field } : {});
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new DomainError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
+/** `field` is the input path of the line that cannot be served, e.g. `input.lines.2`. */
+export const soldOut = (message: string, field: string) => new DomainError(ErrorCode.SOLD_OUT, message, { field });
 /** `field` is the input path at fault, e.g. `input.email`. */
 export const badInput = (field: string, message: string) =>
   new DomainError(ErrorCode.BAD_USER_INPUT, message, { field });

@@ -1,4 +1,4 @@
-import { timingSafeEqual, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -14,10 +14,13 @@ import { parse, type GraphQLFieldResolver } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { shield, type IRules } from 'graphql-shield';
 import { denialError, deny, type AuthContext } from './auth/rules';
+import { secretMatches } from './auth/secret';
 import { authenticateHttpRequest, type TokenVerifier } from './auth/tokens';
 import { ErrorCode, createErrorFormatter } from './errors';
 import { listenHttp, type RunningServer } from './http';
 import type { Logger } from './logger';
+import { pubsubFor, type PubSub } from './realtime/pubsub';
+import { serveSubgraphSubscriptions } from './realtime/subgraph-ws';
 
 /** Said by a reference rule: may this caller resolve this entity reference? */
 export type ReferenceRule<TContext> = (reference: Record<string, unknown>, ctx: TContext) => boolean | Promise<boolean>;
@@ -46,6 +49,8 @@ export interface RequestContext extends AuthContext {
   requestId: string;
   /** The client's address, as the gateway saw it (for rate limits). */
   clientIp: string;
+  /** Realtime events: subscription resolvers subscribe here, services publish after commit. */
+  pubsub: PubSub;
 }
 
 export interface SubgraphOptions<TContext extends RequestContext> {
@@ -72,6 +77,12 @@ export interface SubgraphOptions<TContext extends RequestContext> {
   /** Extra HTTP routes (e.g. the JWKS), mounted before GraphQL. */
   routes?(app: Express): void;
   plugins?: ApolloServerPlugin<TContext>[];
+  /**
+   * Where subscription events travel: pass `pubsubFor(deps)` (Redis when `deps.redis` is set,
+   * so events cross instances). Default: the process's in-memory bus, right for embedded mode
+   * only.
+   */
+  pubsub?: PubSub;
 }
 
 export type { RunningServer };
@@ -107,13 +118,6 @@ function guardReferences<TContext extends RequestContext>(
   return guarded;
 }
 
-function secretMatches(expected: string, given: string | undefined): boolean {
-  if (!given) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 function clientIpOf(req: Request, trusted: boolean): string {
   const forwarded = req.header('x-forwarded-for');
   if (trusted && forwarded) return forwarded.split(',')[0]!.trim();
@@ -122,7 +126,8 @@ function clientIpOf(req: Request, trusted: boolean): string {
 
 /**
  * The common shape of every subgraph: schema from SDL, shield permissions, context with the
- * verified viewer, `/health` and `/ready`, the subgraph secret, error masking.
+ * verified viewer, `/health` and `/ready`, the subgraph secret, error masking. `/graphql`
+ * also speaks graphql-ws (subscriptions only) for the gateway: see `realtime/subgraph-ws.ts`.
  */
 export async function createSubgraphServer<TContext extends RequestContext>(
   options: SubgraphOptions<TContext>,
@@ -140,9 +145,18 @@ export async function createSubgraphServer<TContext extends RequestContext>(
     }),
   );
 
+  const pubsub = options.pubsub ?? pubsubFor({});
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const subscriptions = serveSubgraphSubscriptions({
+    httpServer,
+    schema,
+    verifier: options.verifier,
+    subgraphSecret: options.subgraphSecret,
+    exposeErrorDetails: options.exposeErrorDetails,
+    createContext: (base) => options.createContext({ ...base, pubsub }),
+  });
   const apollo = new ApolloServer<TContext>({
     schema,
     introspection: options.introspection,
@@ -194,6 +208,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
           viewer,
           requestId: req.header('x-request-id') ?? randomUUID(),
           clientIp: clientIpOf(req, trusted),
+          pubsub,
         });
       },
     }),
@@ -201,6 +216,16 @@ export async function createSubgraphServer<TContext extends RequestContext>(
 
   return {
     app,
-    listen: (port, host) => listenHttp(httpServer, { port, host, logger: options.logger, stop: () => apollo.stop() }),
+    listen: (port, host) =>
+      listenHttp(httpServer, {
+        port,
+        host,
+        logger: options.logger,
+        // WebSocket clients first (closed with 1001), then Apollo drains HTTP.
+        stop: async () => {
+          await subscriptions.stop();
+          await apollo.stop();
+        },
+      }),
   };
 }

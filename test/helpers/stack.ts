@@ -3,7 +3,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { createGateway } from '../../gateway/src/server';
 import { remoteJwks, staticKeys } from '../../shared/auth/jwks';
-import { generateStoredSigningKey, loadSigningKeys, toPublicJwk, type SigningKey } from '../../shared/auth/keys';
+import { generateStoredKey, generateStoredSigningKey, loadSigningKeys, toPublicJwk, type SigningKey } from '../../shared/auth/keys';
 import { prismaSessionLookup } from '../../shared/auth/sessions';
 import { createTokenVerifier } from '../../shared/auth/tokens';
 import { loadConfig } from '../../shared/config';
@@ -11,16 +11,30 @@ import { createPrisma, type Db } from '../../shared/db';
 import type { Worker } from '../../shared/events/bus';
 import { createLogger } from '../../shared/logger';
 import type { RunningServer, SubgraphDeps, SubgraphServer } from '../../shared/subgraph';
+import { loadQrSigningKeys } from '../../subgraphs/tickets/src/domain/qr';
+import { createServer as createOrdersServer } from '../../subgraphs/orders/src/server';
+import { startWorkers as startOrdersWorkers } from '../../subgraphs/orders/src/workers';
+import { createServer as createTicketsServer } from '../../subgraphs/tickets/src/server';
+import { startWorkers as startTicketsWorkers } from '../../subgraphs/tickets/src/workers';
 import { createServer as createUsersServer } from '../../subgraphs/users/src/server';
 import { createTestDatabase } from './db';
 
 export const TOKEN_SETTINGS = { issuer: 'ticketing-supergraph', audience: 'ticketing-api' };
 
+/** Ticket QR signing keys of every test stack (tests forge codes with keys of their own). */
+const TEST_QR_KEYS = loadQrSigningKeys({ json: JSON.stringify([generateStoredKey('ed25519')]) });
+
 /**
  * The subgraphs besides users, as their entries start them: the GraphQL server and the
  * process's event workers (outbox relay, consumers). A new subgraph is one line here.
  */
-const SUBGRAPHS: Record<string, { createServer(deps: SubgraphDeps): Promise<SubgraphServer>; startWorkers?(deps: SubgraphDeps): Worker[] }> = {};
+const SUBGRAPHS: Record<string, { createServer(deps: SubgraphDeps): Promise<SubgraphServer>; startWorkers?(deps: SubgraphDeps): Worker[] }> = {
+  tickets: {
+    createServer: (deps) => createTicketsServer({ ...deps, qrKeys: TEST_QR_KEYS }),
+    startWorkers: startTicketsWorkers,
+  },
+  orders: { createServer: createOrdersServer, startWorkers: startOrdersWorkers },
+};
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -31,6 +45,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 export interface Stack {
   db: Db;
   redis?: Redis;
+  /** The Redis stream this stack's events travel on (when `redis` is set). */
+  eventStream: string;
   signingKeys: SigningKey[];
   gateway: RunningServer;
   users: RunningServer;
@@ -62,12 +78,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
   const logger = createLogger('test', 'silent');
+  // Test files run in parallel against one Redis: each stack gets its own stream.
+  const eventStream = `test-events-${path.basename(database.url)}`;
   const sessions = prismaSessionLookup(db);
   const deps: SubgraphDeps = {
     db,
     redis,
-    // Test files run in parallel against one Redis: each stack gets its own stream.
-    eventStream: `test-events-${path.basename(database.url)}`,
+    eventStream,
     logger,
     verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: staticKeys(signingKeys.map(toPublicJwk)), sessions }),
     exposeErrorDetails: false,
@@ -105,6 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     db,
     redis,
+    eventStream,
     signingKeys,
     gateway,
     users,

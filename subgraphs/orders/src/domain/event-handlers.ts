@@ -1,0 +1,80 @@
+import type { Db } from '../../../../shared/db';
+import type { EventHandlers } from '../../../../shared/events/bus';
+import * as inventory from '../data/inventory';
+import * as orders from '../data/orders';
+import * as holds from './holds';
+import { closeUnpaid, markClosed, refund } from './order-flows';
+
+/**
+ * What orders does with other domains' events. Each handler runs in the consumer's
+ * transaction, which also records the event as processed: it happens once.
+ */
+export function ticketTypeHandlers(): EventHandlers {
+  return {
+    TicketTypeChanged: async (tx, { payload: p }) => {
+      await inventory.upsertTicketType(tx, {
+        id: p.ticketTypeId,
+        eventId: p.eventId,
+        organizerId: p.organizerId,
+        name: p.name,
+        priceCents: p.priceCents,
+        currency: p.currency,
+        capacity: p.capacity,
+        maxPerOrder: p.maxPerOrder,
+        salesStartAt: p.salesStartAt ? new Date(p.salesStartAt) : null,
+        salesEndAt: p.salesEndAt ? new Date(p.salesEndAt) : null,
+        eventStatus: p.eventStatus,
+      });
+    },
+  };
+}
+
+/**
+ * A cancelled event: its ticket types stop selling, unpaid orders holding its tickets are
+ * cancelled, and every paid order holding them is refunded for those lines (OrderRefunded
+ * makes tickets void them; the refund worker returns the money).
+ */
+export function eventCancelledHandlers(now: () => Date = () => new Date()): EventHandlers {
+  return {
+    EventCancelled: async (tx, { payload: p }) => {
+      await inventory.markEventCancelled(tx, p.eventId);
+      const at = now();
+      for (const id of await orders.orderIdsWithEvent(tx, p.eventId, ['PENDING_PAYMENT'])) {
+        const order = (await orders.lockOrder(tx, id))!;
+        if (order.status === 'PENDING_PAYMENT') await closeUnpaid(tx, order, 'CANCELLED', { reason: 'event cancelled', actorId: null, now: at });
+      }
+      for (const id of await orders.orderIdsWithEvent(tx, p.eventId, ['PAID', 'FULFILLED', 'PARTIALLY_REFUNDED'])) {
+        const order = (await orders.lockOrder(tx, id))!;
+        const lines = await orders.findLinesByOrderIds(tx, [id]);
+        if (!lines.some((l) => l.eventId === p.eventId && l.quantity > l.refundedQuantity)) continue;
+        await refund(tx, order, {
+          onlyLines: (l) => l.eventId === p.eventId,
+          reason: `Event cancelled: ${p.reason}`.slice(0, 500),
+          actorId: null,
+          now: at,
+        });
+      }
+    },
+  };
+}
+
+/**
+ * Expires unpaid orders past `expiresAt`, releasing their holds: one batch per call, in one
+ * transaction. `FOR UPDATE SKIP LOCKED` lets several instances run this at once, each taking
+ * different orders, and skips an order a payment is settling right now.
+ */
+export async function expireOrders(db: Db, now: Date, limit = 100): Promise<number> {
+  return db.$transaction(
+    async (tx) => {
+      const ids = await orders.lockExpiredOrders(tx, now, limit);
+      if (ids.length === 0) return 0;
+      const expired = await orders.findOrdersByIds(tx, ids);
+      // All lines of the batch at once, so each counter is updated once and in lock order.
+      const lines = await orders.findLinesByOrderIds(tx, ids);
+      await holds.release(tx, lines, 'hold expired', null);
+      for (const order of expired) await markClosed(tx, order, 'EXPIRED', now);
+      return ids.length;
+    },
+    { maxWait: 15_000, timeout: 30_000 },
+  );
+}

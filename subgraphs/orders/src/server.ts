@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type { PaymentSettings } from '../../../shared/config';
+import { checkDatabase } from '../../../shared/db';
+import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
+import type { Context } from './context';
+import { CartService } from './domain/cart-service';
+import { CatalogService } from './domain/catalog-service';
+import { CheckoutService } from './domain/checkout-service';
+import { OrderService } from './domain/order-service';
+import { PaymentService } from './domain/payment-service';
+import { createLoaders } from './loaders';
+import { DEFAULT_PAYMENT_SETTINGS, createProvider } from './payments';
+import { MockPaymentProvider } from './payments/mock';
+import { SIGNATURE_HEADER } from './payments/signature';
+import { permissions, referenceRules } from './permissions';
+import { resolvers } from './resolvers';
+
+export const typeDefs = readFileSync(path.join(__dirname, '../../../schema/orders.graphql'), 'utf8');
+
+/** The webhook path on this service; the mock provider posts here by default. */
+export const WEBHOOK_PATH = '/webhooks/payments';
+
+export interface OrdersDeps extends SubgraphDeps {
+  /** From `paymentSettings(config)`; tests leave it out and get `DEFAULT_PAYMENT_SETTINGS`. */
+  payments?: PaymentSettings;
+}
+
+/**
+ * The orders subgraph: catalog, carts, checkout with holds, payments (the signed webhook at
+ * `POST /webhooks/payments`), deliveries and refunds. Tests start it on port 0.
+ */
+export async function createServer(deps: OrdersDeps): Promise<SubgraphServer> {
+  const settings = deps.payments ?? DEFAULT_PAYMENT_SETTINGS;
+  // Known once listening: the mock provider posts webhooks to our own address by default.
+  let ownWebhookUrl: string | undefined;
+  const provider = createProvider(settings, () => ownWebhookUrl);
+  const payments = new PaymentService({ db: deps.db, provider, webhookSecret: settings.webhookSecret, logger: deps.logger, now: deps.now });
+  const catalog = new CatalogService({ db: deps.db });
+  const carts = new CartService({ db: deps.db });
+  const checkout = new CheckoutService({ db: deps.db, provider, holdMinutes: settings.holdMinutes, now: deps.now });
+  const orders = new OrderService({
+    db: deps.db,
+    payments,
+    simulator: settings.simulationEnabled && provider instanceof MockPaymentProvider ? provider : undefined,
+    now: deps.now,
+  });
+
+  const server = await createSubgraphServer<Context>({
+    name: 'orders',
+    typeDefs,
+    resolvers,
+    permissions,
+    referenceRules,
+    verifier: deps.verifier,
+    logger: deps.logger,
+    subgraphSecret: deps.subgraphSecret,
+    exposeErrorDetails: deps.exposeErrorDetails,
+    introspection: deps.introspection,
+    ready: () => checkDatabase(deps.db),
+    routes(app: Express) {
+      // The provider calls this directly (not through the gateway, no subgraph secret): the
+      // signature is its authentication. The RAW body is what is signed, so no JSON parser here.
+      app.post(WEBHOOK_PATH, express.raw({ type: '*/*', limit: '256kb' }), async (req, res) => {
+        try {
+          const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+          const result = await payments.handleWebhook(raw, req.header(SIGNATURE_HEADER));
+          res.status(result.status).json(result.body);
+        } catch (err) {
+          deps.logger.error('payment webhook failed', { error: (err as Error).message });
+          // 5xx: the provider retries later; nothing was recorded (the transaction rolled back).
+          res.status(500).json({ received: false });
+        }
+      });
+    },
+    createContext: (base) => ({
+      ...base,
+      loaders: createLoaders(deps.db),
+      catalog,
+      carts,
+      checkout,
+      orders,
+      simulationEnabled: settings.simulationEnabled,
+    }),
+  });
+
+  return {
+    app: server.app,
+    async listen(port, host) {
+      const running = await server.listen(port, host);
+      ownWebhookUrl = new URL(WEBHOOK_PATH, running.url).toString();
+      return running;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { CheckIn, Prisma, Ticket, TicketStatus } from '../../../../prisma/generated/prisma/client';
+import type { Db, Tx } from '../../../../shared/db';
+
+/** Data access for `tickets.tickets` and `tickets.check_ins`. */
+export type { CheckIn, Ticket, TicketStatus };
+
+export function findTicketsByIds(db: Db | Tx, ids: readonly string[]): Promise<Ticket[]> {
+  return db.ticket.findMany({ where: { id: { in: [...ids] } } });
+}
+
+export function findTicketById(db: Db | Tx, id: string): Promise<Ticket | null> {
+  return db.ticket.findUnique({ where: { id } });
+}
+
+/** The tickets of these orders, each order's in (orderLineId, seatIndex) order. */
+export function findTicketsByOrderIds(db: Db | Tx, orderIds: readonly string[]): Promise<Ticket[]> {
+  return db.ticket.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ orderLineId: 'asc' }, { seatIndex: 'asc' }] });
+}
+
+/** One page of a holder's tickets in (issuedAt, id) order, after the given key. */
+export function listTicketsOfHolder(
+  db: Db | Tx,
+  holderId: string,
+  after: { issuedAt: Date; id: string } | undefined,
+  take: number,
+): Promise<Ticket[]> {
+  const where: Prisma.TicketWhereInput = after
+    ? { holderId, OR: [{ issuedAt: { gt: after.issuedAt } }, { issuedAt: after.issuedAt, id: { gt: after.id } }] }
+    : { holderId };
+  return db.ticket.findMany({ where, orderBy: [{ issuedAt: 'asc' }, { id: 'asc' }], take });
+}
+
+export function countTicketsOfHolder(db: Db | Tx, holderId: string): Promise<number> {
+  return db.ticket.count({ where: { holderId } });
+}
+
+/** Tickets of a type that were issued and not voided (they hold capacity). */
+export function countLiveTicketsOfType(db: Db | Tx, ticketTypeId: string): Promise<number> {
+  return db.ticket.count({ where: { ticketTypeId, status: { not: 'VOIDED' } } });
+}
+
+/**
+ * Issues seats `0 .. quantity-1` of an order line. Seats that exist already are skipped (the
+ * unique (order_line_id, seat_index) decides), so issuing a line twice creates nothing more.
+ * Returns how many tickets were created.
+ */
+export async function issueSeats(
+  tx: Tx,
+  line: { eventId: string; ticketTypeId: string; holderId: string; orderId: string; orderLineId: string; quantity: number; issuedAt: Date },
+): Promise<number> {
+  const { quantity, ...common } = line;
+  const { count } = await tx.ticket.createMany({
+    data: Array.from({ length: quantity }, (_, seatIndex) => ({ ...common, seatIndex })),
+    skipDuplicates: true,
+  });
+  return count;
+}
+
+/**
+ * Voids up to `quantity` VALID tickets of an order line, highest seats first; checked-in
+ * tickets stay as they are. Returns how many were voided.
+ */
+export function voidSeats(tx: Tx, orderLineId: string, quantity: number, at: Date): Promise<number> {
+  return tx.$executeRaw`
+    UPDATE tickets.tickets SET status = 'VOIDED', voided_at = ${at}
+    WHERE id IN (
+      SELECT id FROM tickets.tickets
+      WHERE order_line_id = ${orderLineId}::uuid AND status = 'VALID'
+      ORDER BY seat_index DESC LIMIT ${quantity}
+      FOR UPDATE
+    ) AND status = 'VALID'`;
+}
+
+/**
+ * The race-free half of a check-in: VALID → CHECKED_IN in one conditional UPDATE. Of any
+ * number of concurrent calls for one ticket, exactly one gets the row back; the others wait
+ * for its row lock, re-check `status = 'VALID'`, and get `null`.
+ */
+export async function markCheckedIn(tx: Tx, ticketId: string, eventId: string, at: Date): Promise<Ticket | null> {
+  // Raw SQL on purpose: the guarantee rests on this being one UPDATE with the status condition.
+  const count = await tx.$executeRaw`
+    UPDATE tickets.tickets SET status = 'CHECKED_IN', checked_in_at = ${at}
+    WHERE id = ${ticketId}::uuid AND event_id = ${eventId}::uuid AND status = 'VALID'`;
+  return count === 1 ? tx.ticket.findUnique({ where: { id: ticketId } }) : null;
+}
+
+export function recordCheckIn(tx: Tx, data: { ticketId: string; nonce: string; scannerId: string; checkedInAt: Date }): Promise<CheckIn> {
+  return tx.checkIn.create({ data });
+}
+
+export function findCheckInByNonce(db: Db | Tx, nonce: string): Promise<CheckIn | null> {
+  return db.checkIn.findUnique({ where: { nonce } });
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Express } from 'express';
+import type { SigningKey } from '../../../shared/auth/keys';
+import { checkDatabase } from '../../../shared/db';
+import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
+import type { Context } from './context';
+import { CheckInService } from './domain/checkin-service';
+import { EventService } from './domain/event-service';
+import { QrCodec } from './domain/qr';
+import { TicketService } from './domain/ticket-service';
+import { createLoaders } from './loaders';
+import { permissions, referenceRules } from './permissions';
+import { resolvers } from './resolvers';
+
+export const typeDefs = readFileSync(path.join(__dirname, '../../../schema/tickets.graphql'), 'utf8');
+
+export interface TicketsDeps extends SubgraphDeps {
+  /** Ed25519 keys for ticket QR codes: the first signs, all verify and are published. */
+  qrKeys: SigningKey[];
+}
+
+/**
+ * The tickets subgraph: events, ticket types, tickets and check-in, plus the public QR keys
+ * at `GET /.well-known/qr-keys.json`. Tests start it on port 0.
+ */
+export function createServer(deps: TicketsDeps): Promise<SubgraphServer> {
+  const qr = new QrCodec(deps.qrKeys);
+  const events = new EventService({ db: deps.db, now: deps.now });
+  const tickets = new TicketService({ db: deps.db, logger: deps.logger, now: deps.now });
+  const checkIns = new CheckInService({ db: deps.db, qr, now: deps.now });
+  const qrKeys = { keys: qr.publicKeys() };
+
+  return createSubgraphServer<Context>({
+    name: 'tickets',
+    typeDefs,
+    resolvers,
+    permissions,
+    referenceRules,
+    verifier: deps.verifier,
+    logger: deps.logger,
+    subgraphSecret: deps.subgraphSecret,
+    exposeErrorDetails: deps.exposeErrorDetails,
+    introspection: deps.introspection,
+    ready: () => checkDatabase(deps.db),
+    routes(app: Express) {
+      app.get('/.well-known/qr-keys.json', (_req, res) => {
+        res.set('cache-control', 'public, max-age=300').json(qrKeys);
+      });
+    },
+    createContext: (base) => ({ ...base, loaders: createLoaders(deps.db), events, tickets, checkIns, qr }),
+  });
+}
