@@ -77,6 +77,26 @@ const schema = z.object({
   APOLLO_TELEMETRY_DISABLED: bool.default(true),
   /** gateway: deepest accepted operation. */
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(12),
+  /** gateway: active subscriptions one WebSocket connection may hold. */
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20),
+  /**
+   * gateway, slow-client policy: a WebSocket client whose unsent bytes exceed this, or with more
+   * than SUBSCRIPTION_MAX_PENDING_EVENTS events waiting in one subscription, is closed with 4008.
+   */
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  SUBSCRIPTION_MAX_PENDING_EVENTS: z.coerce.number().int().positive().default(100),
+  /**
+   * gateway: how often a subscription re-checks its client's session before delivering an
+   * event, in ms; 0 checks before every event.
+   */
+  SUBSCRIPTION_AUTH_RECHECK_MS: z.coerce.number().int().min(0).default(0),
+  /**
+   * gateway: reconnection to a subgraph's subscription endpoint after it drops: this many
+   * attempts, waiting SUBSCRIPTION_UPSTREAM_RETRY_DELAY_MS doubled each time (capped at 8x);
+   * then the subscriptions end with a SERVICE_UNAVAILABLE error.
+   */
+  SUBSCRIPTION_UPSTREAM_RETRY_ATTEMPTS: z.coerce.number().int().min(0).default(5),
+  SUBSCRIPTION_UPSTREAM_RETRY_DELAY_MS: z.coerce.number().int().positive().default(500),
   /** orders: the payment provider. Only the built-in `mock` exists so far (it pays through our own webhook). */
   PAYMENT_PROVIDER: z.enum(['mock']).default('mock'),
   /**
@@ -91,6 +111,14 @@ const schema = z.object({
   PAYMENT_WEBHOOK_URL: url(['http:', 'https:']).optional(),
   /** orders: how long checkout holds stock and tickets while waiting for the payment. */
   ORDER_HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  /** support: the help desk's opening hours, e.g. `mon-fri 09:00-18:00; sat 10:00-14:00` (SLA clocks count only these). */
+  SUPPORT_BUSINESS_HOURS: z.string().min(1).default('mon-fri 09:00-18:00'),
+  /** support: the IANA time zone of SUPPORT_BUSINESS_HOURS. */
+  SUPPORT_TIMEZONE: z.string().min(1).default('Europe/Madrid'),
+  /** support: widget tickets one client address may open per hour. */
+  SUPPORT_WIDGET_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
+  /** support: widget tickets one email may open per hour. */
+  SUPPORT_WIDGET_LIMIT_PER_EMAIL: z.coerce.number().int().positive().default(5),
 });
 
 export type Config = z.infer<typeof schema> & {
@@ -179,4 +207,22 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
     }
     throw err;
   }
+}
+
+/** What the support subgraph needs besides its database, from the config. */
+export interface SupportSettings {
+  businessHours: string;
+  timeZone: string;
+  widgetLimitPerIp: number;
+  widgetLimitPerEmail: number;
+}
+
+/** support only: help-desk settings (the calendar is parsed, and checked, by the subgraph). */
+export function supportSettings(config: Config): SupportSettings {
+  return {
+    businessHours: config.SUPPORT_BUSINESS_HOURS,
+    timeZone: config.SUPPORT_TIMEZONE,
+    widgetLimitPerIp: config.SUPPORT_WIDGET_LIMIT_PER_IP,
+    widgetLimitPerEmail: config.SUPPORT_WIDGET_LIMIT_PER_EMAIL,
+  };
 }

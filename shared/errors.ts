@@ -14,6 +14,11 @@ export enum ErrorCode {
   RATE_LIMITED = 'RATE_LIMITED',
   /** A line of a checkout cannot be served (capacity or stock); `field` names the line. */
   SOLD_OUT = 'SOLD_OUT',
+  /**
+   * A dependency cannot serve the operation now (a subscription's subgraph stays unreachable,
+   * or the supergraph changed under a live subscription); retrying later may succeed.
+   */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

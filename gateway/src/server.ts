@@ -17,6 +17,7 @@ import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
 import { limitRules } from './limits';
 import { readinessCheck } from './readiness';
+import { serveSubscriptions } from './subscriptions/server';
 import { SubgraphDataSource, routingUrlFor, subgraphEndpoints, type GatewayContext } from './subgraphs';
 
 export interface GatewayDeps {
@@ -33,6 +34,8 @@ export interface GatewayDeps {
 
 export interface GatewayServer {
   app: Express;
+  /** Upstream (gateway → subgraph) subscriptions open now: identical client subscriptions share one. */
+  readonly upstreamSubscriptions: number;
   listen(port: number, host?: string): Promise<RunningServer>;
 }
 
@@ -108,6 +111,18 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
 
+  const validationRules = limitRules({ maxDepth: config.MAX_QUERY_DEPTH });
+  // Registers for schema loads, so it must exist before Apollo starts (and loads) the gateway.
+  const subscriptions = serveSubscriptions({
+    httpServer,
+    gateway,
+    config,
+    verifier: deps.verifier,
+    logger,
+    apolloLogger: apolloLogger(logger),
+    validationRules,
+  });
+
   const plugins: ApolloServerPlugin<GatewayContext>[] = [ApolloServerPluginDrainHttpServer({ httpServer })];
   if (config.isDevelopment) {
     // Sandbox loads from Apollo's CDN and connects to the URL the page was served from
@@ -130,7 +145,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     csrfPrevention: true,
     includeStacktraceInErrorResponses: config.isDevelopment,
     formatError: createErrorFormatter(config.isDevelopment),
-    validationRules: limitRules({ maxDepth: config.MAX_QUERY_DEPTH }),
+    validationRules,
     logger: apolloLogger(logger),
     plugins,
     // The process entry owns shutdown (stop, then disconnect the db); Apollo's own signal
@@ -185,13 +200,20 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
 
   return {
     app,
+    get upstreamSubscriptions() {
+      return subscriptions.upstreamSubscriptions;
+    },
     listen: (port, host) =>
       listenHttp(httpServer, {
         port,
         host,
         logger,
-        // Drains the HTTP server (the drain plugin) and stops the gateway.
-        stop: () => apollo.stop(),
+        // Closes WebSocket clients with 1001 and the upstream subscriptions, then drains the
+        // HTTP server (the drain plugin) and stops the gateway.
+        stop: async () => {
+          await subscriptions.stop();
+          await apollo.stop();
+        },
         fields: { subgraphs: subgraphs.map((s) => s.name) },
       }),
   };

@@ -2,6 +2,7 @@ import type { Role } from '../generated/prisma/client';
 import { loadConfigOrExit } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
 import { hashPassword } from '../../subgraphs/users/src/domain/passwords';
+import { seedSupportData } from './support';
 
 /**
  * Demo data for a fresh database (`npm start` on first run, or `npm run db:seed`).
@@ -54,6 +55,8 @@ export async function seedDemoData(db: Db): Promise<boolean> {
     // Two processes seeding the same empty database at once: the second adds nothing.
     skipDuplicates: true,
   });
+  const agent = await db.user.findUnique({ where: { email: 'agent@example.com' }, select: { id: true } });
+  await seedSupportData(db, agent?.id);
   return true;
 }
 

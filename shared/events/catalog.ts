@@ -61,6 +61,32 @@ export interface EventCatalog {
     lines: { orderLineId: string; ticketTypeId: string | null; productId: string | null; quantity: number }[];
     refundedAt: string;
   };
+  /** support → gamification, reports (later): a support ticket was opened (any channel but IMPORT). */
+  SupportTicketCreated: {
+    ticketId: string;
+    number: number;
+    /** Null for a widget guest. */
+    requesterId: string | null;
+    channel: 'WEB' | 'WIDGET';
+    priority: string;
+    categoryId: string | null;
+    createdAt: string;
+  };
+  /**
+   * support → gamification, reports (later): a ticket was resolved (again, if reopened). Also
+   * emitted when the requester rates it, with `satisfaction` set: the last event of a ticket
+   * carries its final rating.
+   */
+  SupportTicketResolved: {
+    ticketId: string;
+    number: number;
+    requesterId: string | null;
+    assigneeId: string | null;
+    resolvedAt: string;
+    firstResponseAt: string | null;
+    slaBreached: boolean;
+    satisfaction: { rating: number; comment: string | null } | null;
+  };
 }
 
 export type EventType = keyof EventCatalog;

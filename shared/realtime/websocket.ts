@@ -8,7 +8,7 @@ const CLOSE_GRACE_MS = 3000;
  * and stops accepting), and clients that have not completed the close handshake within
  * `CLOSE_GRACE_MS` are terminated, so a stuck client cannot hold up a shutdown.
  */
-export async function closeWebSocketServer(wss: WebSocketServer, dispose: () => Promise<void>): Promise<void> {
+export async function closeWebSocketServer(wss: WebSocketServer, dispose: () => void | Promise<void>): Promise<void> {
   const clients = [...wss.clients];
   const timer = setTimeout(() => {
     for (const client of clients) client.terminate();

@@ -6,7 +6,7 @@ import { remoteJwks, staticKeys } from '../../shared/auth/jwks';
 import { generateStoredKey, generateStoredSigningKey, loadSigningKeys, toPublicJwk, type SigningKey } from '../../shared/auth/keys';
 import { prismaSessionLookup } from '../../shared/auth/sessions';
 import { createTokenVerifier } from '../../shared/auth/tokens';
-import { loadConfig } from '../../shared/config';
+import { loadConfig, supportSettings } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
 import type { Worker } from '../../shared/events/bus';
 import { createLogger } from '../../shared/logger';
@@ -16,6 +16,8 @@ import { createServer as createOrdersServer } from '../../subgraphs/orders/src/s
 import { startWorkers as startOrdersWorkers } from '../../subgraphs/orders/src/workers';
 import { createServer as createTicketsServer } from '../../subgraphs/tickets/src/server';
 import { startWorkers as startTicketsWorkers } from '../../subgraphs/tickets/src/workers';
+import { createServer as createSupportServer } from '../../subgraphs/support/src/server';
+import { startWorkers as startSupportWorkers } from '../../subgraphs/support/src/workers';
 import { createServer as createUsersServer } from '../../subgraphs/users/src/server';
 import { createTestDatabase } from './db';
 
@@ -34,6 +36,10 @@ const SUBGRAPHS: Record<string, { createServer(deps: SubgraphDeps): Promise<Subg
     startWorkers: startTicketsWorkers,
   },
   orders: { createServer: createOrdersServer, startWorkers: startOrdersWorkers },
+  support: {
+    createServer: (deps) => createSupportServer({ ...deps, settings: supportSettings(loadConfig({ NODE_ENV: 'test' })) }),
+    startWorkers: startSupportWorkers,
+  },
 };
 
 export interface GraphQLResponse<T = Record<string, unknown>> {

@@ -1,0 +1,288 @@
+import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import type { QueryPlan, SubscriptionNode } from '@apollo/query-planner';
+import type {
+  GatewayExecutionResult,
+  GatewayGraphQLRequestContext,
+  GatewaySchemaHash,
+} from '@apollo/server-gateway-interface';
+import type { DocumentNode, GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
+import type WebSocket from 'ws';
+import { viewerFromAuthorization, type TokenVerifier, type Viewer } from '../../../shared/auth/tokens';
+import { unauthenticated } from '../../../shared/errors';
+import { AsyncQueue } from '../../../shared/realtime/queue';
+import type { GatewayContext } from '../subgraphs';
+import type { SupergraphState } from './planner';
+import type { UpstreamEvent, UpstreamPool } from './upstream';
+
+/** Close code for a client that cannot keep up (slow-client policy, see the README). */
+export const SLOW_CONSUMER_CLOSE_CODE = 4008;
+
+/** Longest delay `setTimeout` accepts; later expiries are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** What every connection and subscription of one gateway shares. */
+export interface SubscriptionRuntime {
+  upstream: UpstreamPool;
+  verifier: TokenVerifier;
+  logger: GatewayGraphQLRequestContext['logger'];
+  /** Live client subscriptions (a supergraph reload ends them). */
+  active: Set<ClientSubscription>;
+  maxPendingEvents: number;
+  maxBufferedBytes: number;
+  authRecheckMs: number;
+}
+
+/** The subgraph ended the subscription with these (already formatted) errors. */
+export class SubscriptionEnded extends Error {
+  override name = 'SubscriptionEnded';
+  constructor(readonly errors: readonly GraphQLFormattedError[]) {
+    super(errors[0]?.message ?? 'Subscription ended');
+  }
+}
+
+/**
+ * One client WebSocket connection: its token (from `connectionParams`), verified at connect,
+ * re-verified at every subscribe and before events (`authorize`), and a timer that ends every
+ * subscription with UNAUTHENTICATED when the token expires.
+ */
+export class Connection {
+  readonly subscriptions = new Set<ClientSubscription>();
+  private checkedAt = Date.now();
+  private checking?: Promise<void>;
+  private expired = false;
+  private expiryTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly socket: WebSocket,
+    /** The verified `Authorization` value; undefined for an anonymous connection. */
+    readonly authorization: string | undefined,
+    /** As of the last check; the token's roles may change while the connection lives. */
+    public viewer: Viewer | null,
+    readonly clientIp: string,
+    private readonly runtime: SubscriptionRuntime,
+  ) {
+    if (viewer) this.armExpiry(viewer.expiresAt);
+  }
+
+  /**
+   * Throws UNAUTHENTICATED when the token has expired or its session is no longer live. The
+   * session is looked up again when the last check is older than `authRecheckMs` (0: always)
+   * or when `force`d; concurrent checks share one lookup.
+   */
+  async authorize(force = false): Promise<void> {
+    if (this.expired) throw unauthenticated('The access token expired');
+    if (!this.authorization) return;
+    if (!force && this.runtime.authRecheckMs > 0 && Date.now() - this.checkedAt < this.runtime.authRecheckMs) return;
+    this.checking ??= viewerFromAuthorization(this.authorization, this.runtime.verifier)
+      .then((viewer) => {
+        this.viewer = viewer;
+        this.checkedAt = Date.now();
+      })
+      .finally(() => {
+        this.checking = undefined;
+      });
+    await this.checking;
+  }
+
+  /**
+   * Queues an event for a subscription, enforcing the slow-client policy: past
+   * `maxBufferedBytes` unsent on the socket or `maxPendingEvents` waiting, the client is
+   * dropped (close code 4008) instead of buffering without bound.
+   */
+  deliver(queue: AsyncQueue<UpstreamEvent>, event: UpstreamEvent): void {
+    if (queue.isEnded) return;
+    if (this.socket.bufferedAmount > this.runtime.maxBufferedBytes || queue.pending >= this.runtime.maxPendingEvents) {
+      this.closeSlowConsumer();
+      return;
+    }
+    queue.push(event);
+  }
+
+  /** The connection is gone: stop the expiry timer (graphql-ws returns its subscriptions). */
+  dispose(): void {
+    clearTimeout(this.expiryTimer);
+  }
+
+  private closeSlowConsumer(): void {
+    // Release upstreams and buffers now; the close handshake may take long with a stuck peer.
+    for (const subscription of [...this.subscriptions]) subscription.cancel();
+    this.socket.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
+  }
+
+  private armExpiry(expiresAt: Date): void {
+    const delay = expiresAt.getTime() - Date.now();
+    this.expiryTimer = setTimeout(
+      () => {
+        if (delay > MAX_TIMER_MS) return this.armExpiry(expiresAt);
+        this.expired = true;
+        const error = unauthenticated('The access token expired');
+        for (const subscription of [...this.subscriptions]) subscription.fail(error);
+      },
+      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
+    );
+    this.expiryTimer.unref();
+  }
+}
+
+/** A validated, planned client subscription, before it starts. */
+export class PreparedSubscription {
+  readonly operationContext: ReturnType<typeof buildOperationContext>;
+  /** What each event runs: the primary fetch (answered by the event) then the rest of the plan. */
+  readonly eventPlan: QueryPlan;
+
+  constructor(
+    readonly connection: Connection,
+    readonly state: SupergraphState,
+    readonly plan: SubscriptionNode,
+    readonly request: {
+      source: string;
+      document: DocumentNode;
+      operation: OperationDefinitionNode;
+      operationName?: string;
+      variables: Record<string, unknown>;
+      requestId: string;
+    },
+  ) {
+    this.operationContext = buildOperationContext({
+      schema: state.apiSchema,
+      operationDocument: request.document,
+      operationName: request.operationName,
+    });
+    this.eventPlan = {
+      kind: 'QueryPlan',
+      node: plan.rest ? { kind: 'Sequence', nodes: [plan.primary, plan.rest] } : plan.primary,
+    };
+  }
+}
+
+/** `executeQueryPlan` wants a cache for APQ, which subgraph calls here never use. */
+const NO_CACHE: GatewayGraphQLRequestContext['cache'] = {
+  get: async () => undefined,
+  set: async () => undefined,
+  delete: async () => undefined,
+};
+
+/**
+ * One client subscription: listens to its (shared) upstream, and for each event, in order,
+ * re-checks the client's session and runs the rest of the query plan with the client's
+ * context, so payload fields owned by other subgraphs resolve per event as in a query.
+ *
+ * It is the async iterator graphql-ws drains: graphql-ws pulls the next event only after the
+ * previous one was handed to the socket, which keeps events in order; `return()` (client
+ * `complete`, disconnect) releases the upstream at once.
+ */
+export class ClientSubscription implements AsyncIterableIterator<GatewayExecutionResult> {
+  private readonly queue: AsyncQueue<UpstreamEvent>;
+  private release?: () => void;
+  private readonly connection: Connection;
+
+  constructor(
+    private readonly prepared: PreparedSubscription,
+    private readonly runtime: SubscriptionRuntime,
+  ) {
+    this.connection = prepared.connection;
+    this.queue = new AsyncQueue({ maxPending: runtime.maxPendingEvents, onClose: () => this.cleanup() });
+  }
+
+  start(): this {
+    const { primary } = this.prepared.plan;
+    const { variables } = this.prepared.request;
+    this.connection.subscriptions.add(this);
+    this.runtime.active.add(this);
+    this.release = this.runtime.upstream.subscribe(
+      {
+        service: primary.serviceName,
+        query: primary.operation,
+        operationName: primary.operationName,
+        variables: Object.fromEntries((primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]])),
+        authorization: this.connection.authorization,
+      },
+      {
+        next: (event) => this.connection.deliver(this.queue, event),
+        error: (errors) => this.queue.fail(new SubscriptionEnded(errors)),
+        complete: () => this.queue.end(),
+      },
+    );
+    return this;
+  }
+
+  /** Ends the subscription with `error` (sent to the client as its `error` message). */
+  fail(error: Error): void {
+    this.queue.fail(error);
+  }
+
+  /** Ends the subscription without telling the client (its connection is being dropped). */
+  cancel(): void {
+    void this.queue.return();
+  }
+
+  async next(): Promise<IteratorResult<GatewayExecutionResult>> {
+    try {
+      const item = await this.queue.next();
+      if (item.done) return { value: undefined, done: true };
+      await this.connection.authorize();
+      return { value: await this.execute(item.value), done: false };
+    } catch (err) {
+      this.cancel();
+      throw err;
+    }
+  }
+
+  return(): Promise<IteratorResult<GatewayExecutionResult>> {
+    this.cancel();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private cleanup(): void {
+    this.release?.();
+    this.connection.subscriptions.delete(this);
+    this.runtime.active.delete(this);
+  }
+
+  /**
+   * Runs the event plan: the primary fetch is answered by the event itself (exactly the first
+   * call to its subgraph, since a Sequence runs the primary first); every other fetch goes to
+   * the real subgraph with the client's context (authorization forwarded as for HTTP).
+   */
+  private execute(event: UpstreamEvent): Promise<GatewayExecutionResult> {
+    const { state, plan, request, operationContext, eventPlan } = this.prepared;
+    const primaryService = state.services[plan.primary.serviceName];
+    if (!primaryService) throw new Error(`No data source for subgraph ${plan.primary.serviceName}`);
+    let answered = false;
+    const eventSource: GraphQLDataSource<GatewayContext> = {
+      process: (options) => {
+        if (answered) return primaryService.process(options);
+        answered = true;
+        return Promise.resolve({ data: event.data, errors: event.errors });
+      },
+    };
+    const context: GatewayContext = {
+      viewer: this.connection.viewer,
+      authorization: this.connection.authorization,
+      requestId: request.requestId,
+      clientIp: this.connection.clientIp,
+    };
+    const requestContext: GatewayGraphQLRequestContext<GatewayContext> = {
+      request: { query: request.source, operationName: request.operationName, variables: request.variables },
+      logger: this.runtime.logger,
+      schema: state.apiSchema,
+      schemaHash: '' as GatewaySchemaHash,
+      context,
+      cache: NO_CACHE,
+      queryHash: '',
+      document: request.document,
+      source: request.source,
+      operationName: request.operationName ?? null,
+      operation: request.operation,
+      // Fresh per event: executeQueryPlan appends error paths to it.
+      metrics: {},
+      overallCachePolicy: undefined,
+    };
+    const services: ServiceMap = { ...state.services, [plan.primary.serviceName]: eventSource };
+    return executeQueryPlan(eventPlan, services, requestContext, operationContext, state.supergraphSchema, state.api);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Db } from '../../shared/db';
+
+/**
+ * Help-desk demo data: categories and published FAQs in Spanish and English, and the demo
+ * AGENT's availability. Called by `seedDemoData` on a fresh database only.
+ */
+const CATEGORIES = [
+  { slug: 'entradas', name: 'Entradas y eventos', description: 'Compra, descarga y validación de entradas.' },
+  { slug: 'pedidos', name: 'Pedidos y envíos', description: 'Estado de pedidos, envíos y entregas.' },
+  { slug: 'devoluciones', name: 'Devoluciones y reembolsos', description: 'Devoluciones de productos y reembolsos.' },
+];
+
+const FAQS = [
+  { category: 'devoluciones', locale: 'es-ES', question: '¿Cómo solicito una devolución?', answer: 'Abre un ticket desde **Mis pedidos** en los 30 días siguientes a la entrega. Las devoluciones se reembolsan en el mismo medio de pago.' },
+  { category: 'pedidos', locale: 'es-ES', question: '¿Cuándo llega mi envío?', answer: 'Los envíos tardan de 2 a 5 días laborables. Recibirás el número de seguimiento por email.' },
+  { category: 'entradas', locale: 'es-ES', question: 'No encuentro mi entrada, ¿qué hago?', answer: 'Tus entradas están en **Mis entradas**, con su código QR. Si no aparecen, escríbenos indicando el número de pedido.' },
+  { category: 'devoluciones', locale: 'en', question: 'How do I get a refund?', answer: 'Open a ticket from **My orders** within 30 days of delivery. Refunds go back to the original payment method.' },
+  { category: 'entradas', locale: 'en', question: 'Can I transfer my ticket to a friend?', answer: 'Not yet: tickets are personal. Contact support if you cannot attend.' },
+];
+
+export async function seedSupportData(db: Db, agentId: string | undefined): Promise<void> {
+  await db.supportCategory.createMany({ data: CATEGORIES, skipDuplicates: true });
+  const bySlug = new Map((await db.supportCategory.findMany()).map((c) => [c.slug, c.id]));
+  if ((await db.faq.count()) === 0) {
+    await db.faq.createMany({
+      data: FAQS.map((f) => ({ question: f.question, answer: f.answer, locale: f.locale, published: true, categoryId: bySlug.get(f.category) ?? null })),
+    });
+  }
+  if (agentId) await db.agentAvailability.createMany({ data: [{ agentId, available: true, maxOpenTickets: 20 }], skipDuplicates: true });
+}

@@ -1,0 +1,13 @@
+import type { RequestContext } from '../../../shared/subgraph';
+import type { AdminService } from './domain/admin-service';
+import type { FaqService } from './domain/faq-service';
+import type { TicketService } from './domain/ticket-service';
+import type { Loaders } from './loaders';
+
+/** The context of one request to the support subgraph. */
+export interface Context extends RequestContext {
+  loaders: Loaders;
+  tickets: TicketService;
+  faqs: FaqService;
+  admin: AdminService;
+}

@@ -1,0 +1,56 @@
+import type { AgentAvailability } from '../../../../prisma/generated/prisma/client';
+import type { Db, Tx } from '../../../../shared/db';
+
+/** Data access for `support.agent_availability` and agents' load. */
+export type { AgentAvailability };
+
+/** Every automatic assignment takes this transaction-scoped advisory lock: assignments serialise. */
+const ASSIGNMENT_LOCK = 7_006_001;
+
+/** Statuses in which a ticket counts towards its assignee's load. */
+const OPEN_STATUSES = `('NEW', 'OPEN', 'PENDING', 'ON_HOLD')`;
+
+/**
+ * Picks the agent for a new ticket and records the pick, inside `tx`: available agents under
+ * their cap, least loaded first, then the one assigned longest ago (round robin among equals).
+ * The advisory lock makes count-then-assign atomic across concurrent transactions and
+ * processes, so caps hold under any concurrency. Null when nobody is free.
+ */
+export async function pickAgent(tx: Tx, now: Date): Promise<string | null> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`;
+  const rows = await tx.$queryRawUnsafe<{ agent_id: string }[]>(`
+    SELECT a.agent_id FROM support.agent_availability a
+    CROSS JOIN LATERAL (
+      SELECT count(*)::int AS open FROM support.tickets t
+      WHERE t.assignee_id = a.agent_id AND t.status IN ${OPEN_STATUSES}
+    ) load
+    WHERE a.available AND load.open < a.max_open_tickets
+    ORDER BY load.open, a.last_assigned_at NULLS FIRST, a.agent_id
+    LIMIT 1`);
+  const agentId = rows[0]?.agent_id ?? null;
+  if (agentId) await tx.agentAvailability.update({ where: { agentId }, data: { lastAssignedAt: now } });
+  return agentId;
+}
+
+export function upsertAvailability(db: Db | Tx, agentId: string, data: { available: boolean; maxOpenTickets?: number }): Promise<AgentAvailability> {
+  return db.agentAvailability.upsert({
+    where: { agentId },
+    create: { agentId, available: data.available, maxOpenTickets: data.maxOpenTickets },
+    update: { available: data.available, maxOpenTickets: data.maxOpenTickets },
+  });
+}
+
+export function listAvailability(db: Db | Tx): Promise<AgentAvailability[]> {
+  return db.agentAvailability.findMany({ orderBy: { agentId: 'asc' } });
+}
+
+/** Open tickets per assignee, for these agents. */
+export async function openTicketCounts(db: Db | Tx, agentIds: string[]): Promise<Map<string, number>> {
+  if (agentIds.length === 0) return new Map();
+  const rows = await db.supportTicket.groupBy({
+    by: ['assigneeId'],
+    where: { assigneeId: { in: agentIds }, status: { in: ['NEW', 'OPEN', 'PENDING', 'ON_HOLD'] } },
+    _count: { _all: true },
+  });
+  return new Map(rows.map((r) => [r.assigneeId!, r._count._all]));
+}

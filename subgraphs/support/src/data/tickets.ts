@@ -1,0 +1,153 @@
+import type { Message, MessageAuthorKind, MessageFormat, Prisma, SupportPriority, SupportTicket, SupportTicketStatus } from '../../../../prisma/generated/prisma/client';
+import type { Db, Tx } from '../../../../shared/db';
+
+/** Data access for `support.tickets` and `support.messages`. Functions take a `Db` or a transaction client. */
+export type { Message, MessageAuthorKind, MessageFormat, SupportPriority, SupportTicket, SupportTicketStatus };
+
+export interface TicketListFilter {
+  status?: SupportTicketStatus | null;
+  assigneeId?: string | null;
+  priority?: SupportPriority | null;
+  categoryId?: string | null;
+  breached?: boolean | null;
+  search?: string | null;
+  requesterId?: string;
+  orderId?: string;
+  eventId?: string;
+}
+
+export type TicketOrder = 'SLA_DUE_AT' | 'CREATED_AT_DESC';
+/** Keyset position: the sort value (ISO instant, '' for a null due time) and the id. */
+export type TicketKey = { at: string; id: string };
+
+export function findTicketsByIds(db: Db | Tx, ids: readonly string[]): Promise<SupportTicket[]> {
+  return db.supportTicket.findMany({ where: { id: { in: [...ids] } } });
+}
+
+export function findTicketByTokenHash(db: Db | Tx, tokenHash: string): Promise<SupportTicket | null> {
+  return db.supportTicket.findUnique({ where: { visitorTokenHash: tokenHash } });
+}
+
+/** Reads a ticket and locks its row until the transaction ends (status changes serialise on it). */
+export async function lockTicket(tx: Tx, id: string): Promise<SupportTicket | null> {
+  await tx.$queryRaw`SELECT id FROM support.tickets WHERE id = ${id}::uuid FOR UPDATE`;
+  return tx.supportTicket.findUnique({ where: { id } });
+}
+
+export function createTicket(db: Db | Tx, data: Prisma.SupportTicketUncheckedCreateInput): Promise<SupportTicket> {
+  return db.supportTicket.create({ data });
+}
+
+export function updateTicket(db: Db | Tx, id: string, data: Prisma.SupportTicketUncheckedUpdateInput): Promise<SupportTicket> {
+  return db.supportTicket.update({ where: { id }, data });
+}
+
+export function findBySourceId(db: Db | Tx, source: string, externalId: string): Promise<SupportTicket | null> {
+  return db.supportTicket.findUnique({ where: { source_externalId: { source, externalId } } });
+}
+
+/** Guest tickets opened with this email and not yet claimed by a user. */
+export function findUnclaimedGuestTickets(db: Db | Tx, email: string): Promise<SupportTicket[]> {
+  return db.supportTicket.findMany({ where: { guestEmail: email, requesterId: null }, orderBy: { createdAt: 'asc' } });
+}
+
+function whereOf(filter: TicketListFilter, now: Date): Prisma.SupportTicketWhereInput {
+  const and: Prisma.SupportTicketWhereInput[] = [];
+  if (filter.status) and.push({ status: filter.status });
+  if (filter.assigneeId) and.push({ assigneeId: filter.assigneeId });
+  if (filter.priority) and.push({ priority: filter.priority });
+  if (filter.categoryId) and.push({ categoryId: filter.categoryId });
+  if (filter.requesterId) and.push({ requesterId: filter.requesterId });
+  if (filter.orderId) and.push({ orderId: filter.orderId });
+  if (filter.eventId) and.push({ eventId: filter.eventId });
+  if (filter.breached === true) and.push({ OR: [{ slaBreached: true }, { slaDueAt: { lt: now } }] });
+  if (filter.breached === false) and.push({ slaBreached: false, OR: [{ slaDueAt: null }, { slaDueAt: { gte: now } }] });
+  if (filter.search) {
+    const number = /^#?(\d{1,9})$/.exec(filter.search.trim());
+    and.push({
+      OR: [{ subject: { contains: filter.search, mode: 'insensitive' } }, ...(number ? [{ number: Number(number[1]) }] : [])],
+    });
+  }
+  return { AND: and };
+}
+
+/** The sort key of a ticket in an order, as stored in cursors. */
+export function keyOf(ticket: SupportTicket, order: TicketOrder): TicketKey {
+  const at = order === 'SLA_DUE_AT' ? ticket.slaDueAt : ticket.createdAt;
+  return { at: at?.toISOString() ?? '', id: ticket.id };
+}
+
+/** Rows strictly after `key` in the order. SLA order: due time ascending, no due time last, then id. */
+function afterKey(key: TicketKey, order: TicketOrder): Prisma.SupportTicketWhereInput {
+  if (order === 'CREATED_AT_DESC') {
+    const at = new Date(key.at);
+    return { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: key.id } }] };
+  }
+  if (key.at === '') return { slaDueAt: null, id: { gt: key.id } };
+  const at = new Date(key.at);
+  return { OR: [{ slaDueAt: { gt: at } }, { slaDueAt: at, id: { gt: key.id } }, { slaDueAt: null }] };
+}
+
+export function listTickets(
+  db: Db | Tx,
+  filter: TicketListFilter,
+  order: TicketOrder,
+  after: TicketKey | undefined,
+  take: number,
+  now: Date,
+): Promise<SupportTicket[]> {
+  const where = whereOf(filter, now);
+  return db.supportTicket.findMany({
+    where: after ? { AND: [where, afterKey(after, order)] } : where,
+    orderBy:
+      order === 'SLA_DUE_AT'
+        ? [{ slaDueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }]
+        : [{ createdAt: 'desc' }, { id: 'desc' }],
+    take,
+  });
+}
+
+export function countTickets(db: Db | Tx, filter: TicketListFilter, now: Date): Promise<number> {
+  return db.supportTicket.count({ where: whereOf(filter, now) });
+}
+
+export function createMessage(db: Db | Tx, data: Prisma.MessageUncheckedCreateInput): Promise<Message> {
+  return db.message.create({ data });
+}
+
+/** Imported messages: (ticketId, externalId) already present are skipped. */
+export async function createMessagesSkippingExisting(db: Db | Tx, data: Prisma.MessageCreateManyInput[]): Promise<number> {
+  const { count } = await db.message.createMany({ data, skipDuplicates: true });
+  return count;
+}
+
+/**
+ * A page of the messages of these tickets (a ticket and those merged into it), oldest first.
+ * `includeInternal` false leaves agents' notes out of the query itself, so they never leave the database.
+ */
+export function listMessages(
+  db: Db | Tx,
+  ticketIds: string[],
+  includeInternal: boolean,
+  after: { createdAt: Date; id: string } | undefined,
+  take: number,
+): Promise<Message[]> {
+  const where: Prisma.MessageWhereInput = { ticketId: { in: ticketIds }, ...(includeInternal ? {} : { internal: false }) };
+  return db.message.findMany({
+    where: after
+      ? { AND: [where, { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }] }
+      : where,
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take,
+  });
+}
+
+export function countMessages(db: Db | Tx, ticketIds: string[], includeInternal: boolean): Promise<number> {
+  return db.message.count({ where: { ticketId: { in: ticketIds }, ...(includeInternal ? {} : { internal: false }) } });
+}
+
+/** Ids of the tickets merged into each of these tickets (directly). */
+export async function mergedInto(db: Db | Tx, ids: readonly string[]): Promise<{ id: string; mergedIntoId: string }[]> {
+  const rows = await db.supportTicket.findMany({ where: { mergedIntoId: { in: [...ids] } }, select: { id: true, mergedIntoId: true } });
+  return rows.map((r) => ({ id: r.id, mergedIntoId: r.mergedIntoId! }));
+}

@@ -1,0 +1,20 @@
+import { DateTimeScalar } from '../../../../shared/scalars';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { Event, FAQ, Order, SupportAgent, SupportMessage, SupportMessageAuthor, User } from './misc';
+import { Mutation } from './Mutation';
+import { Query } from './Query';
+import { SupportTicket } from './SupportTicket';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  SupportTicket,
+  SupportMessage,
+  SupportMessageAuthor,
+  FAQ,
+  SupportAgent,
+  User,
+  Order,
+  Event,
+};
