@@ -1,4 +1,5 @@
 import checkin from './checkin';
+import subscriptions from './subscriptions';
 import checkout from './checkout';
 
 /**
@@ -9,6 +10,7 @@ import checkout from './checkout';
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   checkin,
   checkout,
+  subscriptions,
 };
 
 async function main(): Promise<number> {

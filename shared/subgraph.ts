@@ -10,7 +10,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express, { type Express, type Request } from 'express';
-import { parse, type GraphQLFieldResolver } from 'graphql';
+import { parse, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { shield, type IRules } from 'graphql-shield';
 import { denialError, deny, type AuthContext } from './auth/rules';
@@ -19,7 +19,7 @@ import { authenticateHttpRequest, type TokenVerifier } from './auth/tokens';
 import { ErrorCode, createErrorFormatter } from './errors';
 import { listenHttp, type RunningServer } from './http';
 import type { Logger } from './logger';
-import { pubsubFor, type PubSub } from './realtime/pubsub';
+import { mapAsyncIterator, pubsubFor, type PubSub } from './realtime/pubsub';
 import { serveSubgraphSubscriptions } from './realtime/subgraph-ws';
 
 /** Said by a reference rule: may this caller resolve this entity reference? */
@@ -124,6 +124,34 @@ function clientIpOf(req: Request, trusted: boolean): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
+type FieldResolver = (source: unknown, args: Record<string, unknown>, ctx: unknown, info: GraphQLResolveInfo) => unknown;
+type SubscriptionResolver = { subscribe: FieldResolver; resolve?: FieldResolver };
+
+/**
+ * Folds each subscription field's `resolve` into its `subscribe`. graphql-middleware wraps a
+ * field's `subscribe` only when the field has no `resolve` of its own, so without this shield
+ * would check such a field per event but never at subscribe time. Folded, shield guards
+ * `subscribe` (a refusal reaches the client at subscribe), and `resolve` still shapes every
+ * event (called with the subscribe call's args, context and info).
+ */
+function foldSubscriptionResolvers(resolvers: object): object {
+  const subscription = (resolvers as { Subscription?: Record<string, SubscriptionResolver> }).Subscription;
+  if (!subscription) return resolvers;
+  const folded: Record<string, SubscriptionResolver> = {};
+  for (const [field, { subscribe, resolve }] of Object.entries(subscription)) {
+    folded[field] = resolve
+      ? {
+          subscribe: async (source, args, ctx, info) =>
+            mapAsyncIterator(
+              (await subscribe(source, args, ctx, info)) as AsyncIterator<unknown>,
+              async (payload) => ({ [info.fieldName]: await resolve(payload, args, ctx, info) }),
+            ),
+        }
+      : { subscribe };
+  }
+  return { ...resolvers, Subscription: folded };
+}
+
 /**
  * The common shape of every subgraph: schema from SDL, shield permissions, context with the
  * verified viewer, `/health` and `/ready`, the subgraph secret, error masking. `/graphql`
@@ -135,7 +163,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   const schema = applyMiddleware(
     buildSubgraphSchema({
       typeDefs: parse(options.typeDefs),
-      resolvers: guardReferences(options.resolvers, options.referenceRules),
+      resolvers: guardReferences(foldSubscriptionResolvers(options.resolvers), options.referenceRules),
     }),
     shield(options.permissions, {
       fallbackRule: deny,

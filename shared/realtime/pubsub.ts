@@ -179,3 +179,25 @@ export function withFilter<T>(
   };
   return iterator;
 }
+
+/** Maps each value of `source` through `map`, in order; `return()` reaches the source. */
+export function mapAsyncIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => U | Promise<U>): AsyncIterableIterator<U> {
+  const iterator: AsyncIterableIterator<U> = {
+    async next() {
+      const result = await source.next();
+      if (result.done) return { value: undefined, done: true };
+      try {
+        return { value: await map(result.value), done: false };
+      } catch (err) {
+        await source.return?.();
+        throw err;
+      }
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}

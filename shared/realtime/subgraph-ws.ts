@@ -86,5 +86,6 @@ export function serveSubgraphSubscriptions<TContext extends object>(options: {
     },
     wss,
   );
-  return { stop: () => closeWebSocketServer(wss, () => server.dispose()) };
+  let stopping: Promise<void> | undefined;
+  return { stop: () => (stopping ??= closeWebSocketServer(wss, () => server.dispose())) };
 }

@@ -212,14 +212,18 @@ export function serveSubscriptions(options: {
     wss,
   );
 
+  let stopping: Promise<void> | undefined;
   return {
     get upstreamSubscriptions() {
       return runtime.upstream.size;
     },
-    async stop() {
-      unsubscribeSchema();
-      await closeWebSocketServer(wss, () => server.dispose());
-      await runtime.upstream.close();
+    stop() {
+      stopping ??= (async () => {
+        unsubscribeSchema();
+        await closeWebSocketServer(wss, () => server.dispose());
+        await runtime.upstream.close();
+      })();
+      return stopping;
     },
   };
 }
