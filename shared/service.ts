@@ -1,6 +1,12 @@
-import { ConfigError, loadConfigOrExit, type Config } from './config';
+import Redis from 'ioredis';
+import { remoteJwks, type KeyResolver } from './auth/jwks';
+import { prismaSessionLookup } from './auth/sessions';
+import { createTokenVerifier } from './auth/tokens';
+import { ConfigError, loadConfigOrExit, requireDatabaseUrl, type Config } from './config';
+import { createPrisma } from './db';
+import type { Worker } from './events/bus';
 import { createLogger, type Logger } from './logger';
-import type { RunningServer } from './subgraph';
+import type { RunningServer, SubgraphDeps } from './subgraph';
 
 export interface Startable {
   listen(port: number, host?: string): Promise<RunningServer>;
@@ -42,5 +48,55 @@ export function runService(
     }
     logger.error('failed to start', { error: err.message });
     process.exit(1);
+  });
+}
+
+/**
+ * The entry of a subgraph: builds the dependencies every subgraph shares from the config
+ * (database, Redis, token verifier, flags), adds the subgraph's own (`extras`, which may throw a
+ * ConfigError), starts the server and the process's event workers, and on shutdown stops the
+ * workers before releasing Redis and the database.
+ */
+export function runSubgraph<E extends object>(
+  name: string,
+  defaultPort: number,
+  options: {
+    extras(config: Config): E;
+    createServer(deps: SubgraphDeps & E): Promise<Startable>;
+    startWorkers?(deps: SubgraphDeps & E): Worker[];
+    /** Where this subgraph finds the token keys; default: the users subgraph's JWKS. */
+    keys?(extras: E, config: Config): KeyResolver;
+  },
+): void {
+  runService(name, defaultPort, async (config, logger) => {
+    const extras = options.extras(config);
+    const db = createPrisma({ databaseUrl: requireDatabaseUrl(config, `the ${name} subgraph`), connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS });
+    const redis = config.REDIS_URL ? new Redis(config.REDIS_URL) : undefined;
+    const deps: SubgraphDeps & E = {
+      ...extras,
+      db,
+      redis,
+      eventStream: config.EVENT_STREAM,
+      verifier: createTokenVerifier({
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        keys: options.keys?.(extras, config) ?? remoteJwks(config.JWKS_URL),
+        sessions: prismaSessionLookup(db),
+      }),
+      logger,
+      subgraphSecret: config.SUBGRAPH_SECRET,
+      exposeErrorDetails: config.isDevelopment,
+      introspection: !config.isProduction,
+    };
+    const server = await options.createServer(deps);
+    const workers = options.startWorkers?.(deps) ?? [];
+    return {
+      server,
+      async close() {
+        await Promise.all(workers.map((w) => w.stop()));
+        redis?.disconnect();
+        await db.$disconnect();
+      },
+    };
   });
 }
