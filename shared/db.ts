@@ -29,10 +29,15 @@ export interface DbOptions {
    * (services x replicas x poolMax) under Postgres' max_connections (100 by default).
    */
   poolMax?: number;
+  /**
+   * Called after every SQL statement the client runs (Prisma's `query` log event), e.g. to
+   * count queries in tests or log slow ones. Off when absent (no logging overhead).
+   */
+  onQuery?: (event: { query: string; durationMs: number }) => void;
 }
 
 /** A new client with its own connection pool. Call `$disconnect()` on shutdown to end the pool. */
-export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10 }: DbOptions): Db {
+export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10, onQuery }: DbOptions): Db {
   const adapter = new PrismaPg({
     connectionString: databaseUrl,
     connectionTimeoutMillis: connectTimeoutMs,
@@ -40,7 +45,10 @@ export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10 }: Db
     // Idle connections are closed after 30 s, so an idle service does not pin connections.
     idleTimeoutMillis: 30_000,
   });
-  return new PrismaClient({ adapter });
+  if (!onQuery) return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  client.$on('query', (e) => onQuery({ query: e.query, durationMs: e.duration }));
+  return client as unknown as Db;
 }
 
 /** Readiness probe: resolves when the database answers a trivial query, rejects otherwise. */

@@ -1,98 +1,39 @@
-import type { Role } from '../generated/prisma/client';
 import { loadConfigOrExit } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
-import { hashPassword } from '../../subgraphs/users/src/domain/passwords';
+import { seedOrdersData } from './orders';
 import { seedSupportData } from './support';
+import { seedTicketsData } from './tickets';
+import { seedUsersData } from './users';
+
+export { DEMO_ACCOUNTS, DEMO_PASSWORD } from './users';
 
 /**
- * Demo data for a fresh database (`npm start` on first run, or `npm run db:seed`).
- * Idempotent: does nothing once the users table has any row, so it never touches real data.
+ * Demo data for a fresh database (`npm start` on first run, or `npm run db:seed`): accounts,
+ * help desk, events with ticket types, and the catalog, each domain through its own tables
+ * and data-access code. All in one transaction: a database gets all of it or none. Idempotent:
+ * does nothing once the users table has any row, so it never touches real data.
  */
-export const DEMO_PASSWORD = 'demo-password';
 
-/** One account per role; `npm start` prints these. */
-export const DEMO_ACCOUNTS: readonly { email: string; name: string; role: Role }[] = [
-  { email: 'admin@example.com', name: 'Ana Administradora', role: 'ADMIN' },
-  { email: 'organizer@example.com', name: 'Óscar Organizador', role: 'ORGANIZER' },
-  { email: 'scanner@example.com', name: 'Sara Escáner', role: 'SCANNER' },
-  { email: 'agent@example.com', name: 'Alberto Agente', role: 'AGENT' },
-  { email: 'customer@example.com', name: 'Carmen Cliente', role: 'CUSTOMER' },
-];
-
-const GENERATED_CUSTOMERS = 36;
-/** Fixed, so every fresh database gets the same customers. */
-const FAKER_SEED = 20240601;
-
-/** Completes "Me encanta ..." in the generated bios. */
-const INTERESTS = [
-  'ir a conciertos de rock',
-  'ir al teatro',
-  'recorrer festivales de verano',
-  'ver fútbol en el estadio',
-  'escuchar música clásica',
-  'bailar flamenco',
-  'descubrir cine de autor',
-  'probar restaurantes nuevos',
-  'reírme en los monólogos',
-  'escuchar jazz en directo',
-];
+/** Any lock id will do as long as every seeding process uses the same one. */
+const SEED_LOCK = 7_001_002;
 
 /** Seeds the demo data if the users table is empty. Returns whether it seeded. */
 export async function seedDemoData(db: Db): Promise<boolean> {
   if ((await db.user.count()) > 0) return false;
-  // scrypt costs ~70 ms per hash: hash once and share it (every demo account has the same
-  // password anyway; the salt being shared is irrelevant for demo data).
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const demo = DEMO_ACCOUNTS.map((a) => ({
-    email: a.email,
-    name: a.name,
-    roles: [a.role],
-    passwordHash,
-    locale: 'es-ES',
-  }));
-  await db.user.createMany({
-    data: [...demo, ...(await generatedCustomers(passwordHash, new Set(demo.map((d) => d.email))))],
-    // Two processes seeding the same empty database at once: the second adds nothing.
-    skipDuplicates: true,
-  });
-  const agent = await db.user.findUnique({ where: { email: 'agent@example.com' }, select: { id: true } });
-  await seedSupportData(db, agent?.id);
-  return true;
-}
-
-async function generatedCustomers(passwordHash: string, taken: Set<string>) {
-  // @faker-js/faker is ESM-only: a CommonJS module loads it with import().
-  const { fakerES: faker } = await import('@faker-js/faker');
-  faker.seed(FAKER_SEED);
-  return Array.from({ length: GENERATED_CUSTOMERS }, () => {
-    const firstName = faker.person.firstName();
-    const lastName = faker.person.lastName();
-    const city = faker.location.city();
-    return {
-      email: uniqueEmail(faker.internet.email({ firstName, lastName: lastName.split(' ')[0] }), taken),
-      name: `${firstName} ${lastName}`.slice(0, 120),
-      roles: ['CUSTOMER'] as Role[],
-      passwordHash,
-      phone: faker.phone.number({ style: 'international' }),
-      locale: 'es-ES',
-      avatarUrl: faker.image.avatar(),
-      bio: `Vivo en ${city}. Me encanta ${faker.helpers.arrayElement(INTERESTS)}.`,
-      createdAt: faker.date.past({ years: 2, refDate: new Date('2024-06-01T00:00:00Z') }),
-    };
-  });
-}
-
-/** Lower-case ASCII (accents stripped), unique within the seed. */
-function uniqueEmail(raw: string, taken: Set<string>): string {
-  const [local, domain] = raw
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .split('@') as [string, string];
-  let email = `${local}@${domain}`;
-  for (let n = 2; taken.has(email); n++) email = `${local}${n}@${domain}`;
-  taken.add(email);
-  return email;
+  return db.$transaction(
+    async (tx) => {
+      // Two processes seeding the same empty database at once: the second waits here, then
+      // finds the users of the first and adds nothing.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK})`;
+      if ((await tx.user.count()) > 0) return false;
+      const ids = await seedUsersData(tx);
+      await seedSupportData(tx, ids.AGENT);
+      await seedTicketsData(tx, ids.ORGANIZER, ids.SCANNER);
+      await seedOrdersData(tx, ids.ORGANIZER);
+      return true;
+    },
+    { timeout: 60_000 },
+  );
 }
 
 if (require.main === module) {
@@ -103,7 +44,7 @@ if (require.main === module) {
   }
   const db = createPrisma({ databaseUrl: config.DATABASE_URL, connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS });
   seedDemoData(db)
-    .then((seeded) => console.log(seeded ? `seeded ${DEMO_ACCOUNTS.length + GENERATED_CUSTOMERS} users` : 'users exist: nothing seeded'))
+    .then((seeded) => console.log(seeded ? 'seeded demo data' : 'users exist: nothing seeded'))
     .catch((err: unknown) => {
       console.error(err);
       process.exitCode = 1;

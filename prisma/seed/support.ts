@@ -1,4 +1,4 @@
-import type { Db } from '../../shared/db';
+import type { Tx } from '../../shared/db';
 
 /**
  * Help-desk demo data: categories and published FAQs in Spanish and English, and the demo
@@ -18,13 +18,12 @@ const FAQS = [
   { category: 'entradas', locale: 'en', question: 'Can I transfer my ticket to a friend?', answer: 'Not yet: tickets are personal. Contact support if you cannot attend.' },
 ];
 
-export async function seedSupportData(db: Db, agentId: string | undefined): Promise<void> {
-  await db.supportCategory.createMany({ data: CATEGORIES, skipDuplicates: true });
-  const bySlug = new Map((await db.supportCategory.findMany()).map((c) => [c.slug, c.id]));
-  if ((await db.faq.count()) === 0) {
-    await db.faq.createMany({
-      data: FAQS.map((f) => ({ question: f.question, answer: f.answer, locale: f.locale, published: true, categoryId: bySlug.get(f.category) ?? null })),
-    });
-  }
-  if (agentId) await db.agentAvailability.createMany({ data: [{ agentId, available: true, maxOpenTickets: 20 }], skipDuplicates: true });
+/** Seeds the help desk in `tx`; `agentId` is available for automatic assignment. */
+export async function seedSupportData(tx: Tx, agentId: string): Promise<void> {
+  await tx.supportCategory.createMany({ data: CATEGORIES });
+  const bySlug = new Map((await tx.supportCategory.findMany()).map((c) => [c.slug, c.id]));
+  await tx.faq.createMany({
+    data: FAQS.map((f) => ({ question: f.question, answer: f.answer, locale: f.locale, published: true, categoryId: bySlug.get(f.category) ?? null })),
+  });
+  await tx.agentAvailability.create({ data: { agentId, available: true, maxOpenTickets: 20 } });
 }

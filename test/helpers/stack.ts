@@ -59,6 +59,20 @@ export interface Stack {
   /** Every subgraph by name, users included. */
   subgraphs: Record<string, RunningServer>;
   /** POSTs an operation to the gateway (or another GraphQL URL) and returns status and body. */
+  /**
+   * SQL statements run through `db` (every subgraph, the gateway and the workers share it)
+   * since the stack started: read it before and after something to count its queries. Stop
+   * the workers first (`stopWorkers()`), or their polling counts too.
+   */
+  sqlQueryCount(): number;
+  /**
+   * Stops the event workers (outbox relay, consumers, pollers) of one subgraph, or of every
+   * subgraph when no name is given, as if that process died: its GraphQL server keeps serving.
+   * Waits for a pass in progress to end.
+   */
+  stopWorkers(subgraph?: string): Promise<void>;
+  /** Starts the stopped workers again, as a restarted process would (new consumer instances). */
+  startWorkers(subgraph?: string): void;
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -80,7 +94,8 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = await createTestDatabase();
-  const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000, poolMax: 10 });
+  let sqlQueries = 0;
+  const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000, poolMax: 10, onQuery: () => void sqlQueries++ });
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
   const logger = createLogger('test', 'silent');
@@ -101,10 +116,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const subgraphs: Record<string, RunningServer> = {
     users: await (await createUsersServer({ ...deps, signingKeys, tokens: TOKEN_SETTINGS })).listen(0, '127.0.0.1'),
   };
-  const workers: Worker[] = [];
+  /** The running workers of each subgraph (absent: stopped). */
+  const workers = new Map<string, Worker[]>();
+  const namesOf = (subgraph?: string) => {
+    if (subgraph !== undefined && !SUBGRAPHS[subgraph]) throw new Error(`no subgraph ${subgraph} with workers`);
+    return subgraph === undefined ? Object.keys(SUBGRAPHS) : [subgraph];
+  };
+  const startWorkers = (subgraph?: string) => {
+    for (const name of namesOf(subgraph)) {
+      if (!workers.has(name)) workers.set(name, SUBGRAPHS[name]!.startWorkers?.(deps) ?? []);
+    }
+  };
+  const stopWorkers = async (subgraph?: string) => {
+    await Promise.all(
+      namesOf(subgraph).map(async (name) => {
+        const running = workers.get(name);
+        workers.delete(name);
+        await Promise.all((running ?? []).map((w) => w.stop()));
+      }),
+    );
+  };
   for (const [name, subgraph] of Object.entries(SUBGRAPHS)) {
     subgraphs[name] = await (await subgraph.createServer(deps)).listen(0, '127.0.0.1');
-    workers.push(...(subgraph.startWorkers?.(deps) ?? []));
+    startWorkers(name);
   }
   const users = subgraphs.users!;
 
@@ -133,6 +167,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gateway,
     users,
     subgraphs,
+    sqlQueryCount: () => sqlQueries,
+    stopWorkers,
+    startWorkers,
     async gql(query, variables, opts = {}) {
       const response = await fetch(opts.url ?? gateway.url, {
         method: 'POST',
@@ -148,7 +185,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async stop() {
       await gateway.stop();
-      await Promise.all(workers.map((w) => w.stop()));
+      await stopWorkers();
       for (const s of Object.values(subgraphs)) await s.stop();
       redis?.disconnect();
       await db.$disconnect();

@@ -129,6 +129,8 @@ export class PreparedSubscription {
   readonly operationContext: ReturnType<typeof buildOperationContext>;
   /** What each event runs: the primary fetch (answered by the event) then the rest of the plan. */
   readonly eventPlan: QueryPlan;
+  /** Identifies the operation and variables: subscribers with equal keys get equal results. */
+  readonly operationKey: string;
 
   constructor(
     readonly connection: Connection,
@@ -148,12 +150,22 @@ export class PreparedSubscription {
       operationDocument: request.document,
       operationName: request.operationName,
     });
+    this.operationKey = JSON.stringify([request.operationName ?? null, request.source, request.variables]);
     this.eventPlan = {
       kind: 'QueryPlan',
       node: plan.rest ? { kind: 'Sequence', nodes: [plan.primary, plan.rest] } : plan.primary,
     };
   }
 }
+
+/**
+ * Results of one upstream event, by client operation. Every listener of a shared upstream gets
+ * the same event object and has the same token (the token is part of the sharing key), so
+ * clients with the same operation and variables get the same result: it is computed once per
+ * event, not once per client (their subgraph calls carry the first one's request id and
+ * address). Entries go with the event.
+ */
+const eventResults = new WeakMap<UpstreamEvent, Map<string, Promise<GatewayExecutionResult>>>();
 
 /** `executeQueryPlan` wants a cache for APQ, which subgraph calls here never use. */
 const NO_CACHE: GatewayGraphQLRequestContext['cache'] = {
@@ -221,7 +233,7 @@ export class ClientSubscription implements AsyncIterableIterator<GatewayExecutio
       const item = await this.queue.next();
       if (item.done) return { value: undefined, done: true };
       await this.connection.authorize();
-      return { value: await this.execute(item.value), done: false };
+      return { value: await this.resultOf(item.value), done: false };
     } catch (err) {
       this.cancel();
       throw err;
@@ -235,6 +247,20 @@ export class ClientSubscription implements AsyncIterableIterator<GatewayExecutio
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  private resultOf(event: UpstreamEvent): Promise<GatewayExecutionResult> {
+    let results = eventResults.get(event);
+    if (!results) {
+      results = new Map();
+      eventResults.set(event, results);
+    }
+    let result = results.get(this.prepared.operationKey);
+    if (!result) {
+      result = this.execute(event);
+      results.set(this.prepared.operationKey, result);
+    }
+    return result;
   }
 
   private cleanup(): void {

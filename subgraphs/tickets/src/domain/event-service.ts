@@ -66,6 +66,26 @@ function required<T>(field: string, value: T | null | undefined): T | undefined 
 }
 
 /**
+ * Announces a ticket type as it now is, with its event's status, in the transaction that made
+ * the change: orders keeps its copy (what it sells) from these events.
+ */
+export async function announceTicketType(tx: Tx, event: events.Event, type: ticketTypes.TicketType): Promise<void> {
+  await emit(tx, PRODUCER, 'TicketTypeChanged', {
+    ticketTypeId: type.id,
+    eventId: event.id,
+    organizerId: event.organizerId,
+    name: type.name,
+    priceCents: type.priceCents,
+    currency: type.currency,
+    capacity: type.capacity,
+    maxPerOrder: type.maxPerOrder,
+    salesStartAt: type.salesStartAt?.toISOString() ?? null,
+    salesEndAt: type.salesEndAt?.toISOString() ?? null,
+    eventStatus: event.status,
+  });
+}
+
+/**
  * Events and their ticket types: who may change them, the status machine, and the events
  * announcing changes. Every change of a ticket type, or of its event's status, emits
  * `TicketTypeChanged` in its own transaction (orders sells from that copy).
@@ -187,7 +207,7 @@ export class EventService {
         priceCents: data.priceCents!,
         currency: data.currency!,
       });
-      await this.announce(tx, event, created);
+      await announceTicketType(tx, event, created);
       return created;
     });
   }
@@ -215,7 +235,7 @@ export class EventService {
         if (merged.capacity < issued) throw conflict(`${issued} tickets are already issued; capacity cannot go below that`, 'input.capacity');
       }
       const updated = await ticketTypes.updateTicketType(tx, typeId, merged);
-      await this.announce(tx, event, updated);
+      await announceTicketType(tx, event, updated);
       return updated;
     });
   }
@@ -261,25 +281,9 @@ export class EventService {
       if (!TRANSITIONS[event.status].includes(to)) throw conflict(`A ${event.status} event cannot become ${to}`);
       const updated = await events.updateEvent(tx, eventId, { ...prepare(event), status: to });
       // Orders' copies must learn the new status (only PUBLISHED events sell).
-      for (const type of await ticketTypes.findTicketTypesByEventIds(tx, [eventId])) await this.announce(tx, updated, type);
+      for (const type of await ticketTypes.findTicketTypesByEventIds(tx, [eventId])) await announceTicketType(tx, updated, type);
       await after?.(tx, updated);
       return updated;
-    });
-  }
-
-  private async announce(tx: Tx, event: events.Event, type: ticketTypes.TicketType): Promise<void> {
-    await emit(tx, PRODUCER, 'TicketTypeChanged', {
-      ticketTypeId: type.id,
-      eventId: event.id,
-      organizerId: event.organizerId,
-      name: type.name,
-      priceCents: type.priceCents,
-      currency: type.currency,
-      capacity: type.capacity,
-      maxPerOrder: type.maxPerOrder,
-      salesStartAt: type.salesStartAt?.toISOString() ?? null,
-      salesEndAt: type.salesEndAt?.toISOString() ?? null,
-      eventStatus: event.status,
     });
   }
 
