@@ -74,11 +74,9 @@ async function main(): Promise<void> {
       },
     };
   };
+  const db = createPrisma({ databaseUrl: DEAD_DATABASE_URL, connectTimeoutMs: 500 });
   const common = {
-    verifier,
-    logger,
-    exposeErrorDetails: false,
-    introspection: false,
+    deps: { db, verifier, logger, exposeErrorDetails: false, introspection: false },
     ready: async () => undefined,
     createContext: (base: RequestContext) => base,
     pubsub,
@@ -122,7 +120,6 @@ async function main(): Promise<void> {
     { name: 'beta', typeDefs: parse(BETA_SDL), url: beta.url },
   ]);
   if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
-  const db = createPrisma({ databaseUrl: DEAD_DATABASE_URL, connectTimeoutMs: 500 });
   const server = await createGateway({
     config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: DEAD_DATABASE_URL, SUBGRAPH_SECRET: 'bench-secret-0123456789' }),
     db,

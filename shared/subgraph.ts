@@ -17,6 +17,7 @@ import { denialError, deny, type AuthContext } from './auth/rules';
 import { secretMatches } from './auth/secret';
 import { authenticateHttpRequest, type TokenVerifier } from './auth/tokens';
 import { ErrorCode, createErrorFormatter } from './errors';
+import { checkDatabase } from './db';
 import { listenHttp, type RunningServer } from './http';
 import type { Logger } from './logger';
 import { mapAsyncIterator, pubsubFor, type PubSub } from './realtime/pubsub';
@@ -65,23 +66,15 @@ export interface SubgraphOptions<TContext extends RequestContext> {
    * resolver without a rule here fails at start: `_entities` is deny-by-default too.
    */
   referenceRules: Record<string, ReferenceRule<TContext>>;
-  verifier: TokenVerifier;
+  /** The shared dependencies: database, Redis, verifier, logger, secret, flags. */
+  deps: SubgraphDeps;
   createContext(base: RequestContext): TContext | Promise<TContext>;
-  logger: Logger;
-  /** When set, every GraphQL request must carry it in `x-subgraph-secret` (only the gateway does). */
-  subgraphSecret?: string;
-  exposeErrorDetails: boolean;
-  introspection: boolean;
-  /** Readiness: resolves when the service's dependencies (its database) answer. */
-  ready(): Promise<void>;
+  /** Readiness: resolves when the service's dependencies answer. Default: its database. */
+  ready?(): Promise<void>;
   /** Extra HTTP routes (e.g. the JWKS), mounted before GraphQL. */
   routes?(app: Express): void;
   plugins?: ApolloServerPlugin<TContext>[];
-  /**
-   * Where subscription events travel: pass `pubsubFor(deps)` (Redis when `deps.redis` is set,
-   * so events cross instances). Default: the process's in-memory bus, right for embedded mode
-   * only.
-   */
+  /** Where subscription events travel. Default: `pubsubFor(deps)` (tests inject their own). */
   pubsub?: PubSub;
 }
 
@@ -173,24 +166,27 @@ export async function createSubgraphServer<TContext extends RequestContext>(
     }),
   );
 
-  const pubsub = options.pubsub ?? pubsubFor({});
+  const { deps } = options;
+  // Redis when configured, so events cross instances; the process's in-memory bus otherwise.
+  const pubsub = options.pubsub ?? pubsubFor(deps);
+  const ready = options.ready ?? (() => checkDatabase(deps.db));
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const subscriptions = serveSubgraphSubscriptions({
     httpServer,
     schema,
-    verifier: options.verifier,
-    subgraphSecret: options.subgraphSecret,
-    exposeErrorDetails: options.exposeErrorDetails,
+    verifier: deps.verifier,
+    subgraphSecret: deps.subgraphSecret,
+    exposeErrorDetails: deps.exposeErrorDetails,
     createContext: (base) => options.createContext({ ...base, pubsub }),
   });
   const apollo = new ApolloServer<TContext>({
     schema,
-    introspection: options.introspection,
+    introspection: deps.introspection,
     csrfPrevention: true,
-    includeStacktraceInErrorResponses: options.exposeErrorDetails,
-    formatError: createErrorFormatter(options.exposeErrorDetails),
+    includeStacktraceInErrorResponses: deps.exposeErrorDetails,
+    formatError: createErrorFormatter(deps.exposeErrorDetails),
     // runService owns shutdown (stop, then release resources); Apollo's handlers would race it.
     stopOnTerminationSignals: false,
     plugins: [
@@ -208,10 +204,10 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   });
   app.get('/ready', async (_req, res) => {
     try {
-      await options.ready();
+      await ready();
       res.json({ status: 'ready', service: options.name });
     } catch (err) {
-      options.logger.warn('not ready', { error: (err as Error).message });
+      deps.logger.warn('not ready', { error: (err as Error).message });
       res.status(503).json({ status: 'unavailable', service: options.name });
     }
   });
@@ -220,7 +216,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   app.use(
     '/graphql',
     (req, res, next) => {
-      if (options.subgraphSecret && !secretMatches(options.subgraphSecret, req.header('x-subgraph-secret'))) {
+      if (deps.subgraphSecret && !secretMatches(deps.subgraphSecret, req.header('x-subgraph-secret'))) {
         res.status(403).json({ errors: [{ message: 'Forbidden', extensions: { code: ErrorCode.FORBIDDEN } }] });
         return;
       }
@@ -229,9 +225,9 @@ export async function createSubgraphServer<TContext extends RequestContext>(
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const viewer = await authenticateHttpRequest(req.header('authorization'), options.verifier);
+        const viewer = await authenticateHttpRequest(req.header('authorization'), deps.verifier);
         // The gateway's view of the client address is trusted only from the gateway itself.
-        const trusted = !options.subgraphSecret || secretMatches(options.subgraphSecret, req.header('x-subgraph-secret'));
+        const trusted = !deps.subgraphSecret || secretMatches(deps.subgraphSecret, req.header('x-subgraph-secret'));
         return options.createContext({
           viewer,
           requestId: req.header('x-request-id') ?? randomUUID(),
@@ -248,7 +244,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
       listenHttp(httpServer, {
         port,
         host,
-        logger: options.logger,
+        logger: deps.logger,
         // WebSocket clients first (closed with 1001), then Apollo drains HTTP.
         stop: async () => {
           await subscriptions.stop();

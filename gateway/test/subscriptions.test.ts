@@ -151,12 +151,8 @@ async function startAlpha(pubsub: PubSub, port = 0): Promise<RunningServer> {
       _Service: allow,
     },
     referenceRules: {},
-    verifier,
+    deps: { db: deadDb, verifier, logger, subgraphSecret: SECRET, exposeErrorDetails: false, introspection: false },
     createContext: (base) => base,
-    logger,
-    subgraphSecret: SECRET,
-    exposeErrorDetails: false,
-    introspection: false,
     ready: async () => undefined,
     pubsub,
   });
@@ -176,12 +172,8 @@ async function startBeta(): Promise<RunningServer> {
     },
     permissions: { Query: { _service: allow, _entities: allow }, Tick: allow, _Service: allow },
     referenceRules: { Tick: () => true },
-    verifier,
+    deps: { db: deadDb, verifier, logger, subgraphSecret: SECRET, exposeErrorDetails: false, introspection: false },
     createContext: (base) => base,
-    logger,
-    subgraphSecret: SECRET,
-    exposeErrorDetails: false,
-    introspection: false,
     ready: async () => undefined,
   });
   return server.listen(0, '127.0.0.1');

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import type { PaymentSettings } from '../../../shared/config';
-import { checkDatabase } from '../../../shared/db';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { CartService } from './domain/cart-service';
@@ -53,12 +52,7 @@ export async function createServer(deps: OrdersDeps): Promise<SubgraphServer> {
     resolvers,
     permissions,
     referenceRules,
-    verifier: deps.verifier,
-    logger: deps.logger,
-    subgraphSecret: deps.subgraphSecret,
-    exposeErrorDetails: deps.exposeErrorDetails,
-    introspection: deps.introspection,
-    ready: () => checkDatabase(deps.db),
+    deps,
     routes(app: Express) {
       // The provider calls this directly (not through the gateway, no subgraph secret): the
       // signature is its authentication. The RAW body is what is signed, so no JSON parser here.

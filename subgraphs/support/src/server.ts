@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SupportSettings } from '../../../shared/config';
-import { checkDatabase } from '../../../shared/db';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { postgresOwnershipChecker, postgresUserDirectory, type OwnershipChecker, type UserDirectory } from './data/external';
@@ -49,12 +48,7 @@ export function createServer(deps: SupportDeps): Promise<SubgraphServer> {
     resolvers,
     permissions,
     referenceRules,
-    verifier: deps.verifier,
-    logger: deps.logger,
-    subgraphSecret: deps.subgraphSecret,
-    exposeErrorDetails: deps.exposeErrorDetails,
-    introspection: deps.introspection,
-    ready: () => checkDatabase(deps.db),
+    deps,
     createContext: (base) => ({ ...base, loaders: createLoaders(deps.db), tickets, faqs, admin }),
   });
 }

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { SigningKey } from '../../../shared/auth/keys';
-import { checkDatabase } from '../../../shared/db';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { CheckInService } from './domain/checkin-service';
@@ -37,12 +36,7 @@ export function createServer(deps: TicketsDeps): Promise<SubgraphServer> {
     resolvers,
     permissions,
     referenceRules,
-    verifier: deps.verifier,
-    logger: deps.logger,
-    subgraphSecret: deps.subgraphSecret,
-    exposeErrorDetails: deps.exposeErrorDetails,
-    introspection: deps.introspection,
-    ready: () => checkDatabase(deps.db),
+    deps,
     routes(app: Express) {
       app.get('/.well-known/qr-keys.json', (_req, res) => {
         res.set('cache-control', 'public, max-age=300').json(qrKeys);

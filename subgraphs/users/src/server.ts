@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { toPublicJwk, type SigningKey } from '../../../shared/auth/keys';
 import type { TokenSettings } from '../../../shared/auth/tokens';
-import { checkDatabase } from '../../../shared/db';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { AuthService } from './domain/auth-service';
@@ -32,12 +31,7 @@ export function createServer(deps: UsersDeps): Promise<SubgraphServer> {
     resolvers,
     permissions,
     referenceRules,
-    verifier: deps.verifier,
-    logger: deps.logger,
-    subgraphSecret: deps.subgraphSecret,
-    exposeErrorDetails: deps.exposeErrorDetails,
-    introspection: deps.introspection,
-    ready: () => checkDatabase(deps.db),
+    deps,
     routes(app: Express) {
       app.get('/.well-known/jwks.json', (_req, res) => {
         res.set('cache-control', 'public, max-age=300').json(jwks);
