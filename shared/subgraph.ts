@@ -76,6 +76,12 @@ export interface SubgraphOptions<TContext extends RequestContext> {
   plugins?: ApolloServerPlugin<TContext>[];
   /** Where subscription events travel. Default: `pubsubFor(deps)` (tests inject their own). */
   pubsub?: PubSub;
+  /**
+   * Renews the per-request caches of a subscription's context (its DataLoaders) before each
+   * event: one context serves every event of a subscription, and an event resolved from the
+   * previous event's cached rows would be stale.
+   */
+  renewContext?(ctx: TContext): void;
 }
 
 export type { RunningServer };
@@ -126,21 +132,32 @@ type SubscriptionResolver = { subscribe: FieldResolver; resolve?: FieldResolver 
  * would check such a field per event but never at subscribe time. Folded, shield guards
  * `subscribe` (a refusal reaches the client at subscribe), and `resolve` still shapes every
  * event (called with the subscribe call's args, context and info).
+ *
+ * Before each event the context's per-request caches are dropped (shield's rule cache, and
+ * whatever `renew` renews), so every event reads current rows. graphql-js asks for the next
+ * event only once the previous one was executed, so nothing still uses the old caches.
  */
-function foldSubscriptionResolvers(resolvers: object): object {
+function foldSubscriptionResolvers(resolvers: object, renew: (ctx: unknown) => void): object {
   const subscription = (resolvers as { Subscription?: Record<string, SubscriptionResolver> }).Subscription;
   if (!subscription) return resolvers;
   const folded: Record<string, SubscriptionResolver> = {};
   for (const [field, { subscribe, resolve }] of Object.entries(subscription)) {
-    folded[field] = resolve
-      ? {
-          subscribe: async (source, args, ctx, info) =>
-            mapAsyncIterator(
-              (await subscribe(source, args, ctx, info)) as AsyncIterator<unknown>,
-              async (payload) => ({ [info.fieldName]: await resolve(payload, args, ctx, info) }),
-            ),
-        }
-      : { subscribe };
+    folded[field] = {
+      subscribe: async (source, args, ctx, info) => {
+        const events = (await subscribe(source, args, ctx, info)) as AsyncIterator<unknown>;
+        const renewing: AsyncIterator<unknown> = {
+          next: () => {
+            delete (ctx as { _shield?: unknown })._shield;
+            renew(ctx);
+            return events.next();
+          },
+          return: async () => (await events.return?.()) ?? { value: undefined, done: true },
+        };
+        return mapAsyncIterator(renewing, async (payload) =>
+          resolve ? { [info.fieldName]: await resolve(payload, args, ctx, info) } : payload,
+        );
+      },
+    };
   }
   return { ...resolvers, Subscription: folded };
 }
@@ -156,7 +173,10 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   const schema = applyMiddleware(
     buildSubgraphSchema({
       typeDefs: parse(options.typeDefs),
-      resolvers: guardReferences(foldSubscriptionResolvers(options.resolvers), options.referenceRules),
+      resolvers: guardReferences(
+        foldSubscriptionResolvers(options.resolvers, (ctx) => options.renewContext?.(ctx as TContext)),
+        options.referenceRules,
+      ),
     }),
     shield(options.permissions, {
       fallbackRule: deny,

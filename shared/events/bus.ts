@@ -22,7 +22,14 @@ export const DEFAULT_STREAM = 'domain-events';
  * already acknowledged, but a brand-new consumer group only sees what is retained. */
 const STREAM_MAX_LEN = 1_000_000;
 
-export type EventHandlers = { [T in EventType]?: (tx: Tx, event: DomainEvent<T>) => Promise<void> };
+/**
+ * Registers something to do once the handler's transaction has committed (and only then):
+ * realtime notifications, which must never announce a change that rolls back. It runs once
+ * per application of the event, after the commit, and must not throw.
+ */
+export type AfterCommit = (effect: () => Promise<void>) => void;
+
+export type EventHandlers = { [T in EventType]?: (tx: Tx, event: DomainEvent<T>, afterCommit: AfterCommit) => Promise<void> };
 
 export interface Worker {
   /** One pass of work (relay: publish pending; consumer: read and apply); resolves with the count. */
@@ -125,15 +132,21 @@ export interface ConsumerOptions {
   instance?: string;
 }
 
-/** Applies one event once: the processed record and the effect commit together. */
+/**
+ * Applies one event once: the processed record and the effect commit together; what the
+ * handler registered with `afterCommit` runs after that commit.
+ */
 export async function applyOnce(db: Db, consumer: string, handlers: EventHandlers, event: DomainEvent): Promise<boolean> {
-  const handler = handlers[event.type] as ((tx: Tx, e: DomainEvent) => Promise<void>) | undefined;
+  const handler = handlers[event.type] as ((tx: Tx, e: DomainEvent, afterCommit: AfterCommit) => Promise<void>) | undefined;
   if (!handler) return false;
-  return db.$transaction(async (tx) => {
+  const effects: (() => Promise<void>)[] = [];
+  const applied = await db.$transaction(async (tx) => {
     if (!(await markProcessed(tx, consumer, event.eventId))) return false;
-    await handler(tx, event);
+    await handler(tx, event, (effect) => effects.push(effect));
     return true;
   });
+  for (const effect of effects) await effect();
+  return applied;
 }
 
 export function startConsumer(options: ConsumerOptions): Worker {

@@ -61,6 +61,16 @@ export interface EventCatalog {
     lines: { orderLineId: string; ticketTypeId: string | null; productId: string | null; quantity: number }[];
     refundedAt: string;
   };
+  /**
+   * tickets → orders (live `orderUpdated` events): tickets of an order were issued or voided,
+   * in the consumer transaction that did it. Not emitted when a redelivery changed nothing.
+   */
+  OrderTicketsChanged: {
+    orderId: string;
+    issued: number;
+    voided: number;
+    changedAt: string;
+  };
   /** support → gamification, reports (later): a support ticket was opened (any channel but IMPORT). */
   SupportTicketCreated: {
     ticketId: string;

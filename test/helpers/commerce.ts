@@ -193,7 +193,7 @@ export function ticketsOf(stack: Stack, token: string, orderId: string, count: n
   return eventually(
     async () => {
       const order = await orderWithTickets(stack, token, orderId);
-      return order && order.tickets.length >= count && order.tickets;
+      return order !== null && order.tickets.length >= count && order.tickets;
     },
     `${count} tickets of order ${orderId}`,
     timeoutMs,

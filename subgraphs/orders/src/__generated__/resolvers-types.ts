@@ -172,6 +172,22 @@ export type DeliveryStatus =
   /** Handed to the carrier. */
   | 'SHIPPED';
 
+/** An event (owned by the tickets subgraph); orders names it in availability updates. */
+export type Event = {
+  __typename?: 'Event';
+  /** Stable identifier (UUID). */
+  id: Scalars['ID']['output'];
+};
+
+/** What remains to sell of an event's tickets, as of one change of orders' counters. */
+export type EventAvailability = {
+  __typename?: 'EventAvailability';
+  /** The event. */
+  event: Event;
+  /** Each ticket type of the event, by name (none while the event is a draft). */
+  ticketTypes: Array<TicketTypeAvailability>;
+};
+
 /** A product or a ticket type, and how many (give exactly one of productId and ticketTypeId). */
 export type LineInput = {
   /** The product. */
@@ -672,6 +688,32 @@ export type StockMovementKind =
   /** Units held by a checkout. */
   | 'RESERVE';
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The event's ticket counters after each change: checkout, payment, expiry, cancellation,
+   * payment failure, refund, a ticket type created or changed. Public.
+   */
+  eventAvailabilityChanged: EventAvailability;
+  /**
+   * The order after each change: checkout, payment (PAID or PAYMENT_FAILED), expiry,
+   * cancellation, refund, delivery updates, and its tickets being issued or voided. Each event
+   * is the order as it is then, resolved like a query. Its buyer, the sellers of its lines and
+   * ADMIN; anyone else gets FORBIDDEN.
+   */
+  orderUpdated: Order;
+};
+
+
+export type SubscriptionEventAvailabilityChangedArgs = {
+  eventId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionOrderUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** A ticket type (owned by the tickets subgraph), with what remains to sell. */
 export type TicketType = {
   __typename?: 'TicketType';
@@ -681,6 +723,17 @@ export type TicketType = {
   id: Scalars['ID']['output'];
   /** Tickets sold (paid, not refunded). */
   sold: Scalars['Int']['output'];
+};
+
+/** One ticket type's counters in an availability update. */
+export type TicketTypeAvailability = {
+  __typename?: 'TicketTypeAvailability';
+  /** Tickets still for sale: capacity minus held minus sold. */
+  available: Scalars['Int']['output'];
+  /** Tickets sold (paid, not refunded). */
+  sold: Scalars['Int']['output'];
+  /** The ticket type. */
+  ticketType: TicketType;
 };
 
 /** A shipment update by the seller. */
@@ -862,6 +915,8 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Delivery: ResolverTypeWrapper<DeliveryModel>;
   DeliveryStatus: DeliveryStatus;
+  Event: ResolverTypeWrapper<Event>;
+  EventAvailability: ResolverTypeWrapper<Omit<EventAvailability, 'ticketTypes'> & { ticketTypes: Array<ResolversTypes['TicketTypeAvailability']> }>;
   LineInput: LineInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderModel>;
@@ -889,7 +944,9 @@ export type ResolversTypes = ResolversObject<{
   StockMovementConnection: ResolverTypeWrapper<Omit<StockMovementConnection, 'edges'> & { edges: Array<ResolversTypes['StockMovementEdge']> }>;
   StockMovementEdge: ResolverTypeWrapper<Omit<StockMovementEdge, 'node'> & { node: ResolversTypes['StockMovement'] }>;
   StockMovementKind: StockMovementKind;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TicketType: ResolverTypeWrapper<TicketTypeCopyModel>;
+  TicketTypeAvailability: ResolverTypeWrapper<Omit<TicketTypeAvailability, 'ticketType'> & { ticketType: ResolversTypes['TicketType'] }>;
   UpdateDeliveryInput: UpdateDeliveryInput;
   UpdateProductInput: UpdateProductInput;
   User: ResolverTypeWrapper<EntityRef>;
@@ -912,6 +969,8 @@ export type ResolversParentTypes = ResolversObject<{
   CreateProductInput: CreateProductInput;
   DateTime: Scalars['DateTime']['output'];
   Delivery: DeliveryModel;
+  Event: Event;
+  EventAvailability: Omit<EventAvailability, 'ticketTypes'> & { ticketTypes: Array<ResolversParentTypes['TicketTypeAvailability']> };
   LineInput: LineInput;
   Mutation: Record<PropertyKey, never>;
   Order: OrderModel;
@@ -933,7 +992,9 @@ export type ResolversParentTypes = ResolversObject<{
   StockMovement: StockMovementModel;
   StockMovementConnection: Omit<StockMovementConnection, 'edges'> & { edges: Array<ResolversParentTypes['StockMovementEdge']> };
   StockMovementEdge: Omit<StockMovementEdge, 'node'> & { node: ResolversParentTypes['StockMovement'] };
+  Subscription: Record<PropertyKey, never>;
   TicketType: TicketTypeCopyModel;
+  TicketTypeAvailability: Omit<TicketTypeAvailability, 'ticketType'> & { ticketType: ResolversParentTypes['TicketType'] };
   UpdateDeliveryInput: UpdateDeliveryInput;
   UpdateProductInput: UpdateProductInput;
   User: EntityRef;
@@ -989,6 +1050,15 @@ export type DeliveryResolvers<ContextType = Context, ParentType extends Resolver
   shippedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
   trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type EventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type EventAvailabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EventAvailability'] = ResolversParentTypes['EventAvailability']> = ResolversObject<{
+  event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+  ticketTypes?: Resolver<Array<ResolversTypes['TicketTypeAvailability']>, ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -1145,11 +1215,22 @@ export type StockMovementEdgeResolvers<ContextType = Context, ParentType extends
   node?: Resolver<ResolversTypes['StockMovement'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  eventAvailabilityChanged?: SubscriptionResolver<ResolversTypes['EventAvailability'], "eventAvailabilityChanged", ParentType, ContextType, RequireFields<SubscriptionEventAvailabilityChangedArgs, 'eventId'>>;
+  orderUpdated?: SubscriptionResolver<ResolversTypes['Order'], "orderUpdated", ParentType, ContextType, RequireFields<SubscriptionOrderUpdatedArgs, 'id'>>;
+}>;
+
 export type TicketTypeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TicketType'] = ResolversParentTypes['TicketType'], FederationReferenceType extends FederationReferenceTypes['TicketType'] = FederationReferenceTypes['TicketType']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['TicketType']> | FederationReferenceType, FederationReferenceType, ContextType>;
   available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type TicketTypeAvailabilityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TicketTypeAvailability'] = ResolversParentTypes['TicketTypeAvailability']> = ResolversObject<{
+  available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ticketType?: Resolver<ResolversTypes['TicketType'], ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
@@ -1173,6 +1254,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CheckoutPayload?: CheckoutPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Delivery?: DeliveryResolvers<ContextType>;
+  Event?: EventResolvers<ContextType>;
+  EventAvailability?: EventAvailabilityResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
@@ -1190,7 +1273,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   StockMovement?: StockMovementResolvers<ContextType>;
   StockMovementConnection?: StockMovementConnectionResolvers<ContextType>;
   StockMovementEdge?: StockMovementEdgeResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   TicketType?: TicketTypeResolvers<ContextType>;
+  TicketTypeAvailability?: TicketTypeAvailabilityResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   Warehouse?: WarehouseResolvers<ContextType>;
 }>;

@@ -8,6 +8,7 @@ import * as inventory from '../data/inventory';
 import * as orders from '../data/orders';
 import type { CheckoutResult } from '../models';
 import type { PaymentProvider } from '../payments/provider';
+import type { OrdersRealtime } from '../realtime';
 import * as valid from './validation';
 
 export interface LineInput {
@@ -49,6 +50,7 @@ export interface CheckoutDeps {
   db: Db;
   provider: PaymentProvider;
   holdMinutes: number;
+  realtime: OrdersRealtime;
   now?: () => Date;
 }
 
@@ -170,7 +172,9 @@ export class CheckoutService {
       // A concurrent call with the same key committed first.
       return this.replay((await orders.findOrderByKey(this.deps.db, buyerId, key))!, requestHash);
     }
-    return { order, payment: await this.ensurePayment(order) };
+    const payment = await this.ensurePayment(order);
+    await this.deps.realtime.ordersChanged([order.id], { counters: true });
+    return { order, payment };
   }
 
   /** The same key again: the same order if the lines match, else CONFLICT. */

@@ -2,16 +2,18 @@ import type { Db } from '../../../../shared/db';
 import type { EventHandlers } from '../../../../shared/events/bus';
 import * as inventory from '../data/inventory';
 import * as orders from '../data/orders';
+import type { OrdersRealtime } from '../realtime';
 import * as holds from './holds';
 import { closeUnpaid, markClosed, refund } from './order-flows';
 
 /**
  * What orders does with other domains' events. Each handler runs in the consumer's
- * transaction, which also records the event as processed: it happens once.
+ * transaction, which also records the event as processed: it happens once. Subscribers hear
+ * of the change after that transaction commits.
  */
-export function ticketTypeHandlers(): EventHandlers {
+export function ticketTypeHandlers(realtime: OrdersRealtime): EventHandlers {
   return {
-    TicketTypeChanged: async (tx, { payload: p }) => {
+    TicketTypeChanged: async (tx, { payload: p }, afterCommit) => {
       await inventory.upsertTicketType(tx, {
         id: p.ticketTypeId,
         eventId: p.eventId,
@@ -25,6 +27,7 @@ export function ticketTypeHandlers(): EventHandlers {
         salesEndAt: p.salesEndAt ? new Date(p.salesEndAt) : null,
         eventStatus: p.eventStatus,
       });
+      afterCommit(() => realtime.availabilityChanged([p.eventId]));
     },
   };
 }
@@ -34,14 +37,19 @@ export function ticketTypeHandlers(): EventHandlers {
  * cancelled, and every paid order holding them is refunded for those lines (OrderRefunded
  * makes tickets void them; the refund worker returns the money).
  */
-export function eventCancelledHandlers(now: () => Date = () => new Date()): EventHandlers {
+export function eventCancelledHandlers(realtime: OrdersRealtime, now: () => Date = () => new Date()): EventHandlers {
   return {
-    EventCancelled: async (tx, { payload: p }) => {
+    EventCancelled: async (tx, { payload: p }, afterCommit) => {
       await inventory.markEventCancelled(tx, p.eventId);
       const at = now();
+      const changed: string[] = [];
+      afterCommit(async () => {
+        await realtime.ordersChanged(changed, { counters: true });
+        await realtime.availabilityChanged([p.eventId]);
+      });
       for (const id of await orders.orderIdsWithEvent(tx, p.eventId, ['PENDING_PAYMENT'])) {
         const order = (await orders.lockOrder(tx, id))!;
-        if (order.status === 'PENDING_PAYMENT') await closeUnpaid(tx, order, 'CANCELLED', { reason: 'event cancelled', actorId: null, now: at });
+        if (await closeUnpaid(tx, order, 'CANCELLED', { reason: 'event cancelled', actorId: null, now: at })) changed.push(id);
       }
       for (const id of await orders.orderIdsWithEvent(tx, p.eventId, ['PAID', 'FULFILLED', 'PARTIALLY_REFUNDED'])) {
         const order = (await orders.lockOrder(tx, id))!;
@@ -53,7 +61,17 @@ export function eventCancelledHandlers(now: () => Date = () => new Date()): Even
           actorId: null,
           now: at,
         });
+        changed.push(id);
       }
+    },
+  };
+}
+
+/** Tickets issued or voided for an order: its `orderUpdated` subscribers see them. */
+export function orderTicketsHandlers(realtime: OrdersRealtime): EventHandlers {
+  return {
+    OrderTicketsChanged: async (_tx, { payload: p }, afterCommit) => {
+      afterCommit(() => realtime.ordersChanged([p.orderId], { counters: false }));
     },
   };
 }
@@ -61,20 +79,23 @@ export function eventCancelledHandlers(now: () => Date = () => new Date()): Even
 /**
  * Expires unpaid orders past `expiresAt`, releasing their holds: one batch per call, in one
  * transaction. `FOR UPDATE SKIP LOCKED` lets several instances run this at once, each taking
- * different orders, and skips an order a payment is settling right now.
+ * different orders, and skips an order a payment is settling right now. Subscribers hear of
+ * the expired orders once the batch committed.
  */
-export async function expireOrders(db: Db, now: Date, limit = 100): Promise<number> {
-  return db.$transaction(
+export async function expireOrders(db: Db, realtime: OrdersRealtime, now: Date, limit = 100): Promise<number> {
+  const expired = await db.$transaction(
     async (tx) => {
       const ids = await orders.lockExpiredOrders(tx, now, limit);
-      if (ids.length === 0) return 0;
-      const expired = await orders.findOrdersByIds(tx, ids);
+      if (ids.length === 0) return ids;
+      const batch = await orders.findOrdersByIds(tx, ids);
       // All lines of the batch at once, so each counter is updated once and in lock order.
       const lines = await orders.findLinesByOrderIds(tx, ids);
       await holds.release(tx, lines, 'hold expired', null);
-      for (const order of expired) await markClosed(tx, order, 'EXPIRED', now);
-      return ids.length;
+      for (const order of batch) await markClosed(tx, order, 'EXPIRED', now);
+      return ids;
     },
     { maxWait: 15_000, timeout: 30_000 },
   );
+  await realtime.ordersChanged(expired, { counters: true });
+  return expired.length;
 }

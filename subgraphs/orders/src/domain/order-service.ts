@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } f
 import type { RequestContext } from '../../../../shared/subgraph';
 import * as orders from '../data/orders';
 import type { MockPaymentProvider } from '../payments/mock';
+import type { OrdersRealtime } from '../realtime';
 import { closeUnpaid, refund, type RefundSelection } from './order-flows';
 import type { PaymentService } from './payment-service';
 import * as valid from './validation';
@@ -16,14 +17,20 @@ export interface OrderServiceDeps {
   payments: PaymentService;
   /** Present only when `simulatePayment` is allowed (mock provider, not production). */
   simulator?: MockPaymentProvider;
+  realtime: OrdersRealtime;
   now?: () => Date;
 }
 
 /** Who may see an order: its buyer, ADMIN, and the sellers of its lines. */
 export function canSeeOrder(ctx: RequestContext, order: orders.Order, lines: orders.OrderLine[]): boolean {
+  return isOrderAudience(ctx, { buyerId: order.buyerId, sellerIds: lines.map((l) => l.sellerId) });
+}
+
+/** `canSeeOrder` from the order's buyer and sellers alone (what an `orderUpdated` event carries). */
+export function isOrderAudience(ctx: RequestContext, order: { buyerId: string; sellerIds: string[] }): boolean {
   const viewer = ctx.viewer;
   if (!viewer) return false;
-  return order.buyerId === viewer.userId || viewer.roles.includes('ADMIN') || lines.some((l) => l.sellerId === viewer.userId);
+  return order.buyerId === viewer.userId || viewer.roles.includes('ADMIN') || order.sellerIds.includes(viewer.userId);
 }
 
 /** Orders after checkout: reading, cancelling, refunding, shipping, and the mock's payment. */
@@ -56,12 +63,14 @@ export class OrderService {
     if (!ctx.viewer) throw unauthenticated();
     const orderId = valid.uuid('id', id);
     const viewer = ctx.viewer;
-    return this.deps.db.$transaction(async (tx) => {
+    const { cancelled, changed } = await this.deps.db.$transaction(async (tx) => {
       const order = await orders.lockOrder(tx, orderId);
       if (!order || (order.buyerId !== viewer.userId && !viewer.roles.includes('ADMIN'))) throw notFound('Order');
-      await closeUnpaid(tx, order, 'CANCELLED', { reason: 'order cancelled', actorId: viewer.userId, now: this.now() });
-      return (await orders.findOrdersByIds(tx, [orderId]))[0]!;
+      const closed = await closeUnpaid(tx, order, 'CANCELLED', { reason: 'order cancelled', actorId: viewer.userId, now: this.now() });
+      return { cancelled: (await orders.findOrdersByIds(tx, [orderId]))[0]!, changed: closed };
     }, TX_OPTIONS);
+    if (changed) await this.deps.realtime.ordersChanged([orderId], { counters: true });
+    return cancelled;
   }
 
   /**
@@ -92,6 +101,7 @@ export class OrderService {
         now: this.now(),
       });
     }, TX_OPTIONS);
+    await this.deps.realtime.ordersChanged([orderId], { counters: true });
     // Tell the provider now; should this fail, the refund stays PENDING for the refund worker.
     await this.deps.payments.settleRefunds(1, created.id).catch(() => 0);
     return (await orders.findOrdersByIds(this.deps.db, [orderId]))[0]!;
@@ -105,7 +115,7 @@ export class OrderService {
     if (!ctx.viewer) throw unauthenticated();
     const viewer = ctx.viewer;
     const id = valid.uuid('input.deliveryId', input.deliveryId);
-    return this.deps.db.$transaction(async (tx) => {
+    const { delivery: result, changed } = await this.deps.db.$transaction(async (tx) => {
       const found = await orders.findDeliveryById(tx, id);
       if (!found || (found.sellerId !== viewer.userId && !viewer.roles.includes('ADMIN'))) throw notFound('Delivery');
       // Lock order: the order row first, then the delivery (read again, now locked).
@@ -113,12 +123,12 @@ export class OrderService {
       const delivery = (await orders.lockDelivery(tx, id))!;
       if (!['PAID', 'PARTIALLY_REFUNDED', 'FULFILLED'].includes(order.status)) throw conflict(`An order in ${order.status} is not shipped`);
       const now = this.now();
-      if (input.status === delivery.status) return delivery;
+      if (input.status === delivery.status) return { delivery, changed: false };
       if (input.status === 'SHIPPED') {
         if (delivery.status !== 'PENDING') throw conflict(`A ${delivery.status} delivery cannot become SHIPPED`);
         const carrier = valid.text('input.carrier', input.carrier ?? '', { min: 1, max: 100 });
         const trackingNumber = valid.text('input.trackingNumber', input.trackingNumber ?? '', { min: 1, max: 100 });
-        return orders.updateDelivery(tx, id, { status: 'SHIPPED', carrier, trackingNumber, shippedAt: now });
+        return { delivery: await orders.updateDelivery(tx, id, { status: 'SHIPPED', carrier, trackingNumber, shippedAt: now }), changed: true };
       }
       if (input.status !== 'DELIVERED' || delivery.status !== 'SHIPPED') {
         throw conflict(`A ${delivery.status} delivery cannot become ${input.status}`);
@@ -128,8 +138,10 @@ export class OrderService {
       if (order.status === 'PAID' && all.every((d) => d.status === 'DELIVERED')) {
         await orders.updateOrder(tx, order.id, { status: 'FULFILLED' });
       }
-      return updated;
+      return { delivery: updated, changed: true };
     }, TX_OPTIONS);
+    if (changed) await this.deps.realtime.ordersChanged([result.orderId], { counters: false });
+    return result;
   }
 
   /** Development only: the mock provider pays or fails the order through our own webhook. */

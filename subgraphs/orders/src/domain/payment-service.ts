@@ -3,6 +3,7 @@ import type { Logger } from '../../../../shared/logger';
 import * as orders from '../data/orders';
 import { PAYMENT_FAILED, PAYMENT_SUCCEEDED, type PaymentProvider, type ProviderEvent } from '../payments/provider';
 import { verifySignature } from '../payments/signature';
+import type { OrdersRealtime } from '../realtime';
 import { closeUnpaid, markPaid } from './order-flows';
 
 export interface WebhookResult {
@@ -15,6 +16,7 @@ export interface PaymentServiceDeps {
   provider: PaymentProvider;
   webhookSecret: string;
   logger: Logger;
+  realtime: OrdersRealtime;
   now?: () => Date;
 }
 
@@ -35,7 +37,8 @@ export class PaymentService {
    * Handles one webhook delivery. An invalid signature changes nothing (400). A valid event is
    * recorded by its id in the same transaction as its effect, so a replay (however many, even
    * concurrent) finds the record and changes nothing; it gets the first delivery's answer.
-   * Unknown payments and wrong amounts are recorded as REJECTED and answered 400.
+   * Unknown payments and wrong amounts are recorded as REJECTED and answered 400. An applied
+   * event is announced to the order's subscribers once committed.
    */
   async handleWebhook(rawBody: Buffer, signature: string | undefined): Promise<WebhookResult> {
     const check = verifySignature(this.deps.webhookSecret, signature, rawBody, this.now());
@@ -43,19 +46,23 @@ export class PaymentService {
     const event = parseEvent(rawBody);
     if (!event) return { status: 400, body: { received: false, error: 'not a payment event' } };
 
-    return this.deps.db.$transaction(async (tx) => {
+    const { result, changedOrderId } = await this.deps.db.$transaction(async (tx) => {
       if (!(await orders.recordWebhookEvent(tx, { id: event.id, provider: this.deps.provider.name, type: event.type, payload: event }))) {
         const recorded = (await orders.findWebhookEvent(tx, event.id))!;
-        return { status: recorded.outcome === 'REJECTED' ? 400 : 200, body: { received: true, outcome: recorded.outcome, replayed: true } };
+        const replay: WebhookResult = { status: recorded.outcome === 'REJECTED' ? 400 : 200, body: { received: true, outcome: recorded.outcome, replayed: true } };
+        return { result: replay, changedOrderId: null };
       }
       const { outcome, reason, orderId } = await this.apply(tx, event);
       await orders.setWebhookOutcome(tx, event.id, outcome, reason, orderId);
       if (outcome === 'REJECTED') this.deps.logger.warn('payment webhook rejected', { eventId: event.id, reason });
-      return {
+      const answer: WebhookResult = {
         status: outcome === 'REJECTED' ? 400 : 200,
         body: { received: true, outcome, ...(outcome === 'REJECTED' && reason ? { error: reason } : {}) },
-      } as WebhookResult;
+      };
+      return { result: answer, changedOrderId: outcome === 'APPLIED' ? orderId : null };
     }, TX_OPTIONS);
+    if (changedOrderId) await this.deps.realtime.ordersChanged([changedOrderId], { counters: true });
+    return result;
   }
 
   private async apply(

@@ -414,6 +414,23 @@ export type SlaPolicy = {
   resolutionMinutes: Scalars['Int']['output'];
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Every message added to the ticket, as it is written. Agents, its requester, or whoever holds
+   * its `visitorToken`; anyone else gets FORBIDDEN. Internal notes reach agents only.
+   */
+  supportMessageAdded: SupportMessage;
+  /** Changes to the agents' queue: tickets opened, assigned, changing status, breaching SLA. AGENT or ADMIN. */
+  supportQueueUpdated: SupportQueueEvent;
+};
+
+
+export type SubscriptionSupportMessageAddedArgs = {
+  ticketId: Scalars['ID']['input'];
+  visitorToken?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Whether an agent takes automatically assigned tickets. */
 export type SupportAgent = {
   __typename?: 'SupportAgent';
@@ -537,6 +554,26 @@ export type SupportPriority =
   | 'NORMAL'
   /** Needs attention now. */
   | 'URGENT';
+
+/** What happened to a ticket of the agents' queue. */
+export type SupportQueueChange =
+  /** A ticket was assigned to an agent, or unassigned. */
+  | 'ASSIGNED'
+  /** A ticket was opened. */
+  | 'CREATED'
+  /** A ticket missed an SLA target (noticed when it changed). */
+  | 'SLA_BREACHED'
+  /** A ticket changed status (by an agent, a customer's reply, a first response, a merge). */
+  | 'STATUS_CHANGED';
+
+/** A change to the agents' queue. */
+export type SupportQueueEvent = {
+  __typename?: 'SupportQueueEvent';
+  /** What happened. */
+  change: SupportQueueChange;
+  /** The ticket as it is now. */
+  ticket: SupportTicket;
+};
 
 /** The requester's rating of a resolved ticket. */
 export type SupportSatisfaction = {
@@ -857,6 +894,7 @@ export type ResolversTypes = ResolversObject<{
   ReplyToSupportTicketInput: ReplyToSupportTicketInput;
   SetAgentAvailabilityInput: SetAgentAvailabilityInput;
   SlaPolicy: ResolverTypeWrapper<SlaPolicyModel>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SupportAgent: ResolverTypeWrapper<SupportAgentView>;
   SupportAuthorKind: SupportAuthorKind;
   SupportCategory: ResolverTypeWrapper<SupportCategoryModel>;
@@ -868,6 +906,8 @@ export type ResolversTypes = ResolversObject<{
   SupportMessageConnection: ResolverTypeWrapper<Omit<SupportMessageConnection, 'edges'> & { edges: Array<ResolversTypes['SupportMessageEdge']> }>;
   SupportMessageEdge: ResolverTypeWrapper<Omit<SupportMessageEdge, 'node'> & { node: ResolversTypes['SupportMessage'] }>;
   SupportPriority: SupportPriority;
+  SupportQueueChange: SupportQueueChange;
+  SupportQueueEvent: ResolverTypeWrapper<Omit<SupportQueueEvent, 'ticket'> & { ticket: ResolversTypes['SupportTicket'] }>;
   SupportSatisfaction: ResolverTypeWrapper<SupportSatisfaction>;
   SupportSla: ResolverTypeWrapper<SupportSlaView>;
   SupportTicket: ResolverTypeWrapper<SupportTicketModel>;
@@ -906,6 +946,7 @@ export type ResolversParentTypes = ResolversObject<{
   ReplyToSupportTicketInput: ReplyToSupportTicketInput;
   SetAgentAvailabilityInput: SetAgentAvailabilityInput;
   SlaPolicy: SlaPolicyModel;
+  Subscription: Record<PropertyKey, never>;
   SupportAgent: SupportAgentView;
   SupportCategory: SupportCategoryModel;
   SupportCategoryInput: SupportCategoryInput;
@@ -914,6 +955,7 @@ export type ResolversParentTypes = ResolversObject<{
   SupportMessageAuthor: MessageModel;
   SupportMessageConnection: Omit<SupportMessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['SupportMessageEdge']> };
   SupportMessageEdge: Omit<SupportMessageEdge, 'node'> & { node: ResolversParentTypes['SupportMessage'] };
+  SupportQueueEvent: Omit<SupportQueueEvent, 'ticket'> & { ticket: ResolversParentTypes['SupportTicket'] };
   SupportSatisfaction: SupportSatisfaction;
   SupportSla: SupportSlaView;
   SupportTicket: SupportTicketModel;
@@ -1015,6 +1057,11 @@ export type SlaPolicyResolvers<ContextType = Context, ParentType extends Resolve
   resolutionMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  supportMessageAdded?: SubscriptionResolver<ResolversTypes['SupportMessage'], "supportMessageAdded", ParentType, ContextType, RequireFields<SubscriptionSupportMessageAddedArgs, 'ticketId'>>;
+  supportQueueUpdated?: SubscriptionResolver<ResolversTypes['SupportQueueEvent'], "supportQueueUpdated", ParentType, ContextType>;
+}>;
+
 export type SupportAgentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportAgent'] = ResolversParentTypes['SupportAgent']> = ResolversObject<{
   agent?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1059,6 +1106,11 @@ export type SupportMessageConnectionResolvers<ContextType = Context, ParentType 
 export type SupportMessageEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportMessageEdge'] = ResolversParentTypes['SupportMessageEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['SupportMessage'], ParentType, ContextType>;
+}>;
+
+export type SupportQueueEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportQueueEvent'] = ResolversParentTypes['SupportQueueEvent']> = ResolversObject<{
+  change?: Resolver<ResolversTypes['SupportQueueChange'], ParentType, ContextType>;
+  ticket?: Resolver<ResolversTypes['SupportTicket'], ParentType, ContextType>;
 }>;
 
 export type SupportSatisfactionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportSatisfaction'] = ResolversParentTypes['SupportSatisfaction']> = ResolversObject<{
@@ -1140,6 +1192,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SlaPolicy?: SlaPolicyResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   SupportAgent?: SupportAgentResolvers<ContextType>;
   SupportCategory?: SupportCategoryResolvers<ContextType>;
   SupportGuest?: SupportGuestResolvers<ContextType>;
@@ -1147,6 +1200,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SupportMessageAuthor?: SupportMessageAuthorResolvers<ContextType>;
   SupportMessageConnection?: SupportMessageConnectionResolvers<ContextType>;
   SupportMessageEdge?: SupportMessageEdgeResolvers<ContextType>;
+  SupportQueueEvent?: SupportQueueEventResolvers<ContextType>;
   SupportSatisfaction?: SupportSatisfactionResolvers<ContextType>;
   SupportSla?: SupportSlaResolvers<ContextType>;
   SupportTicket?: SupportTicketResolvers<ContextType>;

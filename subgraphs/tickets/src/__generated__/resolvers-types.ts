@@ -19,6 +19,21 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** An accepted scan at the door, as it happens. */
+export type CheckInEvent = {
+  __typename?: 'CheckInEvent';
+  /** When it was checked in. */
+  checkedInAt: Scalars['DateTime']['output'];
+  /**
+   * Accepted scans of the event so far, counted in the transaction that accepted this one.
+   * Scans accepted at the same moment may arrive out of order; the count never decreases within
+   * a subscription.
+   */
+  checkedInCount: Scalars['Int']['output'];
+  /** The ticket admitted. */
+  ticket: Ticket;
+};
+
 /** A scan at the door. */
 export type CheckInInput = {
   /** The event the scanner is admitting to. */
@@ -297,6 +312,17 @@ export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every accepted scan of the event. Its organizer, its assigned door staff and ADMIN; anyone else gets FORBIDDEN. */
+  checkIns: CheckInEvent;
+};
+
+
+export type SubscriptionCheckInsArgs = {
+  eventId: Scalars['ID']['input'];
+};
+
 /**
  * An admission to an event, issued for one unit of a paid order. Visible to its holder, the
  * event's organizer, door staff assigned to the event, and ADMIN.
@@ -569,6 +595,8 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  CheckInEvent: ResolverTypeWrapper<Omit<CheckInEvent, 'ticket'> & { ticket: ResolversTypes['Ticket'] }>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CheckInInput: CheckInInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -576,7 +604,6 @@ export type ResolversTypes = ResolversObject<{
   CheckInStatus: CheckInStatus;
   CreateEventInput: CreateEventInput;
   CreateTicketTypeInput: CreateTicketTypeInput;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Event: ResolverTypeWrapper<EventModel>;
   EventConnection: ResolverTypeWrapper<Omit<EventConnection, 'edges'> & { edges: Array<ResolversTypes['EventEdge']> }>;
@@ -588,6 +615,7 @@ export type ResolversTypes = ResolversObject<{
   Order: ResolverTypeWrapper<EntityRef>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Ticket: ResolverTypeWrapper<TicketModel>;
   TicketConnection: ResolverTypeWrapper<Omit<TicketConnection, 'edges'> & { edges: Array<ResolversTypes['TicketEdge']> }>;
   TicketEdge: ResolverTypeWrapper<Omit<TicketEdge, 'node'> & { node: ResolversTypes['Ticket'] }>;
@@ -602,13 +630,14 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  CheckInEvent: Omit<CheckInEvent, 'ticket'> & { ticket: ResolversParentTypes['Ticket'] };
+  Int: Scalars['Int']['output'];
   CheckInInput: CheckInInput;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   CheckInResult: CheckInOutcome;
   CreateEventInput: CreateEventInput;
   CreateTicketTypeInput: CreateTicketTypeInput;
-  Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Event: EventModel;
   EventConnection: Omit<EventConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventEdge']> };
@@ -619,6 +648,7 @@ export type ResolversParentTypes = ResolversObject<{
   Order: EntityRef;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   Ticket: TicketModel;
   TicketConnection: Omit<TicketConnection, 'edges'> & { edges: Array<ResolversParentTypes['TicketEdge']> };
   TicketEdge: Omit<TicketEdge, 'node'> & { node: ResolversParentTypes['Ticket'] };
@@ -628,6 +658,12 @@ export type ResolversParentTypes = ResolversObject<{
   User: EntityRef;
   Venue: EventModel;
   VenueInput: VenueInput;
+}>;
+
+export type CheckInEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CheckInEvent'] = ResolversParentTypes['CheckInEvent']> = ResolversObject<{
+  checkedInAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  checkedInCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ticket?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType>;
 }>;
 
 export type CheckInResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CheckInResult'] = ResolversParentTypes['CheckInResult']> = ResolversObject<{
@@ -697,6 +733,10 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<QueryTicketArgs, 'id'>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  checkIns?: SubscriptionResolver<ResolversTypes['CheckInEvent'], "checkIns", ParentType, ContextType, RequireFields<SubscriptionCheckInsArgs, 'eventId'>>;
+}>;
+
 export type TicketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Ticket'] = ResolversParentTypes['Ticket'], FederationReferenceType extends FederationReferenceTypes['Ticket'] = FederationReferenceTypes['Ticket']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Ticket']> | FederationReferenceType, FederationReferenceType, ContextType>;
   checkedInAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -748,6 +788,7 @@ export type VenueResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  CheckInEvent?: CheckInEventResolvers<ContextType>;
   CheckInResult?: CheckInResultResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Event?: EventResolvers<ContextType>;
@@ -757,6 +798,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Order?: OrderResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
   TicketConnection?: TicketConnectionResolvers<ContextType>;
   TicketEdge?: TicketEdgeResolvers<ContextType>;

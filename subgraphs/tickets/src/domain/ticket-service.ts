@@ -1,12 +1,14 @@
 import type { Db, Tx } from '../../../../shared/db';
 import { badInput, forbidden, unauthenticated } from '../../../../shared/errors';
 import type { EventCatalog } from '../../../../shared/events/catalog';
+import { emit } from '../../../../shared/events/outbox';
 import type { Logger } from '../../../../shared/logger';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../../../shared/pagination';
 import type { Context } from '../context';
 import * as ticketTypes from '../data/ticket-types';
 import * as tickets from '../data/tickets';
 import { canManageEvent, canSeeTicket, isAdmin } from './access';
+import { PRODUCER } from './event-service';
 import * as valid from './validation';
 
 const cursorOf = (t: tickets.Ticket) => encodeCursor({ c: t.issuedAt.toISOString(), i: t.id });
@@ -69,10 +71,11 @@ export class TicketService {
    * `OrderPaid`: one ticket per unit of every ticket line, held by the buyer. Runs in the
    * consumer's transaction (with `applyOnce`'s processed-event record); the unique
    * (orderLineId, seatIndex) also makes a replay issue nothing. The event comes from the
-   * ticket type, not from the payload.
+   * ticket type, not from the payload. Announces the new tickets with `OrderTicketsChanged`.
    */
   async issueForOrder(tx: Tx, paid: EventCatalog['OrderPaid']): Promise<number> {
     let issued = 0;
+    const issuedAt = this.now();
     for (const line of paid.lines) {
       if (!line.ticketTypeId) continue;
       const type = await ticketTypes.findTicketTypeById(tx, line.ticketTypeId);
@@ -89,18 +92,21 @@ export class TicketService {
         orderId: paid.orderId,
         orderLineId: line.orderLineId,
         quantity: line.quantity,
-        issuedAt: this.now(),
+        issuedAt,
       });
     }
+    if (issued > 0) await emit(tx, PRODUCER, 'OrderTicketsChanged', { orderId: paid.orderId, issued, voided: 0, changedAt: issuedAt.toISOString() });
     return issued;
   }
 
-  /** `OrderRefunded`: voids `quantity` VALID tickets of every refunded ticket line. */
+  /** `OrderRefunded`: voids `quantity` VALID tickets of every refunded ticket line, announced with `OrderTicketsChanged`. */
   async voidForRefund(tx: Tx, refund: EventCatalog['OrderRefunded']): Promise<number> {
     let voided = 0;
+    const at = this.now();
     for (const line of refund.lines) {
-      if (line.ticketTypeId && line.quantity > 0) voided += await tickets.voidSeats(tx, line.orderLineId, line.quantity, this.now());
+      if (line.ticketTypeId && line.quantity > 0) voided += await tickets.voidSeats(tx, line.orderLineId, line.quantity, at);
     }
+    if (voided > 0) await emit(tx, PRODUCER, 'OrderTicketsChanged', { orderId: refund.orderId, issued: 0, voided, changedAt: at.toISOString() });
     return voided;
   }
 }
