@@ -197,6 +197,27 @@ describe('refunds void tickets and return capacity', () => {
   }, 60_000);
 });
 
+describe('a refunded ticket that was already scanned', () => {
+  test('is voided too, so the seat it frees is never held by two live tickets', async () => {
+    const { eventId, ticketTypeIds: [typeId] } = await eventOnSale(stack, organizer, [{ capacity: 1 }], 'One seat');
+    const first = await newAccount(stack, 'scanned-buyer');
+    const order = await checkout(stack, first.accessToken, [{ ticketTypeId: typeId!, quantity: 1 }]);
+    expect(await simulatePayment(stack, first.accessToken, order.orderId)).toBe('PAID');
+    const [ticket] = await ticketsOf(stack, first.accessToken, order.orderId, 1);
+    const scan = await ok(stack, CHECK_IN, { input: { qr: ticket!.qr, eventId, nonce: `scan-${randomUUID()}` } }, organizer.accessToken);
+    expect(scan.checkIn.status).toBe('ACCEPTED');
+
+    await ok(stack, REFUND, { id: order.orderId, reason: 'left early' }, organizer.accessToken);
+    await eventually(async () => (await orderWithTickets(stack, first.accessToken, order.orderId))!.tickets[0]!.status === 'VOIDED', 'the scanned ticket voided');
+
+    const second = await newAccount(stack, 'second-buyer');
+    const resale = await checkout(stack, second.accessToken, [{ ticketTypeId: typeId!, quantity: 1 }]);
+    expect(await simulatePayment(stack, second.accessToken, resale.orderId)).toBe('PAID');
+    await ticketsOf(stack, second.accessToken, resale.orderId, 1);
+    expect(await stack.db.ticket.count({ where: { ticketTypeId: typeId!, status: { not: 'VOIDED' } } })).toBe(1);
+  }, 60_000);
+});
+
 describe('cancelling an event', () => {
   test('refunds every paid order holding its tickets, voids them, cancels unpaid ones, and leaves other events alone', async () => {
     const doomed = await eventOnSale(stack, organizer, [{ capacity: 10 }], 'Doomed gig');

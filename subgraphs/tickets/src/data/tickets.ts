@@ -57,18 +57,19 @@ export async function issueSeats(
 }
 
 /**
- * Voids up to `quantity` VALID tickets of an order line, highest seats first; checked-in
- * tickets stay as they are. Returns how many were voided.
+ * Voids `quantity` live tickets of an order line: VALID ones first (highest seats first), then
+ * CHECKED_IN ones. A refunded unit returns its seat to sale in orders, so the ticket must die
+ * even if it was scanned; otherwise the seat would be sold twice. Returns how many were voided.
  */
 export function voidSeats(tx: Tx, orderLineId: string, quantity: number, at: Date): Promise<number> {
   return tx.$executeRaw`
     UPDATE tickets.tickets SET status = 'VOIDED', voided_at = ${at}
     WHERE id IN (
       SELECT id FROM tickets.tickets
-      WHERE order_line_id = ${orderLineId}::uuid AND status = 'VALID'
-      ORDER BY seat_index DESC LIMIT ${quantity}
+      WHERE order_line_id = ${orderLineId}::uuid AND status <> 'VOIDED'
+      ORDER BY (status = 'VALID') DESC, seat_index DESC LIMIT ${quantity}
       FOR UPDATE
-    ) AND status = 'VALID'`;
+    ) AND status <> 'VOIDED'`;
 }
 
 /**

@@ -99,7 +99,7 @@ export class TicketService {
     return issued;
   }
 
-  /** `OrderRefunded`: voids `quantity` VALID tickets of every refunded ticket line, announced with `OrderTicketsChanged`. */
+  /** `OrderRefunded`: voids `quantity` live tickets (VALID first) of every refunded ticket line, announced with `OrderTicketsChanged`. */
   async voidForRefund(tx: Tx, refund: EventCatalog['OrderRefunded']): Promise<number> {
     let voided = 0;
     const at = this.now();
