@@ -5,10 +5,12 @@ import { startStack, type Stack } from '../test/helpers/stack';
 /**
  * Runs `body` against a stack of its own, built like the tests' (a migrated database cloned
  * from the test template on the local Postgres, or an embedded one), and tears it all down.
+ * Every service runs in this one process sharing one pool, sized like the five pools of 10 the
+ * services hold when deployed.
  */
 export async function withStack<T>(body: (stack: Stack) => Promise<T>, options: { redisUrl?: string } = {}): Promise<T> {
   await globalSetup();
-  const stack = await startStack({ redisUrl: options.redisUrl });
+  const stack = await startStack({ redisUrl: options.redisUrl, poolMax: 50 });
   try {
     return await body(stack);
   } finally {

@@ -86,6 +86,11 @@ export interface StackOptions {
   /** Deliver events through this Redis (Streams) instead of the Postgres outbox reader. */
   redisUrl?: string;
   now?: () => Date;
+  /**
+   * Connections in the one pool every in-process service shares (default 10). Deployed, each
+   * service has a pool of its own; benchmarks pass about that total.
+   */
+  poolMax?: number;
 }
 
 /**
@@ -95,7 +100,7 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = await createTestDatabase();
   let sqlQueries = 0;
-  const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000, poolMax: 10, onQuery: () => void sqlQueries++ });
+  const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000, poolMax: options.poolMax ?? 10, onQuery: () => void sqlQueries++ });
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
   const logger = createLogger('test', 'silent');
