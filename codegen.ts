@@ -40,6 +40,7 @@ const subgraphs: Record<string, { mappers: Record<string, string> }> = {
       User: '../models#EntityRef',
       Order: '../models#EntityRef',
       CheckInResult: '../models#CheckInOutcome',
+      CheckInEvent: '../realtime#CheckInNotice',
     },
   },
   orders: {
@@ -61,8 +62,12 @@ const subgraphs: Record<string, { mappers: Record<string, string> }> = {
       Address: `${prismaClient}#Delivery as DeliveryModel`,
       Refund: `${prismaClient}#Refund as RefundModel`,
       CheckoutPayload: '../models#CheckoutResult',
-      // Users are owned by the users subgraph: orders only knows (and returns) their key.
+      EventAvailability: '../models#EventAvailabilityModel',
+      // The counters are columns of orders' copy of the ticket type.
+      TicketTypeAvailability: `${prismaClient}#TicketTypeCopy as TicketTypeCopyModel`,
+      // Users and events are owned by other subgraphs: orders only knows (and returns) their key.
       User: '../models#EntityRef',
+      Event: '../models#EntityRef',
     },
   },
   support: {
@@ -77,6 +82,7 @@ const subgraphs: Record<string, { mappers: Record<string, string> }> = {
       SlaPolicy: `${prismaClient}#SlaPolicy as SlaPolicyModel`,
       SupportSla: '../models#SupportSlaView',
       SupportAgent: '../models#SupportAgentView',
+      SupportQueueEvent: '../realtime#SupportQueueNotice',
       // Entities of other subgraphs: support only knows (and returns) their key.
       User: '../models#EntityRef',
       Order: '../models#EntityRef',

@@ -73,6 +73,14 @@ export interface Stack {
   stopWorkers(subgraph?: string): Promise<void>;
   /** Starts the stopped workers again, as a restarted process would (new consumer instances). */
   startWorkers(subgraph?: string): void;
+  /**
+   * Another instance of `subgraph` and another gateway routing to it (the other subgraphs are
+   * shared), as a second deployment replica would run: same database, and with `redisUrl` the
+   * same Redis through a client of its own, so realtime events between the two instances
+   * cross Redis as they do between processes. The instance runs its event workers too. Both
+   * stop with the stack.
+   */
+  startReplica(subgraph: string): Promise<{ gateway: RunningServer; subgraph: RunningServer }>;
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -147,22 +155,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const users = subgraphs.users!;
 
-  const config = loadConfig({
-    NODE_ENV: options.nodeEnv ?? 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: database.url,
-    JWKS_URL: `${users.url.replace(/\/graphql$/, '')}/.well-known/jwks.json`,
-    ...Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, s.url])),
-    ...(options.nodeEnv === 'production' ? { SUBGRAPH_SECRET: 'test-secret-0123456789' } : {}),
-  });
-  const gatewayServer = await createGateway({
-    config,
-    db,
-    logger,
-    verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: remoteJwks(config.JWKS_URL), sessions }),
-    supergraphSdl: readFileSync(path.join(__dirname, '../../schema/supergraph.graphql'), 'utf8'),
-  });
-  const gateway = await gatewayServer.listen(0, '127.0.0.1');
+  const startGateway = async (routes: Record<string, RunningServer>): Promise<RunningServer> => {
+    const config = loadConfig({
+      NODE_ENV: options.nodeEnv ?? 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: database.url,
+      JWKS_URL: `${users.url.replace(/\/graphql$/, '')}/.well-known/jwks.json`,
+      ...Object.fromEntries(Object.entries(routes).map(([name, s]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, s.url])),
+      ...(options.nodeEnv === 'production' ? { SUBGRAPH_SECRET: 'test-secret-0123456789' } : {}),
+    });
+    const gatewayServer = await createGateway({
+      config,
+      db,
+      logger,
+      verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: remoteJwks(config.JWKS_URL), sessions }),
+      supergraphSdl: readFileSync(path.join(__dirname, '../../schema/supergraph.graphql'), 'utf8'),
+    });
+    return gatewayServer.listen(0, '127.0.0.1');
+  };
+  const gateway = await startGateway(subgraphs);
+  /** What `startReplica` started, stopped first by `stop()`. */
+  const replicas: { stop(): Promise<void> }[] = [];
 
   return {
     db,
@@ -175,6 +188,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sqlQueryCount: () => sqlQueries,
     stopWorkers,
     startWorkers,
+    async startReplica(name) {
+      const entry = SUBGRAPHS[name];
+      if (!entry) throw new Error(`no subgraph ${name} to replicate`);
+      const replicaRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
+      const replicaDeps: SubgraphDeps = { ...deps, redis: replicaRedis };
+      const subgraph = await (await entry.createServer(replicaDeps)).listen(0, '127.0.0.1');
+      const replicaWorkers = entry.startWorkers?.(replicaDeps) ?? [];
+      const replicaGateway = await startGateway({ ...subgraphs, [name]: subgraph });
+      replicas.push({
+        async stop() {
+          await replicaGateway.stop();
+          await Promise.all(replicaWorkers.map((w) => w.stop()));
+          await subgraph.stop();
+          replicaRedis?.disconnect();
+        },
+      });
+      return { gateway: replicaGateway, subgraph };
+    },
     async gql(query, variables, opts = {}) {
       const response = await fetch(opts.url ?? gateway.url, {
         method: 'POST',
@@ -189,6 +220,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return { status: response.status, ...body } as GraphQLResponse<any>;
     },
     async stop() {
+      for (const replica of replicas) await replica.stop();
       await gateway.stop();
       await stopWorkers();
       for (const s of Object.values(subgraphs)) await s.stop();

@@ -37,6 +37,7 @@ export function createLoaders(db: Db) {
     warehouseById: byId((ids) => catalog.findWarehousesByIds(db, ids)),
     stockByProduct: groupedBy((ids) => inventory.findStockByProducts(db, ids), 'productId'),
     ticketTypeById: byId((ids) => inventory.findTicketTypes(db, ids)),
+    ticketTypesByEvent: groupedBy((ids) => inventory.findTicketTypesOfEvents(db, ids), 'eventId'),
     orderById: byId((ids) => orders.findOrdersByIds(db, ids)),
     linesByOrder: groupedBy((ids) => orders.findLinesByOrderIds(db, ids), 'orderId'),
     paymentByOrder: groupedBy((ids) => orders.findPaymentsByOrderIds(db, ids), 'orderId'),

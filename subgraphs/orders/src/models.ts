@@ -1,4 +1,4 @@
-import type { CartLine, Order, Payment } from '../../../prisma/generated/prisma/client';
+import type { CartLine, Order, Payment, TicketTypeCopy } from '../../../prisma/generated/prisma/client';
 
 /** An entity owned by another subgraph: orders knows (and returns) only its key. */
 export interface EntityRef {
@@ -9,6 +9,12 @@ export interface EntityRef {
 export interface CartModel {
   userId: string;
   lines: CartLine[];
+}
+
+/** `eventAvailabilityChanged`: an event and its (non-draft) ticket types with their counters. */
+export interface EventAvailabilityModel {
+  eventId: string;
+  ticketTypes: TicketTypeCopy[];
 }
 
 /** `checkout`'s answer. */

@@ -5,7 +5,7 @@ import { forbidden } from '../../../shared/errors';
 import type { ReferenceRule } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { managesProduct } from './domain/catalog-service';
-import { canSeeOrder } from './domain/order-service';
+import { canSeeOrder, cannotFollowOrder } from './domain/order-service';
 
 /** The user whose field is read is the viewer. */
 const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) => user.id === ctx.viewer?.userId);
@@ -21,6 +21,12 @@ const simulationEnabled = rule({ cache: 'contextual' })((_parent, _args, ctx: Co
   ctx.simulationEnabled ? true : forbidden('simulatePayment needs PAYMENT_PROVIDER=mock outside production'),
 );
 const isSeller = hasRole('ORGANIZER', 'ADMIN');
+/** `orderUpdated`: the order's buyer, the sellers of its lines, ADMIN. */
+const followsOrder = rule({ cache: 'strict' })(async (_parent, args: { id: string }, ctx: Context) => {
+  const order = await ctx.loaders.orderById.load(args.id);
+  const visible = !!order && canSeeOrder(ctx, order, await ctx.loaders.linesByOrder.load(order.id));
+  return visible || cannotFollowOrder();
+});
 
 /**
  * Deny by default (the fallback rule); every readable field is listed. The catalog is public.
@@ -56,6 +62,10 @@ export const permissions: IRules = {
     updateDelivery: isSeller,
     simulatePayment: and(isAuthenticated, simulationEnabled),
   },
+  Subscription: {
+    orderUpdated: and(isAuthenticated, followsOrder),
+    eventAvailabilityChanged: allow,
+  },
   User: {
     id: allow,
     cart: isSelf,
@@ -90,6 +100,9 @@ export const permissions: IRules = {
   OrderConnection: allow,
   OrderEdge: allow,
   CheckoutPayload: allow,
+  EventAvailability: allow,
+  TicketTypeAvailability: allow,
+  Event: allow,
   PageInfo: allow,
   _Service: allow,
 };

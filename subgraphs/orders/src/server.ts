@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import type { PaymentSettings } from '../../../shared/config';
+import { pubsubFor } from '../../../shared/realtime/pubsub';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { CartService } from './domain/cart-service';
@@ -14,6 +15,7 @@ import { DEFAULT_PAYMENT_SETTINGS, createProvider } from './payments';
 import { MockPaymentProvider } from './payments/mock';
 import { SIGNATURE_HEADER } from './payments/signature';
 import { permissions, referenceRules } from './permissions';
+import { OrdersRealtime } from './realtime';
 import { resolvers } from './resolvers';
 
 export const typeDefs = readFileSync(path.join(__dirname, '../../../schema/orders.graphql'), 'utf8');
@@ -35,14 +37,16 @@ export async function createServer(deps: OrdersDeps): Promise<SubgraphServer> {
   // Known once listening: the mock provider posts webhooks to our own address by default.
   let ownWebhookUrl: string | undefined;
   const provider = createProvider(settings, () => ownWebhookUrl);
-  const payments = new PaymentService({ db: deps.db, provider, webhookSecret: settings.webhookSecret, logger: deps.logger, now: deps.now });
+  const realtime = new OrdersRealtime({ db: deps.db, pubsub: pubsubFor(deps), logger: deps.logger });
+  const payments = new PaymentService({ db: deps.db, provider, webhookSecret: settings.webhookSecret, logger: deps.logger, realtime, now: deps.now });
   const catalog = new CatalogService({ db: deps.db });
   const carts = new CartService({ db: deps.db });
-  const checkout = new CheckoutService({ db: deps.db, provider, holdMinutes: settings.holdMinutes, now: deps.now });
+  const checkout = new CheckoutService({ db: deps.db, provider, holdMinutes: settings.holdMinutes, realtime, now: deps.now });
   const orders = new OrderService({
     db: deps.db,
     payments,
     simulator: settings.simulationEnabled && provider instanceof MockPaymentProvider ? provider : undefined,
+    realtime,
     now: deps.now,
   });
 
@@ -67,6 +71,9 @@ export async function createServer(deps: OrdersDeps): Promise<SubgraphServer> {
           res.status(500).json({ received: false });
         }
       });
+    },
+    renewContext: (ctx) => {
+      ctx.loaders = createLoaders(deps.db);
     },
     createContext: (base) => ({
       ...base,

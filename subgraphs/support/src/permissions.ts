@@ -1,11 +1,17 @@
 import { and, or, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { allow, hasRole, isAdmin, isAuthenticated } from '../../../shared/auth/rules';
+import { forbidden } from '../../../shared/errors';
 import type { ReferenceRule } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { isAgent as viewerIsAgent } from './domain/ticket-service';
 
 const isAgent = hasRole('AGENT', 'ADMIN');
+/** `supportMessageAdded`: agents, the ticket's requester, the holder of its visitor token. */
+const followsSupportTicket = rule({ cache: 'strict' })(
+  async (_parent, args: { ticketId: string; visitorToken?: string | null }, ctx: Context) =>
+    !!(await ctx.tickets.get(ctx, args.ticketId, args.visitorToken)) || forbidden('Only agents, its requester or its visitor may follow this ticket'),
+);
 /** The user whose field is read is the viewer. */
 const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) => user.id === ctx.viewer?.userId);
 
@@ -49,6 +55,11 @@ export const permissions: IRules = {
     setSlaPolicy: isAdmin,
     setAgentAvailability: isAgent,
   },
+  Subscription: {
+    supportMessageAdded: followsSupportTicket,
+    supportQueueUpdated: isAgent,
+  },
+  SupportQueueEvent: allow,
   User: {
     id: allow,
     supportTickets: and(isAuthenticated, or(isSelf, isAgent)),

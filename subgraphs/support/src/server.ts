@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SupportSettings } from '../../../shared/config';
+import { pubsubFor } from '../../../shared/realtime/pubsub';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { postgresOwnershipChecker, postgresUserDirectory, type OwnershipChecker, type UserDirectory } from './data/external';
@@ -11,6 +12,7 @@ import { FaqService } from './domain/faq-service';
 import { TicketService } from './domain/ticket-service';
 import { createLoaders } from './loaders';
 import { permissions, referenceRules } from './permissions';
+import { SupportRealtime } from './realtime';
 import { resolvers } from './resolvers';
 
 export const typeDefs = readFileSync(path.join(__dirname, '../../../schema/support.graphql'), 'utf8');
@@ -37,6 +39,7 @@ export function createServer(deps: SupportDeps): Promise<SubgraphServer> {
     directory,
     counter,
     widgetLimits: { perIp: settings.widgetLimitPerIp, perEmail: settings.widgetLimitPerEmail },
+    realtime: new SupportRealtime({ pubsub: pubsubFor(deps), logger: deps.logger }),
     now: deps.now,
   });
   const faqs = new FaqService({ db: deps.db });
@@ -49,6 +52,9 @@ export function createServer(deps: SupportDeps): Promise<SubgraphServer> {
     permissions,
     referenceRules,
     deps,
+    renewContext: (ctx) => {
+      ctx.loaders = createLoaders(deps.db);
+    },
     createContext: (base) => ({ ...base, loaders: createLoaders(deps.db), tickets, faqs, admin }),
   });
 }

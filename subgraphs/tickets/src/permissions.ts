@@ -4,13 +4,19 @@ import { allow, hasRole, isAdmin, isAuthenticated } from '../../../shared/auth/r
 import type { ReferenceRule } from '../../../shared/subgraph';
 import type { Context } from './context';
 import type { Ticket } from './data/tickets';
-import { canSeeEvent, canSeeTicket } from './domain/access';
+import { canCheckIn, canSeeEvent, canSeeTicket, cannotWatchCheckIns } from './domain/access';
 
 /** The user whose field is read is the viewer. */
 const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) => user.id === ctx.viewer?.userId);
 
 /** Every field of a ticket, however it was reached: `canSeeTicket` (holder, organizer, door staff, ADMIN). */
 const canSeeThisTicket = rule({ cache: 'strict' })((ticket: Ticket, _args, ctx: Context) => canSeeTicket(ctx, ticket));
+
+/** `checkIns`: the event's door staff, its organizer, ADMIN. */
+const watchesCheckIns = rule({ cache: 'strict' })(async (_parent, args: { eventId: string }, ctx: Context) => {
+  const event = await ctx.loaders.eventById.load(args.eventId);
+  return (!!event && (await canCheckIn(ctx, event))) || cannotWatchCheckIns();
+});
 
 /**
  * Deny by default (the fallback rule); everything readable is listed.
@@ -43,6 +49,10 @@ export const permissions: IRules = {
     assignScanner: isAuthenticated,
     checkIn: isAuthenticated,
   },
+  Subscription: {
+    checkIns: and(isAuthenticated, watchesCheckIns),
+  },
+  CheckInEvent: allow,
   Event: allow,
   Venue: allow,
   TicketType: allow,

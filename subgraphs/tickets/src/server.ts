@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import type { SigningKey } from '../../../shared/auth/keys';
+import { pubsubFor } from '../../../shared/realtime/pubsub';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { CheckInService } from './domain/checkin-service';
@@ -10,6 +11,7 @@ import { QrCodec } from './domain/qr';
 import { TicketService } from './domain/ticket-service';
 import { createLoaders } from './loaders';
 import { permissions, referenceRules } from './permissions';
+import { TicketsRealtime } from './realtime';
 import { resolvers } from './resolvers';
 
 export const typeDefs = readFileSync(path.join(__dirname, '../../../schema/tickets.graphql'), 'utf8');
@@ -27,7 +29,8 @@ export function createServer(deps: TicketsDeps): Promise<SubgraphServer> {
   const qr = new QrCodec(deps.qrKeys);
   const events = new EventService({ db: deps.db, now: deps.now });
   const tickets = new TicketService({ db: deps.db, logger: deps.logger, now: deps.now });
-  const checkIns = new CheckInService({ db: deps.db, qr, now: deps.now });
+  const realtime = new TicketsRealtime({ pubsub: pubsubFor(deps), logger: deps.logger });
+  const checkIns = new CheckInService({ db: deps.db, qr, realtime, now: deps.now });
   const qrKeys = { keys: qr.publicKeys() };
 
   return createSubgraphServer<Context>({
@@ -41,6 +44,9 @@ export function createServer(deps: TicketsDeps): Promise<SubgraphServer> {
       app.get('/.well-known/qr-keys.json', (_req, res) => {
         res.set('cache-control', 'public, max-age=300').json(qrKeys);
       });
+    },
+    renewContext: (ctx) => {
+      ctx.loaders = createLoaders(deps.db);
     },
     createContext: (base) => ({ ...base, loaders: createLoaders(deps.db), events, tickets, checkIns, qr }),
   });

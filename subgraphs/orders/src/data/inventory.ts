@@ -149,6 +149,14 @@ export function findTicketTypes(db: Db | Tx, ids: readonly string[]) {
   return db.ticketTypeCopy.findMany({ where: { id: { in: [...ids] } } });
 }
 
+/** The ticket types of these events that are not drafts, by name. */
+export function findTicketTypesOfEvents(db: Db | Tx, eventIds: readonly string[]) {
+  return db.ticketTypeCopy.findMany({
+    where: { eventId: { in: [...eventIds] }, eventStatus: { not: 'DRAFT' } },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+  });
+}
+
 /** The copy of a ticket type as tickets announced it; orders' own counters are kept. */
 export async function upsertTicketType(
   tx: Tx,

@@ -43,13 +43,13 @@ export function eventCancelledHandlers(realtime: OrdersRealtime, now: () => Date
       await inventory.markEventCancelled(tx, p.eventId);
       const at = now();
       const changed: string[] = [];
-      afterCommit(async () => {
-        await realtime.ordersChanged(changed, { counters: true });
-        await realtime.availabilityChanged([p.eventId]);
-      });
+      // Those orders hold tickets of the event: announcing them announces its availability too.
+      afterCommit(() => (changed.length > 0 ? realtime.ordersChanged(changed, { counters: true }) : realtime.availabilityChanged([p.eventId])));
       for (const id of await orders.orderIdsWithEvent(tx, p.eventId, ['PENDING_PAYMENT'])) {
         const order = (await orders.lockOrder(tx, id))!;
-        if (await closeUnpaid(tx, order, 'CANCELLED', { reason: 'event cancelled', actorId: null, now: at })) changed.push(id);
+        if (order.status !== 'PENDING_PAYMENT') continue;
+        await closeUnpaid(tx, order, 'CANCELLED', { reason: 'event cancelled', actorId: null, now: at });
+        changed.push(id);
       }
       for (const id of await orders.orderIdsWithEvent(tx, p.eventId, ['PAID', 'FULFILLED', 'PARTIALLY_REFUNDED'])) {
         const order = (await orders.lockOrder(tx, id))!;

@@ -26,6 +26,9 @@ export function canSeeOrder(ctx: RequestContext, order: orders.Order, lines: ord
   return isOrderAudience(ctx, { buyerId: order.buyerId, sellerIds: lines.map((l) => l.sellerId) });
 }
 
+/** The refusal of `orderUpdated` to anyone else (a missing order gets it too: existence is not disclosed). */
+export const cannotFollowOrder = () => forbidden('Only its buyer, the sellers of its lines and ADMIN may follow this order');
+
 /** `canSeeOrder` from the order's buyer and sellers alone (what an `orderUpdated` event carries). */
 export function isOrderAudience(ctx: RequestContext, order: { buyerId: string; sellerIds: string[] }): boolean {
   const viewer = ctx.viewer;

@@ -4,6 +4,7 @@ import { Category, Product, StockLevel, StockMovement } from './catalog';
 import { Mutation } from './Mutation';
 import { Cart, CartLine, Delivery, Order, OrderLine, Refund } from './orders';
 import { Query } from './Query';
+import { EventAvailability, Subscription, TicketTypeAvailability } from './Subscription';
 import { TicketType } from './TicketType';
 import { User } from './User';
 
@@ -11,8 +12,11 @@ export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query,
   Mutation,
+  Subscription,
   User,
   TicketType,
+  EventAvailability,
+  TicketTypeAvailability,
   Category,
   Product,
   StockLevel,

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { SupportTicket as SupportTicketModel, Message as MessageModel, SupportCategory as SupportCategoryModel, CannedResponse as CannedResponseModel, Faq as FaqModel, SlaPolicy as SlaPolicyModel } from '../../../../prisma/generated/prisma/client';
 import type { SupportSlaView, SupportAgentView, EntityRef } from '../models';
+import type { SupportQueueNotice } from '../realtime';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -907,7 +908,7 @@ export type ResolversTypes = ResolversObject<{
   SupportMessageEdge: ResolverTypeWrapper<Omit<SupportMessageEdge, 'node'> & { node: ResolversTypes['SupportMessage'] }>;
   SupportPriority: SupportPriority;
   SupportQueueChange: SupportQueueChange;
-  SupportQueueEvent: ResolverTypeWrapper<Omit<SupportQueueEvent, 'ticket'> & { ticket: ResolversTypes['SupportTicket'] }>;
+  SupportQueueEvent: ResolverTypeWrapper<SupportQueueNotice>;
   SupportSatisfaction: ResolverTypeWrapper<SupportSatisfaction>;
   SupportSla: ResolverTypeWrapper<SupportSlaView>;
   SupportTicket: ResolverTypeWrapper<SupportTicketModel>;
@@ -955,7 +956,7 @@ export type ResolversParentTypes = ResolversObject<{
   SupportMessageAuthor: MessageModel;
   SupportMessageConnection: Omit<SupportMessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['SupportMessageEdge']> };
   SupportMessageEdge: Omit<SupportMessageEdge, 'node'> & { node: ResolversParentTypes['SupportMessage'] };
-  SupportQueueEvent: Omit<SupportQueueEvent, 'ticket'> & { ticket: ResolversParentTypes['SupportTicket'] };
+  SupportQueueEvent: SupportQueueNotice;
   SupportSatisfaction: SupportSatisfaction;
   SupportSla: SupportSlaView;
   SupportTicket: SupportTicketModel;

@@ -12,6 +12,7 @@ import { findCategoriesByIds } from '../data/reference';
 import * as data from '../data/tickets';
 import type { Message, MessageFormat, SupportPriority, SupportTicket, SupportTicketStatus, TicketListFilter, TicketOrder } from '../data/tickets';
 import type { SupportSlaView } from '../models';
+import { SupportNotices, type SupportRealtime } from '../realtime';
 import { slaState, type BusinessCalendar, type Pause } from './business-hours';
 import * as valid from './validation';
 
@@ -28,6 +29,7 @@ export interface TicketServiceDeps {
   directory: UserDirectory;
   counter: WindowCounter;
   widgetLimits: { perIp: number; perEmail: number };
+  realtime: SupportRealtime;
   now?: () => Date;
 }
 
@@ -117,13 +119,14 @@ export class TicketService {
 
   /**
    * Creates a ticket with its first message, assigns it to a free agent (if any), and emits
-   * `SupportTicketCreated`, in one transaction.
+   * `SupportTicketCreated`, in one transaction; the agents' queue hears of it once committed.
    */
   private async open(
     fields: Omit<Prisma.SupportTicketUncheckedCreateInput, 'slaDueAt' | 'slaPauses' | 'assigneeId'>,
     message: { body: string; format: MessageFormat; authorKind: 'USER' | 'GUEST'; authorId: string | null; authorName: string | null },
   ): Promise<SupportTicket> {
     const now = this.now();
+    const notices = new SupportNotices();
     const ticket = await this.deps.db.$transaction(async (tx) => {
       const policy = (await this.policies(tx)).get(fields.priority ?? 'NORMAL');
       const sla = this.slaColumns({ createdAt: now, firstResponseAt: null, resolvedAt: null, priority: fields.priority ?? 'NORMAL', slaBreached: false }, [], policy, now);
@@ -139,8 +142,10 @@ export class TicketService {
         categoryId: created.categoryId,
         createdAt: now.toISOString(),
       });
+      notices.ticketChanged(null, created);
       return created;
     });
+    await this.deps.realtime.publish(notices);
     return ticket;
   }
 
@@ -205,7 +210,8 @@ export class TicketService {
     const agent = isAgent(ctx);
     if (input.internal && !agent) throw forbidden('Only agents write internal notes');
     const now = this.now();
-    return this.deps.db.$transaction(async (tx) => {
+    const notices = new SupportNotices();
+    const message = await this.deps.db.$transaction(async (tx) => {
       const ticket = await data.lockTicket(tx, ticketId);
       if (!ticket || !this.canSee(ctx, ticket, visitorToken)) throw notFound('Support ticket');
       if (ticket.mergedIntoId) throw conflict('This ticket was merged into another one; reply there', 'input.ticketId');
@@ -234,9 +240,9 @@ export class TicketService {
       Object.assign(changes, { status, firstResponseAt, resolvedAt });
       const policy = (await this.policies(tx)).get(ticket.priority);
       Object.assign(changes, this.slaColumns({ ...ticket, firstResponseAt, resolvedAt }, pauses, policy, now));
-      await data.updateTicket(tx, ticket.id, changes);
+      notices.ticketChanged(ticket, await data.updateTicket(tx, ticket.id, changes));
       const viewerIsUser = !!ctx.viewer && (!visitorToken || ticket.requesterId === ctx.viewer.userId || agent);
-      return data.createMessage(tx, {
+      const created = await data.createMessage(tx, {
         ticketId: ticket.id,
         createdAt: now,
         body,
@@ -246,25 +252,35 @@ export class TicketService {
         authorId: viewerIsUser ? ctx.viewer!.userId : null,
         authorName: viewerIsUser ? null : ticket.guestName,
       });
+      notices.messageAdded(created);
+      return created;
     });
+    await this.deps.realtime.publish(notices);
+    return message;
   }
 
   async assign(_ctx: RequestContext, ticketId: string, assigneeId: string | null | undefined): Promise<SupportTicket> {
     const id = valid.uuid('ticketId', ticketId);
     const agentId = valid.optionalUuid('assigneeId', assigneeId);
     if (agentId && !(await this.deps.directory.isAgent(agentId))) throw badInput('assigneeId', 'The assignee must be an active AGENT');
-    return this.deps.db.$transaction(async (tx) => {
+    const notices = new SupportNotices();
+    const assigned = await this.deps.db.$transaction(async (tx) => {
       const ticket = await data.lockTicket(tx, id);
       if (!ticket) throw notFound('Support ticket');
-      return data.updateTicket(tx, id, { assigneeId: agentId });
+      const updated = await data.updateTicket(tx, id, { assigneeId: agentId });
+      notices.ticketChanged(ticket, updated);
+      return updated;
     });
+    await this.deps.realtime.publish(notices);
+    return assigned;
   }
 
   async setStatus(_ctx: RequestContext, ticketId: string, status: SupportTicketStatus): Promise<SupportTicket> {
     const id = valid.uuid('ticketId', ticketId);
     if (status === 'NEW') throw badInput('status', 'A ticket cannot go back to NEW');
     const now = this.now();
-    return this.deps.db.$transaction(async (tx) => {
+    const notices = new SupportNotices();
+    const changed = await this.deps.db.$transaction(async (tx) => {
       const ticket = await data.lockTicket(tx, id);
       if (!ticket) throw notFound('Support ticket');
       if (ticket.status === status) return ticket;
@@ -284,8 +300,11 @@ export class TicketService {
       const sla = this.slaColumns({ ...ticket, resolvedAt }, pauses, policy, now);
       const updated = await data.updateTicket(tx, id, { status, resolvedAt, closedAt: status === 'CLOSED' ? now : null, ...sla });
       if (status === 'RESOLVED') await this.emitResolved(tx, updated);
+      notices.ticketChanged(ticket, updated);
       return updated;
     });
+    await this.deps.realtime.publish(notices);
+    return changed;
   }
 
   private emitResolved(tx: Tx, t: SupportTicket): Promise<string> {
@@ -309,14 +328,19 @@ export class TicketService {
     const categoryId = input.categoryId === undefined ? undefined : await this.category('input.categoryId', input.categoryId);
     const tags = input.tags == null ? undefined : valid.tags('input.tags', input.tags);
     const now = this.now();
-    return this.deps.db.$transaction(async (tx) => {
+    const notices = new SupportNotices();
+    const updated = await this.deps.db.$transaction(async (tx) => {
       const ticket = await data.lockTicket(tx, id);
       if (!ticket) throw notFound('Support ticket');
       const priority = input.priority ?? ticket.priority;
       const policy = (await this.policies(tx)).get(priority);
       const sla = this.slaColumns({ ...ticket, priority }, pausesOf(ticket), policy, now);
-      return data.updateTicket(tx, id, { priority, categoryId, tags, ...sla });
+      const after = await data.updateTicket(tx, id, { priority, categoryId, tags, ...sla });
+      notices.ticketChanged(ticket, after);
+      return after;
     });
+    await this.deps.realtime.publish(notices);
+    return updated;
   }
 
   async merge(_ctx: RequestContext, sourceId: string, targetId: string): Promise<SupportTicket> {
@@ -324,7 +348,8 @@ export class TicketService {
     const target = valid.uuid('targetId', targetId);
     if (source === target) throw badInput('targetId', 'A ticket cannot be merged into itself');
     const now = this.now();
-    return this.deps.db.$transaction(async (tx) => {
+    const notices = new SupportNotices();
+    const merged = await this.deps.db.$transaction(async (tx) => {
       // Lock in id order, so two merges of the same pair cannot deadlock.
       const [a, b] = [source, target].sort();
       const locked = new Map([[a!, await data.lockTicket(tx, a!)], [b!, await data.lockTicket(tx, b!)]]);
@@ -334,7 +359,7 @@ export class TicketService {
       if (!into) throw badInput('targetId', 'Unknown support ticket');
       if (from.mergedIntoId) throw conflict(`#${from.number} is already merged`, 'sourceId');
       if (into.mergedIntoId || into.status === 'CLOSED') throw conflict(`#${into.number} is closed`, 'targetId');
-      await data.updateTicket(tx, from.id, {
+      const closed = await data.updateTicket(tx, from.id, {
         mergedIntoId: into.id,
         status: 'CLOSED',
         closedAt: now,
@@ -343,10 +368,13 @@ export class TicketService {
         slaPauses: storePauses(closePause(pausesOf(from), now)),
       });
       const note = { createdAt: now, body: `#${from.number} was merged into #${into.number}.`, authorKind: 'SYSTEM' as const, internal: false };
-      await data.createMessage(tx, { ...note, ticketId: from.id });
-      await data.createMessage(tx, { ...note, ticketId: into.id });
+      notices.ticketChanged(from, closed);
+      notices.messageAdded(await data.createMessage(tx, { ...note, ticketId: from.id }));
+      notices.messageAdded(await data.createMessage(tx, { ...note, ticketId: into.id }));
       return data.updateTicket(tx, into.id, { tags: [...new Set([...into.tags, ...from.tags])] });
     });
+    await this.deps.realtime.publish(notices);
+    return merged;
   }
 
   async rate(ctx: RequestContext, input: { ticketId: string; rating: number; comment?: string | null }, visitorToken?: string | null): Promise<SupportTicket> {

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Event as EventModel, TicketType as TicketTypeModel, Ticket as TicketModel } from '../../../../prisma/generated/prisma/client';
 import type { EntityRef, CheckInOutcome } from '../models';
+import type { CheckInNotice } from '../realtime';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -595,7 +596,7 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  CheckInEvent: ResolverTypeWrapper<Omit<CheckInEvent, 'ticket'> & { ticket: ResolversTypes['Ticket'] }>;
+  CheckInEvent: ResolverTypeWrapper<CheckInNotice>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CheckInInput: CheckInInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -630,7 +631,7 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  CheckInEvent: Omit<CheckInEvent, 'ticket'> & { ticket: ResolversParentTypes['Ticket'] };
+  CheckInEvent: CheckInNotice;
   Int: Scalars['Int']['output'];
   CheckInInput: CheckInInput;
   ID: Scalars['ID']['output'];

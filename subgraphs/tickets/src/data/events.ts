@@ -30,6 +30,17 @@ export async function lockEvent(tx: Tx, id: string): Promise<Event | null> {
   return rows.length ? tx.event.findUnique({ where: { id } }) : null;
 }
 
+/**
+ * Counts one more accepted scan of the event and returns the new count. Called in the
+ * transaction that accepts the scan (after the ticket's row), so counts are consecutive in
+ * commit order: the row lock serializes the accepting transactions of one event.
+ */
+export async function countCheckIn(tx: Tx, eventId: string): Promise<number> {
+  const rows = await tx.$queryRaw<{ checked_in_count: number }[]>`
+    UPDATE tickets.events SET checked_in_count = checked_in_count + 1 WHERE id = ${eventId}::uuid RETURNING checked_in_count`;
+  return rows[0]!.checked_in_count;
+}
+
 export function createEvent(db: Db | Tx, data: Prisma.EventUncheckedCreateInput): Promise<Event> {
   return db.event.create({ data });
 }

@@ -1,3 +1,4 @@
+import { forbidden } from '../../../../shared/errors';
 import type { Event } from '../data/events';
 import type { Ticket } from '../data/tickets';
 import type { Context } from '../context';
@@ -32,6 +33,9 @@ export async function isDoorStaff(ctx: Context, eventId: string): Promise<boolea
 export async function canCheckIn(ctx: Context, event: Event): Promise<boolean> {
   return canManageEvent(ctx, event) || (await isDoorStaff(ctx, event.id));
 }
+
+/** The refusal of `checkIns` to anyone but door staff, organizer and ADMIN (a missing event gets it too). */
+export const cannotWatchCheckIns = () => forbidden('Only door staff assigned to this event, its organizer or an ADMIN may follow its check-ins');
 
 /** A ticket is seen by its holder, its event's organizer, the event's door staff and ADMIN. */
 export async function canSeeTicket(ctx: Context, ticket: Ticket): Promise<boolean> {

@@ -1,8 +1,10 @@
 import type { Db } from '../../../../shared/db';
 import { conflict, forbidden, notFound, unauthenticated } from '../../../../shared/errors';
 import type { Context } from '../context';
+import * as events from '../data/events';
 import * as tickets from '../data/tickets';
 import type { CheckInOutcome } from '../models';
+import type { TicketsRealtime } from '../realtime';
 import { canCheckIn, canSeeEvent } from './access';
 import type { QrCodec } from './qr';
 import * as valid from './validation';
@@ -21,9 +23,11 @@ function isUniqueViolation(err: unknown): boolean {
  * one is ACCEPTED, because acceptance is one conditional UPDATE (VALID → CHECKED_IN, see
  * `markCheckedIn`), never a read followed by a write. The accepted scan's nonce is stored
  * with it (unique), so a retry of that scan with the same nonce is answered ACCEPTED again.
+ * The same transaction counts the scan on the event; `checkIns` subscribers hear of it once
+ * it committed.
  */
 export class CheckInService {
-  constructor(private readonly deps: { db: Db; qr: QrCodec; now?: () => Date }) {}
+  constructor(private readonly deps: { db: Db; qr: QrCodec; realtime: TicketsRealtime; now?: () => Date }) {}
 
   private now(): Date {
     return this.deps.now?.() ?? new Date();
@@ -46,13 +50,14 @@ export class CheckInService {
     const previous = await tickets.findCheckInByNonce(this.deps.db, nonce);
     if (previous) return this.replay(previous, code.ticketId);
 
-    let accepted: tickets.Ticket | null;
+    let accepted: { ticket: tickets.Ticket; checkedInCount: number } | null;
     try {
       accepted = await this.deps.db.$transaction(async (tx) => {
         const at = this.now();
         const ticket = await tickets.markCheckedIn(tx, code.ticketId, eventId, at);
-        if (ticket) await tickets.recordCheckIn(tx, { ticketId: ticket.id, nonce, scannerId: viewer.userId, checkedInAt: at });
-        return ticket;
+        if (!ticket) return null;
+        await tickets.recordCheckIn(tx, { ticketId: ticket.id, nonce, scannerId: viewer.userId, checkedInAt: at });
+        return { ticket, checkedInCount: await events.countCheckIn(tx, eventId) };
       });
     } catch (err) {
       // The nonce was taken meanwhile (by a concurrent scan of another ticket): our update
@@ -60,7 +65,11 @@ export class CheckInService {
       if (!isUniqueViolation(err)) throw err;
       accepted = null;
     }
-    if (accepted) return { status: 'ACCEPTED', ticket: accepted, checkedInAt: accepted.checkedInAt };
+    if (accepted) {
+      const { ticket, checkedInCount } = accepted;
+      await this.deps.realtime.checkedIn({ eventId, ticketId: ticket.id, checkedInAt: ticket.checkedInAt!.toISOString(), checkedInCount });
+      return { status: 'ACCEPTED', ticket, checkedInAt: ticket.checkedInAt };
+    }
 
     // Lost the race or not VALID. The winner may be a concurrent copy of this very scan.
     const winner = await tickets.findCheckInByNonce(this.deps.db, nonce);

@@ -4,6 +4,7 @@ import { Event } from './Event';
 import { Mutation } from './Mutation';
 import { Order } from './Order';
 import { Query } from './Query';
+import { CheckInEvent, Subscription } from './Subscription';
 import { Ticket } from './Ticket';
 import { TicketType } from './TicketType';
 import { User } from './User';
@@ -13,6 +14,8 @@ export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query,
   Mutation,
+  Subscription,
+  CheckInEvent,
   Event,
   Venue,
   TicketType,
