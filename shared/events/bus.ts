@@ -37,14 +37,17 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-interface LoopOptions {
+export interface LoopOptions {
   logger: Logger;
   pollMs: number;
   name: string;
 }
 
-/** Runs `step` until stopped: immediately again while it finds work, after `pollMs` when idle. */
-function loop(step: () => Promise<number>, { logger, pollMs, name }: LoopOptions): Worker {
+/**
+ * Runs `step` until stopped: immediately again while it finds work, after `pollMs` when idle,
+ * backing off exponentially (up to 30 s) while it fails. Every background worker uses it.
+ */
+export function loop(step: () => Promise<number>, { logger, pollMs, name }: LoopOptions): Worker {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();

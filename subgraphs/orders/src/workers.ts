@@ -1,40 +1,11 @@
 import type { Worker } from '../../../shared/events/bus';
-import { startConsumer, startRelay } from '../../../shared/events/bus';
-import type { SubgraphDeps } from '../../../shared/subgraph';
+import { loop, startConsumer, startRelay } from '../../../shared/events/bus';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
 import { eventCancelledHandlers, expireOrders, orderTicketsHandlers, ticketTypeHandlers } from './domain/event-handlers';
 import { PaymentService } from './domain/payment-service';
 import { DEFAULT_PAYMENT_SETTINGS, createProvider } from './payments';
 import { OrdersRealtime } from './realtime';
 import type { OrdersDeps } from './server';
-
-/** Runs `step` until stopped, like the bus loops: again at once while it finds work, else after `pollMs`. */
-function poll(name: string, deps: SubgraphDeps, pollMs: number, step: () => Promise<number>): Worker {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    if (stopped) return;
-    running = step()
-      .then((n) => (n > 0 ? 0 : pollMs))
-      .catch((err: Error) => {
-        deps.logger.error(`${name} failed`, { error: err.message });
-        return pollMs * 10;
-      })
-      .then((delay) => {
-        if (!stopped) timer = setTimeout(tick, delay);
-      });
-  };
-  timer = setTimeout(tick, 0);
-  return {
-    runOnce: step,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
-}
 
 /**
  * The orders process's background work; every one is safe with several instances:
@@ -62,7 +33,7 @@ export function startWorkers(deps: OrdersDeps): Worker[] {
     startConsumer({ ...bus, name: 'orders.ticket-type-copy', handlers: ticketTypeHandlers(realtime) }),
     startConsumer({ ...bus, name: 'orders.refund-on-event-cancelled', handlers: eventCancelledHandlers(realtime, now) }),
     startConsumer({ ...bus, name: 'orders.live-order-tickets', handlers: orderTicketsHandlers(realtime) }),
-    poll('order expiry', deps, 1_000, () => expireOrders(deps.db, realtime, now())),
-    poll('refund settlement', deps, 2_000, () => payments.settleRefunds()),
+    loop(() => expireOrders(deps.db, realtime, now()), { name: 'order expiry', logger: deps.logger, pollMs: 1_000 }),
+    loop(() => payments.settleRefunds(), { name: 'refund settlement', logger: deps.logger, pollMs: 2_000 }),
   ];
 }
