@@ -28,6 +28,7 @@ import { createMemoryPubSub, createRedisPubSub, withFilter, type PubSub } from '
 import { createSubgraphServer, type RequestContext, type RunningServer } from '../../shared/subgraph';
 import { redisUrlIfAvailable } from '../../test/helpers/redis';
 import { createGateway, type GatewayServer } from '../src/server';
+import { collect } from '../../test/helpers/ws';
 
 const SECRET = 'subscriptions-test-secret-0123';
 const TOKENS = { issuer: 'ticketing-supergraph', audience: 'ticketing-api' };
@@ -222,36 +223,6 @@ function connect(wsUrl: string, token?: string, options: { onClosed?(code: numbe
   });
   clients.push(client);
   return client;
-}
-
-interface Collected<T> {
-  events: T[];
-  /** Error codes from `error` messages and from results carrying errors. */
-  codes: string[];
-  ended: Promise<void>;
-  unsubscribe(): void;
-}
-
-function collect<T = Record<string, any>>(client: Client, query: string, variables: Record<string, unknown> = {}): Collected<T> {
-  const collected = { events: [] as T[], codes: [] as string[] } as Collected<T>;
-  collected.ended = new Promise<void>((resolve) => {
-    collected.unsubscribe = client.subscribe<T>(
-      { query, variables },
-      {
-        next: (result) => {
-          if (result.data) collected.events.push(result.data as T);
-          for (const e of result.errors ?? []) collected.codes.push(String(e.extensions?.code));
-        },
-        error: (err) => {
-          const errors = Array.isArray(err) ? (err as { extensions?: { code?: string } }[]) : [];
-          collected.codes.push(...(errors.length ? errors.map((e) => String(e.extensions?.code)) : [`closed:${(err as { code?: number }).code}`]));
-          resolve();
-        },
-        complete: resolve,
-      },
-    );
-  });
-  return collected;
 }
 
 async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
