@@ -50,8 +50,8 @@ const subgraphs: Record<string, { mappers: Record<string, string> }> = {
       Warehouse: `${prismaClient}#Warehouse as WarehouseModel`,
       StockLevel: `${prismaClient}#Stock as StockModel`,
       StockMovement: `${prismaClient}#StockMovement as StockMovementModel`,
-      // orders' local copy of the ticket type, with its own held/sold counters.
-      TicketType: `${prismaClient}#TicketTypeCopy as TicketTypeCopyModel`,
+      // orders' counters of a ticket type (from its local copy, or zeros before the copy exists).
+      TicketType: '../models#TicketTypeCounters',
       CartLine: `${prismaClient}#CartLine as CartLineModel`,
       Cart: '../models#CartModel',
       Order: `${prismaClient}#Order as OrderModel`,

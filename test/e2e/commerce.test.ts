@@ -197,6 +197,22 @@ describe('refunds void tickets and return capacity', () => {
   }, 60_000);
 });
 
+describe('a ticket type orders has not learnt yet', () => {
+  test('shows as not on sale instead of nulling its event, and goes on sale once orders catches up', async () => {
+    await stack.stopWorkers('orders');
+    let sale: Awaited<ReturnType<typeof eventOnSale>>;
+    try {
+      sale = await eventOnSale(stack, organizer, [{ capacity: 7 }], 'Not yet copied', false);
+      const res = await stack.gql(`query($id: ID!) { event(id: $id) { title ticketTypes { id available sold } } }`, { id: sale.eventId });
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.event).toEqual({ title: 'Not yet copied', ticketTypes: [{ id: sale.ticketTypeIds[0], available: 0, sold: 0 }] });
+    } finally {
+      await stack.startWorkers('orders');
+    }
+    await eventually(async () => (await availability(stack, sale.eventId))[sale.ticketTypeIds[0]!]!.available === 7, 'orders to put it on sale');
+  }, 60_000);
+});
+
 describe('a refunded ticket that was already scanned', () => {
   test('is voided too, so the seat it frees is never held by two live tickets', async () => {
     const { eventId, ticketTypeIds: [typeId] } = await eventOnSale(stack, organizer, [{ capacity: 1 }], 'One seat');

@@ -50,6 +50,8 @@ export async function eventOnSale(
   organizer: Account,
   types: { name?: string; capacity?: number; priceCents?: number; maxPerOrder?: number }[] = [{}],
   title = 'Jazz night',
+  /** false: return once published, without waiting for orders' copy (its consumer may be stopped). */
+  untilOrdersKnows = true,
 ): Promise<SaleEvent> {
   const event = await ok(
     stack,
@@ -78,6 +80,7 @@ export async function eventOnSale(
     ticketTypeIds.push(created.createTicketType.id);
   }
   await ok(stack, `mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id: eventId }, organizer.accessToken);
+  if (!untilOrdersKnows) return { eventId, ticketTypeIds };
   await eventually(
     async () => (await stack.db.ticketTypeCopy.count({ where: { id: { in: ticketTypeIds }, eventStatus: 'PUBLISHED' } })) === ticketTypeIds.length,
     `orders to learn the ticket types of ${title}`,

@@ -5,6 +5,12 @@ export interface EntityRef {
   id: string;
 }
 
+/**
+ * What orders says about a ticket type: its counters. A row of the local copy is one; so is
+ * `notYetOnSale` for a ticket type whose `TicketTypeChanged` has not arrived yet.
+ */
+export type TicketTypeCounters = Pick<TicketTypeCopy, 'id' | 'capacity' | 'held' | 'sold'>;
+
 /** `User.cart`: the owner and their lines, oldest first. */
 export interface CartModel {
   userId: string;

@@ -1,12 +1,19 @@
-import type { TicketTypeCopy } from '../../../../prisma/generated/prisma/client';
 import type { TicketTypeResolvers } from '../__generated__/resolvers-types';
+import type { TicketTypeCounters } from '../models';
 
 /** Tickets still for sale: capacity minus held minus sold. */
-export const remaining = (t: TicketTypeCopy) => Math.max(0, t.capacity - t.held - t.sold);
+export const remaining = (t: TicketTypeCounters) => Math.max(0, t.capacity - t.held - t.sold);
+
+/**
+ * A ticket type tickets has published but orders has not copied yet (its event is on the way,
+ * or the consumer is behind): nothing of it can be bought yet. Answering zeros instead of null
+ * keeps the non-null `available`/`sold` from nulling the whole event in a federated query.
+ */
+const notYetOnSale = (id: string): TicketTypeCounters => ({ id, capacity: 0, held: 0, sold: 0 });
 
 /** Read from orders' own counters at request time, so they are current the moment a hold or sale commits. */
 export const TicketType: TicketTypeResolvers = {
-  __resolveReference: (reference, ctx) => ctx.loaders.ticketTypeById.load(reference.id),
+  __resolveReference: async (reference, ctx) => (await ctx.loaders.ticketTypeById.load(reference.id)) ?? notYetOnSale(reference.id),
   available: remaining,
   sold: (t) => t.sold,
 };
