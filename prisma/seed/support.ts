@@ -18,7 +18,10 @@ const FAQS = [
   { category: 'entradas', locale: 'en', question: 'Can I transfer my ticket to a friend?', answer: 'Not yet: tickets are personal. Contact support if you cannot attend.' },
 ];
 
-/** Seeds the help desk in `tx`; `agentId` is available for automatic assignment. */
+/**
+ * Seeds the help desk in `tx`; `agentId` is available for automatic assignment. Support learns
+ * that the agent is an active AGENT from the `UserChanged` the users seed emits (its directory).
+ */
 export async function seedSupportData(tx: Tx, agentId: string): Promise<void> {
   await tx.supportCategory.createMany({ data: CATEGORIES });
   const bySlug = new Map((await tx.supportCategory.findMany()).map((c) => [c.slug, c.id]));

@@ -1,8 +1,13 @@
 import type { Role } from '../generated/prisma/client';
 import type { Tx } from '../../shared/db';
 import { hashPassword } from '../../subgraphs/users/src/domain/passwords';
+import { announceUser } from '../../subgraphs/users/src/domain/user-events';
 
-/** Accounts demo data: one account per role and generated Spanish-speaking customers. */
+/**
+ * Accounts demo data: one account per role and generated Spanish-speaking customers. Every
+ * account is announced with `UserChanged` in the seed's transaction, as registration does, so
+ * support's user directory learns them (the demo AGENT takes assignments) from the outbox.
+ */
 export const DEMO_PASSWORD = 'demo-password';
 
 /** One account per role; `npm start` prints these. */
@@ -47,7 +52,10 @@ export async function seedUsersData(tx: Tx): Promise<Record<Role, string>> {
   await tx.user.createMany({
     data: [...demo, ...(await generatedCustomers(passwordHash, new Set(demo.map((d) => d.email))))],
   });
-  const rows = await tx.user.findMany({ where: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } }, select: { id: true, email: true } });
+  // The table was empty (seedDemoData checks under its lock): every user is one just created.
+  const created = await tx.user.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  for (const user of created) await announceUser(tx, user);
+  const rows = created.filter((u) => DEMO_ACCOUNTS.some((a) => a.email === u.email));
   const idOf = new Map(rows.map((r) => [r.email, r.id]));
   return Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.role, idOf.get(a.email)!])) as Record<Role, string>;
 }

@@ -4,6 +4,21 @@
  * Add an event here first; `emit` and consumers are typed from this map.
  */
 export interface EventCatalog {
+  /**
+   * users → support (`support.user-directory`): a user was registered, or their email, name,
+   * roles or status changed. Carries the user's whole current state, not a diff. `changedAt`
+   * is the user's version: it strictly increases from one event of a user to the next (in
+   * commit order), so a consumer keeps the event with the latest `changedAt` and ignores
+   * older ones delivered late.
+   */
+  UserChanged: {
+    userId: string;
+    email: string;
+    name: string;
+    roles: ('CUSTOMER' | 'ORGANIZER' | 'SCANNER' | 'AGENT' | 'ADMIN')[];
+    status: 'ACTIVE' | 'DISABLED';
+    changedAt: string;
+  };
   /** tickets → orders: a ticket type was created or changed (orders keeps a local copy to sell it). */
   TicketTypeChanged: {
     ticketTypeId: string;

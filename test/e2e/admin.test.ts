@@ -104,3 +104,31 @@ test('users pages through everyone with a stable cursor and totalCount, and filt
   expect(codeOf(await stack.gql(USERS, { first: 1000 }, { token: admin.accessToken }))).toBe('BAD_USER_INPUT');
   expect(codeOf(await stack.gql(USERS, { after: 'garbage' }, { token: admin.accessToken }))).toBe('BAD_USER_INPUT');
 });
+
+test('register, name, roles and status changes each commit a UserChanged with the new state; refused changes emit none', async () => {
+  const user = await signUp(stack, 'announced@example.com');
+  const announced = async () =>
+    (await stack.db.outboxEvent.findMany({ where: { type: 'UserChanged', payload: { path: ['userId'], equals: user.id } }, orderBy: { id: 'asc' } })).map(
+      (e) => e.payload as { email: string; name: string; roles: string[]; status: string; changedAt: string },
+    );
+  const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { name } }`;
+  expect((await stack.gql(UPDATE, { input: { name: 'Anunciada' } }, { token: user.accessToken })).errors).toBeUndefined();
+  // A profile change that leaves the name alone is nobody else's business.
+  expect((await stack.gql(UPDATE, { input: { bio: 'hola' } }, { token: user.accessToken })).errors).toBeUndefined();
+  expect((await stack.gql(SET_ROLES, { id: user.id, roles: ['AGENT'] }, { token: admin.accessToken })).errors).toBeUndefined();
+  expect((await stack.gql(SET_STATUS, { id: user.id, status: 'DISABLED' }, { token: admin.accessToken })).errors).toBeUndefined();
+  expect(codeOf(await stack.gql(SET_ROLES, { id: user.id, roles: ['ADMIN'] }, { token: customer.accessToken }))).toBe('FORBIDDEN');
+
+  const events = await announced();
+  expect(events.map(({ changedAt: _, ...state }) => state)).toEqual([
+    { userId: user.id, email: 'announced@example.com', name: 'announced', roles: ['CUSTOMER'], status: 'ACTIVE' },
+    { userId: user.id, email: 'announced@example.com', name: 'Anunciada', roles: ['CUSTOMER'], status: 'ACTIVE' },
+    { userId: user.id, email: 'announced@example.com', name: 'Anunciada', roles: ['AGENT'], status: 'ACTIVE' },
+    { userId: user.id, email: 'announced@example.com', name: 'Anunciada', roles: ['AGENT'], status: 'DISABLED' },
+  ]);
+  // Versions strictly increase, and the last one is the row's.
+  const instants = events.map((e) => Date.parse(e.changedAt));
+  expect(instants.every((t, i) => i === 0 || t > instants[i - 1]!)).toBe(true);
+  const row = await stack.db.user.findUniqueOrThrow({ where: { id: user.id } });
+  expect(instants.at(-1)).toBe(row.updatedAt.getTime());
+});

@@ -19,6 +19,7 @@ import { startWorkers as startTicketsWorkers } from '../../subgraphs/tickets/src
 import { createServer as createSupportServer } from '../../subgraphs/support/src/server';
 import { startWorkers as startSupportWorkers } from '../../subgraphs/support/src/workers';
 import { createServer as createUsersServer } from '../../subgraphs/users/src/server';
+import { startWorkers as startUsersWorkers } from '../../subgraphs/users/src/workers';
 import { createTestDatabase } from './db';
 
 export const TOKEN_SETTINGS = { issuer: 'ticketing-supergraph', audience: 'ticketing-api' };
@@ -40,6 +41,12 @@ const SUBGRAPHS: Record<string, { createServer(deps: SubgraphDeps): Promise<Subg
     createServer: (deps) => createSupportServer({ ...deps, settings: supportSettings(loadConfig({ NODE_ENV: 'test' })) }),
     startWorkers: startSupportWorkers,
   },
+};
+
+/** The event workers of every subgraph, users included (its server is started apart: it needs the signing keys). */
+const WORKERS: Record<string, (deps: SubgraphDeps) => Worker[]> = {
+  users: startUsersWorkers,
+  ...Object.fromEntries(Object.entries(SUBGRAPHS).map(([name, s]) => [name, (deps: SubgraphDeps) => s.startWorkers?.(deps) ?? []])),
 };
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -132,12 +139,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   /** The running workers of each subgraph (absent: stopped). */
   const workers = new Map<string, Worker[]>();
   const namesOf = (subgraph?: string) => {
-    if (subgraph !== undefined && !SUBGRAPHS[subgraph]) throw new Error(`no subgraph ${subgraph} with workers`);
-    return subgraph === undefined ? Object.keys(SUBGRAPHS) : [subgraph];
+    if (subgraph !== undefined && !WORKERS[subgraph]) throw new Error(`no subgraph ${subgraph} with workers`);
+    return subgraph === undefined ? Object.keys(WORKERS) : [subgraph];
   };
   const startWorkers = (subgraph?: string) => {
     for (const name of namesOf(subgraph)) {
-      if (!workers.has(name)) workers.set(name, SUBGRAPHS[name]!.startWorkers?.(deps) ?? []);
+      if (!workers.has(name)) workers.set(name, WORKERS[name]!(deps));
     }
   };
   const stopWorkers = async (subgraph?: string) => {
@@ -149,6 +156,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }),
     );
   };
+  startWorkers('users');
   for (const [name, subgraph] of Object.entries(SUBGRAPHS)) {
     subgraphs[name] = await (await subgraph.createServer(deps)).listen(0, '127.0.0.1');
     startWorkers(name);

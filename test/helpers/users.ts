@@ -1,10 +1,17 @@
+import type { Role } from '../../prisma/generated/prisma/client';
+import { updateUserVersioned } from '../../subgraphs/users/src/data/users';
+import { announceUser } from '../../subgraphs/users/src/domain/user-events';
 import type { Stack } from './stack';
 
-/** Registers a user through the gateway and, when roles are given, grants them in the database. */
+/**
+ * Registers a user through the gateway and, when roles are given, grants them as
+ * `setUserRoles` does: in the database, announced with `UserChanged` in the same transaction
+ * (so support's user directory learns them, asynchronously: see `untilSupportKnows`).
+ */
 export async function signUp(
   stack: Stack,
   email: string,
-  options: { roles?: ('CUSTOMER' | 'ORGANIZER' | 'SCANNER' | 'AGENT' | 'ADMIN')[]; password?: string } = {},
+  options: { roles?: Role[]; password?: string } = {},
 ): Promise<{ id: string; accessToken: string; refreshToken: string }> {
   const res = await stack.gql(
     `mutation($input: RegisterInput!) { register(input: $input) { accessToken refreshToken user { id } } }`,
@@ -13,8 +20,39 @@ export async function signUp(
   if (res.errors) throw new Error(`register ${email}: ${res.errors[0]!.message}`);
   const { accessToken, refreshToken, user } = res.data!.register;
   // Roles are read with the session on every request, so the token works with them at once.
-  if (options.roles) await stack.db.user.update({ where: { id: user.id }, data: { roles: options.roles } });
+  const roles = options.roles;
+  if (roles) {
+    await stack.db.$transaction(async (tx) => {
+      await announceUser(tx, (await updateUserVersioned(tx, user.id, { roles }, new Date()))!);
+    });
+  }
   return { id: user.id, accessToken, refreshToken };
+}
+
+/**
+ * Waits until support's user directory (fed by `UserChanged` through the stack's workers)
+ * holds the user, with these roles and status when given. Bounded: polls, never sleeps blind.
+ */
+export async function untilSupportKnows(
+  stack: Stack,
+  userId: string,
+  expected: { roles?: Role[]; status?: 'ACTIVE' | 'DISABLED'; email?: string } = {},
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const matches = async () => {
+    const row = await stack.db.userDirectoryEntry.findUnique({ where: { userId } });
+    return (
+      !!row &&
+      (expected.roles === undefined || [...row.roles].sort().join() === [...expected.roles].sort().join()) &&
+      (expected.status === undefined || row.status === expected.status) &&
+      (expected.email === undefined || row.email === expected.email)
+    );
+  };
+  while (!(await matches())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for support's directory to hold user ${userId} ${JSON.stringify(expected)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 export const codeOf = (res: { errors?: { extensions?: { code?: string } }[] }) => res.errors?.[0]?.extensions?.code;

@@ -4,8 +4,9 @@ import type { SupportSettings } from '../../../shared/config';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
-import { postgresOwnershipChecker, postgresUserDirectory, type OwnershipChecker, type UserDirectory } from './data/external';
+import { postgresOwnershipChecker, type OwnershipChecker } from './data/external';
 import { postgresCounter, redisCounter } from './data/rate-limits';
+import { postgresUserDirectory, type UserDirectory } from './data/user-directory';
 import { AdminService } from './domain/admin-service';
 import { parseCalendar } from './domain/business-hours';
 import { FaqService } from './domain/faq-service';
@@ -21,6 +22,7 @@ export interface SupportDeps extends SubgraphDeps {
   settings: SupportSettings;
   /** Replaceable in tests; by default read-only SQL on the owning domains' tables. */
   ownership?: OwnershipChecker;
+  /** Replaceable in tests; by default support's own event-fed copy (`support.user_directory`). */
   directory?: UserDirectory;
 }
 

@@ -1,7 +1,13 @@
-import { startRelay, type Worker } from '../../../shared/events/bus';
+import { startConsumer, startRelay, type Worker } from '../../../shared/events/bus';
 import type { SubgraphDeps } from '../../../shared/subgraph';
+import { userDirectoryHandlers } from './domain/event-handlers';
 
-/** The event workers of a support process: the outbox relay (support produces events, consumes none yet). */
+/**
+ * The event workers of a support process, each safe with several instances:
+ * - the outbox relay (SupportTicketCreated, SupportTicketResolved);
+ * - `support.user-directory`: support's copy of users (email, roles, status) from `UserChanged`.
+ */
 export function startWorkers(deps: SubgraphDeps): Worker[] {
-  return [startRelay({ db: deps.db, redis: deps.redis, stream: deps.eventStream, logger: deps.logger })];
+  const bus = { db: deps.db, redis: deps.redis, stream: deps.eventStream, logger: deps.logger };
+  return [startRelay(bus), startConsumer({ ...bus, name: 'support.user-directory', handlers: userDirectoryHandlers() })];
 }

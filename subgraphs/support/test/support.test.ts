@@ -1,7 +1,7 @@
 import { importTickets, type ImportFile } from '../src/domain/import-service';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { redisUrlIfAvailable } from '../../../test/helpers/redis';
-import { codeOf, signUp } from '../../../test/helpers/users';
+import { codeOf, signUp, untilSupportKnows } from '../../../test/helpers/users';
 
 /** The help desk end to end, through the gateway, on Postgres and (when present) Redis. */
 let stack: Stack;
@@ -65,6 +65,8 @@ describe('visitor tokens', () => {
   test('a signed-in user with the same email claims the widget tickets', async () => {
     const w = await widgetTicket('claimer@example.com');
     const user = await signUp(stack, 'claimer@example.com');
+    // Support knows the account's email from its UserChanged (registration), not from users' tables.
+    await untilSupportKnows(stack, user.id, { email: 'claimer@example.com' });
     const res = await stack.gql(`mutation { claimWidgetTickets { id } }`, {}, { token: user.accessToken });
     expect(res.data!.claimWidgetTickets.map((t: { id: string }) => t.id)).toEqual([w.ticket.id]);
     const mine = await stack.gql(`{ me { supportTickets { totalCount } } }`, {}, { token: user.accessToken });
@@ -172,6 +174,7 @@ test('concurrent auto-assignment of 100 tickets to 5 agents respects caps and ba
   await stack.db.agentAvailability.deleteMany();
   await stack.db.supportTicket.updateMany({ data: { assigneeId: null } });
   const agents = await Promise.all([1, 2, 3, 4, 5].map((i) => signUp(stack, `pool${i}@example.com`, { roles: ['AGENT'] })));
+  for (const a of agents) await untilSupportKnows(stack, a.id, { roles: ['AGENT'] });
   const caps = [30, 30, 30, 30, 12];
   for (const [i, a] of agents.entries()) {
     const res = await stack.gql(`mutation($m: Int) { setAgentAvailability(input: { available: true, maxOpenTickets: $m }) { maxOpenTickets } }`, { m: caps[i] }, { token: a.accessToken });
@@ -186,6 +189,33 @@ test('concurrent auto-assignment of 100 tickets to 5 agents respects caps and ba
   // Least loaded first: the capped agent fills to 12, the others share the rest evenly.
   expect(agents.map((a) => byAgent.get(a.id) ?? 0)).toEqual([22, 22, 22, 22, 12]);
 }, 60_000);
+
+test('assignment follows the AGENT role and ACTIVE status that users announces (UserChanged)', async () => {
+  const admin = await signUp(stack, 'admin@example.com', { roles: ['ADMIN'] });
+  const helper = await signUp(stack, 'helper@example.com');
+  const ASSIGN = `mutation($t: ID!, $a: ID) { assignSupportTicket(ticketId: $t, assigneeId: $a) { assignee { id } } }`;
+  const SET_ROLES = `mutation($id: ID!, $roles: [Role!]!) { setUserRoles(userId: $id, roles: $roles) { id } }`;
+  const SET_STATUS = `mutation($id: ID!, $status: UserStatus!) { setUserStatus(userId: $id, status: $status) { id } }`;
+  const ticket = (await stack.gql(CREATE, { input: { subject: 'Asignación', message: 'hola' } }, { token: customer.accessToken })).data!.createSupportTicket;
+  const assign = (assigneeId: string) => stack.gql(ASSIGN, { t: ticket.id, a: assigneeId }, { token: agent.accessToken });
+
+  // A customer is no assignee.
+  await untilSupportKnows(stack, helper.id, { roles: ['CUSTOMER'] });
+  expect(codeOf(await assign(helper.id))).toBe('BAD_USER_INPUT');
+
+  // Promoted through the users API: support learns it from the event, then accepts it.
+  expect((await stack.gql(SET_ROLES, { id: helper.id, roles: ['CUSTOMER', 'AGENT'] }, { token: admin.accessToken })).errors).toBeUndefined();
+  await untilSupportKnows(stack, helper.id, { roles: ['CUSTOMER', 'AGENT'], status: 'ACTIVE' });
+  const assigned = await assign(helper.id);
+  expect(assigned.errors).toBeUndefined();
+  expect(assigned.data!.assignSupportTicket.assignee.id).toBe(helper.id);
+
+  // Disabled: no longer an active AGENT for support.
+  expect((await stack.gql(SET_STATUS, { id: helper.id, status: 'DISABLED' }, { token: admin.accessToken })).errors).toBeUndefined();
+  await untilSupportKnows(stack, helper.id, { status: 'DISABLED' });
+  expect(codeOf(await assign(helper.id))).toBe('BAD_USER_INPUT');
+  expect(await stack.db.supportTicket.findUnique({ where: { id: ticket.id }, select: { assigneeId: true } })).toEqual({ assigneeId: helper.id });
+});
 
 test('importing twice gives the same rows, no duplicates', async () => {
   const file: ImportFile = {

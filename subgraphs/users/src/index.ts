@@ -2,6 +2,7 @@ import { staticKeys } from '../../../shared/auth/jwks';
 import { loadSigningKeys, toPublicJwk } from '../../../shared/auth/keys';
 import { runSubgraph } from '../../../shared/service';
 import { createServer } from './server';
+import { startWorkers } from './workers';
 
 runSubgraph('users', 4001, {
   extras: (config) => ({
@@ -11,4 +12,5 @@ runSubgraph('users', 4001, {
   // The users subgraph holds the keys itself: no need to fetch its own JWKS.
   keys: ({ signingKeys }) => staticKeys(signingKeys.map(toPublicJwk)),
   createServer,
+  startWorkers,
 });

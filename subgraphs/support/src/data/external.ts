@@ -1,10 +1,12 @@
 import type { Db } from '../../../../shared/db';
 
 /**
- * Read-only lookups in other domains' tables, the one place support reads outside its schema.
- * The domain depends on the interfaces below; these Postgres implementations query the owning
- * domains' tables by raw SQL (no Prisma models are shared). A table that does not exist (its
- * domain not deployed yet) answers "no": links are refused rather than trusted.
+ * Read-only lookups in other domains' tables: the ownership checks below query the orders and
+ * tickets schemas by raw SQL (no Prisma models are shared). They remain an exception to the
+ * design's rule (a subgraph learns about other domains through entity references and domain
+ * events), to revisit: replace them with event-fed copies as the user directory was
+ * (./user-directory.ts). A table that does not exist (its domain not deployed yet) answers
+ * "no": links are refused rather than trusted.
  */
 
 /** Who owns what in other domains: a customer may link only their own order or admission ticket. */
@@ -12,12 +14,6 @@ export interface OwnershipChecker {
   ownsOrder(userId: string, orderId: string): Promise<boolean>;
   holdsTicket(userId: string, ticketId: string): Promise<boolean>;
   eventExists(eventId: string): Promise<boolean>;
-}
-
-/** Facts about users that support needs: the verified email (to claim widget tickets) and the AGENT role. */
-export interface UserDirectory {
-  emailOf(userId: string): Promise<string | null>;
-  isAgent(userId: string): Promise<boolean>;
 }
 
 async function tableExists(db: Db, table: string): Promise<boolean> {
@@ -42,20 +38,6 @@ export function postgresOwnershipChecker(db: Db): OwnershipChecker {
     async eventExists(eventId) {
       if (!(await tableExists(db, 'tickets.events'))) return false;
       const rows = await db.$queryRaw<unknown[]>`SELECT 1 FROM tickets.events WHERE id = ${eventId}::uuid`;
-      return rows.length > 0;
-    },
-  };
-}
-
-export function postgresUserDirectory(db: Db): UserDirectory {
-  return {
-    async emailOf(userId) {
-      const rows = await db.$queryRaw<{ email: string }[]>`SELECT email FROM users.users WHERE id = ${userId}::uuid`;
-      return rows[0]?.email ?? null;
-    },
-    async isAgent(userId) {
-      const rows = await db.$queryRaw<unknown[]>`
-        SELECT 1 FROM users.users WHERE id = ${userId}::uuid AND status = 'ACTIVE' AND 'AGENT' = ANY(roles::text[])`;
       return rows.length > 0;
     },
   };

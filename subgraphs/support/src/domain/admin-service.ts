@@ -2,7 +2,7 @@ import type { Db } from '../../../../shared/db';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../../../shared/errors';
 import type { RequestContext } from '../../../../shared/subgraph';
 import * as agents from '../data/agents';
-import type { UserDirectory } from '../data/external';
+import type { UserDirectory } from '../data/user-directory';
 import * as ref from '../data/reference';
 import type { SupportPriority } from '../data/tickets';
 import type { SupportAgentView } from '../models';

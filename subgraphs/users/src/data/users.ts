@@ -47,6 +47,19 @@ export async function updateUser(db: Db | Tx, id: string, data: Prisma.UserUpdat
   return count === 0 ? null : findUserById(db, id);
 }
 
+/**
+ * Updates a user in `tx` under a row lock and gives it the next version (`updatedAt`): `now`,
+ * or 1 ms past the previous version when this instance's clock is behind it. So a user's
+ * versions strictly increase in commit order, whichever instance makes the change; they are
+ * the `changedAt` of `UserChanged`. `null` when no user has this id.
+ */
+export async function updateUserVersioned(tx: Tx, id: string, data: Prisma.UserUpdateInput, now: Date): Promise<User | null> {
+  const [current] = await tx.$queryRaw<{ updated_at: Date }[]>`SELECT updated_at FROM users.users WHERE id = ${id}::uuid FOR UPDATE`;
+  if (!current) return null;
+  const updatedAt = new Date(Math.max(now.getTime(), current.updated_at.getTime() + 1));
+  return updateUser(tx, id, { ...data, updatedAt });
+}
+
 function whereOf(filter: UserListFilter): Prisma.UserWhereInput {
   const where: Prisma.UserWhereInput = {};
   if (filter.search) {

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../../../shared/subgraph';
 import * as sessions from '../data/sessions';
 import * as users from '../data/users';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
+import { announceUser } from './user-events';
 import * as valid from './validation';
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -35,7 +36,8 @@ const newRefreshToken = () => randomBytes(32).toString('base64url');
 
 /**
  * Accounts and sessions: registration, login with throttling, refresh-token rotation with
- * reuse detection, logout and password changes.
+ * reuse detection, logout and password changes. Registration announces the new user with
+ * `UserChanged` in its transaction.
  */
 export class AuthService {
   private readonly now: () => Date;
@@ -59,6 +61,7 @@ export class AuthService {
         }
         throw err;
       }
+      await announceUser(tx, user);
       return this.openSession(tx, user, ctx.clientIp);
     });
   }
@@ -124,7 +127,8 @@ export class AuthService {
     }
     const passwordHash = await hashPassword(newPassword);
     await this.deps.db.$transaction(async (tx) => {
-      await users.updateUser(tx, user.id, { passwordHash });
+      // Versioned like every change of a user, though the password is nobody else's business.
+      await users.updateUserVersioned(tx, user.id, { passwordHash }, this.now());
       await sessions.revokeUserSessions(tx, user.id, 'password_changed', this.now(), viewer.sessionId);
     });
     return true;

@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } f
 import type { RequestContext } from '../../../../shared/subgraph';
 import * as sessions from '../data/sessions';
 import * as users from '../data/users';
+import { announceUser } from './user-events';
 import * as valid from './validation';
 
 export interface ProfileChanges {
@@ -16,7 +17,10 @@ export interface ProfileChanges {
 
 const cursorOf = (user: users.User) => encodeCursor({ c: user.createdAt.toISOString(), i: user.id });
 
-/** Profiles and the administration of accounts (roles, status, listing). */
+/**
+ * Profiles and the administration of accounts (roles, status, listing). A change of a user's
+ * name, roles or status is announced with `UserChanged` in its transaction.
+ */
 export class UserService {
   constructor(private readonly deps: { db: Db; now?: () => Date }) {}
 
@@ -37,7 +41,12 @@ export class UserService {
       avatarUrl: optional(input.avatarUrl, (v) => valid.httpUrl('input.avatarUrl', v)),
       bio: optional(input.bio, (v) => valid.text('input.bio', v, { max: 2000 })),
     };
-    const user = await users.updateUser(this.deps.db, ctx.viewer.userId, data);
+    const userId = ctx.viewer.userId;
+    const user = await this.deps.db.$transaction(async (tx) => {
+      const updated = await users.updateUserVersioned(tx, userId, data, this.now());
+      if (updated && data.name !== undefined) await announceUser(tx, updated);
+      return updated;
+    });
     if (!user) throw notFound('User');
     return user;
   }
@@ -49,7 +58,11 @@ export class UserService {
     if (id === ctx.viewer?.userId && !unique.includes('ADMIN')) {
       throw conflict('You cannot remove your own ADMIN role', 'roles');
     }
-    const user = await users.updateUser(this.deps.db, id, { roles: unique });
+    const user = await this.deps.db.$transaction(async (tx) => {
+      const updated = await users.updateUserVersioned(tx, id, { roles: unique }, this.now());
+      if (updated) await announceUser(tx, updated);
+      return updated;
+    });
     if (!user) throw notFound('User');
     return user;
   }
@@ -59,8 +72,10 @@ export class UserService {
     const id = valid.uuid('userId', userId);
     if (id === ctx.viewer?.userId && status !== 'ACTIVE') throw conflict('You cannot disable your own account', 'status');
     const user = await this.deps.db.$transaction(async (tx) => {
-      const updated = await users.updateUser(tx, id, { status });
-      if (updated && status === 'DISABLED') await sessions.revokeUserSessions(tx, id, 'user_disabled', this.now());
+      const updated = await users.updateUserVersioned(tx, id, { status }, this.now());
+      if (!updated) return null;
+      if (status === 'DISABLED') await sessions.revokeUserSessions(tx, id, 'user_disabled', this.now());
+      await announceUser(tx, updated);
       return updated;
     });
     if (!user) throw notFound('User');
