@@ -210,10 +210,20 @@ test('assignment follows the AGENT role and ACTIVE status that users announces (
   expect(assigned.errors).toBeUndefined();
   expect(assigned.data!.assignSupportTicket.assignee.id).toBe(helper.id);
 
-  // Disabled: no longer an active AGENT for support.
+  // Available and least loaded: automatic assignment picks them.
+  const AVAILABLE = `mutation { setAgentAvailability(input: { available: true, maxOpenTickets: 50 }) { available } }`;
+  expect((await stack.gql(AVAILABLE, {}, { token: helper.accessToken })).errors).toBeUndefined();
+  const assigneeOfNew = async (subject: string) => {
+    const created = (await stack.gql(CREATE, { input: { subject, message: 'hola' } }, { token: customer.accessToken })).data!.createSupportTicket;
+    return (await stack.db.supportTicket.findUniqueOrThrow({ where: { id: created.id }, select: { assigneeId: true } })).assigneeId;
+  };
+  expect(await assigneeOfNew('Para el nuevo agente')).toBe(helper.id);
+
+  // Disabled: no longer an active AGENT for support, neither by hand nor automatically.
   expect((await stack.gql(SET_STATUS, { id: helper.id, status: 'DISABLED' }, { token: admin.accessToken })).errors).toBeUndefined();
   await untilSupportKnows(stack, helper.id, { status: 'DISABLED' });
   expect(codeOf(await assign(helper.id))).toBe('BAD_USER_INPUT');
+  expect(await assigneeOfNew('Ya no para él')).not.toBe(helper.id);
   expect(await stack.db.supportTicket.findUnique({ where: { id: ticket.id }, select: { assigneeId: true } })).toEqual({ assigneeId: helper.id });
 });
 

@@ -20,6 +20,8 @@ export async function pickAgent(tx: Tx, now: Date): Promise<string | null> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`;
   const rows = await tx.$queryRawUnsafe<{ agent_id: string }[]>(`
     SELECT a.agent_id FROM support.agent_availability a
+    -- Only users who are (still) active AGENTs, as support last heard from users.
+    JOIN support.user_directory u ON u.user_id = a.agent_id AND u.status = 'ACTIVE' AND 'AGENT' = ANY(u.roles)
     CROSS JOIN LATERAL (
       SELECT count(*)::int AS open FROM support.tickets t
       WHERE t.assignee_id = a.agent_id AND t.status IN ${OPEN_STATUSES}
