@@ -1,13 +1,14 @@
 import type { Tx } from '../../shared/db';
 import * as events from '../../subgraphs/tickets/src/data/events';
 import * as ticketTypes from '../../subgraphs/tickets/src/data/ticket-types';
-import { announceTicketType } from '../../subgraphs/tickets/src/domain/event-service';
+import { announcePublished, announceTicketType } from '../../subgraphs/tickets/src/domain/event-service';
 
 /**
  * Events demo data: published events run by the demo ORGANIZER in Spanish cities, each with
  * its ticket types, and the demo SCANNER as door staff of the first one. Every ticket type is
  * announced with `TicketTypeChanged` in the seed's transaction, as the tickets subgraph does,
- * so the orders subgraph builds its copy (what checkout sells) from the outbox when it starts.
+ * so the orders subgraph builds its copy (what checkout sells) from the outbox when it starts,
+ * and every event with `EventPublished`, so support knows customers may refer to it.
  * Called by `seedDemoData` on a fresh database only.
  */
 const TIMEZONE = 'Europe/Madrid';
@@ -92,6 +93,7 @@ export async function seedTicketsData(tx: Tx, organizerId: string, scannerId: st
       timezone: TIMEZONE,
       status: 'PUBLISHED',
     });
+    await announcePublished(tx, event, new Date());
     for (const t of demo.ticketTypes) {
       const type = await ticketTypes.createTicketType(tx, {
         eventId: event.id,

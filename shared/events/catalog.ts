@@ -34,12 +34,32 @@ export interface EventCatalog {
     /** The event's status: only PUBLISHED events sell. */
     eventStatus: string;
   };
+  /**
+   * tickets → support (`support.known-entities`): an event was published, so customers may
+   * refer to it (a draft is known to its organizer only). Emitted once per event, in the
+   * transaction that publishes it; the event stays referable when later cancelled or completed.
+   */
+  EventPublished: {
+    eventId: string;
+    organizerId: string;
+    publishedAt: string;
+  };
   /** tickets → orders: an event was cancelled; orders refunds every paid order holding its tickets. */
   EventCancelled: {
     eventId: string;
     organizerId: string;
     reason: string;
     cancelledAt: string;
+  };
+  /**
+   * orders → support (`support.known-entities`): a buyer placed an order (checkout created it,
+   * PENDING_PAYMENT). Emitted once per order, in checkout's transaction. Whose order it is
+   * never changes.
+   */
+  OrderPlaced: {
+    orderId: string;
+    buyerId: string;
+    placedAt: string;
   };
   /**
    * orders → tickets (issues the tickets), gamification, reports: an order was paid. Emitted
@@ -85,6 +105,17 @@ export interface EventCatalog {
     issued: number;
     voided: number;
     changedAt: string;
+  };
+  /**
+   * tickets → support (`support.known-entities`): admission tickets were issued, in the
+   * consumer transaction that issued them; each ticket is in exactly one such event (a
+   * redelivered `OrderPaid` issues nothing and emits nothing). A ticket's holder and event
+   * never change (a voided ticket keeps both).
+   */
+  TicketsIssued: {
+    orderId: string;
+    tickets: { ticketId: string; eventId: string; holderId: string }[];
+    issuedAt: string;
   };
   /** support → gamification, reports (later): a support ticket was opened (any channel but IMPORT). */
   SupportTicketCreated: {

@@ -4,7 +4,7 @@ import type { SupportSettings } from '../../../shared/config';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
-import { postgresOwnershipChecker, type OwnershipChecker } from './data/external';
+import { postgresOwnershipChecker, type OwnershipChecker } from './data/known-entities';
 import { postgresCounter, redisCounter } from './data/rate-limits';
 import { postgresUserDirectory, type UserDirectory } from './data/user-directory';
 import { AdminService } from './domain/admin-service';

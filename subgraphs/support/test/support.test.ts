@@ -2,6 +2,7 @@ import { importTickets, type ImportFile } from '../src/domain/import-service';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { redisUrlIfAvailable } from '../../../test/helpers/redis';
 import { codeOf, signUp, untilSupportKnows } from '../../../test/helpers/users';
+import { checkout, eventOnSale, eventually, inDays, newAccount, ok, simulatePayment, ticketsOf } from '../../../test/helpers/commerce';
 
 /** The help desk end to end, through the gateway, on Postgres and (when present) Redis. */
 let stack: Stack;
@@ -98,6 +99,54 @@ test('internal notes never reach the customer or the visitor', async () => {
   await stack.gql(REPLY, { input: { ticketId: mine.data!.createSupportTicket.id, body: 'NOTA INTERNA 2', internal: true } }, { token: agent.accessToken });
   const asCustomer = await stack.gql(READ, { id: mine.data!.createSupportTicket.id }, { token: customer.accessToken });
   expect(JSON.stringify(asCustomer)).not.toContain('NOTA INTERNA');
+});
+
+describe('links to orders, admission tickets and events (support learns them from events)', () => {
+  const link = (token: string, links: { orderId?: string; admissionTicketId?: string; eventId?: string }) =>
+    stack.gql(CREATE, { input: { subject: 'Sobre mi compra', message: 'Hola', ...links } }, { token });
+  const accepted = async (token: string, links: { orderId?: string; admissionTicketId?: string; eventId?: string }) => {
+    const res = await link(token, links);
+    expect(res.errors).toBeUndefined();
+    const stored = await stack.db.supportTicket.findUniqueOrThrow({ where: { id: res.data!.createSupportTicket.id } });
+    expect(stored).toMatchObject({ orderId: links.orderId ?? null, admissionTicketId: links.admissionTicketId ?? null, eventId: links.eventId ?? null });
+  };
+  const refused = async (token: string, links: { orderId?: string; admissionTicketId?: string; eventId?: string }, field: string) => {
+    const res = await link(token, links);
+    expect(codeOf(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors![0]!.extensions!.field).toBe(field);
+  };
+
+  test('a customer links their own order (unpaid or paid), their own ticket and published events; not others\' nor drafts', async () => {
+    const organizer = await newAccount(stack, 'org', ['ORGANIZER']);
+    const rival = await newAccount(stack, 'rival');
+    const draft = await ok(
+      stack,
+      `mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`,
+      { input: { title: 'Borrador', venue: { name: 'Sala', address: 'Calle 1', city: 'Madrid', country: 'ES' }, startsAt: inDays(20), endsAt: inDays(20.1), timezone: 'Europe/Madrid' } },
+      organizer.accessToken,
+    );
+    const { eventId, ticketTypeIds } = await eventOnSale(stack, organizer, [{ capacity: 10 }], 'Noche de soporte');
+
+    // Published: support learns it from EventPublished (published after the draft was created,
+    // so once it is known, everything about the draft has been consumed too).
+    await eventually(async () => (await stack.db.knownEvent.count({ where: { eventId } })) === 1, 'support to learn the published event');
+    await accepted(customer.accessToken, { eventId });
+    await refused(customer.accessToken, { eventId: draft.createEvent.id }, 'input.eventId');
+
+    // Placed, not paid yet: known from OrderPlaced.
+    const order = await checkout(stack, customer.accessToken, [{ ticketTypeId: ticketTypeIds[0]!, quantity: 2 }]);
+    await eventually(async () => (await stack.db.knownOrder.count({ where: { orderId: order.orderId } })) === 1, 'support to learn the order');
+    await accepted(customer.accessToken, { orderId: order.orderId });
+    await refused(rival.accessToken, { orderId: order.orderId }, 'input.orderId');
+
+    // Paid: its tickets are known from TicketsIssued.
+    expect(await simulatePayment(stack, customer.accessToken, order.orderId)).toBe('PAID');
+    const [ticket] = await ticketsOf(stack, customer.accessToken, order.orderId, 2);
+    await eventually(async () => (await stack.db.knownTicket.count({ where: { ticketId: ticket!.id } })) === 1, 'support to learn the tickets');
+    expect(await stack.db.knownTicket.findUnique({ where: { ticketId: ticket!.id } })).toEqual({ ticketId: ticket!.id, holderId: customer.id, eventId });
+    await accepted(customer.accessToken, { orderId: order.orderId, admissionTicketId: ticket!.id, eventId });
+    await refused(rival.accessToken, { admissionTicketId: ticket!.id }, 'input.admissionTicketId');
+  }, 30_000);
 });
 
 describe('bad input is refused and stores nothing', () => {

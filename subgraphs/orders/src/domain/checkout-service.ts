@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../../../shared/db';
 import { badInput, conflict, soldOut, unauthenticated } from '../../../../shared/errors';
+import { emit } from '../../../../shared/events/outbox';
 import type { RequestContext } from '../../../../shared/subgraph';
 import * as carts from '../data/carts';
 import * as catalog from '../data/catalog';
@@ -9,6 +10,7 @@ import * as orders from '../data/orders';
 import type { CheckoutResult } from '../models';
 import type { PaymentProvider } from '../payments/provider';
 import type { OrdersRealtime } from '../realtime';
+import { PRODUCER } from './order-flows';
 import * as valid from './validation';
 
 export interface LineInput {
@@ -165,6 +167,7 @@ export class CheckoutService {
           await orders.createDeliveries(tx, sellers.map((sellerId) => ({ orderId: created.id, sellerId, ...address })));
         }
         if (fromCart) await carts.clearCart(tx, buyerId);
+        await emit(tx, PRODUCER, 'OrderPlaced', { orderId: created.id, buyerId, placedAt: created.createdAt.toISOString() });
         return created;
       }, TX_OPTIONS);
     } catch (err) {

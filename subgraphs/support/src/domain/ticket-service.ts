@@ -6,7 +6,7 @@ import { emit } from '../../../../shared/events/outbox';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../../../shared/pagination';
 import type { RequestContext } from '../../../../shared/subgraph';
 import { pickAgent } from '../data/agents';
-import type { OwnershipChecker } from '../data/external';
+import type { OwnershipChecker } from '../data/known-entities';
 import type { WindowCounter } from '../data/rate-limits';
 import { findCategoriesByIds } from '../data/reference';
 import * as data from '../data/tickets';

@@ -42,18 +42,17 @@ export function countLiveTicketsOfType(db: Db | Tx, ticketTypeId: string): Promi
 /**
  * Issues seats `0 .. quantity-1` of an order line. Seats that exist already are skipped (the
  * unique (order_line_id, seat_index) decides), so issuing a line twice creates nothing more.
- * Returns how many tickets were created.
+ * Returns the tickets created (none for seats that existed).
  */
-export async function issueSeats(
+export function issueSeats(
   tx: Tx,
   line: { eventId: string; ticketTypeId: string; holderId: string; orderId: string; orderLineId: string; quantity: number; issuedAt: Date },
-): Promise<number> {
+): Promise<Ticket[]> {
   const { quantity, ...common } = line;
-  const { count } = await tx.ticket.createMany({
+  return tx.ticket.createManyAndReturn({
     data: Array.from({ length: quantity }, (_, seatIndex) => ({ ...common, seatIndex })),
     skipDuplicates: true,
   });
-  return count;
 }
 
 /**

@@ -86,6 +86,14 @@ export async function announceTicketType(tx: Tx, event: events.Event, type: tick
 }
 
 /**
+ * Announces that an event was published (customers may now refer to it, e.g. support links),
+ * in the transaction that published it. DRAFT → PUBLISHED happens once per event.
+ */
+export async function announcePublished(tx: Tx, event: events.Event, at: Date): Promise<void> {
+  await emit(tx, PRODUCER, 'EventPublished', { eventId: event.id, organizerId: event.organizerId, publishedAt: at.toISOString() });
+}
+
+/**
  * Events and their ticket types: who may change them, the status machine, and the events
  * announcing changes. Every change of a ticket type, or of its event's status, emits
  * `TicketTypeChanged` in its own transaction (orders sells from that copy).
@@ -160,10 +168,16 @@ export class EventService {
   }
 
   publish(ctx: Context, id: string): Promise<events.Event> {
-    return this.transition(ctx, id, 'PUBLISHED', (event) => {
-      if (event.startsAt <= this.now()) throw conflict('An event that has started cannot be published');
-      return {};
-    });
+    return this.transition(
+      ctx,
+      id,
+      'PUBLISHED',
+      (event) => {
+        if (event.startsAt <= this.now()) throw conflict('An event that has started cannot be published');
+        return {};
+      },
+      (tx, event) => announcePublished(tx, event, this.now()),
+    );
   }
 
   cancel(ctx: Context, id: string, reason: string): Promise<events.Event> {

@@ -71,10 +71,11 @@ export class TicketService {
    * `OrderPaid`: one ticket per unit of every ticket line, held by the buyer. Runs in the
    * consumer's transaction (with `applyOnce`'s processed-event record); the unique
    * (orderLineId, seatIndex) also makes a replay issue nothing. The event comes from the
-   * ticket type, not from the payload. Announces the new tickets with `OrderTicketsChanged`.
+   * ticket type, not from the payload. Announces the new tickets with `OrderTicketsChanged`
+   * (the order's live updates) and `TicketsIssued` (who holds which ticket of which event).
    */
   async issueForOrder(tx: Tx, paid: EventCatalog['OrderPaid']): Promise<number> {
-    let issued = 0;
+    const created: tickets.Ticket[] = [];
     const issuedAt = this.now();
     for (const line of paid.lines) {
       if (!line.ticketTypeId) continue;
@@ -85,7 +86,7 @@ export class TicketService {
         this.deps.logger.error('OrderPaid names an unknown ticket type; line skipped', { orderId: paid.orderId, orderLineId: line.orderLineId, ticketTypeId: line.ticketTypeId });
         continue;
       }
-      issued += await tickets.issueSeats(tx, {
+      const seats = await tickets.issueSeats(tx, {
         eventId: type.eventId,
         ticketTypeId: type.id,
         holderId: paid.buyerId,
@@ -94,8 +95,17 @@ export class TicketService {
         quantity: line.quantity,
         issuedAt,
       });
+      created.push(...seats);
     }
-    if (issued > 0) await emit(tx, PRODUCER, 'OrderTicketsChanged', { orderId: paid.orderId, issued, voided: 0, changedAt: issuedAt.toISOString() });
+    const issued = created.length;
+    if (issued > 0) {
+      await emit(tx, PRODUCER, 'OrderTicketsChanged', { orderId: paid.orderId, issued, voided: 0, changedAt: issuedAt.toISOString() });
+      await emit(tx, PRODUCER, 'TicketsIssued', {
+        orderId: paid.orderId,
+        tickets: created.map((t) => ({ ticketId: t.id, eventId: t.eventId, holderId: t.holderId })),
+        issuedAt: issuedAt.toISOString(),
+      });
+    }
     return issued;
   }
 
