@@ -61,6 +61,8 @@ const schema = z.object({
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   /** gateway, development only: compose from the running subgraphs instead of the file. */
   GATEWAY_COMPOSE_FROM_SUBGRAPHS: bool.default(false),
+  /** gateway, with GATEWAY_COMPOSE_FROM_SUBGRAPHS: how often it re-introspects the subgraphs. */
+  GATEWAY_COMPOSE_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
   /** gateway: overrides of subgraph routing URLs, e.g. `SUBGRAPH_USERS_URL`. */
   SUBGRAPH_USERS_URL: url(['http:', 'https:']).optional(),
   SUBGRAPH_TICKETS_URL: url(['http:', 'https:']).optional(),

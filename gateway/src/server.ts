@@ -39,8 +39,6 @@ export interface GatewayServer {
   listen(port: number, host?: string): Promise<RunningServer>;
 }
 
-/** How often, in compose-from-subgraphs mode, the gateway re-introspects the subgraphs. */
-const COMPOSE_POLL_INTERVAL_MS = 10_000;
 /** Incoming `x-request-id` values are kept only when they look like ids, not like payloads. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -92,7 +90,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
   applyApolloTelemetrySwitch(config);
   const gateway = new ApolloGateway({
     supergraphSdl: config.GATEWAY_COMPOSE_FROM_SUBGRAPHS
-      ? new IntrospectAndCompose({ subgraphs, pollIntervalInMs: COMPOSE_POLL_INTERVAL_MS })
+      ? new IntrospectAndCompose({ subgraphs, pollIntervalInMs: config.GATEWAY_COMPOSE_POLL_INTERVAL_MS })
       : supergraphSdl,
     buildService: ({ name, url }) => {
       if (!url) throw new Error(`Subgraph ${name} has no routing URL`);

@@ -5,6 +5,8 @@ export interface Collected<T> {
   events: T[];
   /** Error codes, from `error` messages and from results carrying errors. */
   codes: string[];
+  /** Messages of the errors in `codes`, in the same order (a close records its reason). */
+  messages: string[];
   /** Resolves when the subscription completes or fails. */
   ended: Promise<void>;
   unsubscribe(): void;
@@ -12,18 +14,27 @@ export interface Collected<T> {
 
 /** Subscribes and records every event and error code until it ends. */
 export function collect<T = Record<string, any>>(client: Client, query: string, variables: Record<string, unknown> = {}): Collected<T> {
-  const collected = { events: [] as T[], codes: [] as string[] } as Collected<T>;
+  const collected = { events: [] as T[], codes: [] as string[], messages: [] as string[] } as Collected<T>;
   collected.ended = new Promise<void>((resolve) => {
     collected.unsubscribe = client.subscribe<T>(
       { query, variables },
       {
         next: (result) => {
           if (result.data) collected.events.push(result.data as T);
-          for (const e of result.errors ?? []) collected.codes.push(String(e.extensions?.code));
+          for (const e of result.errors ?? []) {
+            collected.codes.push(String(e.extensions?.code));
+            collected.messages.push(e.message);
+          }
         },
         error: (err) => {
-          const errors = Array.isArray(err) ? (err as { extensions?: { code?: string } }[]) : [];
-          collected.codes.push(...(errors.length ? errors.map((e) => String(e.extensions?.code)) : [`closed:${(err as { code?: number }).code}`]));
+          const errors = Array.isArray(err) ? (err as { message?: string; extensions?: { code?: string } }[]) : [];
+          if (errors.length) {
+            collected.codes.push(...errors.map((e) => String(e.extensions?.code)));
+            collected.messages.push(...errors.map((e) => String(e.message)));
+          } else {
+            collected.codes.push(`closed:${(err as { code?: number }).code}`);
+            collected.messages.push(String((err as { reason?: string }).reason ?? ''));
+          }
           resolve();
         },
         complete: resolve,

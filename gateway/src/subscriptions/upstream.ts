@@ -94,7 +94,7 @@ export class UpstreamPool {
     const clients = [...this.clients.values()];
     this.clients.clear();
     this.shared.clear();
-    await Promise.all(clients.map(({ client }) => client.dispose()));
+    await Promise.all(clients.map(({ client }) => disposeClient(client)));
   }
 
   private open(key: string, request: UpstreamRequest): SharedUpstream {
@@ -107,7 +107,7 @@ export class UpstreamPool {
       released = true;
       if (--held.refs === 0 && this.clients.get(clientKey) === held) {
         this.clients.delete(clientKey);
-        void held.client.dispose();
+        void disposeClient(held.client);
       }
     };
     const entry: SharedUpstream = { listeners: new Set(), unsubscribe: releaseClient };
@@ -168,6 +168,20 @@ export class UpstreamPool {
     const held = { client, refs: 0 };
     this.clients.set(clientKey, held);
     return held;
+  }
+}
+
+/**
+ * graphql-ws's `dispose()` waits for the connection in progress and rejects with its failure:
+ * a reconnection to a subgraph that is down, or one given up because no subscription is left
+ * (close 1000 "All Subscriptions Gone"). The client is finished either way; unhandled, that
+ * rejection would crash the process.
+ */
+async function disposeClient(client: Client): Promise<void> {
+  try {
+    await client.dispose();
+  } catch {
+    // Already closed.
   }
 }
 
