@@ -1,7 +1,8 @@
+import { deliveredEvent } from '../../../test/helpers/events';
 import { randomUUID } from 'node:crypto';
 import { createPrisma, type Db } from '../../../shared/db';
 import { applyOnce } from '../../../shared/events/bus';
-import type { DomainEvent, EventCatalog, EventType } from '../../../shared/events/catalog';
+import type { DomainEvent } from '../../../shared/events/catalog';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/db';
 import { postgresOwnershipChecker } from '../src/data/known-entities';
 import { knownEntityHandlers } from '../src/domain/event-handlers';
@@ -23,10 +24,6 @@ afterAll(async () => {
   await database.drop();
 });
 
-let seq = 0;
-function event<T extends EventType>(type: T, producer: string, payload: EventCatalog[T]): DomainEvent<T> {
-  return { eventId: randomUUID(), type, producer, payload, createdAt: new Date().toISOString(), seq: String(++seq) };
-}
 const apply = (e: DomainEvent) => applyOnce(db, CONSUMER, knownEntityHandlers(), e);
 const snapshot = async () => ({
   orders: await db.knownOrder.findMany({ orderBy: { orderId: 'asc' } }),
@@ -39,9 +36,9 @@ test('each event records its facts once; redelivered events change nothing', asy
   const orderId = randomUUID();
   const eventId = randomUUID();
   const tickets = [randomUUID(), randomUUID()].map((ticketId) => ({ ticketId, eventId, holderId: buyer }));
-  const placed = event('OrderPlaced', 'orders', { orderId, buyerId: buyer, placedAt: '2026-03-01T10:00:00.000Z' });
-  const published = event('EventPublished', 'tickets', { eventId, organizerId: randomUUID(), publishedAt: '2026-03-01T09:00:00.000Z' });
-  const issued = event('TicketsIssued', 'tickets', { orderId, tickets, issuedAt: '2026-03-01T10:05:00.000Z' });
+  const placed = deliveredEvent('OrderPlaced', 'orders', { orderId, buyerId: buyer, placedAt: '2026-03-01T10:00:00.000Z' });
+  const published = deliveredEvent('EventPublished', 'tickets', { eventId, organizerId: randomUUID(), publishedAt: '2026-03-01T09:00:00.000Z' });
+  const issued = deliveredEvent('TicketsIssued', 'tickets', { orderId, tickets, issuedAt: '2026-03-01T10:05:00.000Z' });
 
   for (const e of [placed, published, issued]) expect(await apply(e)).toBe(true);
   const stored = await snapshot();
@@ -56,9 +53,9 @@ test('each event records its facts once; redelivered events change nothing', asy
   expect(await db.processedEvent.count({ where: { consumer: CONSUMER, eventId: { in: [placed.eventId, published.eventId, issued.eventId] } } })).toBe(3);
 
   // Another event about the same entities (a producer's duplicate) is applied and changes nothing.
-  expect(await apply(event('OrderPlaced', 'orders', { ...placed.payload, buyerId: randomUUID() }))).toBe(true);
-  expect(await apply(event('TicketsIssued', 'tickets', { ...issued.payload, tickets: tickets.map((t) => ({ ...t, holderId: randomUUID() })) }))).toBe(true);
-  expect(await apply(event('EventPublished', 'tickets', published.payload))).toBe(true);
+  expect(await apply(deliveredEvent('OrderPlaced', 'orders', { ...placed.payload, buyerId: randomUUID() }))).toBe(true);
+  expect(await apply(deliveredEvent('TicketsIssued', 'tickets', { ...issued.payload, tickets: tickets.map((t) => ({ ...t, holderId: randomUUID() })) }))).toBe(true);
+  expect(await apply(deliveredEvent('EventPublished', 'tickets', published.payload))).toBe(true);
   expect(await snapshot()).toEqual(stored);
 
   const ownership = postgresOwnershipChecker(db);
@@ -71,7 +68,7 @@ test('what support never heard of is refused', async () => {
   const ownership = postgresOwnershipChecker(db);
   const someone = randomUUID();
   const orderId = randomUUID();
-  await apply(event('OrderPlaced', 'orders', { orderId, buyerId: someone, placedAt: '2026-03-02T10:00:00.000Z' }));
+  await apply(deliveredEvent('OrderPlaced', 'orders', { orderId, buyerId: someone, placedAt: '2026-03-02T10:00:00.000Z' }));
   expect(await ownership.ownsOrder(randomUUID(), orderId)).toBe(false);
   expect(await ownership.ownsOrder(someone, randomUUID())).toBe(false);
   expect(await ownership.holdsTicket(someone, randomUUID())).toBe(false);

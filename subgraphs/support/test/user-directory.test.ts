@@ -1,3 +1,4 @@
+import { deliveredEvent } from '../../../test/helpers/events';
 import { randomUUID } from 'node:crypto';
 import { createPrisma, type Db } from '../../../shared/db';
 import { applyOnce } from '../../../shared/events/bus';
@@ -23,15 +24,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-let seq = 0;
-const userChanged = (payload: EventCatalog['UserChanged']): DomainEvent<'UserChanged'> => ({
-  eventId: randomUUID(),
-  type: 'UserChanged',
-  producer: 'users',
-  payload,
-  createdAt: new Date().toISOString(),
-  seq: String(++seq),
-});
+const userChanged = (payload: EventCatalog['UserChanged']) => deliveredEvent('UserChanged', 'users', payload);
 const apply = (event: DomainEvent) => applyOnce(db, CONSUMER, userDirectoryHandlers(), event);
 const row = (userId: string) => db.userDirectoryEntry.findUnique({ where: { userId } });
 
