@@ -33,7 +33,12 @@ export default async function checkoutBench(args: string[]): Promise<void> {
             const t0 = performance.now();
             const res = await stack.gql(
               CHECKOUT,
-              { input: { idempotencyKey: `bench-${i}-${randomUUID()}`, lines: [{ ticketTypeId: type.ticketTypeId, quantity: 1 }] } },
+              {
+                input: {
+                  idempotencyKey: `bench-${i}-${randomUUID()}`,
+                  lines: [{ ticketTypeId: type.ticketTypeId, quantity: 1 }],
+                },
+              },
               { token: buyers[i % buyers.length]!.token },
             );
             latencies.push(performance.now() - t0);

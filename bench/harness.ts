@@ -8,7 +8,10 @@ import { startStack, type Stack } from '../test/helpers/stack';
  * Every service runs in this one process sharing one pool, sized like the five pools of 10 the
  * services hold when deployed.
  */
-export async function withStack<T>(body: (stack: Stack) => Promise<T>, options: { redisUrl?: string } = {}): Promise<T> {
+export async function withStack<T>(
+  body: (stack: Stack) => Promise<T>,
+  options: { redisUrl?: string } = {},
+): Promise<T> {
   await globalSetup();
   const stack = await startStack({ redisUrl: options.redisUrl, poolMax: 50 });
   try {

@@ -90,12 +90,18 @@ async function main(): Promise<void> {
         Query: { ping: () => 'pong' },
         Subscription: {
           counter: {
-            subscribe: (_: unknown, args: { room: string }, ctx: RequestContext) => counted(ctx.pubsub.subscribe(`bench:${args.room}`)),
+            subscribe: (_: unknown, args: { room: string }, ctx: RequestContext) =>
+              counted(ctx.pubsub.subscribe(`bench:${args.room}`)),
             resolve: (tick: { id: string; n: number }) => ({ __typename: 'Tick', ...tick }),
           },
         },
       },
-      permissions: { Query: { ping: allow, _service: allow, _entities: allow }, Subscription: { counter: allow }, Tick: allow, _Service: allow },
+      permissions: {
+        Query: { ping: allow, _service: allow, _entities: allow },
+        Subscription: { counter: allow },
+        Tick: allow,
+        _Service: allow,
+      },
       referenceRules: {},
     })
   ).listen(0, '127.0.0.1');
@@ -121,7 +127,12 @@ async function main(): Promise<void> {
   ]);
   if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
   const server = await createGateway({
-    config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: DEAD_DATABASE_URL, SUBGRAPH_SECRET: 'bench-secret-0123456789' }),
+    config: loadConfig({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: DEAD_DATABASE_URL,
+      SUBGRAPH_SECRET: 'bench-secret-0123456789',
+    }),
     db,
     verifier,
     logger,
@@ -146,7 +157,12 @@ async function main(): Promise<void> {
         });
       case 'memory':
         for (let i = 0; i < 3; i++) global.gc?.();
-        return reply({ type: 'memory', ...process.memoryUsage(), upstreamSubscriptions: server.upstreamSubscriptions, subgraphListeners });
+        return reply({
+          type: 'memory',
+          ...process.memoryUsage(),
+          upstreamSubscriptions: server.upstreamSubscriptions,
+          subgraphListeners,
+        });
       case 'stop':
         await gateway.stop();
         await alpha.stop();

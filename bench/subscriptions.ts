@@ -29,7 +29,9 @@ export default async function subscriptions(args: string[]): Promise<void> {
   const cross = args.includes('--cross');
   const auth = args.includes('--auth');
 
-  const child = fork(path.join(__dirname, 'subscriptions-gateway.ts'), [], { execArgv: ['--import', 'tsx', '--expose-gc'] });
+  const child = fork(path.join(__dirname, 'subscriptions-gateway.ts'), [], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+  });
   const ask = <T extends Reply['type']>(command: Command | null, type: T): Promise<Extract<Reply, { type: T }>> =>
     new Promise((resolve, reject) => {
       const onMessage = (message: Reply) => {
@@ -83,7 +85,10 @@ export default async function subscriptions(args: string[]): Promise<void> {
           },
           error: (err) => {
             failures++;
-            const code = typeof err === 'object' && err !== null && 'code' in err ? `close ${String(err.code)}` : JSON.stringify(err);
+            const code =
+              typeof err === 'object' && err !== null && 'code' in err
+                ? `close ${String(err.code)}`
+                : JSON.stringify(err);
             if (failures <= 5) console.error(`subscriber ${i} failed: ${code}`);
           },
           complete: () => undefined,
@@ -113,18 +118,31 @@ export default async function subscriptions(args: string[]): Promise<void> {
       await new Promise((r) => setTimeout(r, intervalMs));
     }
     const deadline = Date.now() + 120_000;
-    while (latencies.length < subscribers * events && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (latencies.length < subscribers * events && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const sorted = [...latencies].sort((a, b) => a - b);
     const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-    console.log(`subscriptions: ${subscribers} subscribers, ${events} events every ${intervalMs} ms${cross ? ', cross-subgraph field' : ''}${auth ? ', one token each' : ', anonymous'}`);
+    console.log(
+      `subscriptions: ${subscribers} subscribers, ${events} events every ${intervalMs} ms${cross ? ', cross-subgraph field' : ''}${auth ? ', one token each' : ', anonymous'}`,
+    );
     console.log(`  connect (all acknowledged):     ${connectMs.toFixed(0)} ms`);
     console.log(`  ready (all receiving events):   ${readyMs.toFixed(0)} ms`);
     console.log(`  upstream subscriptions:         ${loaded.upstreamSubscriptions}`);
-    console.log(`  delivered:                      ${latencies.length} / ${subscribers * events} (${failures} subscribers dropped)`);
-    console.log(`  latency p50 / p99 / max:        ${quantile(sorted, 0.5).toFixed(1)} / ${quantile(sorted, 0.99).toFixed(1)} / ${(sorted.at(-1) ?? 0).toFixed(1)} ms`);
-    console.log(`  deliveries per second:          ${(latencies.length / ((lastReceipt - firstPublish) / 1000)).toFixed(0)}`);
-    console.log(`  gateway process heap:           ${mb(baseline.heapUsed)} → ${mb(loaded.heapUsed)} (${((loaded.heapUsed - baseline.heapUsed) / subscribers / 1024).toFixed(1)} KB per subscriber)`);
-    console.log(`  gateway process RSS:            ${mb(baseline.rss)} → ${mb(loaded.rss)} (${((loaded.rss - baseline.rss) / subscribers / 1024).toFixed(1)} KB per subscriber)`);
+    console.log(
+      `  delivered:                      ${latencies.length} / ${subscribers * events} (${failures} subscribers dropped)`,
+    );
+    console.log(
+      `  latency p50 / p99 / max:        ${quantile(sorted, 0.5).toFixed(1)} / ${quantile(sorted, 0.99).toFixed(1)} / ${(sorted.at(-1) ?? 0).toFixed(1)} ms`,
+    );
+    console.log(
+      `  deliveries per second:          ${(latencies.length / ((lastReceipt - firstPublish) / 1000)).toFixed(0)}`,
+    );
+    console.log(
+      `  gateway process heap:           ${mb(baseline.heapUsed)} → ${mb(loaded.heapUsed)} (${((loaded.heapUsed - baseline.heapUsed) / subscribers / 1024).toFixed(1)} KB per subscriber)`,
+    );
+    console.log(
+      `  gateway process RSS:            ${mb(baseline.rss)} → ${mb(loaded.rss)} (${((loaded.rss - baseline.rss) / subscribers / 1024).toFixed(1)} KB per subscriber)`,
+    );
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
     await stop(child);

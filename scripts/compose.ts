@@ -149,8 +149,7 @@ function readRoverConfig(configPath: string): RoverConfig {
       schemaFile: file === undefined ? undefined : path.resolve(baseDir, file),
     };
   });
-  const federationVersion =
-    raw.federation_version === undefined ? undefined : String(raw.federation_version);
+  const federationVersion = raw.federation_version === undefined ? undefined : String(raw.federation_version);
   return { federationVersion, subgraphs };
 }
 
@@ -178,8 +177,9 @@ function formatError(
     const coordinate = doc && coordinateAt(doc, start);
     places.add(`${source.name}: ${coordinate ? `${coordinate} ` : ''}(${line}:${column})`);
   }
-  if (places.size === 0 && error.source && error.locations?.length) {
-    const { line, column } = error.locations[0];
+  const first = error.locations?.[0];
+  if (places.size === 0 && error.source && first) {
+    const { line, column } = first;
     places.add(`${error.source.name}: (${line}:${column})`);
   }
   if (places.size === 0) {
@@ -225,7 +225,7 @@ function main(argv: string[]): number {
   let configPath = 'rover.yaml';
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--check') check = true;
-    else if (argv[i] === '--config' && argv[i + 1]) configPath = argv[++i];
+    else if (argv[i] === '--config' && argv[i + 1]) configPath = argv[++i]!;
     else {
       console.error('usage: tsx scripts/compose.ts [--check] [--config rover.yaml]');
       return 2;
@@ -252,9 +252,7 @@ function main(argv: string[]): number {
   if (check) {
     const committed = existsSync(outPath) ? readFileSync(outPath, 'utf8') : undefined;
     if (committed !== contents) {
-      console.error(
-        `${relative} is ${committed === undefined ? 'missing' : 'stale'}: run npm run compose`,
-      );
+      console.error(`${relative} is ${committed === undefined ? 'missing' : 'stale'}: run npm run compose`);
       return 1;
     }
     console.log(`${relative} is up to date`);

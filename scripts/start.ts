@@ -97,9 +97,13 @@ async function main(): Promise<void> {
   }
 
   const jwtKeysFile =
-    config.JWT_SIGNING_KEYS || config.JWT_SIGNING_KEYS_FILE ? undefined : await ensureKeyFile(JWT_KEYS_FILE, 'rsa', 'JWT signing keys');
+    config.JWT_SIGNING_KEYS || config.JWT_SIGNING_KEYS_FILE
+      ? undefined
+      : await ensureKeyFile(JWT_KEYS_FILE, 'rsa', 'JWT signing keys');
   const qrKeysFile =
-    config.QR_SIGNING_KEYS || config.QR_SIGNING_KEYS_FILE ? undefined : await ensureKeyFile(QR_KEYS_FILE, 'ed25519', 'QR signing keys');
+    config.QR_SIGNING_KEYS || config.QR_SIGNING_KEYS_FILE
+      ? undefined
+      : await ensureKeyFile(QR_KEYS_FILE, 'ed25519', 'QR signing keys');
 
   const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -171,7 +175,7 @@ async function startService(service: Service, env: NodeJS.ProcessEnv): Promise<v
     exited: new Promise((resolve) => proc.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)))),
   };
   children.push(child);
-  for (const stream of [proc.stdout!, proc.stderr!]) {
+  for (const stream of [proc.stdout, proc.stderr]) {
     let partial = '';
     stream.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
@@ -186,14 +190,17 @@ async function startService(service: Service, env: NodeJS.ProcessEnv): Promise<v
   // A child that exits while we are not stopping takes everything down.
   void child.exited.then((code) => {
     if (stopping) return;
-    console.error(`\n${service.name} exited (code ${code}). Its last output:\n${child.tail.map((l) => `  | ${l}`).join('\n')}`);
+    console.error(
+      `\n${service.name} exited (code ${code}). Its last output:\n${child.tail.map((l) => `  | ${l}`).join('\n')}`,
+    );
     void shutdown(1);
   });
 
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
   while (!(await healthy(service.port))) {
     if (stopping) throw new Error(`${service.name} did not start`);
-    if (Date.now() > deadline) throw new Error(`${service.name} did not answer GET /health within ${HEALTH_TIMEOUT_MS / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`${service.name} did not answer GET /health within ${HEALTH_TIMEOUT_MS / 1000} s`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

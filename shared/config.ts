@@ -5,18 +5,19 @@ import { z } from 'zod';
  * with `loadConfig()` and passes the result (or the parts it needs) down; a bad variable stops
  * the process with a message naming it.
  */
-const bool = z
-  .enum(['true', 'false', '1', '0', ''])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
 
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL with protocol ${protocols.join(' or ')}`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL with protocol ${protocols.join(' or ')}`,
+  );
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -112,7 +113,11 @@ const schema = z.object({
    */
   PAYMENT_WEBHOOK_URL: url(['http:', 'https:']).optional(),
   /** orders: how long checkout holds stock and tickets while waiting for the payment. */
-  ORDER_HOLD_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  ORDER_HOLD_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
   /** support: the help desk's opening hours, e.g. `mon-fri 09:00-18:00; sat 10:00-14:00` (SLA clocks count only these). */
   SUPPORT_BUSINESS_HOURS: z.string().min(1).default('mon-fri 09:00-18:00'),
   /** support: the IANA time zone of SUPPORT_BUSINESS_HOURS. */
@@ -142,9 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === 'production') {
     const missing = (['DATABASE_URL', 'SUBGRAPH_SECRET'] as const).filter((k) => !config[k]);
     if (missing.length) {
-      throw new ConfigError(
-        `Invalid environment:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`,
-      );
+      throw new ConfigError(`Invalid environment:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`);
     }
   }
   return {
@@ -165,7 +168,9 @@ export function applyApolloTelemetrySwitch(config: Config): void {
 /** A service started on its own (not by `npm start`, which fills it in) must be given a database. */
 export function requireDatabaseUrl(config: Config, service: string): string {
   if (!config.DATABASE_URL) {
-    throw new ConfigError(`Invalid environment:\n  DATABASE_URL: required by ${service} (npm start sets it in embedded mode)`);
+    throw new ConfigError(
+      `Invalid environment:\n  DATABASE_URL: required by ${service} (npm start sets it in embedded mode)`,
+    );
   }
   return config.DATABASE_URL;
 }
@@ -187,7 +192,9 @@ export interface PaymentSettings {
 /** orders only: payment settings; a production process without PAYMENT_WEBHOOK_SECRET stops here. */
 export function paymentSettings(config: Config): PaymentSettings {
   if (config.isProduction && !config.PAYMENT_WEBHOOK_SECRET) {
-    throw new ConfigError('Invalid environment:\n  PAYMENT_WEBHOOK_SECRET: required by the orders subgraph in production');
+    throw new ConfigError(
+      'Invalid environment:\n  PAYMENT_WEBHOOK_SECRET: required by the orders subgraph in production',
+    );
   }
   return {
     provider: config.PAYMENT_PROVIDER,

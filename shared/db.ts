@@ -48,7 +48,7 @@ export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10, onQu
   if (!onQuery) return new PrismaClient({ adapter });
   const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   client.$on('query', (e) => onQuery({ query: e.query, durationMs: e.duration }));
-  return client as unknown as Db;
+  return client;
 }
 
 /** Readiness probe: resolves when the database answers a trivial query, rejects otherwise. */

@@ -20,7 +20,10 @@ export function encodeCursor(key: Record<string, string | number>): string {
 }
 
 /** Decodes a cursor made by `encodeCursor`, checking it has the given string fields. */
-export function decodeCursor<K extends string>(cursor: string | null | undefined, fields: K[]): Record<K, string> | undefined {
+export function decodeCursor<K extends string>(
+  cursor: string | null | undefined,
+  fields: K[],
+): Record<K, string> | undefined {
   if (cursor == null) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -38,7 +41,12 @@ export interface Connection<T> {
 }
 
 /** Builds a connection from `first + 1` fetched rows (the extra row only tells whether more follow). */
-export function toConnection<T>(rows: T[], first: number, totalCount: number, cursorOf: (row: T) => string): Connection<T> {
+export function toConnection<T>(
+  rows: T[],
+  first: number,
+  totalCount: number,
+  cursorOf: (row: T) => string,
+): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
   return {

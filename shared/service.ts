@@ -70,7 +70,10 @@ export function runSubgraph<E extends object>(
 ): void {
   runService(name, defaultPort, async (config, logger) => {
     const extras = options.extras(config);
-    const db = createPrisma({ databaseUrl: requireDatabaseUrl(config, `the ${name} subgraph`), connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS });
+    const db = createPrisma({
+      databaseUrl: requireDatabaseUrl(config, `the ${name} subgraph`),
+      connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    });
     const redis = config.REDIS_URL ? new Redis(config.REDIS_URL) : undefined;
     const deps: SubgraphDeps & E = {
       ...extras,

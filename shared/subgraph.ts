@@ -123,7 +123,12 @@ function clientIpOf(req: Request, trusted: boolean): string {
   return req.socket.remoteAddress ?? 'unknown';
 }
 
-type FieldResolver = (source: unknown, args: Record<string, unknown>, ctx: unknown, info: GraphQLResolveInfo) => unknown;
+type FieldResolver = (
+  source: unknown,
+  args: Record<string, unknown>,
+  ctx: unknown,
+  info: GraphQLResolveInfo,
+) => unknown;
 type SubscriptionResolver = { subscribe: FieldResolver; resolve?: FieldResolver };
 
 /**

@@ -23,7 +23,8 @@ export function uuid(field: string, value: string): string {
 
 export function text(field: string, value: string, { min = 0, max }: { min?: number; max: number }): string {
   const trimmed = value.trim();
-  if (trimmed.length < min) throw badInput(field, min === 1 ? `${field} must not be empty` : `${field} must be at least ${min} characters`);
+  if (trimmed.length < min)
+    throw badInput(field, min === 1 ? `${field} must not be empty` : `${field} must be at least ${min} characters`);
   if (trimmed.length > max) throw badInput(field, `${field} must be at most ${max} characters`);
   return trimmed;
 }

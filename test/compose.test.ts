@@ -74,9 +74,7 @@ describe('supergraph composition', () => {
   it('committed schema/supergraph.graphql is what composition yields', () => {
     const result = composeSupergraph(ROVER);
     if ('errors' in result) throw new Error(result.errors.join('\n'));
-    expect(readFileSync(supergraphPathFor(ROVER), 'utf8')).toBe(
-      renderSupergraphFile(result.supergraphSdl),
-    );
+    expect(readFileSync(supergraphPathFor(ROVER), 'utf8')).toBe(renderSupergraphFile(result.supergraphSdl));
   });
 
   it('compose:check names the subgraphs and field of a type conflict', () => {

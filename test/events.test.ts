@@ -15,7 +15,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000 });
   // A table of effects, standing for a consumer's own domain writes.
-  await db.$executeRawUnsafe('CREATE TABLE public.effects (consumer text NOT NULL, event_id uuid NOT NULL, n int NOT NULL)');
+  await db.$executeRawUnsafe(
+    'CREATE TABLE public.effects (consumer text NOT NULL, event_id uuid NOT NULL, n int NOT NULL)',
+  );
 });
 afterAll(async () => {
   await db.$disconnect();
@@ -51,7 +53,9 @@ function recorder(consumer: string, options: { failFirst?: number } = {}): Event
 }
 
 async function effects(consumer: string): Promise<number[]> {
-  const rows = await db.$queryRaw<{ n: number }[]>`SELECT n FROM public.effects WHERE consumer = ${consumer} ORDER BY n`;
+  const rows = await db.$queryRaw<
+    { n: number }[]
+  >`SELECT n FROM public.effects WHERE consumer = ${consumer} ORDER BY n`;
   return rows.map((r) => r.n);
 }
 
@@ -76,7 +80,11 @@ test('an event emitted in a rolled-back transaction is never delivered', async (
       throw new Error('rollback');
     }),
   ).rejects.toThrow('rollback');
-  expect(await db.outboxEvent.count({ where: { type: 'TicketTypeChanged', payload: { path: ['priceCents'], equals: 999 } } })).toBe(0);
+  expect(
+    await db.outboxEvent.count({
+      where: { type: 'TicketTypeChanged', payload: { path: ['priceCents'], equals: 999 } },
+    }),
+  ).toBe(0);
 });
 
 describe.each([['postgres'], ['redis']])('delivery through %s', (transport) => {
@@ -105,14 +113,43 @@ describe.each([['postgres'], ['redis']])('delivery through %s', (transport) => {
     const relay = startRelay({ db, redis, stream, logger, pollMs: 20 });
     workers.push(relay);
     // First instance crashes on its first two attempts (effects roll back, nothing acknowledged).
-    const first = startConsumer({ db, redis, stream, logger, name: consumer, handlers: recorder(consumer, { failFirst: 2 }), pollMs: 20, claimIdleMs: 200 });
+    const first = startConsumer({
+      db,
+      redis,
+      stream,
+      logger,
+      name: consumer,
+      handlers: recorder(consumer, { failFirst: 2 }),
+      pollMs: 20,
+      claimIdleMs: 200,
+    });
     await until(async () => (await effects(consumer)).length >= 5);
     await first.stop(); // "killed" mid-stream
     await emitMany(21, 40);
     // Restarted, twice over: two instances of the same consumer.
     workers.push(
-      startConsumer({ db, redis, stream, logger, name: consumer, handlers: recorder(consumer), pollMs: 20, claimIdleMs: 200, instance: 'a' }),
-      startConsumer({ db, redis, stream, logger, name: consumer, handlers: recorder(consumer), pollMs: 20, claimIdleMs: 200, instance: 'b' }),
+      startConsumer({
+        db,
+        redis,
+        stream,
+        logger,
+        name: consumer,
+        handlers: recorder(consumer),
+        pollMs: 20,
+        claimIdleMs: 200,
+        instance: 'a',
+      }),
+      startConsumer({
+        db,
+        redis,
+        stream,
+        logger,
+        name: consumer,
+        handlers: recorder(consumer),
+        pollMs: 20,
+        claimIdleMs: 200,
+        instance: 'b',
+      }),
     );
     await until(async () => (await effects(consumer)).length >= 40);
     await new Promise((r) => setTimeout(r, 300)); // any duplicate would land by now
@@ -125,7 +162,9 @@ describe.each([['postgres'], ['redis']])('delivery through %s', (transport) => {
     workers.push(extraRelay);
     await Promise.all([emitMany(41, 60), emitMany(61, 80)]);
     await until(async () => (await db.outboxEvent.count({ where: { publishedAt: null } })) === 0);
-    const seqs = (await db.outboxEvent.findMany({ select: { seq: true }, orderBy: { seq: 'asc' } })).map((r) => Number(r.seq));
+    const seqs = (await db.outboxEvent.findMany({ select: { seq: true }, orderBy: { seq: 'asc' } })).map((r) =>
+      Number(r.seq),
+    );
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
   });
 });

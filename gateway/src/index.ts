@@ -8,7 +8,10 @@ import { createGateway } from './server';
 
 // The gateway process (port 4000). It reads Postgres to check token sessions and for readiness.
 runService('gateway', 4000, async (config, logger) => {
-  const db = createPrisma({ databaseUrl: requireDatabaseUrl(config, 'the gateway'), connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS });
+  const db = createPrisma({
+    databaseUrl: requireDatabaseUrl(config, 'the gateway'),
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+  });
   const verifier = createTokenVerifier({
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,

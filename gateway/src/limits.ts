@@ -1,10 +1,4 @@
-import {
-  GraphQLError,
-  Kind,
-  type SelectionSetNode,
-  type ValidationContext,
-  type ValidationRule,
-} from 'graphql';
+import { GraphQLError, Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
 
 /**
  * Operation limits enforced at validation, before any subgraph is called. Kept apart from the

@@ -46,7 +46,9 @@ function readSupergraph(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`Cannot read the supergraph at SUPERGRAPH_PATH=${path} (run \`npm run compose\`): ${(err as Error).message}`);
+    throw new ConfigError(
+      `Cannot read the supergraph at SUPERGRAPH_PATH=${path} (run \`npm run compose\`): ${(err as Error).message}`,
+    );
   }
 }
 
@@ -64,7 +66,8 @@ function apolloLogger(logger: Logger) {
 /** Express's body parsers fail with an HTTP status; answer in GraphQL's error shape, not HTML. */
 function bodyErrorHandler(maxBodyBytes: number, logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
-    const status = typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    const status =
+      typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
     let message = 'Internal server error';
     if (status === 413) message = `Request body is larger than ${maxBodyBytes} bytes`;
     else if (status >= 400 && status < 500) message = 'Malformed request body';
@@ -82,7 +85,9 @@ function bodyErrorHandler(maxBodyBytes: number, logger: Logger): ErrorRequestHan
 export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const { config, logger } = deps;
   if (config.GATEWAY_COMPOSE_FROM_SUBGRAPHS && config.isProduction) {
-    throw new ConfigError('GATEWAY_COMPOSE_FROM_SUBGRAPHS is for development; production serves the composed SUPERGRAPH_PATH');
+    throw new ConfigError(
+      'GATEWAY_COMPOSE_FROM_SUBGRAPHS is for development; production serves the composed SUPERGRAPH_PATH',
+    );
   }
   const supergraphSdl = deps.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_PATH);
   const subgraphs = subgraphEndpoints(supergraphSdl, config);

@@ -71,22 +71,22 @@ async function startEchoSubgraph(): Promise<RunningServer> {
   const apollo = new ApolloServer<EchoContext>({
     schema: buildSubgraphSchema([
       {
-      typeDefs: parse(SUBGRAPH_SDL),
-      resolvers: {
-        Query: {
-          echo: (_parent: unknown, _args: unknown, ctx: EchoContext) => ({
-            authorization: header(ctx.headers, 'authorization'),
-            secret: header(ctx.headers, 'x-subgraph-secret'),
-            requestId: header(ctx.headers, 'x-request-id'),
-            forwardedFor: header(ctx.headers, 'x-forwarded-for'),
-          }),
-          boom: () => {
-            throw new Error('relation "secret_table" does not exist');
+        typeDefs: parse(SUBGRAPH_SDL),
+        resolvers: {
+          Query: {
+            echo: (_parent: unknown, _args: unknown, ctx: EchoContext) => ({
+              authorization: header(ctx.headers, 'authorization'),
+              secret: header(ctx.headers, 'x-subgraph-secret'),
+              requestId: header(ctx.headers, 'x-request-id'),
+              forwardedFor: header(ctx.headers, 'x-forwarded-for'),
+            }),
+            boom: () => {
+              throw new Error('relation "secret_table" does not exist');
+            },
+            node: () => ({ name: 'root' }),
           },
-          node: () => ({ name: 'root' }),
+          Node: { child: () => ({ name: 'child' }) },
         },
-        Node: { child: () => ({ name: 'child' }) },
-      },
       },
     ]),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
@@ -113,9 +113,7 @@ async function startEchoSubgraph(): Promise<RunningServer> {
 }
 
 function composeSupergraph(): string {
-  const result = composeServices([
-    { name: 'users', typeDefs: parse(SUBGRAPH_SDL), url: 'http://127.0.0.1:9/graphql' },
-  ]);
+  const result = composeServices([{ name: 'users', typeDefs: parse(SUBGRAPH_SDL), url: 'http://127.0.0.1:9/graphql' }]);
   if (result.errors) throw new Error(result.errors.map((e) => e.message).join('\n'));
   return result.supergraphSdl;
 }
@@ -142,7 +140,8 @@ const baseOf = (url: string) => url.replace(/\/graphql$/, '');
 
 const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
 const liveSessions = new Set<string>();
-const sessions: SessionLookup = async (sessionId) => (liveSessions.has(sessionId) ? { roles: ['CUSTOMER'] } : undefined);
+const sessions: SessionLookup = async (sessionId) =>
+  liveSessions.has(sessionId) ? { roles: ['CUSTOMER'] } : undefined;
 const verifier = createTokenVerifier({ ...TOKENS, keys: staticKeys(signingKeys.map(toPublicJwk)), sessions });
 const logger = createLogger('gateway-test', 'silent');
 
@@ -213,7 +212,9 @@ describe('gateway (test mode)', () => {
     expect(simple.status).toBe(400);
     expect(await simple.text()).toMatch(/CSRF/);
 
-    const preflighted = await fetch(`${gateway.url}?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const preflighted = await fetch(`${gateway.url}?query=${query}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(preflighted.status).toBe(200);
 
     const posted = await post(gateway.url, '{ node { name } }');
@@ -225,12 +226,16 @@ describe('gateway (test mode)', () => {
     const sessionId = randomUUID();
     liveSessions.add(sessionId);
     const token = tokenFor(sessionId);
-    const { status, headers, body } = await post(gateway.url, '{ echo { authorization secret requestId forwardedFor } }', {
-      authorization: `Bearer ${token}`,
-      'x-request-id': 'req-123',
-      // A client cannot choose the address subgraphs see.
-      'x-forwarded-for': '203.0.113.9',
-    });
+    const { status, headers, body } = await post(
+      gateway.url,
+      '{ echo { authorization secret requestId forwardedFor } }',
+      {
+        authorization: `Bearer ${token}`,
+        'x-request-id': 'req-123',
+        // A client cannot choose the address subgraphs see.
+        'x-forwarded-for': '203.0.113.9',
+      },
+    );
     expect(status).toBe(200);
     expect(headers.get('x-request-id')).toBe('req-123');
     expect(body.data?.echo).toEqual({
@@ -400,6 +405,9 @@ describe('gateway readiness failures', () => {
     await subgraph.stop();
     const response = await fetch(`${baseOf(gateway.url)}/ready`);
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: 'unavailable', checks: { database: 'ok', 'subgraph:users': 'failed' } });
+    expect(await response.json()).toEqual({
+      status: 'unavailable',
+      checks: { database: 'ok', 'subgraph:users': 'failed' },
+    });
   });
 });

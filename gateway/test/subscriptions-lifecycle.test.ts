@@ -68,7 +68,10 @@ async function rawSubscriber(wsUrl: string, query: string, variables: Record<str
 describe('slow consumers', () => {
   it('closes a client that stops reading with 4008, releases its subscription, and keeps serving the others', async () => {
     const maxPending = 20;
-    const gw = await startGateway({ alpha: alpha.url, beta: beta.url }, { SUBSCRIPTION_MAX_PENDING_EVENTS: String(maxPending) });
+    const gw = await startGateway(
+      { alpha: alpha.url, beta: beta.url },
+      { SUBSCRIPTION_MAX_PENDING_EVENTS: String(maxPending) },
+    );
     const room = randomUUID();
     // Different selections, so each has its own upstream subscription (and its release shows).
     const slow = await rawSubscriber(gw.wsUrl, 'subscription ($room: ID!) { counter(room: $room) { id } }', { room });
@@ -124,7 +127,10 @@ describe('slow consumers', () => {
 describe('upstream release', () => {
   it('drops an upstream that is reconnecting to a subgraph that is down without an unhandled rejection', async () => {
     const lonelyAlpha = await startAlpha(memoryPubSub);
-    const gw = await startGateway({ alpha: lonelyAlpha.url, beta: beta.url }, { SUBSCRIPTION_UPSTREAM_RETRY_DELAY_MS: '300' });
+    const gw = await startGateway(
+      { alpha: lonelyAlpha.url, beta: beta.url },
+      { SUBSCRIPTION_UPSTREAM_RETRY_DELAY_MS: '300' },
+    );
     const room = randomUUID();
     const sub = collect(connect(gw.wsUrl), COUNTER, { room });
     await waitFor(upstreamFor(room));
@@ -148,9 +154,11 @@ describe('supergraph reload (GATEWAY_COMPOSE_FROM_SUBGRAPHS)', () => {
       { GATEWAY_COMPOSE_FROM_SUBGRAPHS: 'true', GATEWAY_COMPOSE_POLL_INTERVAL_MS: '200' },
     );
     const query = (q: string) =>
-      fetch(`${gw.httpUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) }).then(
-        (res) => res.json() as Promise<{ data?: Record<string, unknown>; errors?: unknown[] }>,
-      );
+      fetch(`${gw.httpUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: q }),
+      }).then((res) => res.json() as Promise<{ data?: Record<string, unknown>; errors?: unknown[] }>);
 
     const room = randomUUID();
     const live = collect(connect(gw.wsUrl), COUNTER, { room });

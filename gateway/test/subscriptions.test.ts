@@ -68,7 +68,9 @@ describe('subscriptions over WebSocket', () => {
   it('refuses at subscribe time with the subgraph FORBIDDEN', async () => {
     const { token } = login(['CUSTOMER']);
     const room = randomUUID();
-    const sub = collect(connect(gateway.wsUrl, token), 'subscription ($room: ID!) { secret(room: $room) { n } }', { room });
+    const sub = collect(connect(gateway.wsUrl, token), 'subscription ($room: ID!) { secret(room: $room) { n } }', {
+      room,
+    });
     await sub.ended;
     expect(sub.codes).toEqual(['FORBIDDEN']);
     expect(sub.events).toEqual([]);
@@ -115,7 +117,9 @@ describe('subscriptions over WebSocket', () => {
 
   it('refuses a bad token at connect with 4403', async () => {
     let closedWith: number | undefined;
-    const sub = collect(connect(gateway.wsUrl, 'not-a-jwt', { onClosed: (code) => (closedWith = code) }), COUNTER, { room: 'x' });
+    const sub = collect(connect(gateway.wsUrl, 'not-a-jwt', { onClosed: (code) => (closedWith = code) }), COUNTER, {
+      room: 'x',
+    });
     await sub.ended;
     expect(closedWith).toBe(4403);
     expect(sub.codes).toEqual(['closed:4403']);
@@ -183,7 +187,10 @@ describe('subscriptions over WebSocket', () => {
 
   it('ends subscriptions with SERVICE_UNAVAILABLE when the subgraph stays down', async () => {
     const lonelyAlpha = await startAlpha(memoryPubSub);
-    const gw = await startGateway({ alpha: lonelyAlpha.url, beta: beta.url }, { SUBSCRIPTION_UPSTREAM_RETRY_ATTEMPTS: '2' });
+    const gw = await startGateway(
+      { alpha: lonelyAlpha.url, beta: beta.url },
+      { SUBSCRIPTION_UPSTREAM_RETRY_ATTEMPTS: '2' },
+    );
     const room = randomUUID();
     const sub = collect(connect(gw.wsUrl), COUNTER, { room });
     await waitFor(upstreamFor(room));
@@ -222,10 +229,14 @@ describe('subscriptions across instances (Redis)', () => {
       const gw2 = await startGateway({ alpha: alpha2.url, beta: beta.url });
       const room = randomUUID();
       const subs = [collect(connect(gw1.wsUrl), COUNTER, { room }), collect(connect(gw2.wsUrl), COUNTER, { room })];
-      await waitFor(async () => {
-        const [, count] = (await redisClients[2]!.pubsub('NUMSUB', channel(room))) as [string, number];
-        return Number(count) === 2;
-      }, 5000, 'both instances to subscribe in Redis');
+      await waitFor(
+        async () => {
+          const [, count] = (await redisClients[2]!.pubsub('NUMSUB', channel(room))) as [string, number];
+          return Number(count) === 2;
+        },
+        5000,
+        'both instances to subscribe in Redis',
+      );
       for (let n = 1; n <= 10; n++) await pubsub1.publish(channel(room), { id: `${room}:${n}`, n });
       await waitFor(() => subs.every((s) => s.events.length >= 10));
       await new Promise((r) => setTimeout(r, 100));

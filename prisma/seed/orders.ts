@@ -26,13 +26,40 @@ const CATEGORIES: DemoCategory[] = [
 ];
 
 const PRODUCTS = [
-  { title: 'Camiseta Festival de Jazz de Madrid', description: 'Algodón orgánico, serigrafía del cartel del festival. Tallas S a XL.', priceCents: 2200, category: 'camisetas', units: 120 },
-  { title: 'Tote bag Noche flamenca', description: 'Bolsa de lona con asas largas e ilustración de Triana.', priceCents: 1200, category: 'accesorios', units: 200 },
-  { title: 'Abanico Sevilla', description: 'Abanico de madera pintado a mano.', priceCents: 1500, category: 'accesorios', units: 80 },
-  { title: 'Vinilo «Gala de ópera en el Palau» (directo)', description: 'Doble LP de 180 g con la grabación en directo de la gala.', priceCents: 3400, category: 'vinilos', units: 40 },
+  {
+    title: 'Camiseta Festival de Jazz de Madrid',
+    description: 'Algodón orgánico, serigrafía del cartel del festival. Tallas S a XL.',
+    priceCents: 2200,
+    category: 'camisetas',
+    units: 120,
+  },
+  {
+    title: 'Tote bag Noche flamenca',
+    description: 'Bolsa de lona con asas largas e ilustración de Triana.',
+    priceCents: 1200,
+    category: 'accesorios',
+    units: 200,
+  },
+  {
+    title: 'Abanico Sevilla',
+    description: 'Abanico de madera pintado a mano.',
+    priceCents: 1500,
+    category: 'accesorios',
+    units: 80,
+  },
+  {
+    title: 'Vinilo «Gala de ópera en el Palau» (directo)',
+    description: 'Doble LP de 180 g con la grabación en directo de la gala.',
+    priceCents: 3400,
+    category: 'vinilos',
+    units: 40,
+  },
 ];
 
-const WAREHOUSE = { name: 'Almacén central', location: 'Polígono Industrial Las Mercedes, Calle Campezo, 1, 28022 Madrid' };
+const WAREHOUSE = {
+  name: 'Almacén central',
+  location: 'Polígono Industrial Las Mercedes, Calle Campezo, 1, 28022 Madrid',
+};
 
 /** Seeds the catalog in `tx`; `sellerId` sells every product and receives its stock. */
 export async function seedOrdersData(tx: Tx, sellerId: string): Promise<void> {
@@ -58,7 +85,15 @@ export async function seedOrdersData(tx: Tx, sellerId: string): Promise<void> {
     });
     await inventory.receiveStock(tx, product.id, warehouse.id, p.units);
     await inventory.recordMovements(tx, [
-      { productId: product.id, warehouseId: warehouse.id, kind: 'IN', quantity: p.units, reason: 'Stock inicial', actorId: sellerId, orderId: null },
+      {
+        productId: product.id,
+        warehouseId: warehouse.id,
+        kind: 'IN',
+        quantity: p.units,
+        reason: 'Stock inicial',
+        actorId: sellerId,
+        orderId: null,
+      },
     ]);
   }
 }

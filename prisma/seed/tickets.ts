@@ -40,7 +40,11 @@ const EVENTS: DemoEvent[] = [
   {
     title: 'Gala de ópera en el Palau',
     description: 'Arias de Verdi y Puccini con la orquesta de cámara del Palau y solistas invitados.',
-    venue: { name: 'Palau de la Música Catalana', address: 'Carrer del Palau de la Música, 4-6, 08003 Barcelona', city: 'Barcelona' },
+    venue: {
+      name: 'Palau de la Música Catalana',
+      address: 'Carrer del Palau de la Música, 4-6, 08003 Barcelona',
+      city: 'Barcelona',
+    },
     inDays: 30,
     startsAt: '19:00',
     hours: 2.5,
@@ -65,7 +69,11 @@ const EVENTS: DemoEvent[] = [
   {
     title: 'Valencia Dev Summit',
     description: 'Una jornada de charlas y talleres sobre desarrollo web, datos e IA junto al Turia.',
-    venue: { name: 'Museu de les Ciències', address: 'Av. del Professor López Piñero, 7, 46013 Valencia', city: 'Valencia' },
+    venue: {
+      name: 'Museu de les Ciències',
+      address: 'Av. del Professor López Piñero, 7, 46013 Valencia',
+      city: 'Valencia',
+    },
     inDays: 60,
     startsAt: '09:00',
     hours: 9,

@@ -70,10 +70,7 @@ function loadEngineModule(): Promise<EngineModule> {
       },
     };
     const glue: EngineModule = await import('@prisma/schema-engine-wasm/schema_engine_bg');
-    const wasmFile = path.join(
-      path.dirname(require.resolve('@prisma/schema-engine-wasm')),
-      'schema_engine_bg.wasm',
-    );
+    const wasmFile = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm');
     const { instance } = await wasmApi.instantiate(await readFile(wasmFile), {
       './schema_engine_bg.js': withUnrefTimers(glue),
     });

@@ -6,7 +6,10 @@ export type KeyResolver = (kid: string) => Promise<KeyObject | undefined>;
 
 function toKeyMap(keys: PublicJwk[]): Map<string, KeyObject> {
   return new Map(
-    keys.map((jwk) => [jwk.kid, createPublicKey({ key: { kty: jwk.kty, n: jwk.n, e: jwk.e } satisfies JsonWebKey, format: 'jwk' })]),
+    keys.map((jwk) => [
+      jwk.kid,
+      createPublicKey({ key: { kty: jwk.kty, n: jwk.n, e: jwk.e } satisfies JsonWebKey, format: 'jwk' }),
+    ]),
   );
 }
 

@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** The one signature algorithm accepted anywhere; verification pins it. */
@@ -38,7 +45,8 @@ export interface StoredKey {
  * a short random kid (QR codes carry the kid, so it is kept to 8 characters).
  */
 export function generateStoredKey(type: KeyType): StoredKey {
-  const { privateKey } = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
+  const { privateKey } =
+    type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
   return {
     kid: type === 'rsa' ? randomUUID() : randomBytes(6).toString('base64url'),
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

@@ -9,8 +9,8 @@ export interface AuthContext {
 
 export { allow, deny };
 
-export const isAuthenticated = rule({ cache: 'contextual' })(
-  (_parent, _args, ctx: AuthContext) => (ctx.viewer ? true : unauthenticated()),
+export const isAuthenticated = rule({ cache: 'contextual' })((_parent, _args, ctx: AuthContext) =>
+  ctx.viewer ? true : unauthenticated(),
 );
 
 export const hasRole = (...roles: Role[]) =>

@@ -18,6 +18,6 @@ export function prismaSessionLookup(db: Db): SessionLookup {
     });
     if (!session || session.userId !== userId || session.revokedAt || session.expiresAt <= new Date()) return undefined;
     if (session.user.status !== 'ACTIVE') return undefined;
-    return { roles: session.user.roles as Role[] };
+    return { roles: session.user.roles };
   };
 }

@@ -56,7 +56,9 @@ export interface TokenVerifier {
 
 const REJECTED = 'Invalid or expired access token';
 
-export function createTokenVerifier(options: TokenSettings & { keys: KeyResolver; sessions: SessionLookup }): TokenVerifier {
+export function createTokenVerifier(
+  options: TokenSettings & { keys: KeyResolver; sessions: SessionLookup },
+): TokenVerifier {
   return {
     async verify(token) {
       const decoded = jwt.decode(token, { complete: true });
@@ -111,7 +113,10 @@ export async function viewerFromAuthorization(
  * `viewerFromAuthorization` for an HTTP context function: a refused token answers the whole
  * request with HTTP 401 and a `WWW-Authenticate` challenge.
  */
-export async function authenticateHttpRequest(header: string | undefined, verifier: TokenVerifier): Promise<Viewer | null> {
+export async function authenticateHttpRequest(
+  header: string | undefined,
+  verifier: TokenVerifier,
+): Promise<Viewer | null> {
   try {
     return await viewerFromAuthorization(header, verifier);
   } catch (err) {

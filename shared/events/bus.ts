@@ -29,7 +29,9 @@ const STREAM_MAX_LEN = 1_000_000;
  */
 export type AfterCommit = (effect: () => Promise<void>) => void;
 
-export type EventHandlers = { [T in EventType]?: (tx: Tx, event: DomainEvent<T>, afterCommit: AfterCommit) => Promise<void> };
+export type EventHandlers = {
+  [T in EventType]?: (tx: Tx, event: DomainEvent<T>, afterCommit: AfterCommit) => Promise<void>;
+};
 
 export interface Worker {
   /** One pass of work (relay: publish pending; consumer: read and apply); resolves with the count. */
@@ -139,8 +141,14 @@ export interface ConsumerOptions {
  * Applies one event once: the processed record and the effect commit together; what the
  * handler registered with `afterCommit` runs after that commit.
  */
-export async function applyOnce(db: Db, consumer: string, handlers: EventHandlers, event: DomainEvent): Promise<boolean> {
-  const handler = handlers[event.type] as ((tx: Tx, e: DomainEvent, afterCommit: AfterCommit) => Promise<void>) | undefined;
+export async function applyOnce(
+  db: Db,
+  consumer: string,
+  handlers: EventHandlers,
+  event: DomainEvent,
+): Promise<boolean> {
+  const handler = handlers[event.type] as
+    ((tx: Tx, e: DomainEvent, afterCommit: AfterCommit) => Promise<void>) | undefined;
   if (!handler) return false;
   const effects: (() => Promise<void>)[] = [];
   const applied = await db.$transaction(async (tx) => {
@@ -200,8 +208,7 @@ export function startConsumer(options: ConsumerOptions): Worker {
     ];
     let count = await handle(claimed);
     const read = (await redis.xreadgroup('GROUP', name, instance, 'COUNT', batchSize, 'STREAMS', stream, '>')) as
-      | [string, [string, string[]][]][]
-      | null;
+      [string, [string, string[]][]][] | null;
     for (const [, entries] of read ?? []) count += await handle(entries);
     return count;
   }, loopOptions);

@@ -5,8 +5,16 @@ import type { DomainEvent, EventCatalog, EventType } from './catalog';
  * Data access for the outbox and the processed-events record. `emit` must be called with the
  * transaction that makes the state change, so the change and its event commit together.
  */
-export async function emit<T extends EventType>(tx: Tx, producer: string, type: T, payload: EventCatalog[T]): Promise<string> {
-  const row = await tx.outboxEvent.create({ data: { producer, type, payload: payload as object }, select: { eventId: true } });
+export async function emit<T extends EventType>(
+  tx: Tx,
+  producer: string,
+  type: T,
+  payload: EventCatalog[T],
+): Promise<string> {
+  const row = await tx.outboxEvent.create({
+    data: { producer, type, payload: payload },
+    select: { eventId: true },
+  });
   return row.eventId;
 }
 

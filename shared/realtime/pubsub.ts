@@ -98,7 +98,9 @@ export function createRedisPubSub(redis: Redis, logger?: Logger): PubSub {
           logger?.warn('realtime message dropped', { channel, error: (err as Error).message });
         }
       });
-      connection.on('error', (err: Error) => logger?.warn('realtime subscriber connection error', { error: err.message }));
+      connection.on('error', (err: Error) =>
+        logger?.warn('realtime subscriber connection error', { error: err.message }),
+      );
     }
     return connection;
   };
@@ -181,7 +183,10 @@ export function withFilter<T>(
 }
 
 /** Maps each value of `source` through `map`, in order; `return()` reaches the source. */
-export function mapAsyncIterator<T, U>(source: AsyncIterator<T>, map: (value: T) => U | Promise<U>): AsyncIterableIterator<U> {
+export function mapAsyncIterator<T, U>(
+  source: AsyncIterator<T>,
+  map: (value: T) => U | Promise<U>,
+): AsyncIterableIterator<U> {
   const iterator: AsyncIterableIterator<U> = {
     async next() {
       const result = await source.next();

@@ -47,7 +47,10 @@ export function serveSubgraphSubscriptions<TContext extends object>(options: {
       isProd: !options.exposeErrorDetails,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams;
-        if (options.subgraphSecret && !secretMatches(options.subgraphSecret, stringParam(params, 'x-subgraph-secret'))) {
+        if (
+          options.subgraphSecret &&
+          !secretMatches(options.subgraphSecret, stringParam(params, 'x-subgraph-secret'))
+        ) {
           return false;
         }
         try {
@@ -57,7 +60,8 @@ export function serveSubgraphSubscriptions<TContext extends object>(options: {
         }
         // Past the secret check, so the gateway's view of the client address is trusted.
         ctx.extra.requestId = stringParam(params, 'x-request-id') ?? randomUUID();
-        ctx.extra.clientIp = stringParam(params, 'x-forwarded-for') ?? ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        ctx.extra.clientIp =
+          stringParam(params, 'x-forwarded-for') ?? ctx.extra.request.socket.remoteAddress ?? 'unknown';
         return true;
       },
       onSubscribe: (_ctx, _id, payload) => {
@@ -70,7 +74,9 @@ export function serveSubgraphSubscriptions<TContext extends object>(options: {
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
         if (getOperationAST(document, payload.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION) {
-          return [new GraphQLError('Only subscriptions are served over WebSocket', { extensions: { code: 'BAD_REQUEST' } })];
+          return [
+            new GraphQLError('Only subscriptions are served over WebSocket', { extensions: { code: 'BAD_REQUEST' } }),
+          ];
         }
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },

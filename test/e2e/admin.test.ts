@@ -21,7 +21,11 @@ const USERS = `query($filter: UserFilter, $first: Int, $after: String) {
 test('ADMIN sets roles; the change applies to the live token at once', async () => {
   const before = await stack.gql(`{ me { roles } }`, {}, { token: customer.accessToken });
   expect(before.data!.me.roles).toEqual(['CUSTOMER']);
-  const res = await stack.gql(SET_ROLES, { id: customer.id, roles: ['CUSTOMER', 'ORGANIZER', 'ORGANIZER'] }, { token: admin.accessToken });
+  const res = await stack.gql(
+    SET_ROLES,
+    { id: customer.id, roles: ['CUSTOMER', 'ORGANIZER', 'ORGANIZER'] },
+    { token: admin.accessToken },
+  );
   expect(res.errors).toBeUndefined();
   expect(res.data!.setUserRoles.roles).toEqual(['CUSTOMER', 'ORGANIZER']);
   // Now an ORGANIZER, still not an ADMIN.
@@ -47,33 +51,53 @@ test('a disabled user cannot log in and their live tokens stop working; enabling
   const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { accessToken } }`;
   const login = await stack.gql(LOGIN, { i: { email: 'disabled@example.com', password: 'victim-password' } });
   expect(codeOf(login)).toBe('UNAUTHENTICATED');
-  const refresh = await stack.gql(`mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`, { t: victim.refreshToken });
+  const refresh = await stack.gql(`mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }`, {
+    t: victim.refreshToken,
+  });
   expect(codeOf(refresh)).toBe('UNAUTHENTICATED');
 
   await stack.gql(SET_STATUS, { id: victim.id, status: 'ACTIVE' }, { token: admin.accessToken });
-  expect((await stack.gql(LOGIN, { i: { email: 'disabled@example.com', password: 'victim-password' } })).errors).toBeUndefined();
+  expect(
+    (await stack.gql(LOGIN, { i: { email: 'disabled@example.com', password: 'victim-password' } })).errors,
+  ).toBeUndefined();
 });
 
 test('an admin cannot lock themself out', async () => {
-  expect(codeOf(await stack.gql(SET_STATUS, { id: admin.id, status: 'DISABLED' }, { token: admin.accessToken }))).toBe('CONFLICT');
-  expect(codeOf(await stack.gql(SET_ROLES, { id: admin.id, roles: ['CUSTOMER'] }, { token: admin.accessToken }))).toBe('CONFLICT');
+  expect(codeOf(await stack.gql(SET_STATUS, { id: admin.id, status: 'DISABLED' }, { token: admin.accessToken }))).toBe(
+    'CONFLICT',
+  );
+  expect(codeOf(await stack.gql(SET_ROLES, { id: admin.id, roles: ['CUSTOMER'] }, { token: admin.accessToken }))).toBe(
+    'CONFLICT',
+  );
 });
 
 test('unknown and malformed ids', async () => {
-  const unknown = await stack.gql(SET_ROLES, { id: '00000000-0000-4000-8000-000000000000', roles: ['AGENT'] }, { token: admin.accessToken });
+  const unknown = await stack.gql(
+    SET_ROLES,
+    { id: '00000000-0000-4000-8000-000000000000', roles: ['AGENT'] },
+    { token: admin.accessToken },
+  );
   expect(codeOf(unknown)).toBe('NOT_FOUND');
   const malformed = await stack.gql(SET_STATUS, { id: 'not-a-uuid', status: 'ACTIVE' }, { token: admin.accessToken });
   expect(codeOf(malformed)).toBe('BAD_USER_INPUT');
   expect(malformed.errors![0]!.extensions!.field).toBe('userId');
-  const lookup = await stack.gql(`query($id: ID!) { user(id: $id) { email } }`, { id: '00000000-0000-4000-8000-000000000000' }, { token: admin.accessToken });
+  const lookup = await stack.gql(
+    `query($id: ID!) { user(id: $id) { email } }`,
+    { id: '00000000-0000-4000-8000-000000000000' },
+    { token: admin.accessToken },
+  );
   expect(lookup.errors).toBeUndefined();
   expect(lookup.data).toEqual({ user: null });
 });
 
 test('user(id) is for the user themself or ADMIN', async () => {
   const q = `query($id: ID!) { user(id: $id) { email } }`;
-  expect((await stack.gql(q, { id: customer.id }, { token: customer.accessToken })).data!.user.email).toBe('customer@example.com');
-  expect((await stack.gql(q, { id: customer.id }, { token: admin.accessToken })).data!.user.email).toBe('customer@example.com');
+  expect((await stack.gql(q, { id: customer.id }, { token: customer.accessToken })).data!.user.email).toBe(
+    'customer@example.com',
+  );
+  expect((await stack.gql(q, { id: customer.id }, { token: admin.accessToken })).data!.user.email).toBe(
+    'customer@example.com',
+  );
   expect(codeOf(await stack.gql(q, { id: admin.id }, { token: customer.accessToken }))).toBe('FORBIDDEN');
 });
 
@@ -108,16 +132,27 @@ test('users pages through everyone with a stable cursor and totalCount, and filt
 test('register, name, roles and status changes each commit a UserChanged with the new state; refused changes emit none', async () => {
   const user = await signUp(stack, 'announced@example.com');
   const announced = async () =>
-    (await stack.db.outboxEvent.findMany({ where: { type: 'UserChanged', payload: { path: ['userId'], equals: user.id } }, orderBy: { id: 'asc' } })).map(
-      (e) => e.payload as { email: string; name: string; roles: string[]; status: string; changedAt: string },
-    );
+    (
+      await stack.db.outboxEvent.findMany({
+        where: { type: 'UserChanged', payload: { path: ['userId'], equals: user.id } },
+        orderBy: { id: 'asc' },
+      })
+    ).map((e) => e.payload as { email: string; name: string; roles: string[]; status: string; changedAt: string });
   const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { name } }`;
-  expect((await stack.gql(UPDATE, { input: { name: 'Anunciada' } }, { token: user.accessToken })).errors).toBeUndefined();
+  expect(
+    (await stack.gql(UPDATE, { input: { name: 'Anunciada' } }, { token: user.accessToken })).errors,
+  ).toBeUndefined();
   // A profile change that leaves the name alone is nobody else's business.
   expect((await stack.gql(UPDATE, { input: { bio: 'hola' } }, { token: user.accessToken })).errors).toBeUndefined();
-  expect((await stack.gql(SET_ROLES, { id: user.id, roles: ['AGENT'] }, { token: admin.accessToken })).errors).toBeUndefined();
-  expect((await stack.gql(SET_STATUS, { id: user.id, status: 'DISABLED' }, { token: admin.accessToken })).errors).toBeUndefined();
-  expect(codeOf(await stack.gql(SET_ROLES, { id: user.id, roles: ['ADMIN'] }, { token: customer.accessToken }))).toBe('FORBIDDEN');
+  expect(
+    (await stack.gql(SET_ROLES, { id: user.id, roles: ['AGENT'] }, { token: admin.accessToken })).errors,
+  ).toBeUndefined();
+  expect(
+    (await stack.gql(SET_STATUS, { id: user.id, status: 'DISABLED' }, { token: admin.accessToken })).errors,
+  ).toBeUndefined();
+  expect(codeOf(await stack.gql(SET_ROLES, { id: user.id, roles: ['ADMIN'] }, { token: customer.accessToken }))).toBe(
+    'FORBIDDEN',
+  );
 
   const events = await announced();
   expect(events.map(({ changedAt: _, ...state }) => state)).toEqual([

@@ -24,14 +24,23 @@ const codeOf = (res: { errors?: { extensions?: { code?: string } }[] }) => res.e
 describe('sessions through the gateway', () => {
   test('register, then me with the access token', async () => {
     const auth = await register('Lucia@Example.com');
-    expect(auth.user).toMatchObject({ email: 'lucia@example.com', name: 'Lucía Pérez', roles: ['CUSTOMER'], status: 'ACTIVE' });
+    expect(auth.user).toMatchObject({
+      email: 'lucia@example.com',
+      name: 'Lucía Pérez',
+      roles: ['CUSTOMER'],
+      status: 'ACTIVE',
+    });
     const expiresIn = new Date(auth.expiresAt).getTime() - Date.now();
     expect(expiresIn).toBeGreaterThan(14 * 60_000);
     expect(expiresIn).toBeLessThanOrEqual(15 * 60_000);
 
     const me = await stack.gql(ME, {}, { token: auth.accessToken });
     expect(me.errors).toBeUndefined();
-    expect(me.data!.me).toMatchObject({ id: auth.user.id, email: 'lucia@example.com', profile: { locale: 'es-ES', phone: null } });
+    expect(me.data!.me).toMatchObject({
+      id: auth.user.id,
+      email: 'lucia@example.com',
+      profile: { locale: 'es-ES', phone: null },
+    });
   });
 
   test('me without a token is UNAUTHENTICATED', async () => {
@@ -85,25 +94,42 @@ describe('sessions through the gateway', () => {
 
   test('changePassword keeps this session, revokes the others, and the new password works', async () => {
     const a = await register('change@example.com', 'old-password-1');
-    const b = (await stack.gql(LOGIN, { input: { email: 'change@example.com', password: 'old-password-1' } })).data!.login;
+    const b = (await stack.gql(LOGIN, { input: { email: 'change@example.com', password: 'old-password-1' } })).data!
+      .login;
     const CHANGE = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) }`;
 
-    const wrong = await stack.gql(CHANGE, { input: { currentPassword: 'not-it-at-all', newPassword: 'new-password-1' } }, { token: a.accessToken });
+    const wrong = await stack.gql(
+      CHANGE,
+      { input: { currentPassword: 'not-it-at-all', newPassword: 'new-password-1' } },
+      { token: a.accessToken },
+    );
     expect(codeOf(wrong)).toBe('BAD_USER_INPUT');
     expect(wrong.errors![0]!.extensions!.field).toBe('input.currentPassword');
 
-    const ok = await stack.gql(CHANGE, { input: { currentPassword: 'old-password-1', newPassword: 'new-password-1' } }, { token: a.accessToken });
+    const ok = await stack.gql(
+      CHANGE,
+      { input: { currentPassword: 'old-password-1', newPassword: 'new-password-1' } },
+      { token: a.accessToken },
+    );
     expect(ok.data).toEqual({ changePassword: true });
     expect((await stack.gql(ME, {}, { token: a.accessToken })).data?.me.email).toBe('change@example.com');
     expect(codeOf(await stack.gql(ME, {}, { token: b.accessToken }))).toBe('UNAUTHENTICATED');
-    expect(codeOf(await stack.gql(LOGIN, { input: { email: 'change@example.com', password: 'old-password-1' } }))).toBe('UNAUTHENTICATED');
-    expect((await stack.gql(LOGIN, { input: { email: 'change@example.com', password: 'new-password-1' } })).errors).toBeUndefined();
+    expect(codeOf(await stack.gql(LOGIN, { input: { email: 'change@example.com', password: 'old-password-1' } }))).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect(
+      (await stack.gql(LOGIN, { input: { email: 'change@example.com', password: 'new-password-1' } })).errors,
+    ).toBeUndefined();
   });
 
   test('updateProfile changes only the given fields and validates them', async () => {
     const auth = await register('profile@example.com');
     const UPDATE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { name profile { phone locale avatarUrl bio } } }`;
-    const ok = await stack.gql(UPDATE, { input: { phone: '+34 600 123 456', bio: 'Me encantan los conciertos', locale: 'en' } }, { token: auth.accessToken });
+    const ok = await stack.gql(
+      UPDATE,
+      { input: { phone: '+34 600 123 456', bio: 'Me encantan los conciertos', locale: 'en' } },
+      { token: auth.accessToken },
+    );
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.updateProfile).toEqual({
       name: 'Lucía Pérez',
@@ -125,7 +151,8 @@ describe('sessions through the gateway', () => {
     expect(limited.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(0);
 
     // The window passes: move the recorded failures 16 minutes back.
-    await stack.db.$executeRaw`UPDATE users.login_failures SET created_at = created_at - interval '16 minutes' WHERE email = 'throttle@example.com'`;
+    await stack.db
+      .$executeRaw`UPDATE users.login_failures SET created_at = created_at - interval '16 minutes' WHERE email = 'throttle@example.com'`;
     const again = await stack.gql(LOGIN, { input: { email: 'throttle@example.com', password: 'throttle-password' } });
     expect(again.errors).toBeUndefined();
   });

@@ -21,13 +21,38 @@ async function snapshot() {
 }
 
 test.each([
-  ['malformed email', { email: 'not-an-email', password: 'long-enough-1', name: 'Ana' }, 'BAD_USER_INPUT', 'input.email'],
+  [
+    'malformed email',
+    { email: 'not-an-email', password: 'long-enough-1', name: 'Ana' },
+    'BAD_USER_INPUT',
+    'input.email',
+  ],
   ['short password', { email: 'ana@example.com', password: 'short', name: 'Ana' }, 'BAD_USER_INPUT', 'input.password'],
-  ['oversized password', { email: 'ana@example.com', password: 'x'.repeat(129), name: 'Ana' }, 'BAD_USER_INPUT', 'input.password'],
+  [
+    'oversized password',
+    { email: 'ana@example.com', password: 'x'.repeat(129), name: 'Ana' },
+    'BAD_USER_INPUT',
+    'input.password',
+  ],
   ['empty name', { email: 'ana@example.com', password: 'long-enough-1', name: '   ' }, 'BAD_USER_INPUT', 'input.name'],
-  ['oversized name', { email: 'ana@example.com', password: 'long-enough-1', name: 'n'.repeat(121) }, 'BAD_USER_INPUT', 'input.name'],
-  ['oversized email', { email: `${'a'.repeat(250)}@example.com`, password: 'long-enough-1', name: 'Ana' }, 'BAD_USER_INPUT', 'input.email'],
-  ['duplicate email (other case)', { email: 'TAKEN@example.com', password: 'long-enough-1', name: 'Ana' }, 'CONFLICT', 'input.email'],
+  [
+    'oversized name',
+    { email: 'ana@example.com', password: 'long-enough-1', name: 'n'.repeat(121) },
+    'BAD_USER_INPUT',
+    'input.name',
+  ],
+  [
+    'oversized email',
+    { email: `${'a'.repeat(250)}@example.com`, password: 'long-enough-1', name: 'Ana' },
+    'BAD_USER_INPUT',
+    'input.email',
+  ],
+  [
+    'duplicate email (other case)',
+    { email: 'TAKEN@example.com', password: 'long-enough-1', name: 'Ana' },
+    'CONFLICT',
+    'input.email',
+  ],
 ])('register with %s is %s naming the field, and stores nothing', async (_case, input, code, field) => {
   const before = await snapshot();
   const res = await stack.gql(REGISTER, { input });

@@ -41,7 +41,10 @@ const REFUND = `mutation($id: ID!, $lines: [RefundLineInput!], $reason: String!)
 
 describe('a paid order issues exactly its tickets, once', () => {
   test('tickets and a product, paid by a signed webhook delivered 20 times (and 20 more later): one PAID, one OrderPaid, one set of tickets', async () => {
-    const { eventId, ticketTypeIds: [vip, general] } = await eventOnSale(stack, organizer, [
+    const {
+      eventId,
+      ticketTypeIds: [vip, general],
+    } = await eventOnSale(stack, organizer, [
       { name: 'VIP', capacity: 20, priceCents: 9000 },
       { name: 'General', capacity: 50 },
     ]);
@@ -52,7 +55,10 @@ describe('a paid order issues exactly its tickets, once', () => {
       { ticketTypeId: general!, quantity: 2 },
       { productId: productId!, quantity: 1 },
     ]);
-    expect(await availability(stack, eventId)).toEqual({ [vip!]: { available: 17, sold: 0 }, [general!]: { available: 48, sold: 0 } });
+    expect(await availability(stack, eventId)).toEqual({
+      [vip!]: { available: 17, sold: 0 },
+      [general!]: { available: 48, sold: 0 },
+    });
 
     const body = paymentSucceededBody(order);
     const first = await Promise.all(Array.from({ length: 20 }, () => deliverWebhook(stack, body)));
@@ -60,7 +66,12 @@ describe('a paid order issues exactly its tickets, once', () => {
     expect(first.filter((r) => r.body.replayed)).toHaveLength(19);
 
     const tickets = await ticketsOf(stack, buyer.accessToken, order.orderId, 5);
-    const paid = await ok(stack, `query($id: ID!) { order(id: $id) { status paidAt } }`, { id: order.orderId }, buyer.accessToken);
+    const paid = await ok(
+      stack,
+      `query($id: ID!) { order(id: $id) { status paidAt } }`,
+      { id: order.orderId },
+      buyer.accessToken,
+    );
     expect(paid.order.status).toBe('PAID');
 
     // Delivered again after the tickets exist: still nothing changes.
@@ -76,15 +87,25 @@ describe('a paid order issues exactly its tickets, once', () => {
     const after = (await orderWithTickets(stack, buyer.accessToken, order.orderId))!;
     expect(after.status).toBe('PAID');
     expect(after.tickets).toEqual(tickets); // same ids, same codes, nothing added
-    const perType = (ts: typeof tickets) => ts.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.ticketType.id]: (acc[t.ticketType.id] ?? 0) + 1 }), {});
+    const perType = (ts: typeof tickets) =>
+      ts.reduce<Record<string, number>>(
+        (acc, t) => ({ ...acc, [t.ticketType.id]: (acc[t.ticketType.id] ?? 0) + 1 }),
+        {},
+      );
     expect(perType(after.tickets)).toEqual({ [vip!]: 3, [general!]: 2 });
     expect(after.tickets.every((t) => t.status === 'VALID' && /^TK1\.[^.]+\.[^.]+\.[^.]+$/.test(t.qr))).toBe(true);
     expect(new Set(after.tickets.map((t) => t.qr)).size).toBe(5);
-    expect((await ok(stack, `query($id: ID!) { order(id: $id) { paidAt } }`, { id: order.orderId }, buyer.accessToken)).order.paidAt).toBe(paid.order.paidAt);
+    expect(
+      (await ok(stack, `query($id: ID!) { order(id: $id) { paidAt } }`, { id: order.orderId }, buyer.accessToken)).order
+        .paidAt,
+    ).toBe(paid.order.paidAt);
 
     expect(await outboxRows(stack, 'OrderPaid', order.orderId)).toBe(1);
     expect(await stack.db.webhookEvent.count({ where: { orderId: order.orderId } })).toBe(1);
-    expect(await availability(stack, eventId)).toEqual({ [vip!]: { available: 17, sold: 3 }, [general!]: { available: 46, sold: 4 } });
+    expect(await availability(stack, eventId)).toEqual({
+      [vip!]: { available: 17, sold: 3 },
+      [general!]: { available: 46, sold: 4 },
+    });
     const myTickets = await ok(stack, `{ myTickets(first: 50) { totalCount } }`, {}, buyer.accessToken);
     expect(myTickets.myTickets.totalCount).toBe(7);
   }, 60_000);
@@ -104,7 +125,8 @@ describe('one federated order query', () => {
     const buyer = await newAccount(stack, 'big-buyer');
     // 50 lines: 40 ticket types over 20 events, 10 products.
     const events = [];
-    for (let i = 0; i < 20; i++) events.push(await eventOnSale(stack, organizer, [{ name: `Early ${i}` }, { name: `Late ${i}` }], `Gig ${i}`));
+    for (let i = 0; i < 20; i++)
+      events.push(await eventOnSale(stack, organizer, [{ name: `Early ${i}` }, { name: `Late ${i}` }], `Gig ${i}`));
     const products = await productsInStock(stack, organizer, 10);
     const ticketTypeIds = events.flatMap((e) => e.ticketTypeIds);
     const big = await checkout(stack, buyer.accessToken, [
@@ -112,7 +134,10 @@ describe('one federated order query', () => {
       ...products.map((productId) => ({ productId, quantity: 1 })),
     ]);
     const one = await checkout(stack, buyer.accessToken, [{ ticketTypeId: ticketTypeIds[0]!, quantity: 1 }]);
-    const two = await checkout(stack, buyer.accessToken, [{ ticketTypeId: ticketTypeIds[1]!, quantity: 1 }, { productId: products[0]!, quantity: 1 }]);
+    const two = await checkout(stack, buyer.accessToken, [
+      { ticketTypeId: ticketTypeIds[1]!, quantity: 1 },
+      { productId: products[0]!, quantity: 1 },
+    ]);
     for (const o of [big, one, two]) expect(await simulatePayment(stack, buyer.accessToken, o.orderId)).toBe('PAID');
     await ticketsOf(stack, buyer.accessToken, big.orderId, 40);
     await ticketsOf(stack, buyer.accessToken, one.orderId, 1);
@@ -138,13 +163,24 @@ describe('one federated order query', () => {
       expect(large.order.lines).toHaveLength(50);
       const ticketLines = large.order.lines.filter((l: { ticketType: unknown }) => l.ticketType);
       expect(ticketLines).toHaveLength(40);
-      expect(new Set(ticketLines.map((l: { ticketType: { event: { title: string } } }) => l.ticketType.event.title)).size).toBe(20);
-      expect(ticketLines.every((l: { ticketType: { available: number; name: string } }) => l.ticketType.available >= 0 && /^(Early|Late) /.test(l.ticketType.name))).toBe(true);
-      expect(large.order.lines.filter((l: { product: { title: string } | null }) => l.product?.title.startsWith('T-shirt'))).toHaveLength(10);
+      expect(
+        new Set(ticketLines.map((l: { ticketType: { event: { title: string } } }) => l.ticketType.event.title)).size,
+      ).toBe(20);
+      expect(
+        ticketLines.every(
+          (l: { ticketType: { available: number; name: string } }) =>
+            l.ticketType.available >= 0 && /^(Early|Late) /.test(l.ticketType.name),
+        ),
+      ).toBe(true);
+      expect(
+        large.order.lines.filter((l: { product: { title: string } | null }) => l.product?.title.startsWith('T-shirt')),
+      ).toHaveLength(10);
       expect(large.order.tickets).toHaveLength(40);
       expect(small.order.lines).toHaveLength(1);
 
-      console.log(`SQL queries for one order query through the gateway: 1 line ${small.queries}, 2 lines ${pair.queries}, 50 lines ${large.queries}`);
+      console.log(
+        `SQL queries for one order query through the gateway: 1 line ${small.queries}, 2 lines ${pair.queries}, 50 lines ${large.queries}`,
+      );
       expect(large.queries).toBe(pair.queries);
       // The 1-line order has no product line, so the product loader has nothing to fetch.
       expect(large.queries - small.queries).toBeLessThanOrEqual(1);
@@ -157,28 +193,49 @@ describe('one federated order query', () => {
 
 describe('refunds void tickets and return capacity', () => {
   test('a partial then a full refund: the refunded tickets become VOIDED, scan as VOIDED, and available goes back up within a second', async () => {
-    const { eventId, ticketTypeIds: [typeId] } = await eventOnSale(stack, organizer, [{ capacity: 5 }], 'Refund night');
+    const {
+      eventId,
+      ticketTypeIds: [typeId],
+    } = await eventOnSale(stack, organizer, [{ capacity: 5 }], 'Refund night');
     const buyer = await newAccount(stack, 'refund-buyer');
     const order = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId!, quantity: 3 }]);
     expect(await simulatePayment(stack, buyer.accessToken, order.orderId)).toBe('PAID');
     await ticketsOf(stack, buyer.accessToken, order.orderId, 3);
     expect((await availability(stack, eventId))[typeId!]).toEqual({ available: 2, sold: 3 });
 
-    const partial = await ok(stack, REFUND, { id: order.orderId, lines: [{ orderLineId: order.lines[0]!.id, quantity: 1 }], reason: 'one cannot come' }, organizer.accessToken);
+    const partial = await ok(
+      stack,
+      REFUND,
+      { id: order.orderId, lines: [{ orderLineId: order.lines[0]!.id, quantity: 1 }], reason: 'one cannot come' },
+      organizer.accessToken,
+    );
     expect(partial.refundOrder).toEqual({ status: 'PARTIALLY_REFUNDED', refundedCents: 2500 });
-    await eventually(async () => (await availability(stack, eventId))[typeId!]!.available === 3, 'capacity back after the partial refund', 1_000);
+    await eventually(
+      async () => (await availability(stack, eventId))[typeId!]!.available === 3,
+      'capacity back after the partial refund',
+      1_000,
+    );
     const afterPartial = await eventually(async () => {
       const o = await orderWithTickets(stack, buyer.accessToken, order.orderId);
       return o!.tickets.filter((t) => t.status === 'VOIDED').length >= 1 && o!.tickets;
     }, 'one ticket voided');
     expect(afterPartial.map((t) => t.status).sort()).toEqual(['VALID', 'VALID', 'VOIDED']);
     const voided = afterPartial.find((t) => t.status === 'VOIDED')!;
-    const scan = await ok(stack, CHECK_IN, { input: { qr: voided.qr, eventId, nonce: `scan-${randomUUID()}` } }, organizer.accessToken);
+    const scan = await ok(
+      stack,
+      CHECK_IN,
+      { input: { qr: voided.qr, eventId, nonce: `scan-${randomUUID()}` } },
+      organizer.accessToken,
+    );
     expect(scan.checkIn).toEqual({ status: 'VOIDED', checkedInAt: null, ticket: { id: voided.id, status: 'VOIDED' } });
 
     const full = await ok(stack, REFUND, { id: order.orderId, reason: 'event moved' }, organizer.accessToken);
     expect(full.refundOrder).toEqual({ status: 'REFUNDED', refundedCents: 7500 });
-    await eventually(async () => (await availability(stack, eventId))[typeId!]!.available === 5, 'all capacity back after the full refund', 1_000);
+    await eventually(
+      async () => (await availability(stack, eventId))[typeId!]!.available === 5,
+      'all capacity back after the full refund',
+      1_000,
+    );
     expect((await availability(stack, eventId))[typeId!]).toEqual({ available: 5, sold: 0 });
     const afterFull = await eventually(async () => {
       const o = await orderWithTickets(stack, buyer.accessToken, order.orderId);
@@ -186,7 +243,12 @@ describe('refunds void tickets and return capacity', () => {
     }, 'every ticket voided');
     expect(afterFull.map((t) => t.id).sort()).toEqual(afterPartial.map((t) => t.id).sort());
     for (const t of afterFull) {
-      const res = await ok(stack, CHECK_IN, { input: { qr: t.qr, eventId, nonce: `scan-${randomUUID()}` } }, organizer.accessToken);
+      const res = await ok(
+        stack,
+        CHECK_IN,
+        { input: { qr: t.qr, eventId, nonce: `scan-${randomUUID()}` } },
+        organizer.accessToken,
+      );
       expect(res.checkIn.status).toBe('VOIDED');
     }
     expect(await stack.db.checkIn.count({ where: { ticketId: { in: afterFull.map((t) => t.id) } } })).toBe(0);
@@ -203,28 +265,47 @@ describe('a ticket type orders has not learnt yet', () => {
     let sale: Awaited<ReturnType<typeof eventOnSale>>;
     try {
       sale = await eventOnSale(stack, organizer, [{ capacity: 7 }], 'Not yet copied', false);
-      const res = await stack.gql(`query($id: ID!) { event(id: $id) { title ticketTypes { id available sold } } }`, { id: sale.eventId });
+      const res = await stack.gql(`query($id: ID!) { event(id: $id) { title ticketTypes { id available sold } } }`, {
+        id: sale.eventId,
+      });
       expect(res.errors).toBeUndefined();
-      expect(res.data!.event).toEqual({ title: 'Not yet copied', ticketTypes: [{ id: sale.ticketTypeIds[0], available: 0, sold: 0 }] });
+      expect(res.data!.event).toEqual({
+        title: 'Not yet copied',
+        ticketTypes: [{ id: sale.ticketTypeIds[0], available: 0, sold: 0 }],
+      });
     } finally {
       await stack.startWorkers('orders');
     }
-    await eventually(async () => (await availability(stack, sale.eventId))[sale.ticketTypeIds[0]!]!.available === 7, 'orders to put it on sale');
+    await eventually(
+      async () => (await availability(stack, sale.eventId))[sale.ticketTypeIds[0]!]!.available === 7,
+      'orders to put it on sale',
+    );
   }, 60_000);
 });
 
 describe('a refunded ticket that was already scanned', () => {
   test('is voided too, so the seat it frees is never held by two live tickets', async () => {
-    const { eventId, ticketTypeIds: [typeId] } = await eventOnSale(stack, organizer, [{ capacity: 1 }], 'One seat');
+    const {
+      eventId,
+      ticketTypeIds: [typeId],
+    } = await eventOnSale(stack, organizer, [{ capacity: 1 }], 'One seat');
     const first = await newAccount(stack, 'scanned-buyer');
     const order = await checkout(stack, first.accessToken, [{ ticketTypeId: typeId!, quantity: 1 }]);
     expect(await simulatePayment(stack, first.accessToken, order.orderId)).toBe('PAID');
     const [ticket] = await ticketsOf(stack, first.accessToken, order.orderId, 1);
-    const scan = await ok(stack, CHECK_IN, { input: { qr: ticket!.qr, eventId, nonce: `scan-${randomUUID()}` } }, organizer.accessToken);
+    const scan = await ok(
+      stack,
+      CHECK_IN,
+      { input: { qr: ticket!.qr, eventId, nonce: `scan-${randomUUID()}` } },
+      organizer.accessToken,
+    );
     expect(scan.checkIn.status).toBe('ACCEPTED');
 
     await ok(stack, REFUND, { id: order.orderId, reason: 'left early' }, organizer.accessToken);
-    await eventually(async () => (await orderWithTickets(stack, first.accessToken, order.orderId))!.tickets[0]!.status === 'VOIDED', 'the scanned ticket voided');
+    await eventually(
+      async () => (await orderWithTickets(stack, first.accessToken, order.orderId))!.tickets[0]!.status === 'VOIDED',
+      'the scanned ticket voided',
+    );
 
     const second = await newAccount(stack, 'second-buyer');
     const resale = await checkout(stack, second.accessToken, [{ ticketTypeId: typeId!, quantity: 1 }]);
@@ -239,23 +320,45 @@ describe('cancelling an event', () => {
     const doomed = await eventOnSale(stack, organizer, [{ capacity: 10 }], 'Doomed gig');
     const other = await eventOnSale(stack, organizer, [{ capacity: 10 }], 'Safe gig');
     const [t, u] = [doomed.ticketTypeIds[0]!, other.ticketTypeIds[0]!];
-    const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((n) => newAccount(stack, n)));
+    const [alice, bob, carol, dave] = await Promise.all(
+      ['alice', 'bob', 'carol', 'dave'].map((n) => newAccount(stack, n)),
+    );
     const a = await checkout(stack, alice!.accessToken, [{ ticketTypeId: t, quantity: 2 }]);
     const b = await checkout(stack, bob!.accessToken, [{ ticketTypeId: t, quantity: 1 }]);
-    const mixed = await checkout(stack, dave!.accessToken, [{ ticketTypeId: t, quantity: 1 }, { ticketTypeId: u, quantity: 1 }]);
-    for (const [who, o] of [[alice!, a], [bob!, b], [dave!, mixed]] as const) expect(await simulatePayment(stack, who.accessToken, o.orderId)).toBe('PAID');
+    const mixed = await checkout(stack, dave!.accessToken, [
+      { ticketTypeId: t, quantity: 1 },
+      { ticketTypeId: u, quantity: 1 },
+    ]);
+    for (const [who, o] of [
+      [alice!, a],
+      [bob!, b],
+      [dave!, mixed],
+    ] as const)
+      expect(await simulatePayment(stack, who.accessToken, o.orderId)).toBe('PAID');
     const unpaid = await checkout(stack, carol!.accessToken, [{ ticketTypeId: t, quantity: 3 }]);
     await ticketsOf(stack, alice!.accessToken, a.orderId, 2);
     await ticketsOf(stack, bob!.accessToken, b.orderId, 1);
     await ticketsOf(stack, dave!.accessToken, mixed.orderId, 2);
     expect((await availability(stack, doomed.eventId))[t]).toEqual({ available: 3, sold: 4 });
 
-    const cancelled = await ok(stack, `mutation($id: ID!) { cancelEvent(id: $id, reason: "storm") { status } }`, { id: doomed.eventId }, organizer.accessToken);
+    const cancelled = await ok(
+      stack,
+      `mutation($id: ID!) { cancelEvent(id: $id, reason: "storm") { status } }`,
+      { id: doomed.eventId },
+      organizer.accessToken,
+    );
     expect(cancelled.cancelEvent.status).toBe('CANCELLED');
 
-    const statusOf = async (who: Account, orderId: string) => (await ok(stack, ORDER_STATUS, { id: orderId }, who.accessToken)).order;
-    for (const [who, o, count] of [[alice!, a, 2], [bob!, b, 1]] as const) {
-      await eventually(async () => (await statusOf(who, o.orderId)).status === 'REFUNDED', `order of ${count} refunded`);
+    const statusOf = async (who: Account, orderId: string) =>
+      (await ok(stack, ORDER_STATUS, { id: orderId }, who.accessToken)).order;
+    for (const [who, o, count] of [
+      [alice!, a, 2],
+      [bob!, b, 1],
+    ] as const) {
+      await eventually(
+        async () => (await statusOf(who, o.orderId)).status === 'REFUNDED',
+        `order of ${count} refunded`,
+      );
       const voided = await eventually(async () => {
         const ts = (await orderWithTickets(stack, who.accessToken, o.orderId))!.tickets;
         return ts.every((x) => x.status === 'VOIDED') && ts;
@@ -265,14 +368,23 @@ describe('cancelling an event', () => {
     }
     expect(await statusOf(alice!, a.orderId)).toEqual({ status: 'REFUNDED', refundedCents: 5000 });
     // Only the cancelled event's line of the mixed order is refunded.
-    await eventually(async () => (await statusOf(dave!, mixed.orderId)).status === 'PARTIALLY_REFUNDED', 'mixed order partially refunded');
+    await eventually(
+      async () => (await statusOf(dave!, mixed.orderId)).status === 'PARTIALLY_REFUNDED',
+      'mixed order partially refunded',
+    );
     const daveTickets = await eventually(async () => {
       const ts = (await orderWithTickets(stack, dave!.accessToken, mixed.orderId))!.tickets;
       return ts.some((x) => x.status === 'VOIDED') && ts;
     }, 'the doomed ticket of the mixed order voided');
-    expect(Object.fromEntries(daveTickets.map((x) => [x.ticketType.id, x.status]))).toEqual({ [t]: 'VOIDED', [u]: 'VALID' });
+    expect(Object.fromEntries(daveTickets.map((x) => [x.ticketType.id, x.status]))).toEqual({
+      [t]: 'VOIDED',
+      [u]: 'VALID',
+    });
     expect(await statusOf(dave!, mixed.orderId)).toEqual({ status: 'PARTIALLY_REFUNDED', refundedCents: 2500 });
-    await eventually(async () => (await statusOf(carol!, unpaid.orderId)).status === 'CANCELLED', 'unpaid order cancelled');
+    await eventually(
+      async () => (await statusOf(carol!, unpaid.orderId)).status === 'CANCELLED',
+      'unpaid order cancelled',
+    );
     expect((await availability(stack, other.eventId))[u]).toEqual({ available: 9, sold: 1 });
     // And the cancelled event sells nothing more.
     const afterwards = await stack.gql(
@@ -286,7 +398,10 @@ describe('cancelling an event', () => {
 
 describe('holds', () => {
   test('a hold that expires returns its capacity', async () => {
-    const { eventId, ticketTypeIds: [typeId] } = await eventOnSale(stack, organizer, [{ capacity: 3 }], 'Short hold');
+    const {
+      eventId,
+      ticketTypeIds: [typeId],
+    } = await eventOnSale(stack, organizer, [{ capacity: 3 }], 'Short hold');
     const buyer = await newAccount(stack, 'holder');
     const held = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId!, quantity: 3 }]);
     expect((await availability(stack, eventId))[typeId!]).toEqual({ available: 0, sold: 0 });
@@ -300,7 +415,11 @@ describe('holds', () => {
     // Holds last 15 minutes: move the stack's clock past that.
     clockOffsetMs = 16 * 60_000;
     try {
-      await eventually(async () => (await availability(stack, eventId))[typeId!]!.available === 3, 'the expired hold to return its capacity', 5_000);
+      await eventually(
+        async () => (await availability(stack, eventId))[typeId!]!.available === 3,
+        'the expired hold to return its capacity',
+        5_000,
+      );
       expect((await ok(stack, ORDER_STATUS, { id: held.orderId }, buyer.accessToken)).order.status).toBe('EXPIRED');
       const again = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId!, quantity: 3 }]);
       expect(again.orderId).not.toBe(held.orderId);

@@ -22,7 +22,11 @@ describe('the users subgraph called directly, around the gateway', () => {
     const bob = await signUp(stack, 'bob@example.com');
     const eve = await signUp(stack, 'eve@example.com');
     for (const token of [undefined, eve.accessToken]) {
-      const res = await stack.gql(ENTITIES, { reps: [{ __typename: 'User', id: bob.id }] }, { url: stack.users.url, token });
+      const res = await stack.gql(
+        ENTITIES,
+        { reps: [{ __typename: 'User', id: bob.id }] },
+        { url: stack.users.url, token },
+      );
       expect(JSON.stringify(res.data ?? {})).not.toContain('bob@example.com');
       expect(res.data?._entities?.[0] ?? null).toBeNull();
       expect(res.errors?.[0]?.extensions?.code).toBe(token ? 'FORBIDDEN' : 'UNAUTHENTICATED');
@@ -38,8 +42,14 @@ describe('the users subgraph called directly, around the gateway', () => {
       { url: stack.users.url },
     );
     expect(res.data!._entities).toEqual([null, { id: carol.id, name: 'carol' }, null]);
-    const own = await stack.gql(ENTITIES, { reps: [{ __typename: 'User', id: carol.id }] }, { url: stack.users.url, token: carol.accessToken });
-    expect(own.data).toEqual({ _entities: [{ id: carol.id, name: 'carol', email: 'carol@example.com', profile: { phone: null } }] });
+    const own = await stack.gql(
+      ENTITIES,
+      { reps: [{ __typename: 'User', id: carol.id }] },
+      { url: stack.users.url, token: carol.accessToken },
+    );
+    expect(own.data).toEqual({
+      _entities: [{ id: carol.id, name: 'carol', email: 'carol@example.com', profile: { phone: null } }],
+    });
   });
 
   test('_service (the SDL for composition) is served', async () => {

@@ -88,7 +88,7 @@ function spawnService(name: string, entry: string, port: number, env: NodeJS.Pro
       resolve((child.exit ??= { code: null, signal: null }));
     });
   });
-  for (const stream of [proc.stdout!, proc.stderr!]) {
+  for (const stream of [proc.stdout, proc.stderr]) {
     let partial = '';
     stream.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
@@ -105,7 +105,10 @@ function spawnService(name: string, entry: string, port: number, env: NodeJS.Pro
 async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -146,7 +149,8 @@ async function answers(url: string): Promise<boolean> {
 async function until200(child: Child, route: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exit) throw new Error(`${child.name} exited (${JSON.stringify(child.exit)}) before GET ${route} answered 200`);
+    if (child.exit)
+      throw new Error(`${child.name} exited (${JSON.stringify(child.exit)}) before GET ${route} answered 200`);
     if (await answers(`${child.base}${route}`)) return;
     if (Date.now() > deadline) throw new Error(`${child.name}: GET ${route} did not answer 200 within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
@@ -176,7 +180,10 @@ async function startService(name: string, entry: string, env: NodeJS.ProcessEnv)
 /** Every child's last output, for a failure message. */
 function outputs(): string {
   return spawned
-    .map((c) => `--- ${c.name} (pid ${c.pid}, port ${c.port}, exit ${JSON.stringify(c.exit ?? 'running')}) ---\n${c.tail.map((l) => `  | ${l}`).join('\n')}`)
+    .map(
+      (c) =>
+        `--- ${c.name} (pid ${c.pid}, port ${c.port}, exit ${JSON.stringify(c.exit ?? 'running')}) ---\n${c.tail.map((l) => `  | ${l}`).join('\n')}`,
+    )
     .join('\n');
 }
 
@@ -185,7 +192,12 @@ interface GraphQLResult<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-async function gql<T = Record<string, any>>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLResult<T>> {
+async function gql<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphQLResult<T>> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -196,9 +208,15 @@ async function gql<T = Record<string, any>>(url: string, query: string, variable
 }
 
 /** An operation that must succeed: its data. */
-async function ok<T = Record<string, any>>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+async function ok<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
   const res = await gql<T>(url, query, variables, token);
-  if (res.errors || !res.data) throw new Error(`${query.replace(/\s+/g, ' ').slice(0, 60)}: ${JSON.stringify(res.errors)}`);
+  if (res.errors || !res.data)
+    throw new Error(`${query.replace(/\s+/g, ' ').slice(0, 60)}: ${JSON.stringify(res.errors)}`);
   return res.data;
 }
 
@@ -286,7 +304,10 @@ it('real processes: two gateways over two orders replicas deliver one order chan
     lap('setup');
 
     // users first: every other service verifies tokens with its JWKS.
-    const users = await startService('users', 'subgraphs/users/src/index.ts', { ...baseEnv, JWT_SIGNING_KEYS_FILE: jwtKeysFile });
+    const users = await startService('users', 'subgraphs/users/src/index.ts', {
+      ...baseEnv,
+      JWT_SIGNING_KEYS_FILE: jwtKeysFile,
+    });
     const env = { ...baseEnv, JWKS_URL: `${users.base}/.well-known/jwks.json` };
     const [tickets, orders1, orders2, support] = await Promise.all([
       startService('tickets', 'subgraphs/tickets/src/index.ts', { ...env, QR_SIGNING_KEYS_FILE: qrKeysFile }),
@@ -298,23 +319,27 @@ it('real processes: two gateways over two orders replicas deliver one order chan
     const routes = (orders: Child): NodeJS.ProcessEnv => ({
       ...env,
       SUBGRAPH_USERS_URL: users.url,
-      SUBGRAPH_TICKETS_URL: tickets!.url,
+      SUBGRAPH_TICKETS_URL: tickets.url,
       SUBGRAPH_ORDERS_URL: orders.url,
-      SUBGRAPH_SUPPORT_URL: support!.url,
+      SUBGRAPH_SUPPORT_URL: support.url,
     });
     const [gatewayA, gatewayB] = await Promise.all([
-      startService('gateway A', 'gateway/src/index.ts', routes(orders1!)),
-      startService('gateway B', 'gateway/src/index.ts', routes(orders2!)),
+      startService('gateway A', 'gateway/src/index.ts', routes(orders1)),
+      startService('gateway B', 'gateway/src/index.ts', routes(orders2)),
     ]);
     // Ready: Postgres and every subgraph (by its SUBGRAPH_*_URL) answer.
-    await Promise.all([until200(gatewayA!, '/ready', READY_TIMEOUT_MS), until200(gatewayB!, '/ready', READY_TIMEOUT_MS)]);
+    await Promise.all([until200(gatewayA, '/ready', READY_TIMEOUT_MS), until200(gatewayB, '/ready', READY_TIMEOUT_MS)]);
     lap('gateways ready');
-    const A = gatewayA!.url;
-    const B = gatewayB!.url;
+    const A = gatewayA.url;
+    const B = gatewayB.url;
 
     // The subgraphs refuse anyone but the gateway (the secret is on): the gateway's calls above
     // and below carry it.
-    const direct = await fetch(orders1!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const direct = await fetch(orders1.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(direct.status).toBe(403);
 
     // 1. A customer and an organizer register through gateway A; the organizer's role is granted in the database.
@@ -377,8 +402,16 @@ it('real processes: two gateways over two orders replicas deliver one order chan
 
     const closedA: number[] = [];
     const closedB: number[] = [];
-    const subA: Collected<OrderEvent> = collect<OrderEvent>(connect(A, buyer.accessToken, (c) => closedA.push(c)), ORDER_UPDATED, { id: orderId });
-    const subB: Collected<OrderEvent> = collect<OrderEvent>(connect(B, buyer.accessToken, (c) => closedB.push(c)), ORDER_UPDATED, { id: orderId });
+    const subA: Collected<OrderEvent> = collect<OrderEvent>(
+      connect(A, buyer.accessToken, (c) => closedA.push(c)),
+      ORDER_UPDATED,
+      { id: orderId },
+    );
+    const subB: Collected<OrderEvent> = collect<OrderEvent>(
+      connect(B, buyer.accessToken, (c) => closedB.push(c)),
+      ORDER_UPDATED,
+      { id: orderId },
+    );
     // Live once each orders process subscribed to the order's channel in Redis: each gateway
     // routes to one of them, so two subscribers mean each gateway's subscription reached its own
     // orders process (and the path back is open: the gateway subscribed before the subgraph did).
@@ -402,7 +435,11 @@ it('real processes: two gateways over two orders replicas deliver one order chan
     expect(paid.simulatePayment.status).toBe('PAID');
 
     for (const sub of [subA, subB]) {
-      await eventually(async () => sub.events.some((e) => e.orderUpdated.tickets.length === 2), 'the event with the issued tickets', 20_000);
+      await eventually(
+        async () => sub.events.some((e) => e.orderUpdated.tickets.length === 2),
+        'the event with the issued tickets',
+        20_000,
+      );
     }
     // Nothing more is coming: a duplicate would have travelled with the others.
     await new Promise((r) => setTimeout(r, 500));
@@ -422,19 +459,19 @@ it('real processes: two gateways over two orders replicas deliver one order chan
 
     // 3. SIGTERM gateway B: its client is told "going away" (1001), and it exits 0.
     const stopStarted = Date.now();
-    signalGroup(gatewayB!, 'SIGTERM');
+    signalGroup(gatewayB, 'SIGTERM');
     await within(subB.ended, EXIT_TIMEOUT_MS);
     expect(closedB).toEqual([1001]);
     expect(subB.codes).toEqual(['closed:1001']);
-    const exitB = await within(gatewayB!.exited, EXIT_TIMEOUT_MS);
+    const exitB = await within(gatewayB.exited, EXIT_TIMEOUT_MS);
     expect(exitB).toEqual({ code: 0, signal: null });
     timings['gateway B exit after SIGTERM'] = Date.now() - stopStarted;
     // Gateway A and its subscriber are unaffected.
     expect(closedA).toEqual([]);
-    expect(await answers(`${gatewayA!.base}/ready`)).toBe(true);
+    expect(await answers(`${gatewayA.base}/ready`)).toBe(true);
 
     // Everything else at once, as `npm start` stops the platform.
-    const rest = [gatewayA!, users, tickets!, orders1!, orders2!, support!];
+    const rest = [gatewayA, users, tickets, orders1, orders2, support];
     const allStarted = Date.now();
     for (const child of rest) signalGroup(child, 'SIGTERM');
     const exits = await Promise.all(rest.map((c) => within(c.exited, EXIT_TIMEOUT_MS)));
@@ -445,11 +482,12 @@ it('real processes: two gateways over two orders replicas deliver one order chan
     await within(subA.ended, 2_000);
     expect(closedA).toEqual([1001]);
     // No process of any group survives its service (e.g. tsx's esbuild service).
-    const service = [gatewayB!, ...rest];
+    const service = [gatewayB, ...rest];
     await eventually(async () => service.every((c) => !groupAlive(c)), 'every process group to be empty', 5_000);
     lap('stopped');
   } catch (err) {
-    if (err instanceof Error) err.message += `\n\nSteps so far (ms): ${JSON.stringify(timings)}\n\nOutput of the processes:\n${outputs()}`;
+    if (err instanceof Error)
+      err.message += `\n\nSteps so far (ms): ${JSON.stringify(timings)}\n\nOutput of the processes:\n${outputs()}`;
     throw err;
   }
 }, 240_000);

@@ -12,7 +12,11 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { pubsubFor, type PubSub } from '../../shared/realtime/pubsub';
-import { channels as orderChannels, type AvailabilityChanged, type OrderChanged } from '../../subgraphs/orders/src/realtime';
+import {
+  channels as orderChannels,
+  type AvailabilityChanged,
+  type OrderChanged,
+} from '../../subgraphs/orders/src/realtime';
 import { channels as supportChannels, type MessageNotice } from '../../subgraphs/support/src/realtime';
 import { channels as ticketChannels, type CheckInNotice } from '../../subgraphs/tickets/src/realtime';
 import {
@@ -47,15 +51,12 @@ function connect(url: string, token?: string): Client {
 
 /** Publishes `probe` until every subscriber has received an event (see the file comment). */
 async function untilLive(subs: Collected<unknown>[], probe: () => Promise<void>): Promise<void> {
-  await eventually(
-    async () => {
-      if (subs.every((s) => s.events.length > 0)) return true;
-      await probe();
-      await new Promise((r) => setTimeout(r, 50));
-      return subs.every((s) => s.events.length > 0);
-    },
-    'the subscriptions to be live',
-  );
+  await eventually(async () => {
+    if (subs.every((s) => s.events.length > 0)) return true;
+    await probe();
+    await new Promise((r) => setTimeout(r, 50));
+    return subs.every((s) => s.events.length > 0);
+  }, 'the subscriptions to be live');
 }
 
 /** Waits for the subscription to end and returns its error codes. */
@@ -101,9 +102,16 @@ describe('orderUpdated', () => {
     const order = await checkout(stack, buyer.accessToken, [{ ticketTypeId: ticketTypeIds[0]!, quantity: 2 }]);
     const audience = await orderAudience(stack, order.orderId);
 
-    const sub = collect<OrderEvent>(connect(stack.gateway.url, buyer.accessToken), ORDER_UPDATED, { id: order.orderId });
+    const sub = collect<OrderEvent>(connect(stack.gateway.url, buyer.accessToken), ORDER_UPDATED, {
+      id: order.orderId,
+    });
     await untilLive([sub], () => pubsub.publish(orderChannels.order(order.orderId), audience));
-    expect(sub.events[0]!.orderUpdated).toMatchObject({ id: order.orderId, status: 'PENDING_PAYMENT', buyer: { email: buyerEmail }, tickets: [] });
+    expect(sub.events[0]!.orderUpdated).toMatchObject({
+      id: order.orderId,
+      status: 'PENDING_PAYMENT',
+      buyer: { email: buyerEmail },
+      tickets: [],
+    });
 
     expect(await simulatePayment(stack, buyer.accessToken, order.orderId)).toBe('PAID');
     await eventually(async () => sub.events.some((e) => e.orderUpdated.status === 'PAID'), 'the PAID event');
@@ -117,9 +125,15 @@ describe('orderUpdated', () => {
     expect(sub.codes).toEqual([]);
 
     const other = await newAccount(stack, 'other');
-    expect(await endedWith(collect(connect(stack.gateway.url, other.accessToken), ORDER_UPDATED, { id: order.orderId }))).toEqual(['FORBIDDEN']);
-    expect(await endedWith(collect(connect(stack.gateway.url), ORDER_UPDATED, { id: order.orderId }))).toEqual(['UNAUTHENTICATED']);
-    expect(await endedWith(collect(connect(stack.gateway.url, buyer.accessToken), ORDER_UPDATED, { id: randomUUID() }))).toEqual(['FORBIDDEN']);
+    expect(
+      await endedWith(collect(connect(stack.gateway.url, other.accessToken), ORDER_UPDATED, { id: order.orderId })),
+    ).toEqual(['FORBIDDEN']);
+    expect(await endedWith(collect(connect(stack.gateway.url), ORDER_UPDATED, { id: order.orderId }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+    expect(
+      await endedWith(collect(connect(stack.gateway.url, buyer.accessToken), ORDER_UPDATED, { id: randomUUID() })),
+    ).toEqual(['FORBIDDEN']);
 
     await ok(stack, `mutation($t: String!) { logout(refreshToken: $t) }`, { t: buyer.refreshToken });
     const seen = sub.events.length;
@@ -134,7 +148,11 @@ describe('orderUpdated', () => {
     const { ticketTypeIds } = await eventOnSale(stack, organizer, [{ capacity: 5 }]);
     const order = await checkout(stack, buyer.accessToken, [{ ticketTypeId: ticketTypeIds[0]!, quantity: 1 }]);
     const query = 'subscription($id: ID!) { orderUpdated(id: $id) { status } }';
-    const subs = [organizer, admin].map((a) => collect<{ orderUpdated: { status: string } }>(connect(stack.gateway.url, a.accessToken), query, { id: order.orderId }));
+    const subs = [organizer, admin].map((a) =>
+      collect<{ orderUpdated: { status: string } }>(connect(stack.gateway.url, a.accessToken), query, {
+        id: order.orderId,
+      }),
+    );
     const audience = await orderAudience(stack, order.orderId);
     await untilLive(subs, () => pubsub.publish(orderChannels.order(order.orderId), audience));
     await ok(stack, `mutation($id: ID!) { cancelOrder(id: $id) { status } }`, { id: order.orderId }, buyer.accessToken);
@@ -153,22 +171,40 @@ describe('checkIns', () => {
   it('counts 200 concurrent scans live: one event per accepted scan, the last count equal to the accepted scans', async () => {
     const buyer = await newAccount(stack, 'crowd');
     const scanner = await newAccount(stack, 'scanner', ['SCANNER']);
-    const { eventId, ticketTypeIds } = await eventOnSale(stack, organizer, [{ capacity: TICKETS, maxPerOrder: TICKETS }]);
-    await ok(stack, `mutation($e: ID!, $u: ID!) { assignScanner(eventId: $e, userId: $u) }`, { e: eventId, u: scanner.id }, organizer.accessToken);
+    const { eventId, ticketTypeIds } = await eventOnSale(stack, organizer, [
+      { capacity: TICKETS, maxPerOrder: TICKETS },
+    ]);
+    await ok(
+      stack,
+      `mutation($e: ID!, $u: ID!) { assignScanner(eventId: $e, userId: $u) }`,
+      { e: eventId, u: scanner.id },
+      organizer.accessToken,
+    );
     const order = await checkout(stack, buyer.accessToken, [{ ticketTypeId: ticketTypeIds[0]!, quantity: TICKETS }]);
     await simulatePayment(stack, buyer.accessToken, order.orderId);
     const tickets = await ticketsOf(stack, buyer.accessToken, order.orderId, TICKETS, 20_000);
 
     const customer = await newAccount(stack, 'nosy');
-    expect(await endedWith(collect(connect(stack.gateway.url, customer.accessToken), CHECK_INS, { eventId }))).toEqual(['FORBIDDEN']);
+    expect(await endedWith(collect(connect(stack.gateway.url, customer.accessToken), CHECK_INS, { eventId }))).toEqual([
+      'FORBIDDEN',
+    ]);
 
     type CheckInsEvent = { checkIns: { checkedInCount: number; ticket: { id: string; status: string } } };
-    const subs = [scanner, organizer].map((a) => collect<CheckInsEvent>(connect(stack.gateway.url, a.accessToken), CHECK_INS, { eventId }));
+    const subs = [scanner, organizer].map((a) =>
+      collect<CheckInsEvent>(connect(stack.gateway.url, a.accessToken), CHECK_INS, { eventId }),
+    );
     // Probes name a real ticket with a count of 0, so they are told apart from real scans.
-    const probe: CheckInNotice = { eventId, ticketId: tickets[0]!.id, checkedInAt: new Date().toISOString(), checkedInCount: 0 };
+    const probe: CheckInNotice = {
+      eventId,
+      ticketId: tickets[0]!.id,
+      checkedInAt: new Date().toISOString(),
+      checkedInCount: 0,
+    };
     await untilLive(subs, () => pubsub.publish(ticketChannels.checkIns(eventId), probe));
 
-    const scans = tickets.flatMap((t) => Array.from({ length: SCANS_PER_TICKET }, (_, i) => ({ qr: t.qr, eventId, nonce: `scan-${i}-${t.id}` })));
+    const scans = tickets.flatMap((t) =>
+      Array.from({ length: SCANS_PER_TICKET }, (_, i) => ({ qr: t.qr, eventId, nonce: `scan-${i}-${t.id}` })),
+    );
     const results = await Promise.all(
       scans.map(async (input) => (await ok(stack, CHECK_IN, { input }, scanner.accessToken)).checkIn.status as string),
     );
@@ -196,7 +232,10 @@ describe('eventAvailabilityChanged', () => {
     eventAvailabilityChanged(eventId: $eventId) { event { id } ticketTypes { ticketType { id name } available sold } }
   }`;
   type AvailabilityEvent = {
-    eventAvailabilityChanged: { event: { id: string }; ticketTypes: { ticketType: { id: string; name: string }; available: number; sold: number }[] };
+    eventAvailabilityChanged: {
+      event: { id: string };
+      ticketTypes: { ticketType: { id: string; name: string }; available: number; sold: number }[];
+    };
   };
 
   it('is public: a checkout lowers availability, a refund and an expiry raise it', async () => {
@@ -204,18 +243,31 @@ describe('eventAvailabilityChanged', () => {
     const { eventId, ticketTypeIds } = await eventOnSale(stack, organizer, [{ name: 'Standing', capacity: 10 }]);
     const typeId = ticketTypeIds[0]!;
     const sub = collect<AvailabilityEvent>(connect(stack.gateway.url), AVAILABILITY, { eventId });
-    await untilLive([sub], () => pubsub.publish(orderChannels.availability(eventId), { eventId } satisfies AvailabilityChanged));
+    await untilLive([sub], () =>
+      pubsub.publish(orderChannels.availability(eventId), { eventId } satisfies AvailabilityChanged),
+    );
     const last = () => sub.events.at(-1)!.eventAvailabilityChanged;
-    expect(last()).toEqual({ event: { id: eventId }, ticketTypes: [{ ticketType: { id: typeId, name: 'Standing' }, available: 10, sold: 0 }] });
+    expect(last()).toEqual({
+      event: { id: eventId },
+      ticketTypes: [{ ticketType: { id: typeId, name: 'Standing' }, available: 10, sold: 0 }],
+    });
     const expectNext = async (available: number, sold: number, what: string) => {
-      await eventually(async () => last().ticketTypes[0]!.available === available && last().ticketTypes[0]!.sold === sold, what);
+      await eventually(
+        async () => last().ticketTypes[0]!.available === available && last().ticketTypes[0]!.sold === sold,
+        what,
+      );
     };
 
     const paid = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId, quantity: 3 }]);
     await expectNext(7, 0, 'the checkout to hold 3');
     await simulatePayment(stack, buyer.accessToken, paid.orderId);
     await expectNext(7, 3, 'the payment to sell 3');
-    await ok(stack, `mutation($id: ID!) { refundOrder(id: $id, reason: "Changed plans") { status } }`, { id: paid.orderId }, organizer.accessToken);
+    await ok(
+      stack,
+      `mutation($id: ID!) { refundOrder(id: $id, reason: "Changed plans") { status } }`,
+      { id: paid.orderId },
+      organizer.accessToken,
+    );
     await expectNext(10, 0, 'the refund to give 3 back');
 
     const unpaid = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId, quantity: 4 }]);
@@ -269,21 +321,32 @@ describe('support subscriptions', () => {
     await ok(stack, REPLY, { input: { ticketId, body: 'We have re-sent it' } }, agent.accessToken);
     await ok(stack, REPLY, { input: { ticketId, body: 'Thanks!' } }, customer.accessToken);
 
-    const bodies = (sub: Collected<MessageEvent>) => sub.events.map((e) => e.supportMessageAdded.body).filter((b) => b !== 'probe');
+    const bodies = (sub: Collected<MessageEvent>) =>
+      sub.events.map((e) => e.supportMessageAdded.body).filter((b) => b !== 'probe');
     await eventually(async () => bodies(asCustomer).length === 2 && bodies(asAgent).length === 3, 'the messages');
     expect(bodies(asCustomer)).toEqual(['We have re-sent it', 'Thanks!']);
     expect(asCustomer.events.every((e) => !e.supportMessageAdded.internal)).toBe(true);
     expect(bodies(asAgent)).toEqual(['Customer seems upset', 'We have re-sent it', 'Thanks!']);
 
     const stranger = await newAccount(stack, 'stranger');
-    expect(await endedWith(collect(connect(stack.gateway.url, stranger.accessToken), MESSAGES, { ticketId }))).toEqual(['FORBIDDEN']);
+    expect(await endedWith(collect(connect(stack.gateway.url, stranger.accessToken), MESSAGES, { ticketId }))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 
   it('gives a visitor their own ticket only, without internal notes', async () => {
     const widget = `mutation($input: CreateWidgetTicketInput!) { createWidgetTicket(input: $input) { ticket { id } visitorToken } }`;
     const open = async (name: string) =>
-      (await ok(stack, widget, { input: { name, email: `${name}-${randomUUID().slice(0, 6)}@example.com`, subject: 'Question', message: 'Hello' } }))
-        .createWidgetTicket as { ticket: { id: string }; visitorToken: string };
+      (
+        await ok(stack, widget, {
+          input: {
+            name,
+            email: `${name}-${randomUUID().slice(0, 6)}@example.com`,
+            subject: 'Question',
+            message: 'Hello',
+          },
+        })
+      ).createWidgetTicket as { ticket: { id: string }; visitorToken: string };
     const mine = await open('visitor');
     const theirs = await open('someone');
 
@@ -298,16 +361,25 @@ describe('support subscriptions', () => {
     await untilLive([sub], () => pubsub.publish(supportChannels.messages(ticketId), probeOf(ticketId)));
     await ok(stack, REPLY, { input: { ticketId, body: 'Guest without account', internal: true } }, agent.accessToken);
     await ok(stack, REPLY, { input: { ticketId, body: 'How can we help?' } }, agent.accessToken);
-    await eventually(async () => sub.events.some((e) => e.supportMessageAdded.body === 'How can we help?'), 'the public reply');
-    expect(sub.events.filter((e) => e.supportMessageAdded.body !== 'probe').map((e) => e.supportMessageAdded.body)).toEqual(['How can we help?']);
+    await eventually(
+      async () => sub.events.some((e) => e.supportMessageAdded.body === 'How can we help?'),
+      'the public reply',
+    );
+    expect(
+      sub.events.filter((e) => e.supportMessageAdded.body !== 'probe').map((e) => e.supportMessageAdded.body),
+    ).toEqual(['How can we help?']);
     expect(sub.codes).toEqual([]);
   });
 
   it('streams the queue to agents only', async () => {
     const QUEUE = `subscription { supportQueueUpdated { change ticket { id subject status } } }`;
-    type QueueEvent = { supportQueueUpdated: { change: string; ticket: { id: string; subject: string; status: string } } };
+    type QueueEvent = {
+      supportQueueUpdated: { change: string; ticket: { id: string; subject: string; status: string } };
+    };
     const customer = await newAccount(stack, 'queue-customer');
-    expect(await endedWith(collect(connect(stack.gateway.url, customer.accessToken), QUEUE, {}))).toEqual(['FORBIDDEN']);
+    expect(await endedWith(collect(connect(stack.gateway.url, customer.accessToken), QUEUE, {}))).toEqual([
+      'FORBIDDEN',
+    ]);
 
     const sub = collect<QueueEvent>(connect(stack.gateway.url, agent.accessToken), QUEUE, {});
     const existing = await ok(
@@ -316,7 +388,9 @@ describe('support subscriptions', () => {
       { input: { subject: 'Probe ticket', message: 'x' } },
       customer.accessToken,
     );
-    await untilLive([sub], () => pubsub.publish(supportChannels.queue, { change: 'CREATED', ticketId: existing.createSupportTicket.id }));
+    await untilLive([sub], () =>
+      pubsub.publish(supportChannels.queue, { change: 'CREATED', ticketId: existing.createSupportTicket.id }),
+    );
 
     const created = await ok(
       stack,
@@ -325,9 +399,17 @@ describe('support subscriptions', () => {
       customer.accessToken,
     );
     const id = created.createSupportTicket.id as string;
-    await ok(stack, `mutation($id: ID!) { setSupportTicketStatus(ticketId: $id, status: PENDING) { id } }`, { id }, agent.accessToken);
+    await ok(
+      stack,
+      `mutation($id: ID!) { setSupportTicketStatus(ticketId: $id, status: PENDING) { id } }`,
+      { id },
+      agent.accessToken,
+    );
     await eventually(
-      async () => sub.events.some((e) => e.supportQueueUpdated.ticket.id === id && e.supportQueueUpdated.change === 'STATUS_CHANGED'),
+      async () =>
+        sub.events.some(
+          (e) => e.supportQueueUpdated.ticket.id === id && e.supportQueueUpdated.change === 'STATUS_CHANGED',
+        ),
       'the status change',
     );
     const ofTicket = sub.events.filter((e) => e.supportQueueUpdated.ticket.id === id).map((e) => e.supportQueueUpdated);
@@ -351,18 +433,39 @@ describe('across instances (Redis)', () => {
 
       const query = 'subscription($id: ID!) { orderUpdated(id: $id) { status deliveries { id status } } }';
       type Event = { orderUpdated: { status: string; deliveries: { id: string; status: string }[] } };
-      const subs = [shared.gateway, replica.gateway].map((g) => collect<Event>(connect(g.url, buyer.accessToken), query, { id: order.orderId }));
+      const subs = [shared.gateway, replica.gateway].map((g) =>
+        collect<Event>(connect(g.url, buyer.accessToken), query, { id: order.orderId }),
+      );
       // Live once both orders instances subscribed to the channel in Redis.
       const channel = orderChannels.order(order.orderId);
-      await eventually(async () => ((await shared.redis!.pubsub('NUMSUB', channel)) as [string, number])[1] === 2, 'both orders instances to subscribe');
+      await eventually(
+        async () => ((await shared.redis!.pubsub('NUMSUB', channel)) as [string, number])[1] === 2,
+        'both orders instances to subscribe',
+      );
 
       // Every change goes through the first gateway, hence the first orders instance.
-      const [delivery] = (await ok(shared, 'query($id: ID!) { order(id: $id) { deliveries { id } } }', { id: order.orderId }, buyer.accessToken)).order
-        .deliveries as { id: string }[];
+      const [delivery] = (
+        await ok(
+          shared,
+          'query($id: ID!) { order(id: $id) { deliveries { id } } }',
+          { id: order.orderId },
+          buyer.accessToken,
+        )
+      ).order.deliveries as { id: string }[];
       const ship = `mutation($input: UpdateDeliveryInput!) { updateDelivery(input: $input) { status } }`;
-      await ok(shared, ship, { input: { deliveryId: delivery!.id, status: 'SHIPPED', carrier: 'Correos', trackingNumber: 'PK123' } }, seller.accessToken);
+      await ok(
+        shared,
+        ship,
+        { input: { deliveryId: delivery!.id, status: 'SHIPPED', carrier: 'Correos', trackingNumber: 'PK123' } },
+        seller.accessToken,
+      );
       await ok(shared, ship, { input: { deliveryId: delivery!.id, status: 'DELIVERED' } }, seller.accessToken);
-      await ok(shared, `mutation($id: ID!) { refundOrder(id: $id, reason: "Damaged") { status } }`, { id: order.orderId }, seller.accessToken);
+      await ok(
+        shared,
+        `mutation($id: ID!) { refundOrder(id: $id, reason: "Damaged") { status } }`,
+        { id: order.orderId },
+        seller.accessToken,
+      );
 
       const expected = [
         { status: 'PAID', deliveries: [{ id: delivery!.id, status: 'SHIPPED' }] },

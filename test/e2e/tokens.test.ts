@@ -23,7 +23,13 @@ const key = () => stack.signingKeys[0]!;
 function signWith(payload: object, options: jwt.SignOptions = {}) {
   return jwt.sign(payload, key().privateKey, { algorithm: 'RS256', keyid: key().kid, ...options });
 }
-const good = () => ({ ...claims, iss: TOKEN_SETTINGS.issuer, aud: TOKEN_SETTINGS.audience, iat: now(), exp: now() + 600 });
+const good = () => ({
+  ...claims,
+  iss: TOKEN_SETTINGS.issuer,
+  aud: TOKEN_SETTINGS.audience,
+  iat: now(),
+  exp: now() + 600,
+});
 
 const forged: Record<string, () => string> = {
   'alg none': () => `${b64({ alg: 'none', typ: 'JWT', kid: key().kid })}.${b64(good())}.`,
@@ -54,7 +60,9 @@ test('the genuine token works (control)', async () => {
   const res = await stack.gql(`{ me { email } }`, {}, { token: valid });
   expect(res.data).toEqual({ me: { email: 'holder@example.com' } });
   // A token built by the test's own signer with good claims works too, so the cases below fail for their defect alone.
-  expect((await stack.gql(`{ me { email } }`, {}, { token: signWith(good()) })).data).toEqual({ me: { email: 'holder@example.com' } });
+  expect((await stack.gql(`{ me { email } }`, {}, { token: signWith(good()) })).data).toEqual({
+    me: { email: 'holder@example.com' },
+  });
 });
 
 describe.each(Object.entries(forged))('%s', (_name, make) => {

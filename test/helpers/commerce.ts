@@ -19,7 +19,12 @@ export const email = (prefix: string) => `${prefix}-${++seq}-${randomUUID().slic
 export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 /** Polls `check` until it returns something other than undefined/false; bounded, never a fixed sleep. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -30,9 +35,15 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
 }
 
 /** Runs an operation that must succeed and returns its data. */
-export async function ok<T = Record<string, any>>(stack: Stack, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+export async function ok<T = Record<string, any>>(
+  stack: Stack,
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<T> {
   const res: GraphQLResponse<T> = await stack.gql<T>(query, variables, { token });
-  if (res.errors || !res.data) throw new Error(`${query.replace(/\s+/g, ' ').slice(0, 60)}: ${JSON.stringify(res.errors)}`);
+  if (res.errors || !res.data)
+    throw new Error(`${query.replace(/\s+/g, ' ').slice(0, 60)}: ${JSON.stringify(res.errors)}`);
   return res.data;
 }
 
@@ -74,7 +85,16 @@ export async function eventOnSale(
     const created = await ok(
       stack,
       `mutation($input: CreateTicketTypeInput!) { createTicketType(input: $input) { id } }`,
-      { input: { eventId, name: t.name ?? `Type ${i + 1}`, priceCents: t.priceCents ?? 2500, currency: 'EUR', capacity: t.capacity ?? 100, maxPerOrder: t.maxPerOrder } },
+      {
+        input: {
+          eventId,
+          name: t.name ?? `Type ${i + 1}`,
+          priceCents: t.priceCents ?? 2500,
+          currency: 'EUR',
+          capacity: t.capacity ?? 100,
+          maxPerOrder: t.maxPerOrder,
+        },
+      },
       organizer.accessToken,
     );
     ticketTypeIds.push(created.createTicketType.id);
@@ -82,7 +102,9 @@ export async function eventOnSale(
   await ok(stack, `mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id: eventId }, organizer.accessToken);
   if (!untilOrdersKnows) return { eventId, ticketTypeIds };
   await eventually(
-    async () => (await stack.db.ticketTypeCopy.count({ where: { id: { in: ticketTypeIds }, eventStatus: 'PUBLISHED' } })) === ticketTypeIds.length,
+    async () =>
+      (await stack.db.ticketTypeCopy.count({ where: { id: { in: ticketTypeIds }, eventStatus: 'PUBLISHED' } })) ===
+      ticketTypeIds.length,
     `orders to learn the ticket types of ${title}`,
   );
   return { eventId, ticketTypeIds };
@@ -90,7 +112,12 @@ export async function eventOnSale(
 
 /** Products of `seller`, each with `units` units in one new warehouse. */
 export async function productsInStock(stack: Stack, seller: Account, count: number, units = 20): Promise<string[]> {
-  const warehouse = await ok(stack, `mutation { createWarehouse(name: "Main", location: "Madrid") { id } }`, {}, seller.accessToken);
+  const warehouse = await ok(
+    stack,
+    `mutation { createWarehouse(name: "Main", location: "Madrid") { id } }`,
+    {},
+    seller.accessToken,
+  );
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const product = await ok(
@@ -103,7 +130,15 @@ export async function productsInStock(stack: Stack, seller: Account, count: numb
     await ok(
       stack,
       `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`,
-      { input: { productId, warehouseId: warehouse.createWarehouse.id, kind: 'IN', quantity: units, reason: 'initial stock' } },
+      {
+        input: {
+          productId,
+          warehouseId: warehouse.createWarehouse.id,
+          kind: 'IN',
+          quantity: units,
+          reason: 'initial stock',
+        },
+      },
       seller.accessToken,
     );
     ids.push(productId);
@@ -141,19 +176,31 @@ export async function checkout(stack: Stack, token: string, lines: LineInput[]):
   if (order.status !== 'PENDING_PAYMENT') throw new Error(`checkout: order is ${order.status}`);
   return {
     orderId: order.id,
-    lines: order.lines.map((l: { id: string; quantity: number; ticketType: { id: string } | null; product: { id: string } | null }) => ({
-      id: l.id,
-      quantity: l.quantity,
-      ticketTypeId: l.ticketType?.id ?? null,
-      productId: l.product?.id ?? null,
-    })),
+    lines: order.lines.map(
+      (l: { id: string; quantity: number; ticketType: { id: string } | null; product: { id: string } | null }) => ({
+        id: l.id,
+        quantity: l.quantity,
+        ticketTypeId: l.ticketType?.id ?? null,
+        productId: l.product?.id ?? null,
+      }),
+    ),
     payment: data.checkout.payment,
   };
 }
 
 /** The mock provider pays the order (it POSTs a signed webhook to orders, as a real provider would). */
-export async function simulatePayment(stack: Stack, token: string, orderId: string, outcome: 'SUCCEEDED' | 'FAILED' = 'SUCCEEDED'): Promise<string> {
-  const data = await ok(stack, `mutation($id: ID!, $o: SimulatedOutcome!) { simulatePayment(orderId: $id, outcome: $o) { status } }`, { id: orderId, o: outcome }, token);
+export async function simulatePayment(
+  stack: Stack,
+  token: string,
+  orderId: string,
+  outcome: 'SUCCEEDED' | 'FAILED' = 'SUCCEEDED',
+): Promise<string> {
+  const data = await ok(
+    stack,
+    `mutation($id: ID!, $o: SimulatedOutcome!) { simulatePayment(orderId: $id, outcome: $o) { status } }`,
+    { id: orderId, o: outcome },
+    token,
+  );
   return data.simulatePayment.status;
 }
 
@@ -162,16 +209,29 @@ export function paymentSucceededBody(order: Checkout): string {
   return JSON.stringify({
     id: `evt_${randomUUID().replace(/-/g, '')}`,
     type: 'payment_intent.succeeded',
-    data: { object: { id: order.payment.providerPaymentId, amount: order.payment.amountCents, currency: order.payment.currency.toLowerCase(), metadata: { orderId: order.orderId } } },
+    data: {
+      object: {
+        id: order.payment.providerPaymentId,
+        amount: order.payment.amountCents,
+        currency: order.payment.currency.toLowerCase(),
+        metadata: { orderId: order.orderId },
+      },
+    },
   });
 }
 
 /** Delivers a webhook body, signed now with the development secret, straight to the orders service. */
-export async function deliverWebhook(stack: Stack, body: string): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function deliverWebhook(
+  stack: Stack,
+  body: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const url = stack.subgraphs.orders!.url.replace(/\/graphql$/, '/webhooks/payments');
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signatureHeader(DEV_PAYMENT_WEBHOOK_SECRET, body) },
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': signatureHeader(DEV_PAYMENT_WEBHOOK_SECRET, body),
+    },
     body,
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -187,12 +247,22 @@ export interface OrderTicket {
 const ORDER_TICKETS = `query($id: ID!) { order(id: $id) { id status tickets { id qr status ticketType { id } } } }`;
 
 /** The order as its viewer sees it through the gateway: status and tickets (from the tickets subgraph). */
-export async function orderWithTickets(stack: Stack, token: string, orderId: string): Promise<{ status: string; tickets: OrderTicket[] } | null> {
+export async function orderWithTickets(
+  stack: Stack,
+  token: string,
+  orderId: string,
+): Promise<{ status: string; tickets: OrderTicket[] } | null> {
   return (await ok(stack, ORDER_TICKETS, { id: orderId }, token)).order;
 }
 
 /** Waits until the order shows `count` tickets through the gateway (and `status`, if given). */
-export function ticketsOf(stack: Stack, token: string, orderId: string, count: number, timeoutMs = 10_000): Promise<OrderTicket[]> {
+export function ticketsOf(
+  stack: Stack,
+  token: string,
+  orderId: string,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<OrderTicket[]> {
   return eventually(
     async () => {
       const order = await orderWithTickets(stack, token, orderId);
@@ -204,9 +274,19 @@ export function ticketsOf(stack: Stack, token: string, orderId: string, count: n
 }
 
 /** `available`/`sold` of ticket types, as orders counts them, through the gateway (via the event). */
-export async function availability(stack: Stack, eventId: string): Promise<Record<string, { available: number; sold: number }>> {
-  const data = await ok(stack, `query($id: ID!) { event(id: $id) { ticketTypes { id available sold } } }`, { id: eventId });
-  return Object.fromEntries(data.event.ticketTypes.map((t: { id: string; available: number; sold: number }) => [t.id, { available: t.available, sold: t.sold }]));
+export async function availability(
+  stack: Stack,
+  eventId: string,
+): Promise<Record<string, { available: number; sold: number }>> {
+  const data = await ok(stack, `query($id: ID!) { event(id: $id) { ticketTypes { id available sold } } }`, {
+    id: eventId,
+  });
+  return Object.fromEntries(
+    data.event.ticketTypes.map((t: { id: string; available: number; sold: number }) => [
+      t.id,
+      { available: t.available, sold: t.sold },
+    ]),
+  );
 }
 
 export const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input) { status checkedInAt ticket { id status } } }`;
@@ -215,6 +295,10 @@ export const CHECK_IN = `mutation($input: CheckInInput!) { checkIn(input: $input
 export const outboxRows = (stack: Stack, type: string, orderId: string) =>
   stack.db.outboxEvent.count({ where: { type, payload: { path: ['orderId'], equals: orderId } } });
 
-export async function newAccount(stack: Stack, prefix: string, roles?: ('CUSTOMER' | 'ORGANIZER' | 'SCANNER' | 'AGENT' | 'ADMIN')[]): Promise<Account> {
+export async function newAccount(
+  stack: Stack,
+  prefix: string,
+  roles?: ('CUSTOMER' | 'ORGANIZER' | 'SCANNER' | 'AGENT' | 'ADMIN')[],
+): Promise<Account> {
   return signUp(stack, email(prefix), roles ? { roles } : {});
 }

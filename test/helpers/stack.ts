@@ -3,7 +3,13 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { createGateway } from '../../gateway/src/server';
 import { remoteJwks, staticKeys } from '../../shared/auth/jwks';
-import { generateStoredKey, generateStoredSigningKey, loadSigningKeys, toPublicJwk, type SigningKey } from '../../shared/auth/keys';
+import {
+  generateStoredKey,
+  generateStoredSigningKey,
+  loadSigningKeys,
+  toPublicJwk,
+  type SigningKey,
+} from '../../shared/auth/keys';
 import { prismaSessionLookup } from '../../shared/auth/sessions';
 import { createTokenVerifier } from '../../shared/auth/tokens';
 import { loadConfig, supportSettings } from '../../shared/config';
@@ -31,14 +37,18 @@ const TEST_QR_KEYS = loadQrSigningKeys({ json: JSON.stringify([generateStoredKey
  * The subgraphs besides users, as their entries start them: the GraphQL server and the
  * process's event workers (outbox relay, consumers). A new subgraph is one line here.
  */
-const SUBGRAPHS: Record<string, { createServer(deps: SubgraphDeps): Promise<SubgraphServer>; startWorkers?(deps: SubgraphDeps): Worker[] }> = {
+const SUBGRAPHS: Record<
+  string,
+  { createServer(deps: SubgraphDeps): Promise<SubgraphServer>; startWorkers?(deps: SubgraphDeps): Worker[] }
+> = {
   tickets: {
     createServer: (deps) => createTicketsServer({ ...deps, qrKeys: TEST_QR_KEYS }),
     startWorkers: startTicketsWorkers,
   },
   orders: { createServer: createOrdersServer, startWorkers: startOrdersWorkers },
   support: {
-    createServer: (deps) => createSupportServer({ ...deps, settings: supportSettings(loadConfig({ NODE_ENV: 'test' })) }),
+    createServer: (deps) =>
+      createSupportServer({ ...deps, settings: supportSettings(loadConfig({ NODE_ENV: 'test' })) }),
     startWorkers: startSupportWorkers,
   },
 };
@@ -46,13 +56,19 @@ const SUBGRAPHS: Record<string, { createServer(deps: SubgraphDeps): Promise<Subg
 /** The event workers of every subgraph, users included (its server is started apart: it needs the signing keys). */
 const WORKERS: Record<string, (deps: SubgraphDeps) => Worker[]> = {
   users: startUsersWorkers,
-  ...Object.fromEntries(Object.entries(SUBGRAPHS).map(([name, s]) => [name, (deps: SubgraphDeps) => s.startWorkers?.(deps) ?? []])),
+  ...Object.fromEntries(
+    Object.entries(SUBGRAPHS).map(([name, s]) => [name, (deps: SubgraphDeps) => s.startWorkers?.(deps) ?? []]),
+  ),
 };
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   data?: T;
-  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string } & Record<string, unknown> }[];
+  errors?: {
+    message: string;
+    path?: (string | number)[];
+    extensions?: { code?: string; field?: string } & Record<string, unknown>;
+  }[];
 }
 
 export interface Stack {
@@ -115,7 +131,12 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const database = await createTestDatabase();
   let sqlQueries = 0;
-  const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000, poolMax: options.poolMax ?? 10, onQuery: () => void sqlQueries++ });
+  const db = createPrisma({
+    databaseUrl: database.url,
+    connectTimeoutMs: 5000,
+    poolMax: options.poolMax ?? 10,
+    onQuery: () => void sqlQueries++,
+  });
   const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
   const logger = createLogger('test', 'silent');

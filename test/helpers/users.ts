@@ -50,7 +50,10 @@ export async function untilSupportKnows(
     );
   };
   while (!(await matches())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for support's directory to hold user ${userId} ${JSON.stringify(expected)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for support's directory to hold user ${userId} ${JSON.stringify(expected)}`,
+      );
     await new Promise((r) => setTimeout(r, 25));
   }
 }

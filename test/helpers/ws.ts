@@ -13,14 +13,18 @@ export interface Collected<T> {
 }
 
 /** Subscribes and records every event and error code until it ends. */
-export function collect<T = Record<string, any>>(client: Client, query: string, variables: Record<string, unknown> = {}): Collected<T> {
+export function collect<T = Record<string, any>>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Collected<T> {
   const collected = { events: [] as T[], codes: [] as string[], messages: [] as string[] } as Collected<T>;
   collected.ended = new Promise<void>((resolve) => {
     collected.unsubscribe = client.subscribe<T>(
       { query, variables },
       {
         next: (result) => {
-          if (result.data) collected.events.push(result.data as T);
+          if (result.data) collected.events.push(result.data);
           for (const e of result.errors ?? []) {
             collected.codes.push(String(e.extensions?.code));
             collected.messages.push(e.message);

@@ -23,7 +23,13 @@ import type { Logger } from '../../../shared/logger';
 import { closeWebSocketServer } from '../../../shared/realtime/websocket';
 import { SubgraphDataSource, routingUrlFor } from '../subgraphs';
 import { SupergraphState } from './planner';
-import { ClientSubscription, Connection, PreparedSubscription, SubscriptionEnded, type SubscriptionRuntime } from './subscription';
+import {
+  ClientSubscription,
+  Connection,
+  PreparedSubscription,
+  SubscriptionEnded,
+  type SubscriptionRuntime,
+} from './subscription';
 import { UpstreamPool } from './upstream';
 
 /** The part of ApolloGateway this module listens to. */
@@ -151,9 +157,13 @@ export function serveSubscriptions(options: {
         // `ctx.subscriptions` already holds this one.
         if (Object.keys(ctx.subscriptions).length > config.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [
-            new DomainError(ErrorCode.RATE_LIMITED, `At most ${config.MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`, {
-              limit: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
-            }),
+            new DomainError(
+              ErrorCode.RATE_LIMITED,
+              `At most ${config.MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection`,
+              {
+                limit: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+              },
+            ),
           ];
         }
         const current = state;
@@ -171,7 +181,12 @@ export function serveSubscriptions(options: {
         const operation = getOperationAST(document, operationName);
         if (!operation) return [requestError('Unable to identify the operation', 'BAD_REQUEST')];
         if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
-          return [requestError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP', 'BAD_REQUEST')];
+          return [
+            requestError(
+              'Only subscriptions are served over WebSocket; send queries and mutations over HTTP',
+              'BAD_REQUEST',
+            ),
+          ];
         }
         const variables = payload.variables ?? {};
         const coerced = getVariableValues(current.apiSchema, operation.variableDefinitions ?? [], variables);
@@ -188,7 +203,11 @@ export function serveSubscriptions(options: {
           plan = current.plan(payload.query, document, operationName);
         } catch (err) {
           logger.error('subscription planning failed', { error: (err as Error).message });
-          return [new GraphQLError('The subscription cannot be planned', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })];
+          return [
+            new GraphQLError('The subscription cannot be planned', {
+              extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+            }),
+          ];
         }
         const prepared = new PreparedSubscription(connection, current, plan, {
           source: payload.query,
@@ -198,7 +217,13 @@ export function serveSubscriptions(options: {
           variables,
           requestId: randomUUID(),
         });
-        return { schema: current.apiSchema, document, operationName, variableValues: variables, contextValue: prepared };
+        return {
+          schema: current.apiSchema,
+          document,
+          operationName,
+          variableValues: variables,
+          contextValue: prepared,
+        };
       },
       subscribe: (args) => {
         if (!(args.contextValue instanceof PreparedSubscription)) throw new Error('Subscription was not prepared');
@@ -207,7 +232,9 @@ export function serveSubscriptions(options: {
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON())) } : undefined,
       onError: (_ctx, _id, _payload, errors): GraphQLFormattedError[] =>
-        errors.flatMap((e) => (e.originalError instanceof SubscriptionEnded ? e.originalError.errors : [e.toJSON()]).map(format)),
+        errors.flatMap((e) =>
+          (e.originalError instanceof SubscriptionEnded ? e.originalError.errors : [e.toJSON()]).map(format),
+        ),
     },
     wss,
   );

@@ -206,7 +206,9 @@ export class ClientSubscription implements AsyncIterableIterator<GatewayExecutio
         service: primary.serviceName,
         query: primary.operation,
         operationName: primary.operationName,
-        variables: Object.fromEntries((primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]])),
+        variables: Object.fromEntries(
+          (primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
+        ),
         authorization: this.connection.authorization,
       },
       {

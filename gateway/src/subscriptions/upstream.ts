@@ -51,7 +51,11 @@ export function webSocketUrlOf(httpUrl: string): string {
 }
 
 function isFormattedErrors(value: unknown): value is GraphQLFormattedError[] {
-  return Array.isArray(value) && value.length > 0 && value.every((e) => typeof e === 'object' && e !== null && 'message' in e);
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((e) => typeof e === 'object' && e !== null && 'message' in e)
+  );
 }
 
 /**
@@ -79,7 +83,13 @@ export class UpstreamPool {
 
   /** Listens to the upstream subscription for `request`, opening it if needed; returns the release. */
   subscribe(request: UpstreamRequest, listener: UpstreamListener): () => void {
-    const key = JSON.stringify([request.service, request.operationName ?? null, request.query, request.variables, request.authorization ?? null]);
+    const key = JSON.stringify([
+      request.service,
+      request.operationName ?? null,
+      request.query,
+      request.variables,
+      request.authorization ?? null,
+    ]);
     const entry = this.shared.get(key) ?? this.open(key, request);
     entry.listeners.add(listener);
     return () => {
@@ -123,7 +133,10 @@ export class UpstreamPool {
       {
         next: (result) => {
           // graphql-ws types `errors` as GraphQLError, but over the wire they are formatted JSON.
-          const event: UpstreamEvent = { data: result.data, errors: result.errors as readonly GraphQLFormattedError[] | undefined };
+          const event: UpstreamEvent = {
+            data: result.data,
+            errors: result.errors,
+          };
           for (const listener of [...entry.listeners]) listener.next(event);
         },
         error: (err: unknown) => {
@@ -132,7 +145,12 @@ export class UpstreamPool {
             errors = err;
           } else {
             this.options.logger.warn('subgraph subscription lost', { subgraph: request.service, error: describe(err) });
-            errors = [{ message: `The ${request.service} service is unavailable`, extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } }];
+            errors = [
+              {
+                message: `The ${request.service} service is unavailable`,
+                extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+              },
+            ];
           }
           for (const listener of finish()) listener.error(errors);
         },

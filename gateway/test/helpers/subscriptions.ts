@@ -109,7 +109,10 @@ export function stopAtEnd(server: { stop(): Promise<void> }): void {
   running.push(server);
 }
 
-export async function startAlpha(pubsub: PubSub, options: { port?: number; extraField?: string } = {}): Promise<RunningServer> {
+export async function startAlpha(
+  pubsub: PubSub,
+  options: { port?: number; extraField?: string } = {},
+): Promise<RunningServer> {
   const track = <T>(room: string, source: AsyncIterableIterator<T>): AsyncIterableIterator<T> => {
     alphaStats.opened++;
     activeByRoom.set(room, (activeByRoom.get(room) ?? 0) + 1);
@@ -158,7 +161,8 @@ export async function startAlpha(pubsub: PubSub, options: { port?: number; extra
           resolve: tickFrom,
         },
         secret: {
-          subscribe: (_: unknown, args: { room: string }, ctx: RequestContext) => track(args.room, ctx.pubsub.subscribe(channel(args.room))),
+          subscribe: (_: unknown, args: { room: string }, ctx: RequestContext) =>
+            track(args.room, ctx.pubsub.subscribe(channel(args.room))),
           resolve: tickFrom,
         },
       },
@@ -219,7 +223,10 @@ export interface StartedGateway {
  * A gateway in front of alpha and beta; `env` adds to or overrides the test config. With
  * GATEWAY_COMPOSE_FROM_SUBGRAPHS the supergraph given here only lists the subgraphs.
  */
-export async function startGateway(urls: { alpha: string; beta: string }, env: Record<string, string> = {}): Promise<StartedGateway> {
+export async function startGateway(
+  urls: { alpha: string; beta: string },
+  env: Record<string, string> = {},
+): Promise<StartedGateway> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -248,7 +255,11 @@ export function connect(wsUrl: string, token?: string, options: { onClosed?(code
   return client;
 }
 
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);

@@ -10,7 +10,9 @@ import { canSeeOrder, cannotFollowOrder } from './domain/order-service';
 /** The user whose field is read is the viewer. */
 const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) => user.id === ctx.viewer?.userId);
 /** The product's seller (or ADMIN). */
-const managesParentProduct = rule({ cache: 'strict' })((product: { sellerId: string }, _args, ctx: Context) => managesProduct(ctx, product));
+const managesParentProduct = rule({ cache: 'strict' })((product: { sellerId: string }, _args, ctx: Context) =>
+  managesProduct(ctx, product),
+);
 /** The buyer of the payment's order. */
 const isPaymentBuyer = rule({ cache: 'strict' })(
   async (payment: { orderId: string }, _args, ctx: Context) =>

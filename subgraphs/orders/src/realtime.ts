@@ -36,10 +36,17 @@ export class OrdersRealtime {
   async ordersChanged(orderIds: string[], options: { counters: boolean }): Promise<void> {
     if (orderIds.length === 0) return;
     try {
-      const [changed, lines] = await Promise.all([orders.findOrdersByIds(this.deps.db, orderIds), orders.findLinesByOrderIds(this.deps.db, orderIds)]);
+      const [changed, lines] = await Promise.all([
+        orders.findOrdersByIds(this.deps.db, orderIds),
+        orders.findLinesByOrderIds(this.deps.db, orderIds),
+      ]);
       for (const order of changed) {
         const sellerIds = [...new Set(lines.filter((l) => l.orderId === order.id).map((l) => l.sellerId))];
-        await this.publish(channels.order(order.id), { orderId: order.id, buyerId: order.buyerId, sellerIds } satisfies OrderChanged);
+        await this.publish(channels.order(order.id), {
+          orderId: order.id,
+          buyerId: order.buyerId,
+          sellerIds,
+        } satisfies OrderChanged);
       }
       if (options.counters) await this.availabilityChanged(lines.flatMap((l) => (l.eventId ? [l.eventId] : [])));
     } catch (err) {

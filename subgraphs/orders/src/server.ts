@@ -38,10 +38,23 @@ export async function createServer(deps: OrdersDeps): Promise<SubgraphServer> {
   let ownWebhookUrl: string | undefined;
   const provider = createProvider(settings, () => ownWebhookUrl);
   const realtime = new OrdersRealtime({ db: deps.db, pubsub: pubsubFor(deps), logger: deps.logger });
-  const payments = new PaymentService({ db: deps.db, provider, webhookSecret: settings.webhookSecret, logger: deps.logger, realtime, now: deps.now });
+  const payments = new PaymentService({
+    db: deps.db,
+    provider,
+    webhookSecret: settings.webhookSecret,
+    logger: deps.logger,
+    realtime,
+    now: deps.now,
+  });
   const catalog = new CatalogService({ db: deps.db });
   const carts = new CartService({ db: deps.db });
-  const checkout = new CheckoutService({ db: deps.db, provider, holdMinutes: settings.holdMinutes, realtime, now: deps.now });
+  const checkout = new CheckoutService({
+    db: deps.db,
+    provider,
+    holdMinutes: settings.holdMinutes,
+    realtime,
+    now: deps.now,
+  });
   const orders = new OrderService({
     db: deps.db,
     payments,

@@ -1,7 +1,12 @@
 import type { Worker } from '../../../shared/events/bus';
 import { loop, startConsumer, startRelay } from '../../../shared/events/bus';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
-import { eventCancelledHandlers, expireOrders, orderTicketsHandlers, ticketTypeHandlers } from './domain/event-handlers';
+import {
+  eventCancelledHandlers,
+  expireOrders,
+  orderTicketsHandlers,
+  ticketTypeHandlers,
+} from './domain/event-handlers';
 import { PaymentService } from './domain/payment-service';
 import { DEFAULT_PAYMENT_SETTINGS, createProvider } from './payments';
 import { OrdersRealtime } from './realtime';
@@ -31,7 +36,11 @@ export function startWorkers(deps: OrdersDeps): Worker[] {
   return [
     startRelay(bus),
     startConsumer({ ...bus, name: 'orders.ticket-type-copy', handlers: ticketTypeHandlers(realtime) }),
-    startConsumer({ ...bus, name: 'orders.refund-on-event-cancelled', handlers: eventCancelledHandlers(realtime, now) }),
+    startConsumer({
+      ...bus,
+      name: 'orders.refund-on-event-cancelled',
+      handlers: eventCancelledHandlers(realtime, now),
+    }),
     startConsumer({ ...bus, name: 'orders.live-order-tickets', handlers: orderTicketsHandlers(realtime) }),
     loop(() => expireOrders(deps.db, realtime, now()), { name: 'order expiry', logger: deps.logger, pollMs: 1_000 }),
     loop(() => payments.settleRefunds(), { name: 'refund settlement', logger: deps.logger, pollMs: 2_000 }),

@@ -16,7 +16,16 @@ describe('checkout under contention', () => {
     const type = await feedTicketType(stack, { capacity: 100, maxPerOrder: 4 });
     const buyers = await quickUsers(stack, 50);
     const results = await pool(1000, 100, (i) =>
-      stack.gql(CHECKOUT, { input: { idempotencyKey: `key-${i}-${randomUUID()}`, lines: [{ ticketTypeId: type.ticketTypeId, quantity: 1 }] } }, { token: buyers[i % buyers.length]!.token }),
+      stack.gql(
+        CHECKOUT,
+        {
+          input: {
+            idempotencyKey: `key-${i}-${randomUUID()}`,
+            lines: [{ ticketTypeId: type.ticketTypeId, quantity: 1 }],
+          },
+        },
+        { token: buyers[i % buyers.length]!.token },
+      ),
     );
     const codes = results.map((r) => codeOf(r) ?? 'OK');
     const counts = codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
@@ -25,8 +34,16 @@ describe('checkout under contention', () => {
     expect(soldOut.errors![0]!.extensions!.field).toBe('input.lines.0');
     const copy = await stack.db.ticketTypeCopy.findUniqueOrThrow({ where: { id: type.ticketTypeId } });
     expect({ held: copy.held, sold: copy.sold }).toEqual({ held: 100, sold: 0 });
-    expect(await stack.db.order.count({ where: { lines: { some: { ticketTypeId: type.ticketTypeId } }, status: 'PENDING_PAYMENT' } })).toBe(100);
-    const entity = await stack.gql(AVAILABLE, { reps: [{ __typename: 'TicketType', id: type.ticketTypeId }] }, { url: stack.subgraphs.orders!.url });
+    expect(
+      await stack.db.order.count({
+        where: { lines: { some: { ticketTypeId: type.ticketTypeId } }, status: 'PENDING_PAYMENT' },
+      }),
+    ).toBe(100);
+    const entity = await stack.gql(
+      AVAILABLE,
+      { reps: [{ __typename: 'TicketType', id: type.ticketTypeId }] },
+      { url: stack.subgraphs.orders!.url },
+    );
     expect(entity.data!._entities).toEqual([{ id: type.ticketTypeId, available: 0, sold: 0 }]);
   }, 120_000);
 
@@ -36,11 +53,19 @@ describe('checkout under contention', () => {
     const results = await pool(1000, 100, (i) =>
       stack.gql(
         CHECKOUT,
-        { input: { idempotencyKey: `p-${i}-${randomUUID()}`, lines: [{ productId, quantity: 1 }], shippingAddress: ADDRESS } },
+        {
+          input: {
+            idempotencyKey: `p-${i}-${randomUUID()}`,
+            lines: [{ productId, quantity: 1 }],
+            shippingAddress: ADDRESS,
+          },
+        },
         { token: buyers[i % buyers.length]!.token },
       ),
     );
-    const counts = results.map((r) => codeOf(r) ?? 'OK').reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
+    const counts = results
+      .map((r) => codeOf(r) ?? 'OK')
+      .reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
     expect(counts).toEqual({ OK: 100, SOLD_OUT: 900 });
     const stock = await stack.db.stock.findMany({ where: { productId } });
     expect(stock.map((s) => ({ onHand: s.onHand, held: s.held }))).toEqual([{ onHand: 100, held: 100 }]);
@@ -53,13 +78,20 @@ describe('checkout rules', () => {
     const type = await feedTicketType(stack, { capacity: 10 });
     const [buyer] = await quickUsers(stack, 1);
     const input = { idempotencyKey: `same-${randomUUID()}`, lines: [{ ticketTypeId: type.ticketTypeId, quantity: 2 }] };
-    const [a, b] = await Promise.all([stack.gql(CHECKOUT, { input }, { token: buyer!.token }), stack.gql(CHECKOUT, { input }, { token: buyer!.token })]);
+    const [a, b] = await Promise.all([
+      stack.gql(CHECKOUT, { input }, { token: buyer!.token }),
+      stack.gql(CHECKOUT, { input }, { token: buyer!.token }),
+    ]);
     expect(a.errors).toBeUndefined();
     expect(b.errors).toBeUndefined();
     expect(b.data!.checkout.order.id).toBe(a.data!.checkout.order.id);
     expect(b.data!.checkout.payment.providerPaymentId).toBe(a.data!.checkout.payment.providerPaymentId);
     expect(a.data!.checkout.order).toMatchObject({ status: 'PENDING_PAYMENT', totalCents: 5000, currency: 'EUR' });
-    const other = await stack.gql(CHECKOUT, { input: { ...input, lines: [{ ticketTypeId: type.ticketTypeId, quantity: 3 }] } }, { token: buyer!.token });
+    const other = await stack.gql(
+      CHECKOUT,
+      { input: { ...input, lines: [{ ticketTypeId: type.ticketTypeId, quantity: 3 }] } },
+      { token: buyer!.token },
+    );
     expect(codeOf(other)).toBe('CONFLICT');
     expect((await stack.db.ticketTypeCopy.findUniqueOrThrow({ where: { id: type.ticketTypeId } })).held).toBe(2);
   });
@@ -70,12 +102,22 @@ describe('checkout rules', () => {
     const [buyer] = await quickUsers(stack, 1);
     const res = await stack.gql(
       CHECKOUT,
-      { input: { idempotencyKey: `multi-${randomUUID()}`, lines: [{ ticketTypeId: plenty.ticketTypeId, quantity: 3 }, { ticketTypeId: scarce.ticketTypeId, quantity: 2 }] } },
+      {
+        input: {
+          idempotencyKey: `multi-${randomUUID()}`,
+          lines: [
+            { ticketTypeId: plenty.ticketTypeId, quantity: 3 },
+            { ticketTypeId: scarce.ticketTypeId, quantity: 2 },
+          ],
+        },
+      },
       { token: buyer!.token },
     );
     expect(codeOf(res)).toBe('SOLD_OUT');
     expect(res.errors![0]!.extensions!.field).toBe('input.lines.1');
-    const copies = await stack.db.ticketTypeCopy.findMany({ where: { id: { in: [plenty.ticketTypeId, scarce.ticketTypeId] } } });
+    const copies = await stack.db.ticketTypeCopy.findMany({
+      where: { id: { in: [plenty.ticketTypeId, scarce.ticketTypeId] } },
+    });
     expect(copies.map((c) => c.held)).toEqual([0, 0]);
     expect(await stack.db.order.count({ where: { buyerId: buyer!.id } })).toBe(0);
   });
@@ -83,11 +125,23 @@ describe('checkout rules', () => {
   test('maxPerOrder and the sales window are respected', async () => {
     const [buyer] = await quickUsers(stack, 1);
     const limited = await feedTicketType(stack, { maxPerOrder: 2 });
-    const tooMany = await stack.gql(CHECKOUT, { input: { idempotencyKey: `max-${randomUUID()}`, lines: [{ ticketTypeId: limited.ticketTypeId, quantity: 3 }] } }, { token: buyer!.token });
+    const tooMany = await stack.gql(
+      CHECKOUT,
+      {
+        input: { idempotencyKey: `max-${randomUUID()}`, lines: [{ ticketTypeId: limited.ticketTypeId, quantity: 3 }] },
+      },
+      { token: buyer!.token },
+    );
     expect(codeOf(tooMany)).toBe('BAD_USER_INPUT');
     expect(tooMany.errors![0]!.extensions!.field).toBe('input.lines.0.quantity');
     const later = await feedTicketType(stack, { salesStartAt: new Date(Date.now() + 86_400_000).toISOString() });
-    const early = await stack.gql(CHECKOUT, { input: { idempotencyKey: `early-${randomUUID()}`, lines: [{ ticketTypeId: later.ticketTypeId, quantity: 1 }] } }, { token: buyer!.token });
+    const early = await stack.gql(
+      CHECKOUT,
+      {
+        input: { idempotencyKey: `early-${randomUUID()}`, lines: [{ ticketTypeId: later.ticketTypeId, quantity: 1 }] },
+      },
+      { token: buyer!.token },
+    );
     expect(codeOf(early)).toBe('CONFLICT');
   });
 
@@ -101,22 +155,36 @@ describe('checkout rules', () => {
     );
     expect(added.errors).toBeUndefined();
     expect(added.data!.addToCart).toMatchObject({ itemCount: 2, lines: [{ quantity: 2, unitPriceCents: 2500 }] });
-    const res = await stack.gql(CHECKOUT, { input: { idempotencyKey: `cart-${randomUUID()}` } }, { token: buyer!.token });
+    const res = await stack.gql(
+      CHECKOUT,
+      { input: { idempotencyKey: `cart-${randomUUID()}` } },
+      { token: buyer!.token },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!.checkout.order.lines).toHaveLength(1);
-    expect((await stack.db.cartLine.count({ where: { userId: buyer!.id } }))).toBe(0);
+    expect(await stack.db.cartLine.count({ where: { userId: buyer!.id } })).toBe(0);
   });
 
   test('a hold that expires returns its capacity (expiry worker)', async () => {
     const type = await feedTicketType(stack, { capacity: 3 });
     const [buyer] = await quickUsers(stack, 1);
-    const res = await stack.gql(CHECKOUT, { input: { idempotencyKey: `exp-${randomUUID()}`, lines: [{ ticketTypeId: type.ticketTypeId, quantity: 3 }] } }, { token: buyer!.token });
+    const res = await stack.gql(
+      CHECKOUT,
+      { input: { idempotencyKey: `exp-${randomUUID()}`, lines: [{ ticketTypeId: type.ticketTypeId, quantity: 3 }] } },
+      { token: buyer!.token },
+    );
     const orderId = res.data!.checkout.order.id as string;
     expect((await stack.db.ticketTypeCopy.findUniqueOrThrow({ where: { id: type.ticketTypeId } })).held).toBe(3);
     await stack.db.order.update({ where: { id: orderId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await waitFor(async () => (await stack.db.order.findUniqueOrThrow({ where: { id: orderId } })).status === 'EXPIRED');
+    await waitFor(
+      async () => (await stack.db.order.findUniqueOrThrow({ where: { id: orderId } })).status === 'EXPIRED',
+    );
     expect((await stack.db.ticketTypeCopy.findUniqueOrThrow({ where: { id: type.ticketTypeId } })).held).toBe(0);
-    const again = await stack.gql(CHECKOUT, { input: { idempotencyKey: `exp2-${randomUUID()}`, lines: [{ ticketTypeId: type.ticketTypeId, quantity: 3 }] } }, { token: buyer!.token });
+    const again = await stack.gql(
+      CHECKOUT,
+      { input: { idempotencyKey: `exp2-${randomUUID()}`, lines: [{ ticketTypeId: type.ticketTypeId, quantity: 3 }] } },
+      { token: buyer!.token },
+    );
     expect(again.errors).toBeUndefined();
   });
 });

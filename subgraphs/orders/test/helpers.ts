@@ -8,13 +8,26 @@ import { signUp } from '../../../test/helpers/users';
 /** Test helpers of the orders subgraph: users, ticket types fed through the outbox, products with stock. */
 
 /** Users made in the database (one session each) with access tokens signed by the stack's key: fast, for load tests. */
-export async function quickUsers(stack: Stack, count: number, prefix = 'buyer'): Promise<{ id: string; token: string }[]> {
-  const users = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), sessionId: randomUUID(), email: `${prefix}-${i}-${randomUUID().slice(0, 8)}@example.com` }));
-  await stack.db.user.createMany({ data: users.map((u) => ({ id: u.id, email: u.email, name: u.email.split('@')[0]!, passwordHash: 'x' })) });
+export async function quickUsers(
+  stack: Stack,
+  count: number,
+  prefix = 'buyer',
+): Promise<{ id: string; token: string }[]> {
+  const users = Array.from({ length: count }, (_, i) => ({
+    id: randomUUID(),
+    sessionId: randomUUID(),
+    email: `${prefix}-${i}-${randomUUID().slice(0, 8)}@example.com`,
+  }));
+  await stack.db.user.createMany({
+    data: users.map((u) => ({ id: u.id, email: u.email, name: u.email.split('@')[0]!, passwordHash: 'x' })),
+  });
   await stack.db.session.createMany({
     data: users.map((u) => ({ id: u.sessionId, userId: u.id, expiresAt: new Date(Date.now() + 3_600_000) })),
   });
-  return users.map((u) => ({ id: u.id, token: signAccessToken(stack.signingKeys[0]!, TOKEN_SETTINGS, { userId: u.id, sessionId: u.sessionId }).token }));
+  return users.map((u) => ({
+    id: u.id,
+    token: signAccessToken(stack.signingKeys[0]!, TOKEN_SETTINGS, { userId: u.id, sessionId: u.sessionId }).token,
+  }));
 }
 
 export type TicketTypePayload = EventCatalog['TicketTypeChanged'];
@@ -23,7 +36,10 @@ export type TicketTypePayload = EventCatalog['TicketTypeChanged'];
  * Announces a ticket type as the tickets subgraph does (a TicketTypeChanged row in the outbox;
  * the real relay and consumer carry it) and waits until orders' copy shows it.
  */
-export async function feedTicketType(stack: Stack, overrides: Partial<TicketTypePayload> = {}): Promise<TicketTypePayload> {
+export async function feedTicketType(
+  stack: Stack,
+  overrides: Partial<TicketTypePayload> = {},
+): Promise<TicketTypePayload> {
   const payload: TicketTypePayload = {
     ticketTypeId: randomUUID(),
     eventId: randomUUID(),
@@ -41,7 +57,11 @@ export async function feedTicketType(stack: Stack, overrides: Partial<TicketType
   await stack.db.$transaction((tx) => emit(tx, 'tickets', 'TicketTypeChanged', payload));
   await waitFor(async () => {
     const copy = await stack.db.ticketTypeCopy.findUnique({ where: { id: payload.ticketTypeId } });
-    return copy?.capacity === payload.capacity && copy.eventStatus === payload.eventStatus && copy.priceCents === payload.priceCents;
+    return (
+      copy?.capacity === payload.capacity &&
+      copy.eventStatus === payload.eventStatus &&
+      copy.priceCents === payload.priceCents
+    );
   });
   return payload;
 }
@@ -57,7 +77,11 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000)
 /** An ORGANIZER with a product of `units` units in one warehouse. */
 export async function productWithStock(stack: Stack, units: number, options: { priceCents?: number } = {}) {
   const seller = await signUp(stack, `seller-${randomUUID().slice(0, 8)}@example.com`, { roles: ['ORGANIZER'] });
-  const warehouse = await stack.gql(`mutation { createWarehouse(name: "Main", location: "Manta") { id } }`, {}, { token: seller.accessToken });
+  const warehouse = await stack.gql(
+    `mutation { createWarehouse(name: "Main", location: "Manta") { id } }`,
+    {},
+    { token: seller.accessToken },
+  );
   const product = await stack.gql(
     `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
     { input: { title: 'Festival T-shirt', priceCents: options.priceCents ?? 1500, currency: 'EUR' } },

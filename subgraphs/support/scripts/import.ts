@@ -19,17 +19,25 @@ async function main(): Promise<number> {
     console.error(parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n'));
     return 65;
   }
-  const db = createPrisma({ databaseUrl: requireDatabaseUrl(config, 'support:import'), connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS });
+  const db = createPrisma({
+    databaseUrl: requireDatabaseUrl(config, 'support:import'),
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+  });
   try {
     const r = await importTickets(db, parsed.data);
-    console.log(`tickets created ${r.ticketsCreated}, already present ${r.ticketsSkipped}; messages created ${r.messagesCreated}`);
+    console.log(
+      `tickets created ${r.ticketsCreated}, already present ${r.ticketsSkipped}; messages created ${r.messagesCreated}`,
+    );
     return 0;
   } finally {
     await db.$disconnect();
   }
 }
 
-main().then((code) => process.exit(code), (err: Error) => {
-  console.error(err.message);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  },
+);

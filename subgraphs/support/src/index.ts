@@ -10,7 +10,9 @@ runSubgraph('support', 4006, {
     try {
       parseCalendar(settings.businessHours, settings.timeZone);
     } catch (err) {
-      throw new ConfigError(`Invalid environment:\n  SUPPORT_BUSINESS_HOURS / SUPPORT_TIMEZONE: ${(err as Error).message}`);
+      throw new ConfigError(
+        `Invalid environment:\n  SUPPORT_BUSINESS_HOURS / SUPPORT_TIMEZONE: ${(err as Error).message}`,
+      );
     }
     return { settings };
   },

@@ -10,7 +10,8 @@ const isAgent = hasRole('AGENT', 'ADMIN');
 /** `supportMessageAdded`: agents, the ticket's requester, the holder of its visitor token. */
 const followsSupportTicket = rule({ cache: 'strict' })(
   async (_parent, args: { ticketId: string; visitorToken?: string | null }, ctx: Context) =>
-    !!(await ctx.tickets.get(ctx, args.ticketId, args.visitorToken)) || forbidden('Only agents, its requester or its visitor may follow this ticket'),
+    !!(await ctx.tickets.get(ctx, args.ticketId, args.visitorToken)) ||
+    forbidden('Only agents, its requester or its visitor may follow this ticket'),
 );
 /** The user whose field is read is the viewer. */
 const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) => user.id === ctx.viewer?.userId);

@@ -33,7 +33,9 @@ export function createServer(deps: SupportDeps): Promise<SubgraphServer> {
   const directory = deps.directory ?? postgresUserDirectory(deps.db);
   // Redis counters are namespaced by the deployment's event stream, so deployments (and test
   // stacks) sharing one Redis do not share limits.
-  const counter = deps.redis ? redisCounter(deps.redis, `${deps.eventStream ?? 'support'}:rate:`) : postgresCounter(deps.db);
+  const counter = deps.redis
+    ? redisCounter(deps.redis, `${deps.eventStream ?? 'support'}:rate:`)
+    : postgresCounter(deps.db);
   const tickets = new TicketService({
     db: deps.db,
     calendar,

@@ -44,7 +44,12 @@ describe('SLA clocks', () => {
   const createdAt = at('2026-01-09T14:00:00Z');
 
   test('due times skip the weekend; remaining time counts down in business time', () => {
-    const s = slaState(cal, { createdAt, firstResponseAt: null, resolvedAt: null, pauses: [] }, targets, at('2026-01-10T10:00:00Z'));
+    const s = slaState(
+      cal,
+      { createdAt, firstResponseAt: null, resolvedAt: null, pauses: [] },
+      targets,
+      at('2026-01-10T10:00:00Z'),
+    );
     // 3 h on Friday, 1 h on Monday: first response due Monday 10:00 Madrid.
     expect(s.firstResponse.dueAt).toEqual(at('2026-01-12T09:00:00Z'));
     expect(s.firstResponse.remainingSeconds).toBe(1 * 3600);
@@ -55,7 +60,12 @@ describe('SLA clocks', () => {
   });
 
   test('breach once the target passes, and the stop time decides for stopped clocks', () => {
-    const late = slaState(cal, { createdAt, firstResponseAt: null, resolvedAt: null, pauses: [] }, targets, at('2026-01-12T10:00:00Z'));
+    const late = slaState(
+      cal,
+      { createdAt, firstResponseAt: null, resolvedAt: null, pauses: [] },
+      targets,
+      at('2026-01-12T10:00:00Z'),
+    );
     expect(late.firstResponse.breached).toBe(true);
     expect(late.firstResponse.remainingSeconds).toBe(-1 * 3600);
     const answered = slaState(
@@ -64,7 +74,11 @@ describe('SLA clocks', () => {
       targets,
       at('2026-01-12T10:00:00Z'),
     );
-    expect(answered.firstResponse).toMatchObject({ breached: false, remainingSeconds: 2 * 3600, stoppedAt: at('2026-01-09T16:00:00Z') });
+    expect(answered.firstResponse).toMatchObject({
+      breached: false,
+      remainingSeconds: 2 * 3600,
+      stoppedAt: at('2026-01-09T16:00:00Z'),
+    });
     expect(answered.nextDueAt).toEqual(answered.resolution.dueAt);
   });
 
@@ -83,7 +97,12 @@ describe('SLA clocks', () => {
 
     const closed = slaState(
       cal,
-      { createdAt, firstResponseAt: null, resolvedAt: null, pauses: [{ from: pauseFrom, to: at('2026-01-12T11:00:00Z') }] },
+      {
+        createdAt,
+        firstResponseAt: null,
+        resolvedAt: null,
+        pauses: [{ from: pauseFrom, to: at('2026-01-12T11:00:00Z') }],
+      },
       targets,
       at('2026-01-12T11:00:00Z'),
     );

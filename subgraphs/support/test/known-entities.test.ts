@@ -36,8 +36,16 @@ test('each event records its facts once; redelivered events change nothing', asy
   const orderId = randomUUID();
   const eventId = randomUUID();
   const tickets = [randomUUID(), randomUUID()].map((ticketId) => ({ ticketId, eventId, holderId: buyer }));
-  const placed = deliveredEvent('OrderPlaced', 'orders', { orderId, buyerId: buyer, placedAt: '2026-03-01T10:00:00.000Z' });
-  const published = deliveredEvent('EventPublished', 'tickets', { eventId, organizerId: randomUUID(), publishedAt: '2026-03-01T09:00:00.000Z' });
+  const placed = deliveredEvent('OrderPlaced', 'orders', {
+    orderId,
+    buyerId: buyer,
+    placedAt: '2026-03-01T10:00:00.000Z',
+  });
+  const published = deliveredEvent('EventPublished', 'tickets', {
+    eventId,
+    organizerId: randomUUID(),
+    publishedAt: '2026-03-01T09:00:00.000Z',
+  });
   const issued = deliveredEvent('TicketsIssued', 'tickets', { orderId, tickets, issuedAt: '2026-03-01T10:05:00.000Z' });
 
   for (const e of [placed, published, issued]) expect(await apply(e)).toBe(true);
@@ -50,11 +58,22 @@ test('each event records its facts once; redelivered events change nothing', asy
   // The same events again, in another order: already processed, skipped.
   for (const e of [issued, placed, published]) expect(await apply(e)).toBe(false);
   expect(await snapshot()).toEqual(stored);
-  expect(await db.processedEvent.count({ where: { consumer: CONSUMER, eventId: { in: [placed.eventId, published.eventId, issued.eventId] } } })).toBe(3);
+  expect(
+    await db.processedEvent.count({
+      where: { consumer: CONSUMER, eventId: { in: [placed.eventId, published.eventId, issued.eventId] } },
+    }),
+  ).toBe(3);
 
   // Another event about the same entities (a producer's duplicate) is applied and changes nothing.
   expect(await apply(deliveredEvent('OrderPlaced', 'orders', { ...placed.payload, buyerId: randomUUID() }))).toBe(true);
-  expect(await apply(deliveredEvent('TicketsIssued', 'tickets', { ...issued.payload, tickets: tickets.map((t) => ({ ...t, holderId: randomUUID() })) }))).toBe(true);
+  expect(
+    await apply(
+      deliveredEvent('TicketsIssued', 'tickets', {
+        ...issued.payload,
+        tickets: tickets.map((t) => ({ ...t, holderId: randomUUID() })),
+      }),
+    ),
+  ).toBe(true);
   expect(await apply(deliveredEvent('EventPublished', 'tickets', published.payload))).toBe(true);
   expect(await snapshot()).toEqual(stored);
 
@@ -68,7 +87,9 @@ test('what support never heard of is refused', async () => {
   const ownership = postgresOwnershipChecker(db);
   const someone = randomUUID();
   const orderId = randomUUID();
-  await apply(deliveredEvent('OrderPlaced', 'orders', { orderId, buyerId: someone, placedAt: '2026-03-02T10:00:00.000Z' }));
+  await apply(
+    deliveredEvent('OrderPlaced', 'orders', { orderId, buyerId: someone, placedAt: '2026-03-02T10:00:00.000Z' }),
+  );
   expect(await ownership.ownsOrder(randomUUID(), orderId)).toBe(false);
   expect(await ownership.ownsOrder(someone, randomUUID())).toBe(false);
   expect(await ownership.holdsTicket(someone, randomUUID())).toBe(false);

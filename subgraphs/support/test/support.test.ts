@@ -2,7 +2,16 @@ import { importTickets, type ImportFile } from '../src/domain/import-service';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { redisUrlIfAvailable } from '../../../test/helpers/redis';
 import { codeOf, signUp, untilSupportKnows } from '../../../test/helpers/users';
-import { checkout, eventOnSale, eventually, inDays, newAccount, ok, simulatePayment, ticketsOf } from '../../../test/helpers/commerce';
+import {
+  checkout,
+  eventOnSale,
+  eventually,
+  inDays,
+  newAccount,
+  ok,
+  simulatePayment,
+  ticketsOf,
+} from '../../../test/helpers/commerce';
 
 /** The help desk end to end, through the gateway, on Postgres and (when present) Redis. */
 let stack: Stack;
@@ -22,13 +31,19 @@ const REPLY = `mutation($input: ReplyToSupportTicketInput!, $t: String) { replyT
 const READ = `query($id: ID!, $t: String) { supportTicket(id: $id, visitorToken: $t) { id subject messages { totalCount edges { node { body internal html author { kind } } } } } }`;
 
 async function widgetTicket(email: string, subject = 'Mi pedido no llega') {
-  const res = await stack.gql(WIDGET, { input: { name: 'Vera Visitante', email, subject, message: 'Hola, **ayuda** <script>alert(1)</script>' } });
+  const res = await stack.gql(WIDGET, {
+    input: { name: 'Vera Visitante', email, subject, message: 'Hola, **ayuda** <script>alert(1)</script>' },
+  });
   expect(res.errors).toBeUndefined();
   return res.data!.createWidgetTicket as { visitorToken: string; ticket: { id: string; number: number } };
 }
 
 async function counts() {
-  const [tickets, messages, faqs] = await Promise.all([stack.db.supportTicket.count(), stack.db.message.count(), stack.db.faq.count()]);
+  const [tickets, messages, faqs] = await Promise.all([
+    stack.db.supportTicket.count(),
+    stack.db.message.count(),
+    stack.db.faq.count(),
+  ]);
   return { tickets, messages, faqs };
 }
 
@@ -47,7 +62,10 @@ describe('visitor tokens', () => {
     expect(other.data!.supportTicket).toBeNull();
     expect((await stack.gql(READ, { id: b.ticket.id })).data!.supportTicket).toBeNull();
 
-    const replyOther = await stack.gql(REPLY, { input: { ticketId: b.ticket.id, body: 'intrusión' }, t: a.visitorToken });
+    const replyOther = await stack.gql(REPLY, {
+      input: { ticketId: b.ticket.id, body: 'intrusión' },
+      t: a.visitorToken,
+    });
     expect(codeOf(replyOther)).toBe('NOT_FOUND');
     const replyOwn = await stack.gql(REPLY, { input: { ticketId: a.ticket.id, body: 'más datos' }, t: a.visitorToken });
     expect(replyOwn.errors).toBeUndefined();
@@ -77,9 +95,17 @@ describe('visitor tokens', () => {
 
 test('internal notes never reach the customer or the visitor', async () => {
   const w = await widgetTicket('notas@example.com');
-  const note = await stack.gql(REPLY, { input: { ticketId: w.ticket.id, body: 'NOTA INTERNA: cliente sospechoso', internal: true } }, { token: agent.accessToken });
+  const note = await stack.gql(
+    REPLY,
+    { input: { ticketId: w.ticket.id, body: 'NOTA INTERNA: cliente sospechoso', internal: true } },
+    { token: agent.accessToken },
+  );
   expect(note.errors).toBeUndefined();
-  await stack.gql(REPLY, { input: { ticketId: w.ticket.id, body: 'Hola, lo revisamos' } }, { token: agent.accessToken });
+  await stack.gql(
+    REPLY,
+    { input: { ticketId: w.ticket.id, body: 'Hola, lo revisamos' } },
+    { token: agent.accessToken },
+  );
 
   const asVisitor = await stack.gql(READ, { id: w.ticket.id, t: w.visitorToken });
   const bodies = asVisitor.data!.supportTicket.messages.edges.map((e: { node: { body: string } }) => e.node.body);
@@ -91,12 +117,23 @@ test('internal notes never reach the customer or the visitor', async () => {
   expect(asAgent.data!.supportTicket.messages.totalCount).toBe(3);
 
   // A visitor cannot write one either.
-  const forged = await stack.gql(REPLY, { input: { ticketId: w.ticket.id, body: 'x', internal: true }, t: w.visitorToken });
+  const forged = await stack.gql(REPLY, {
+    input: { ticketId: w.ticket.id, body: 'x', internal: true },
+    t: w.visitorToken,
+  });
   expect(codeOf(forged)).toBe('FORBIDDEN');
 
   // A customer's own ticket: same rule for the requester.
-  const mine = await stack.gql(CREATE, { input: { subject: 'Factura', message: 'Necesito la factura' } }, { token: customer.accessToken });
-  await stack.gql(REPLY, { input: { ticketId: mine.data!.createSupportTicket.id, body: 'NOTA INTERNA 2', internal: true } }, { token: agent.accessToken });
+  const mine = await stack.gql(
+    CREATE,
+    { input: { subject: 'Factura', message: 'Necesito la factura' } },
+    { token: customer.accessToken },
+  );
+  await stack.gql(
+    REPLY,
+    { input: { ticketId: mine.data!.createSupportTicket.id, body: 'NOTA INTERNA 2', internal: true } },
+    { token: agent.accessToken },
+  );
   const asCustomer = await stack.gql(READ, { id: mine.data!.createSupportTicket.id }, { token: customer.accessToken });
   expect(JSON.stringify(asCustomer)).not.toContain('NOTA INTERNA');
 });
@@ -108,42 +145,71 @@ describe('links to orders, admission tickets and events (support learns them fro
     const res = await link(token, links);
     expect(res.errors).toBeUndefined();
     const stored = await stack.db.supportTicket.findUniqueOrThrow({ where: { id: res.data!.createSupportTicket.id } });
-    expect(stored).toMatchObject({ orderId: links.orderId ?? null, admissionTicketId: links.admissionTicketId ?? null, eventId: links.eventId ?? null });
+    expect(stored).toMatchObject({
+      orderId: links.orderId ?? null,
+      admissionTicketId: links.admissionTicketId ?? null,
+      eventId: links.eventId ?? null,
+    });
   };
-  const refused = async (token: string, links: { orderId?: string; admissionTicketId?: string; eventId?: string }, field: string) => {
+  const refused = async (
+    token: string,
+    links: { orderId?: string; admissionTicketId?: string; eventId?: string },
+    field: string,
+  ) => {
     const res = await link(token, links);
     expect(codeOf(res)).toBe('BAD_USER_INPUT');
     expect(res.errors![0]!.extensions!.field).toBe(field);
   };
 
-  test('a customer links their own order (unpaid or paid), their own ticket and published events; not others\' nor drafts', async () => {
+  test("a customer links their own order (unpaid or paid), their own ticket and published events; not others' nor drafts", async () => {
     const organizer = await newAccount(stack, 'org', ['ORGANIZER']);
     const rival = await newAccount(stack, 'rival');
     const draft = await ok(
       stack,
       `mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`,
-      { input: { title: 'Borrador', venue: { name: 'Sala', address: 'Calle 1', city: 'Madrid', country: 'ES' }, startsAt: inDays(20), endsAt: inDays(20.1), timezone: 'Europe/Madrid' } },
+      {
+        input: {
+          title: 'Borrador',
+          venue: { name: 'Sala', address: 'Calle 1', city: 'Madrid', country: 'ES' },
+          startsAt: inDays(20),
+          endsAt: inDays(20.1),
+          timezone: 'Europe/Madrid',
+        },
+      },
       organizer.accessToken,
     );
     const { eventId, ticketTypeIds } = await eventOnSale(stack, organizer, [{ capacity: 10 }], 'Noche de soporte');
 
     // Published: support learns it from EventPublished (published after the draft was created,
     // so once it is known, everything about the draft has been consumed too).
-    await eventually(async () => (await stack.db.knownEvent.count({ where: { eventId } })) === 1, 'support to learn the published event');
+    await eventually(
+      async () => (await stack.db.knownEvent.count({ where: { eventId } })) === 1,
+      'support to learn the published event',
+    );
     await accepted(customer.accessToken, { eventId });
     await refused(customer.accessToken, { eventId: draft.createEvent.id }, 'input.eventId');
 
     // Placed, not paid yet: known from OrderPlaced.
     const order = await checkout(stack, customer.accessToken, [{ ticketTypeId: ticketTypeIds[0]!, quantity: 2 }]);
-    await eventually(async () => (await stack.db.knownOrder.count({ where: { orderId: order.orderId } })) === 1, 'support to learn the order');
+    await eventually(
+      async () => (await stack.db.knownOrder.count({ where: { orderId: order.orderId } })) === 1,
+      'support to learn the order',
+    );
     await accepted(customer.accessToken, { orderId: order.orderId });
     await refused(rival.accessToken, { orderId: order.orderId }, 'input.orderId');
 
     // Paid: its tickets are known from TicketsIssued.
     expect(await simulatePayment(stack, customer.accessToken, order.orderId)).toBe('PAID');
     const [ticket] = await ticketsOf(stack, customer.accessToken, order.orderId, 2);
-    await eventually(async () => (await stack.db.knownTicket.count({ where: { ticketId: ticket!.id } })) === 1, 'support to learn the tickets');
-    expect(await stack.db.knownTicket.findUnique({ where: { ticketId: ticket!.id } })).toEqual({ ticketId: ticket!.id, holderId: customer.id, eventId });
+    await eventually(
+      async () => (await stack.db.knownTicket.count({ where: { ticketId: ticket!.id } })) === 1,
+      'support to learn the tickets',
+    );
+    expect(await stack.db.knownTicket.findUnique({ where: { ticketId: ticket!.id } })).toEqual({
+      ticketId: ticket!.id,
+      holderId: customer.id,
+      eventId,
+    });
     await accepted(customer.accessToken, { orderId: order.orderId, admissionTicketId: ticket!.id, eventId });
     await refused(rival.accessToken, { admissionTicketId: ticket!.id }, 'input.admissionTicketId');
   }, 30_000);
@@ -153,7 +219,11 @@ describe('bad input is refused and stores nothing', () => {
   test.each([
     ['empty subject', { name: 'Ana', email: 'ana@example.com', subject: '   ', message: 'hola' }, 'input.subject'],
     ['invalid email', { name: 'Ana', email: 'not-an-email', subject: 'Hola', message: 'hola' }, 'input.email'],
-    ['body over 20000 characters', { name: 'Ana', email: 'ana@example.com', subject: 'Hola', message: 'x'.repeat(20_001) }, 'input.message'],
+    [
+      'body over 20000 characters',
+      { name: 'Ana', email: 'ana@example.com', subject: 'Hola', message: 'x'.repeat(20_001) },
+      'input.message',
+    ],
   ])('widget ticket with %s', async (_case, input, field) => {
     const before = await counts();
     const res = await stack.gql(WIDGET, { input });
@@ -162,12 +232,15 @@ describe('bad input is refused and stores nothing', () => {
     expect(await counts()).toEqual(before);
   });
 
-  test('unknown category, and links to others\' orders or tickets', async () => {
+  test("unknown category, and links to others' orders or tickets", async () => {
     const before = await counts();
     for (const [input, field] of [
       [{ subject: 'Hola', message: 'hola', categoryId: '00000000-0000-4000-8000-000000000000' }, 'input.categoryId'],
       [{ subject: 'Hola', message: 'hola', orderId: '00000000-0000-4000-8000-000000000001' }, 'input.orderId'],
-      [{ subject: 'Hola', message: 'hola', admissionTicketId: '00000000-0000-4000-8000-000000000002' }, 'input.admissionTicketId'],
+      [
+        { subject: 'Hola', message: 'hola', admissionTicketId: '00000000-0000-4000-8000-000000000002' },
+        'input.admissionTicketId',
+      ],
     ] as const) {
       const res = await stack.gql(CREATE, { input }, { token: customer.accessToken });
       expect(codeOf(res)).toBe('BAD_USER_INPUT');
@@ -181,7 +254,12 @@ describe('bad input is refused and stores nothing', () => {
     const res = await fetch(stack.gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: WIDGET, variables: { input: { name: 'Ana', email: 'ana@example.com', subject: 'Hola', message: 'x'.repeat(1_000_000) } } }),
+      body: JSON.stringify({
+        query: WIDGET,
+        variables: {
+          input: { name: 'Ana', email: 'ana@example.com', subject: 'Hola', message: 'x'.repeat(1_000_000) },
+        },
+      }),
     });
     expect(res.status).toBe(413);
     expect(await counts()).toEqual(before);
@@ -199,14 +277,34 @@ test('widget tickets are rate limited per email', async () => {
 test('FAQ search finds Spanish and English answers across word forms and accents', async () => {
   const CREATE_FAQ = `mutation($input: FAQInput!) { createFAQ(input: $input) { id } }`;
   const faqs = [
-    { question: '¿Cómo solicito una devolución?', answer: 'Las devoluciones se aceptan durante 30 días.', locale: 'es-ES', published: true },
-    { question: '¿Cuándo llega mi envío?', answer: 'Los envíos tardan de 2 a 5 días laborables.', locale: 'es-ES', published: true },
-    { question: 'How do I get a refund?', answer: 'Refunds are issued to the original payment method.', locale: 'en', published: true },
+    {
+      question: '¿Cómo solicito una devolución?',
+      answer: 'Las devoluciones se aceptan durante 30 días.',
+      locale: 'es-ES',
+      published: true,
+    },
+    {
+      question: '¿Cuándo llega mi envío?',
+      answer: 'Los envíos tardan de 2 a 5 días laborables.',
+      locale: 'es-ES',
+      published: true,
+    },
+    {
+      question: 'How do I get a refund?',
+      answer: 'Refunds are issued to the original payment method.',
+      locale: 'en',
+      published: true,
+    },
     { question: 'Borrador: devoluciones internas', answer: 'Solo agentes.', locale: 'es-ES', published: false },
   ];
-  for (const input of faqs) expect((await stack.gql(CREATE_FAQ, { input }, { token: agent.accessToken })).errors).toBeUndefined();
+  for (const input of faqs)
+    expect((await stack.gql(CREATE_FAQ, { input }, { token: agent.accessToken })).errors).toBeUndefined();
   const search = async (q: string, token?: string) => {
-    const res = await stack.gql(`query($q: String) { faqs(search: $q) { totalCount edges { node { question } } } }`, { q }, { token });
+    const res = await stack.gql(
+      `query($q: String) { faqs(search: $q) { totalCount edges { node { question } } } }`,
+      { q },
+      { token },
+    );
     expect(res.errors).toBeUndefined();
     return res.data!.faqs.edges.map((e: { node: { question: string } }) => e.node.question) as string[];
   };
@@ -222,18 +320,30 @@ test('FAQ search finds Spanish and English answers across word forms and accents
 test('concurrent auto-assignment of 100 tickets to 5 agents respects caps and balances load', async () => {
   await stack.db.agentAvailability.deleteMany();
   await stack.db.supportTicket.updateMany({ data: { assigneeId: null } });
-  const agents = await Promise.all([1, 2, 3, 4, 5].map((i) => signUp(stack, `pool${i}@example.com`, { roles: ['AGENT'] })));
+  const agents = await Promise.all(
+    [1, 2, 3, 4, 5].map((i) => signUp(stack, `pool${i}@example.com`, { roles: ['AGENT'] })),
+  );
   for (const a of agents) await untilSupportKnows(stack, a.id, { roles: ['AGENT'] });
   const caps = [30, 30, 30, 30, 12];
   for (const [i, a] of agents.entries()) {
-    const res = await stack.gql(`mutation($m: Int) { setAgentAvailability(input: { available: true, maxOpenTickets: $m }) { maxOpenTickets } }`, { m: caps[i] }, { token: a.accessToken });
+    const res = await stack.gql(
+      `mutation($m: Int) { setAgentAvailability(input: { available: true, maxOpenTickets: $m }) { maxOpenTickets } }`,
+      { m: caps[i] },
+      { token: a.accessToken },
+    );
     expect(res.errors).toBeUndefined();
   }
   const results = await Promise.all(
-    Array.from({ length: 100 }, (_, i) => stack.gql(CREATE, { input: { subject: `Consulta ${i}`, message: 'hola' } }, { token: customer.accessToken })),
+    Array.from({ length: 100 }, (_, i) =>
+      stack.gql(CREATE, { input: { subject: `Consulta ${i}`, message: 'hola' } }, { token: customer.accessToken }),
+    ),
   );
   expect(results.filter((r) => r.errors)).toEqual([]);
-  const load = await stack.db.supportTicket.groupBy({ by: ['assigneeId'], where: { assigneeId: { in: agents.map((a) => a.id) } }, _count: { _all: true } });
+  const load = await stack.db.supportTicket.groupBy({
+    by: ['assigneeId'],
+    where: { assigneeId: { in: agents.map((a) => a.id) } },
+    _count: { _all: true },
+  });
   const byAgent = new Map(load.map((l) => [l.assigneeId, l._count._all]));
   // Least loaded first: the capped agent fills to 12, the others share the rest evenly.
   expect(agents.map((a) => byAgent.get(a.id) ?? 0)).toEqual([22, 22, 22, 22, 12]);
@@ -245,15 +355,20 @@ test('assignment follows the AGENT role and ACTIVE status that users announces (
   const ASSIGN = `mutation($t: ID!, $a: ID) { assignSupportTicket(ticketId: $t, assigneeId: $a) { assignee { id } } }`;
   const SET_ROLES = `mutation($id: ID!, $roles: [Role!]!) { setUserRoles(userId: $id, roles: $roles) { id } }`;
   const SET_STATUS = `mutation($id: ID!, $status: UserStatus!) { setUserStatus(userId: $id, status: $status) { id } }`;
-  const ticket = (await stack.gql(CREATE, { input: { subject: 'Asignación', message: 'hola' } }, { token: customer.accessToken })).data!.createSupportTicket;
-  const assign = (assigneeId: string) => stack.gql(ASSIGN, { t: ticket.id, a: assigneeId }, { token: agent.accessToken });
+  const ticket = (
+    await stack.gql(CREATE, { input: { subject: 'Asignación', message: 'hola' } }, { token: customer.accessToken })
+  ).data!.createSupportTicket;
+  const assign = (assigneeId: string) =>
+    stack.gql(ASSIGN, { t: ticket.id, a: assigneeId }, { token: agent.accessToken });
 
   // A customer is no assignee.
   await untilSupportKnows(stack, helper.id, { roles: ['CUSTOMER'] });
   expect(codeOf(await assign(helper.id))).toBe('BAD_USER_INPUT');
 
   // Promoted through the users API: support learns it from the event, then accepts it.
-  expect((await stack.gql(SET_ROLES, { id: helper.id, roles: ['CUSTOMER', 'AGENT'] }, { token: admin.accessToken })).errors).toBeUndefined();
+  expect(
+    (await stack.gql(SET_ROLES, { id: helper.id, roles: ['CUSTOMER', 'AGENT'] }, { token: admin.accessToken })).errors,
+  ).toBeUndefined();
   await untilSupportKnows(stack, helper.id, { roles: ['CUSTOMER', 'AGENT'], status: 'ACTIVE' });
   const assigned = await assign(helper.id);
   expect(assigned.errors).toBeUndefined();
@@ -263,17 +378,23 @@ test('assignment follows the AGENT role and ACTIVE status that users announces (
   const AVAILABLE = `mutation { setAgentAvailability(input: { available: true, maxOpenTickets: 50 }) { available } }`;
   expect((await stack.gql(AVAILABLE, {}, { token: helper.accessToken })).errors).toBeUndefined();
   const assigneeOfNew = async (subject: string) => {
-    const created = (await stack.gql(CREATE, { input: { subject, message: 'hola' } }, { token: customer.accessToken })).data!.createSupportTicket;
-    return (await stack.db.supportTicket.findUniqueOrThrow({ where: { id: created.id }, select: { assigneeId: true } })).assigneeId;
+    const created = (await stack.gql(CREATE, { input: { subject, message: 'hola' } }, { token: customer.accessToken }))
+      .data!.createSupportTicket;
+    return (await stack.db.supportTicket.findUniqueOrThrow({ where: { id: created.id }, select: { assigneeId: true } }))
+      .assigneeId;
   };
   expect(await assigneeOfNew('Para el nuevo agente')).toBe(helper.id);
 
   // Disabled: no longer an active AGENT for support, neither by hand nor automatically.
-  expect((await stack.gql(SET_STATUS, { id: helper.id, status: 'DISABLED' }, { token: admin.accessToken })).errors).toBeUndefined();
+  expect(
+    (await stack.gql(SET_STATUS, { id: helper.id, status: 'DISABLED' }, { token: admin.accessToken })).errors,
+  ).toBeUndefined();
   await untilSupportKnows(stack, helper.id, { status: 'DISABLED' });
   expect(codeOf(await assign(helper.id))).toBe('BAD_USER_INPUT');
   expect(await assigneeOfNew('Ya no para él')).not.toBe(helper.id);
-  expect(await stack.db.supportTicket.findUnique({ where: { id: ticket.id }, select: { assigneeId: true } })).toEqual({ assigneeId: helper.id });
+  expect(await stack.db.supportTicket.findUnique({ where: { id: ticket.id }, select: { assigneeId: true } })).toEqual({
+    assigneeId: helper.id,
+  });
 });
 
 test('importing twice gives the same rows, no duplicates', async () => {
@@ -290,8 +411,22 @@ test('importing twice gives the same rows, no duplicates', async () => {
         createdAt: '2025-05-01T10:00:00Z',
         resolvedAt: '2025-05-01T12:00:00Z',
         messages: [
-          { externalId: 'm1', author: { name: 'Luis', agent: false }, body: 'No me llega el PDF', format: 'PLAIN', internal: false, createdAt: '2025-05-01T10:00:00Z' },
-          { externalId: 'm2', author: { name: 'Marta', agent: true }, body: 'Reenviado', format: 'PLAIN', internal: false, createdAt: '2025-05-01T11:00:00Z' },
+          {
+            externalId: 'm1',
+            author: { name: 'Luis', agent: false },
+            body: 'No me llega el PDF',
+            format: 'PLAIN',
+            internal: false,
+            createdAt: '2025-05-01T10:00:00Z',
+          },
+          {
+            externalId: 'm2',
+            author: { name: 'Marta', agent: true },
+            body: 'Reenviado',
+            format: 'PLAIN',
+            internal: false,
+            createdAt: '2025-05-01T11:00:00Z',
+          },
         ],
       },
       {
@@ -303,13 +438,25 @@ test('importing twice gives the same rows, no duplicates', async () => {
         requester: { name: 'Eva', email: 'eva@example.com' },
         createdAt: '2025-05-02T10:00:00Z',
         resolvedAt: null,
-        messages: [{ externalId: 'm1', author: { name: 'Eva', agent: false }, body: '¿Puedo cambiarla?', format: 'PLAIN', internal: false, createdAt: '2025-05-02T10:00:00Z' }],
+        messages: [
+          {
+            externalId: 'm1',
+            author: { name: 'Eva', agent: false },
+            body: '¿Puedo cambiarla?',
+            format: 'PLAIN',
+            internal: false,
+            createdAt: '2025-05-02T10:00:00Z',
+          },
+        ],
       },
     ],
   };
   const snapshot = async () => ({
     tickets: await stack.db.supportTicket.findMany({ where: { source: 'growdesk' }, orderBy: { externalId: 'asc' } }),
-    messages: await stack.db.message.findMany({ where: { ticket: { source: 'growdesk' } }, orderBy: [{ ticketId: 'asc' }, { externalId: 'asc' }] }),
+    messages: await stack.db.message.findMany({
+      where: { ticket: { source: 'growdesk' } },
+      orderBy: [{ ticketId: 'asc' }, { externalId: 'asc' }],
+    }),
   });
   expect(await importTickets(stack.db, file)).toEqual({ ticketsCreated: 2, ticketsSkipped: 0, messagesCreated: 3 });
   const first = await snapshot();

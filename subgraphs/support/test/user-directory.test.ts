@@ -31,12 +31,29 @@ const row = (userId: string) => db.userDirectoryEntry.findUnique({ where: { user
 test('a stale UserChanged (older changedAt) does not overwrite a newer row', async () => {
   const userId = randomUUID();
   const base = { userId, email: 'ines@example.com', name: 'Inés' };
-  const newer = userChanged({ ...base, roles: ['CUSTOMER', 'AGENT'], status: 'ACTIVE', changedAt: '2026-01-01T10:00:00.002Z' });
-  const older = userChanged({ ...base, email: 'old@example.com', roles: ['CUSTOMER'], status: 'DISABLED', changedAt: '2026-01-01T10:00:00.001Z' });
+  const newer = userChanged({
+    ...base,
+    roles: ['CUSTOMER', 'AGENT'],
+    status: 'ACTIVE',
+    changedAt: '2026-01-01T10:00:00.002Z',
+  });
+  const older = userChanged({
+    ...base,
+    email: 'old@example.com',
+    roles: ['CUSTOMER'],
+    status: 'DISABLED',
+    changedAt: '2026-01-01T10:00:00.001Z',
+  });
 
   expect(await apply(newer)).toBe(true);
   const stored = await row(userId);
-  expect(stored).toEqual({ userId, email: 'ines@example.com', roles: ['CUSTOMER', 'AGENT'], status: 'ACTIVE', updatedAt: new Date('2026-01-01T10:00:00.002Z') });
+  expect(stored).toEqual({
+    userId,
+    email: 'ines@example.com',
+    roles: ['CUSTOMER', 'AGENT'],
+    status: 'ACTIVE',
+    updatedAt: new Date('2026-01-01T10:00:00.002Z'),
+  });
 
   // Delivered late (a consumer instance died holding it): processed, but changes nothing.
   expect(await apply(older)).toBe(true);
@@ -50,14 +67,23 @@ test('a stale UserChanged (older changedAt) does not overwrite a newer row', asy
   expect(await directory.emailOf(userId)).toBe('ines@example.com');
 
   // A newer one does apply.
-  await apply(userChanged({ ...base, roles: ['CUSTOMER', 'AGENT'], status: 'DISABLED', changedAt: '2026-01-01T10:00:01.000Z' }));
+  await apply(
+    userChanged({ ...base, roles: ['CUSTOMER', 'AGENT'], status: 'DISABLED', changedAt: '2026-01-01T10:00:01.000Z' }),
+  );
   expect((await row(userId))!.status).toBe('DISABLED');
   expect(await directory.isAgent(userId)).toBe(false);
 });
 
 test('a redelivered UserChanged changes nothing', async () => {
   const userId = randomUUID();
-  const first = userChanged({ userId, email: 'pablo@example.com', name: 'Pablo', roles: ['CUSTOMER'], status: 'ACTIVE', changedAt: '2026-02-01T09:00:00.000Z' });
+  const first = userChanged({
+    userId,
+    email: 'pablo@example.com',
+    name: 'Pablo',
+    roles: ['CUSTOMER'],
+    status: 'ACTIVE',
+    changedAt: '2026-02-01T09:00:00.000Z',
+  });
   const second = userChanged({ ...first.payload, roles: ['AGENT'], changedAt: '2026-02-01T09:00:05.000Z' });
   expect(await apply(first)).toBe(true);
   expect(await apply(second)).toBe(true);
@@ -68,7 +94,9 @@ test('a redelivered UserChanged changes nothing', async () => {
   expect(await apply(first)).toBe(false);
   expect(await row(userId)).toEqual(stored);
   expect(stored!.roles).toEqual(['AGENT']);
-  expect(await db.processedEvent.count({ where: { consumer: CONSUMER, eventId: { in: [first.eventId, second.eventId] } } })).toBe(2);
+  expect(
+    await db.processedEvent.count({ where: { consumer: CONSUMER, eventId: { in: [first.eventId, second.eventId] } } }),
+  ).toBe(2);
 });
 
 test('a user support never heard of has no email and is no agent', async () => {

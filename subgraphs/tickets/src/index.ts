@@ -4,7 +4,9 @@ import { createServer } from './server';
 import { startWorkers } from './workers';
 
 runSubgraph('tickets', 4002, {
-  extras: (config) => ({ qrKeys: loadQrSigningKeys({ json: config.QR_SIGNING_KEYS, file: config.QR_SIGNING_KEYS_FILE }) }),
+  extras: (config) => ({
+    qrKeys: loadQrSigningKeys({ json: config.QR_SIGNING_KEYS, file: config.QR_SIGNING_KEYS_FILE }),
+  }),
   createServer,
   startWorkers,
 });

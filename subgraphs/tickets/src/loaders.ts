@@ -32,8 +32,14 @@ export function createLoaders(db: Db) {
     eventById: byId<Event>((ids) => findEventsByIds(db, ids)),
     ticketTypeById: byId<TicketType>((ids) => findTicketTypesByIds(db, ids)),
     ticketById: byId<Ticket>((ids) => findTicketsByIds(db, ids)),
-    ticketTypesByEventId: groupedBy<TicketType>((ids) => findTicketTypesByEventIds(db, ids), (t) => t.eventId),
-    ticketsByOrderId: groupedBy<Ticket>((ids) => findTicketsByOrderIds(db, ids), (t) => t.orderId),
+    ticketTypesByEventId: groupedBy<TicketType>(
+      (ids) => findTicketTypesByEventIds(db, ids),
+      (t) => t.eventId,
+    ),
+    ticketsByOrderId: groupedBy<Ticket>(
+      (ids) => findTicketsByOrderIds(db, ids),
+      (t) => t.orderId,
+    ),
     /** Whether the user is door staff of the event. */
     isScannerOf: new DataLoader<{ eventId: string; userId: string }, boolean, string>(
       async (pairs) => {

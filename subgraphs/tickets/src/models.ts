@@ -10,7 +10,8 @@ export interface EntityRef {
   id: string;
 }
 
-export type CheckInStatus = 'ACCEPTED' | 'ALREADY_CHECKED_IN' | 'INVALID_SIGNATURE' | 'WRONG_EVENT' | 'VOIDED' | 'NOT_FOUND';
+export type CheckInStatus =
+  'ACCEPTED' | 'ALREADY_CHECKED_IN' | 'INVALID_SIGNATURE' | 'WRONG_EVENT' | 'VOIDED' | 'NOT_FOUND';
 
 /** What `checkIn` answers. `ticket` is null unless the code is genuine and for this event. */
 export interface CheckInOutcome {

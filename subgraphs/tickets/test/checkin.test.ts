@@ -17,7 +17,11 @@ beforeAll(async () => {
   buyer = await signUp(stack, 'buyer@example.com');
   scanner = await signUp(stack, 'door@example.com', { roles: ['SCANNER'] });
   event = await publishedEvent(stack, org.accessToken);
-  const assigned = await stack.gql(`mutation($e: ID!, $u: ID!) { assignScanner(eventId: $e, userId: $u) }`, { e: event.eventId, u: scanner.id }, { token: org.accessToken });
+  const assigned = await stack.gql(
+    `mutation($e: ID!, $u: ID!) { assignScanner(eventId: $e, userId: $u) }`,
+    { e: event.eventId, u: scanner.id },
+    { token: org.accessToken },
+  );
   expect(assigned.data).toEqual({ assignScanner: true });
 });
 afterAll(() => stack.stop());
@@ -26,7 +30,12 @@ afterAll(() => stack.stop());
 async function buyTickets(quantity: number, target = event) {
   const order = await payOrder(stack, buyer.id, [{ ...target, quantity }]);
   const tickets = await ticketsIssued(stack, order.orderId, quantity);
-  return { order, tickets: await Promise.all(tickets.map(async (t) => ({ id: t.id, qr: await qrOf(stack, buyer.accessToken, t.id) }))) };
+  return {
+    order,
+    tickets: await Promise.all(
+      tickets.map(async (t) => ({ id: t.id, qr: await qrOf(stack, buyer.accessToken, t.id) })),
+    ),
+  };
 }
 
 const scan = (qr: string, nonce: string, token = scanner.accessToken, eventId = event.eventId) =>
@@ -34,7 +43,9 @@ const scan = (qr: string, nonce: string, token = scanner.accessToken, eventId = 
 
 describe('checkIn', () => {
   test('of 50 concurrent scans of one ticket exactly one is ACCEPTED; the rest see the first check-in time', async () => {
-    const { tickets: [ticket] } = await buyTickets(1);
+    const {
+      tickets: [ticket],
+    } = await buyTickets(1);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => scan(ticket!.qr, `concurrent-${i}-nonce`)));
     for (const r of results) expect(r.errors).toBeUndefined();
     const accepted = results.filter((r) => r.data!.checkIn.status === 'ACCEPTED');
@@ -48,16 +59,23 @@ describe('checkIn', () => {
   });
 
   test('a retry with the same nonce gets the same ACCEPTED result', async () => {
-    const { tickets: [ticket] } = await buyTickets(1);
+    const {
+      tickets: [ticket],
+    } = await buyTickets(1);
     const first = await scan(ticket!.qr, 'retry-nonce-0001');
     const again = await Promise.all([scan(ticket!.qr, 'retry-nonce-0001'), scan(ticket!.qr, 'retry-nonce-0001')]);
     expect(first.data!.checkIn.status).toBe('ACCEPTED');
     for (const r of again) expect(r.data).toEqual(first.data);
     // Another scan (another nonce) is a second use of the ticket.
     const other = await scan(ticket!.qr, 'retry-nonce-0002');
-    expect(other.data!.checkIn).toMatchObject({ status: 'ALREADY_CHECKED_IN', checkedInAt: first.data!.checkIn.checkedInAt });
+    expect(other.data!.checkIn).toMatchObject({
+      status: 'ALREADY_CHECKED_IN',
+      checkedInAt: first.data!.checkIn.checkedInAt,
+    });
     // A nonce reused for another ticket is a client bug, not a silent success.
-    const { tickets: [second] } = await buyTickets(1);
+    const {
+      tickets: [second],
+    } = await buyTickets(1);
     const reused = await scan(second!.qr, 'retry-nonce-0001');
     expect(codeOf(reused)).toBe('CONFLICT');
     expect(reused.errors![0]!.extensions!.field).toBe('input.nonce');
@@ -72,35 +90,53 @@ describe('checkIn', () => {
     // A genuine code with the payload of another ticket swapped in.
     const [p, kid, , sig] = tickets[0]!.qr.split('.');
     const payload = tickets[1]!.qr.split('.')[2];
-    expect((await scan([p, kid, payload, sig].join('.'), 'forged-nonce-2')).data!.checkIn.status).toBe('INVALID_SIGNATURE');
+    expect((await scan([p, kid, payload, sig].join('.'), 'forged-nonce-2')).data!.checkIn.status).toBe(
+      'INVALID_SIGNATURE',
+    );
     expect((await scan('not a code', 'forged-nonce-3')).data!.checkIn.status).toBe('INVALID_SIGNATURE');
 
     // A genuine code of another event of the same organizer.
     const other = await publishedEvent(stack, org.accessToken, { title: 'Other night' });
-    const { tickets: [foreign] } = await buyTickets(1, other);
-    expect((await scan(foreign!.qr, 'wrong-event-1', org.accessToken)).data!.checkIn).toEqual({ status: 'WRONG_EVENT', ticket: null, checkedInAt: null });
+    const {
+      tickets: [foreign],
+    } = await buyTickets(1, other);
+    expect((await scan(foreign!.qr, 'wrong-event-1', org.accessToken)).data!.checkIn).toEqual({
+      status: 'WRONG_EVENT',
+      ticket: null,
+      checkedInAt: null,
+    });
 
     // Refunded: voided by OrderRefunded (highest seat first).
     const refundId = await refundLine(stack, order, buyer.id, event.ticketTypeId, 1);
     await processed(stack, refundId);
-    expect((await scan(tickets[1]!.qr, 'voided-nonce-1')).data!.checkIn).toMatchObject({ status: 'VOIDED', ticket: { id: tickets[1]!.id, status: 'VOIDED' } });
+    expect((await scan(tickets[1]!.qr, 'voided-nonce-1')).data!.checkIn).toMatchObject({
+      status: 'VOIDED',
+      ticket: { id: tickets[1]!.id, status: 'VOIDED' },
+    });
     expect((await scan(tickets[0]!.qr, 'voided-nonce-2')).data!.checkIn.status).toBe('ACCEPTED');
   });
 
   test('only assigned door staff, the organizer or ADMIN may check in', async () => {
-    const { tickets: [ticket] } = await buyTickets(1);
+    const {
+      tickets: [ticket],
+    } = await buyTickets(1);
     const stranger = await signUp(stack, 'other-door@example.com', { roles: ['SCANNER'] });
     for (const token of [stranger.accessToken, buyer.accessToken]) {
       expect(codeOf(await scan(ticket!.qr, `forbidden-${token.slice(-8)}`, token))).toBe('FORBIDDEN');
     }
     expect(codeOf(await scan(ticket!.qr, 'anonymous-nonce', ''))).toBe('UNAUTHENTICATED');
-    expect(await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket!.id } })).toMatchObject({ status: 'VALID', checkedInAt: null });
+    expect(await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket!.id } })).toMatchObject({
+      status: 'VALID',
+      checkedInAt: null,
+    });
     expect(codeOf(await scan(ticket!.qr, 'short'))).toBe('BAD_USER_INPUT');
     expect((await scan(ticket!.qr, 'organizer-nonce', org.accessToken)).data!.checkIn.status).toBe('ACCEPTED');
   });
 
   test('the QR keys are published, and a code verifies offline with them', async () => {
-    const { tickets: [ticket] } = await buyTickets(1);
+    const {
+      tickets: [ticket],
+    } = await buyTickets(1);
     const base = stack.subgraphs.tickets!.url.replace(/\/graphql$/, '');
     const res = await fetch(`${base}/.well-known/qr-keys.json`);
     const { keys } = (await res.json()) as { keys: QrPublicJwk[] };
@@ -108,7 +144,9 @@ describe('checkIn', () => {
     const jwk = keys.find((k) => k.kid === kid)!;
     expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA' });
     const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: 'jwk' });
-    expect(verify(null, Buffer.from(`${prefix}.${kid}.${payload}`), key, Buffer.from(signature!, 'base64url'))).toBe(true);
+    expect(verify(null, Buffer.from(`${prefix}.${kid}.${payload}`), key, Buffer.from(signature!, 'base64url'))).toBe(
+      true,
+    );
     // The payload is the two ids and nothing else.
     const bytes = Buffer.from(payload!, 'base64url');
     expect(bytes.subarray(0, 16).toString('hex')).toBe(ticket!.id.replace(/-/g, ''));

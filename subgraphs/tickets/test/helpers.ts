@@ -26,15 +26,31 @@ async function mutate(stack: Stack, token: string, query: string, variables: Rec
   return res.data!;
 }
 
-export async function createEvent(stack: Stack, token: string, overrides: Record<string, unknown> = {}): Promise<string> {
-  const data = await mutate(stack, token, `mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`, { input: eventInput(overrides) });
+export async function createEvent(
+  stack: Stack,
+  token: string,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const data = await mutate(stack, token, `mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`, {
+    input: eventInput(overrides),
+  });
   return data.createEvent.id;
 }
 
-export async function addTicketType(stack: Stack, token: string, eventId: string, overrides: Record<string, unknown> = {}): Promise<string> {
-  const data = await mutate(stack, token, `mutation($input: CreateTicketTypeInput!) { createTicketType(input: $input) { id } }`, {
-    input: { eventId, name: 'General', priceCents: 2500, currency: 'EUR', capacity: 500, ...overrides },
-  });
+export async function addTicketType(
+  stack: Stack,
+  token: string,
+  eventId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const data = await mutate(
+    stack,
+    token,
+    `mutation($input: CreateTicketTypeInput!) { createTicketType(input: $input) { id } }`,
+    {
+      input: { eventId, name: 'General', priceCents: 2500, currency: 'EUR', capacity: 500, ...overrides },
+    },
+  );
   return data.createTicketType.id;
 }
 
@@ -89,7 +105,13 @@ export async function payOrder(
 }
 
 /** Plays orders refunding `quantity` units of a line. */
-export async function refundLine(stack: Stack, order: PaidOrder, buyerId: string, ticketTypeId: string, quantity: number): Promise<string> {
+export async function refundLine(
+  stack: Stack,
+  order: PaidOrder,
+  buyerId: string,
+  ticketTypeId: string,
+  quantity: number,
+): Promise<string> {
   return stack.db.$transaction((tx) =>
     emit(tx, 'orders', 'OrderRefunded', {
       orderId: order.orderId,
@@ -105,7 +127,11 @@ export async function refundLine(stack: Stack, order: PaidOrder, buyerId: string
 }
 
 /** Polls until `check` returns a value other than undefined/false. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -118,7 +144,10 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, wh
 /** Waits until the consumer has issued `count` tickets for the order; returns them by seat. */
 export function ticketsIssued(stack: Stack, orderId: string, count: number) {
   return waitFor(async () => {
-    const rows = await stack.db.ticket.findMany({ where: { orderId }, orderBy: [{ orderLineId: 'asc' }, { seatIndex: 'asc' }] });
+    const rows = await stack.db.ticket.findMany({
+      where: { orderId },
+      orderBy: [{ orderLineId: 'asc' }, { seatIndex: 'asc' }],
+    });
     return rows.length >= count && rows;
   }, `${count} tickets of order ${orderId}`);
 }

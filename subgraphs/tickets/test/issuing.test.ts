@@ -11,7 +11,10 @@ import { payOrder, processed, publishedEvent, refundLine, ticketsIssued, waitFor
 
 /** The published event of the outbox with this id, as consumers receive it. */
 async function published(stack: Stack, eventId: string): Promise<DomainEvent> {
-  return waitFor(async () => (await readPublishedAfter(stack.db, 0n, 10_000)).find((e) => e.eventId === eventId), `event ${eventId} published`);
+  return waitFor(
+    async () => (await readPublishedAfter(stack.db, 0n, 10_000)).find((e) => e.eventId === eventId),
+    `event ${eventId} published`,
+  );
 }
 
 /** Delivers an already delivered event again through the real transport. */
@@ -64,14 +67,28 @@ describe.each(transports)('tickets issued from OrderPaid over the %s', (name, re
     await stack.db.processedEvent.deleteMany({ where: { eventId: order.eventId } });
     const service = new TicketService({ db: stack.db, logger: createLogger('test', 'silent') });
     const event = (await published(stack, order.eventId)) as DomainEvent<'OrderPaid'>;
-    await applyOnce(stack.db, ORDER_EVENTS_CONSUMER, { OrderPaid: (tx, e) => service.issueForOrder(tx, e.payload).then(() => undefined) }, event);
+    await applyOnce(
+      stack.db,
+      ORDER_EVENTS_CONSUMER,
+      { OrderPaid: (tx, e) => service.issueForOrder(tx, e.payload).then(() => undefined) },
+      event,
+    );
     expect(await stack.db.ticket.count({ where: { orderId: order.orderId } })).toBe(3);
 
     // The buyer sees them, through the gateway.
-    const mine = await stack.gql(`{ myTickets(first: 10) { totalCount edges { node { id status holder { id } order { id } event { id } ticketType { id } } } } }`, {}, { token: buyer.accessToken });
+    const mine = await stack.gql(
+      `{ myTickets(first: 10) { totalCount edges { node { id status holder { id } order { id } event { id } ticketType { id } } } } }`,
+      {},
+      { token: buyer.accessToken },
+    );
     expect(mine.errors).toBeUndefined();
     expect(mine.data!.myTickets.totalCount).toBe(4);
-    expect(mine.data!.myTickets.edges[0].node).toMatchObject({ holder: { id: buyer.id }, order: { id: order.orderId }, event: { id: eventId }, ticketType: { id: ticketTypeId } });
+    expect(mine.data!.myTickets.edges[0].node).toMatchObject({
+      holder: { id: buyer.id },
+      order: { id: order.orderId },
+      event: { id: eventId },
+      ticketType: { id: ticketTypeId },
+    });
   });
 
   test('OrderRefunded voids that many VALID tickets of the line', async () => {
@@ -83,7 +100,9 @@ describe.each(transports)('tickets issued from OrderPaid over the %s', (name, re
     await ticketsIssued(stack, order.orderId, 3);
     const refundId = await refundLine(stack, order, buyer.id, ticketTypeId, 2);
     await processed(stack, refundId);
-    const statuses = (await stack.db.ticket.findMany({ where: { orderId: order.orderId }, orderBy: { seatIndex: 'asc' } })).map((t) => t.status);
+    const statuses = (
+      await stack.db.ticket.findMany({ where: { orderId: order.orderId }, orderBy: { seatIndex: 'asc' } })
+    ).map((t) => t.status);
     expect(statuses).toEqual(['VALID', 'VOIDED', 'VOIDED']);
   });
 });
@@ -95,7 +114,7 @@ describe('who sees which tickets', () => {
   });
   afterAll(() => stack.stop());
 
-  test('a customer cannot read another customer\'s ticket; holder, organizer and ADMIN can', async () => {
+  test("a customer cannot read another customer's ticket; holder, organizer and ADMIN can", async () => {
     const org = await signUp(stack, 'org@example.com', { roles: ['ORGANIZER'] });
     const alice = await signUp(stack, 'alice@example.com');
     const mallory = await signUp(stack, 'mallory@example.com');
@@ -116,8 +135,12 @@ describe('who sees which tickets', () => {
 
     // User.tickets: only the user themself (or ADMIN), through the users entity.
     const userTickets = `query($id: ID!) { user(id: $id) { id tickets { totalCount } } }`;
-    expect((await stack.gql(userTickets, { id: alice.id }, { token: alice.accessToken })).data!.user.tickets.totalCount).toBe(1);
-    expect((await stack.gql(userTickets, { id: alice.id }, { token: admin.accessToken })).data!.user.tickets.totalCount).toBe(1);
+    expect(
+      (await stack.gql(userTickets, { id: alice.id }, { token: alice.accessToken })).data!.user.tickets.totalCount,
+    ).toBe(1);
+    expect(
+      (await stack.gql(userTickets, { id: alice.id }, { token: admin.accessToken })).data!.user.tickets.totalCount,
+    ).toBe(1);
   });
 
   test('_entities for Ticket called directly on the subgraph leaks nothing without a permitted token', async () => {
@@ -138,9 +161,17 @@ describe('who sees which tickets', () => {
         expect(body).not.toContain(bob.id);
       }
     }
-    const own = await stack.gql(entities, { reps: [{ __typename: 'Ticket', id: ticket!.id }] }, { url, token: bob.accessToken });
+    const own = await stack.gql(
+      entities,
+      { reps: [{ __typename: 'Ticket', id: ticket!.id }] },
+      { url, token: bob.accessToken },
+    );
     expect(own.data!._entities[0]).toMatchObject({ id: ticket!.id, status: 'VALID', holder: { id: bob.id } });
-    const ofOrder = await stack.gql(entities, { reps: [{ __typename: 'Order', id: order.orderId }] }, { url, token: bob.accessToken });
+    const ofOrder = await stack.gql(
+      entities,
+      { reps: [{ __typename: 'Order', id: order.orderId }] },
+      { url, token: bob.accessToken },
+    );
     expect(ofOrder.data!._entities[0].tickets).toEqual([{ id: ticket!.id, qr: expect.stringMatching(/^TK1\./) }]);
   });
 });

@@ -8,7 +8,9 @@ import type { Context } from './context';
 const isSelf = rule({ cache: 'strict' })(
   (user: { id: string }, _args, ctx: Context) => user.id === (ctx.viewer?.userId ?? ctx.signedInUserId),
 );
-const isSelfArg = rule({ cache: 'strict' })((_parent, args: { id: string }, ctx: Context) => args.id === ctx.viewer?.userId);
+const isSelfArg = rule({ cache: 'strict' })(
+  (_parent, args: { id: string }, ctx: Context) => args.id === ctx.viewer?.userId,
+);
 
 /**
  * Deny by default (the fallback rule); every field that is readable is listed. A user's

@@ -1,4 +1,11 @@
-import type { Category, Prisma, Product, ProductStatus, StockMovement, Warehouse } from '../../../../prisma/generated/prisma/client';
+import type {
+  Category,
+  Prisma,
+  Product,
+  ProductStatus,
+  StockMovement,
+  Warehouse,
+} from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
 
 /** Data access for categories, products, warehouses and the stock journal. */
@@ -16,7 +23,10 @@ export function findCategoriesByIds(db: Db | Tx, ids: readonly string[]): Promis
 }
 
 export function findChildCategories(db: Db | Tx, parentIds: readonly string[]): Promise<Category[]> {
-  return db.category.findMany({ where: { parentId: { in: [...parentIds] } }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+  return db.category.findMany({
+    where: { parentId: { in: [...parentIds] } },
+    orderBy: [{ name: 'asc' }, { id: 'asc' }],
+  });
 }
 
 export function findRootCategories(db: Db | Tx): Promise<Category[]> {
@@ -34,7 +44,10 @@ export async function categorySubtreeIds(db: Db | Tx, rootId: string): Promise<s
   return rows.map((r) => r.id);
 }
 
-export async function createCategory(db: Db | Tx, data: { name: string; slug: string; parentId: string | null }): Promise<Category> {
+export async function createCategory(
+  db: Db | Tx,
+  data: { name: string; slug: string; parentId: string | null },
+): Promise<Category> {
   try {
     return await db.category.create({ data });
   } catch (err) {
@@ -84,11 +97,21 @@ function productWhere(q: ProductQuery): Prisma.ProductWhereInput {
 }
 
 /** Newest first, in (createdAt, id) descending order, after the given key. */
-export function listProducts(db: Db | Tx, q: ProductQuery, after: { createdAt: Date; id: string } | undefined, take: number): Promise<Product[]> {
+export function listProducts(
+  db: Db | Tx,
+  q: ProductQuery,
+  after: { createdAt: Date; id: string } | undefined,
+  take: number,
+): Promise<Product[]> {
   const where = productWhere(q);
   return db.product.findMany({
     where: after
-      ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
+      ? {
+          AND: [
+            where,
+            { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] },
+          ],
+        }
       : where,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take,
@@ -99,11 +122,18 @@ export function countProducts(db: Db | Tx, q: ProductQuery): Promise<number> {
   return db.product.count({ where: productWhere(q) });
 }
 
-export function listMovements(db: Db | Tx, productId: string, after: { createdAt: Date; id: string } | undefined, take: number): Promise<StockMovement[]> {
+export function listMovements(
+  db: Db | Tx,
+  productId: string,
+  after: { createdAt: Date; id: string } | undefined,
+  take: number,
+): Promise<StockMovement[]> {
   return db.stockMovement.findMany({
     where: {
       productId,
-      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+      ...(after
+        ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+        : {}),
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take,

@@ -27,11 +27,15 @@ export interface StockCount {
 export function sortedTicketCounts(lines: { ticketTypeId: string | null; quantity: number }[]): TicketCount[] {
   const sums = new Map<string, number>();
   for (const l of lines) if (l.ticketTypeId) sums.set(l.ticketTypeId, (sums.get(l.ticketTypeId) ?? 0) + l.quantity);
-  return [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([ticketTypeId, quantity]) => ({ ticketTypeId, quantity }));
+  return [...sums]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([ticketTypeId, quantity]) => ({ ticketTypeId, quantity }));
 }
 
 /** Sums quantities per stock row, in lock order. */
-export function sortedStockCounts(lines: { productId: string | null; warehouseId: string | null; quantity: number }[]): StockCount[] {
+export function sortedStockCounts(
+  lines: { productId: string | null; warehouseId: string | null; quantity: number }[],
+): StockCount[] {
   const sums = new Map<string, StockCount>();
   for (const l of lines) {
     if (!l.productId || !l.warehouseId) continue;
@@ -142,7 +146,10 @@ export function findStock(db: Db | Tx, productId: string, warehouseId: string) {
 }
 
 export function findStockByProducts(db: Db | Tx, productIds: readonly string[]) {
-  return db.stock.findMany({ where: { productId: { in: [...productIds] } }, orderBy: [{ productId: 'asc' }, { warehouseId: 'asc' }] });
+  return db.stock.findMany({
+    where: { productId: { in: [...productIds] } },
+    orderBy: [{ productId: 'asc' }, { warehouseId: 'asc' }],
+  });
 }
 
 export function findTicketTypes(db: Db | Tx, ids: readonly string[]) {

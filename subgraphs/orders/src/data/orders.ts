@@ -25,7 +25,14 @@ export class DuplicateIdempotencyKey extends Error {}
  */
 export async function createOrder(
   tx: Tx,
-  data: { buyerId: string; currency: string; totalCents: number; idempotencyKey: string; requestHash: string; expiresAt: Date },
+  data: {
+    buyerId: string;
+    currency: string;
+    totalCents: number;
+    idempotencyKey: string;
+    requestHash: string;
+    expiresAt: Date;
+  },
 ): Promise<Order> {
   try {
     return await tx.order.create({ data });
@@ -49,7 +56,9 @@ export function findOrdersByIds(db: Db | Tx, ids: readonly string[]): Promise<Or
 
 /** Locks the order row for the rest of the transaction (the first lock of any order change). */
 export async function lockOrder(tx: Tx, id: string): Promise<Order | null> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM orders.orders WHERE id = ${id}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id::text FROM orders.orders WHERE id = ${id}::uuid FOR UPDATE`;
   return rows.length ? tx.order.findUnique({ where: { id } }) : null;
 }
 
@@ -81,7 +90,10 @@ export function updateOrder(tx: Tx, id: string, data: Prisma.OrderUncheckedUpdat
 }
 
 export function findLinesByOrderIds(db: Db | Tx, orderIds: readonly string[]): Promise<OrderLine[]> {
-  return db.orderLine.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ orderId: 'asc' }, { id: 'asc' }] });
+  return db.orderLine.findMany({
+    where: { orderId: { in: [...orderIds] } },
+    orderBy: [{ orderId: 'asc' }, { id: 'asc' }],
+  });
 }
 
 export async function addRefundedQuantity(tx: Tx, lineId: string, quantity: number): Promise<void> {
@@ -101,7 +113,12 @@ export function listOrders(
   };
   return db.order.findMany({
     where: after
-      ? { AND: [where, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
+      ? {
+          AND: [
+            where,
+            { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] },
+          ],
+        }
       : where,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take,
@@ -122,7 +139,14 @@ export function countOrders(db: Db | Tx, filter: { buyerId?: string; sellerId?: 
 /** Records the provider's payment once per order; a concurrent second call gets the first row. */
 export async function savePayment(
   db: Db | Tx,
-  data: { orderId: string; provider: string; providerPaymentId: string; amountCents: number; currency: string; clientSecret: string },
+  data: {
+    orderId: string;
+    provider: string;
+    providerPaymentId: string;
+    amountCents: number;
+    currency: string;
+    clientSecret: string;
+  },
 ): Promise<Payment> {
   try {
     return await db.payment.create({ data });
@@ -150,7 +174,10 @@ export function updatePayment(tx: Tx, id: string, data: Prisma.PaymentUncheckedU
  * Records a provider event by its id. false: it was recorded before (a replay). A concurrent
  * delivery of the same id waits here until the first transaction ends, then sees it recorded.
  */
-export async function recordWebhookEvent(tx: Tx, e: { id: string; provider: string; type: string; payload: unknown }): Promise<boolean> {
+export async function recordWebhookEvent(
+  tx: Tx,
+  e: { id: string; provider: string; type: string; payload: unknown },
+): Promise<boolean> {
   const inserted = await tx.$executeRaw`
     INSERT INTO orders.webhook_events (id, provider, type, outcome, payload, received_at)
     VALUES (${e.id}, ${e.provider}, ${e.type}, 'IGNORED', ${JSON.stringify(e.payload)}::jsonb, now())
@@ -162,7 +189,13 @@ export function findWebhookEvent(db: Db | Tx, id: string): Promise<WebhookEvent 
   return db.webhookEvent.findUnique({ where: { id } });
 }
 
-export async function setWebhookOutcome(tx: Tx, id: string, outcome: WebhookOutcome, reason: string | null, orderId: string | null): Promise<void> {
+export async function setWebhookOutcome(
+  tx: Tx,
+  id: string,
+  outcome: WebhookOutcome,
+  reason: string | null,
+  orderId: string | null,
+): Promise<void> {
   await tx.webhookEvent.update({ where: { id }, data: { outcome, reason, orderId } });
 }
 
@@ -173,7 +206,10 @@ export function createDeliveries(tx: Tx, data: Prisma.DeliveryCreateManyInput[])
 }
 
 export function findDeliveriesByOrderIds(db: Db | Tx, orderIds: readonly string[]): Promise<Delivery[]> {
-  return db.delivery.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  return db.delivery.findMany({
+    where: { orderId: { in: [...orderIds] } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
 }
 
 export function findDeliveryById(db: Db | Tx, id: string): Promise<Delivery | null> {
@@ -182,7 +218,9 @@ export function findDeliveryById(db: Db | Tx, id: string): Promise<Delivery | nu
 
 /** Locks a delivery for an update (after its order: see data/inventory.ts for the lock order). */
 export async function lockDelivery(tx: Tx, id: string): Promise<Delivery | null> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM orders.deliveries WHERE id = ${id}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id::text FROM orders.deliveries WHERE id = ${id}::uuid FOR UPDATE`;
   return rows.length ? tx.delivery.findUnique({ where: { id } }) : null;
 }
 
@@ -194,14 +232,24 @@ export function updateDelivery(tx: Tx, id: string, data: Prisma.DeliveryUnchecke
 
 export function createRefund(
   tx: Tx,
-  data: { orderId: string; amountCents: number; currency: string; reason: string; actorId: string | null; lines: { orderLineId: string; quantity: number }[] },
+  data: {
+    orderId: string;
+    amountCents: number;
+    currency: string;
+    reason: string;
+    actorId: string | null;
+    lines: { orderLineId: string; quantity: number }[];
+  },
 ): Promise<Refund> {
   const { lines, ...refund } = data;
   return tx.refund.create({ data: { ...refund, lines: { createMany: { data: lines } } } });
 }
 
 export function findRefundsByOrderIds(db: Db | Tx, orderIds: readonly string[]): Promise<Refund[]> {
-  return db.refund.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  return db.refund.findMany({
+    where: { orderId: { in: [...orderIds] } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
 }
 
 export function findRefundLines(db: Db | Tx, refundIds: readonly string[]): Promise<RefundLine[]> {

@@ -23,7 +23,10 @@ export class CartService {
     return { userId, lines: await carts.findCartLines(this.deps.db, userId) };
   }
 
-  async add(ctx: RequestContext, input: { productId?: string | null; ticketTypeId?: string | null; quantity: number }): Promise<CartModel> {
+  async add(
+    ctx: RequestContext,
+    input: { productId?: string | null; ticketTypeId?: string | null; quantity: number },
+  ): Promise<CartModel> {
     const userId = this.userId(ctx);
     const target = valid.lineTarget('input', input);
     const quantity = valid.quantity('input.quantity', input.quantity);
@@ -34,18 +37,23 @@ export class CartService {
     } else {
       const [type] = await inventory.findTicketTypes(this.deps.db, [target.ticketTypeId!]);
       if (!type) throw badInput('input.ticketTypeId', 'input.ticketTypeId is not a ticket type on sale');
-      if (quantity > type.maxPerOrder) throw badInput('input.quantity', `${type.name}: at most ${type.maxPerOrder} tickets per order`);
+      if (quantity > type.maxPerOrder)
+        throw badInput('input.quantity', `${type.name}: at most ${type.maxPerOrder} tickets per order`);
     }
     await this.deps.db.$transaction(async (tx) => {
       const total = await carts.addToLine(tx, userId, target, quantity);
-      if (total > valid.MAX_LINE_QUANTITY) throw badInput('input.quantity', `A cart line holds at most ${valid.MAX_LINE_QUANTITY} units`);
+      if (total > valid.MAX_LINE_QUANTITY)
+        throw badInput('input.quantity', `A cart line holds at most ${valid.MAX_LINE_QUANTITY} units`);
     });
     return this.cart(userId);
   }
 
   async update(ctx: RequestContext, id: string, quantity: number): Promise<CartModel> {
     const userId = this.userId(ctx);
-    if (!(await carts.setLineQuantity(this.deps.db, userId, valid.uuid('id', id), valid.quantity('quantity', quantity)))) throw notFound('Cart line');
+    if (
+      !(await carts.setLineQuantity(this.deps.db, userId, valid.uuid('id', id), valid.quantity('quantity', quantity)))
+    )
+      throw notFound('Cart line');
     return this.cart(userId);
   }
 

@@ -12,7 +12,8 @@ function afterKey(after: string | null | undefined): { createdAt: Date; id: stri
   const cursor = decodeCursor(after, ['c', 'i']);
   if (!cursor) return undefined;
   const key = { createdAt: new Date(cursor.c), id: cursor.i };
-  if (Number.isNaN(key.createdAt.getTime()) || !valid.isUuid(key.id)) throw badInput('after', 'after is not a cursor from this list');
+  if (Number.isNaN(key.createdAt.getTime()) || !valid.isUuid(key.id))
+    throw badInput('after', 'after is not a cursor from this list');
   return key;
 }
 
@@ -42,9 +43,13 @@ export class CatalogService {
     return catalog.listWarehouses(this.deps.db);
   }
 
-  async createCategory(_ctx: RequestContext, input: { name: string; slug: string; parentId?: string | null }): Promise<catalog.Category> {
+  async createCategory(
+    _ctx: RequestContext,
+    input: { name: string; slug: string; parentId?: string | null },
+  ): Promise<catalog.Category> {
     const parentId = input.parentId ? valid.uuid('parentId', input.parentId) : null;
-    if (parentId && (await catalog.findCategoriesByIds(this.deps.db, [parentId])).length === 0) throw badInput('parentId', 'parentId is not a category');
+    if (parentId && (await catalog.findCategoriesByIds(this.deps.db, [parentId])).length === 0)
+      throw badInput('parentId', 'parentId is not a category');
     try {
       return await catalog.createCategory(this.deps.db, {
         name: valid.text('name', input.name, { min: 1, max: 120 }),
@@ -66,7 +71,14 @@ export class CatalogService {
 
   async createProduct(
     ctx: RequestContext,
-    input: { title: string; description?: string | null; priceCents: number; currency: string; categoryId?: string | null; images?: string[] | null },
+    input: {
+      title: string;
+      description?: string | null;
+      priceCents: number;
+      currency: string;
+      categoryId?: string | null;
+      images?: string[] | null;
+    },
   ): Promise<catalog.Product> {
     if (!ctx.viewer) throw unauthenticated();
     const categoryId = input.categoryId ? await this.category('input.categoryId', input.categoryId) : null;
@@ -96,9 +108,15 @@ export class CatalogService {
     const product = await this.ownProduct(ctx, 'id', id);
     return catalog.updateProduct(this.deps.db, product.id, {
       title: input.title == null ? undefined : valid.text('input.title', input.title, { min: 1, max: 200 }),
-      description: input.description == null ? undefined : valid.text('input.description', input.description, { max: 5000 }),
+      description:
+        input.description == null ? undefined : valid.text('input.description', input.description, { max: 5000 }),
       priceCents: input.priceCents == null ? undefined : valid.priceCents('input.priceCents', input.priceCents),
-      categoryId: input.categoryId === undefined ? undefined : input.categoryId === null ? null : await this.category('input.categoryId', input.categoryId),
+      categoryId:
+        input.categoryId === undefined
+          ? undefined
+          : input.categoryId === null
+            ? null
+            : await this.category('input.categoryId', input.categoryId),
       status: input.status ?? undefined,
       images: input.images == null ? undefined : valid.images('input.images', input.images),
     });
@@ -107,30 +125,62 @@ export class CatalogService {
   /** IN receives units (positive); ADJUST corrects by a signed amount, never below what is held. Journaled. */
   async adjustStock(
     ctx: RequestContext,
-    input: { productId: string; warehouseId: string; kind: 'IN' | 'OUT' | 'ADJUST' | 'RESERVE' | 'RELEASE'; quantity: number; reason: string },
+    input: {
+      productId: string;
+      warehouseId: string;
+      kind: 'IN' | 'OUT' | 'ADJUST' | 'RESERVE' | 'RELEASE';
+      quantity: number;
+      reason: string;
+    },
   ) {
     const product = await this.ownProduct(ctx, 'input.productId', input.productId);
     const warehouseId = valid.uuid('input.warehouseId', input.warehouseId);
-    if ((await catalog.findWarehousesByIds(this.deps.db, [warehouseId])).length === 0) throw badInput('input.warehouseId', 'input.warehouseId is not a warehouse');
+    if ((await catalog.findWarehousesByIds(this.deps.db, [warehouseId])).length === 0)
+      throw badInput('input.warehouseId', 'input.warehouseId is not a warehouse');
     const reason = valid.text('input.reason', input.reason, { min: 1, max: 300 });
-    if (input.kind !== 'IN' && input.kind !== 'ADJUST') throw badInput('input.kind', 'input.kind must be IN or ADJUST (the others are recorded by orders)');
-    if (!Number.isInteger(input.quantity) || input.quantity === 0 || Math.abs(input.quantity) > 1_000_000 || (input.kind === 'IN' && input.quantity < 0)) {
-      throw badInput('input.quantity', input.kind === 'IN' ? 'input.quantity must be a positive whole number' : 'input.quantity must be a non-zero whole number');
+    if (input.kind !== 'IN' && input.kind !== 'ADJUST')
+      throw badInput('input.kind', 'input.kind must be IN or ADJUST (the others are recorded by orders)');
+    if (
+      !Number.isInteger(input.quantity) ||
+      input.quantity === 0 ||
+      Math.abs(input.quantity) > 1_000_000 ||
+      (input.kind === 'IN' && input.quantity < 0)
+    ) {
+      throw badInput(
+        'input.quantity',
+        input.kind === 'IN'
+          ? 'input.quantity must be a positive whole number'
+          : 'input.quantity must be a non-zero whole number',
+      );
     }
     return this.deps.db.$transaction(async (tx) => {
       if (input.kind === 'IN') await inventory.receiveStock(tx, product.id, warehouseId, input.quantity);
       else if (!(await inventory.adjustStock(tx, product.id, warehouseId, input.quantity))) {
-        throw conflict('The correction would leave fewer units than are held (or there is no stock here)', 'input.quantity');
+        throw conflict(
+          'The correction would leave fewer units than are held (or there is no stock here)',
+          'input.quantity',
+        );
       }
       await inventory.recordMovements(tx, [
-        { productId: product.id, warehouseId, kind: input.kind, quantity: input.quantity, reason, actorId: ctx.viewer!.userId, orderId: null },
+        {
+          productId: product.id,
+          warehouseId,
+          kind: input.kind,
+          quantity: input.quantity,
+          reason,
+          actorId: ctx.viewer!.userId,
+          orderId: null,
+        },
       ]);
       return (await inventory.findStock(tx, product.id, warehouseId))!;
     });
   }
 
   /** Public listing: ACTIVE products; ARCHIVED ones only for their seller (filter.sellerId = self) or ADMIN. */
-  async listProducts(ctx: RequestContext, args: { filter?: ProductFilterInput | null; first?: number | null; after?: string | null }): Promise<Connection<catalog.Product>> {
+  async listProducts(
+    ctx: RequestContext,
+    args: { filter?: ProductFilterInput | null; first?: number | null; after?: string | null },
+  ): Promise<Connection<catalog.Product>> {
     const first = pageSize(args.first);
     const filter = args.filter ?? {};
     const status = filter.status ?? 'ACTIVE';
@@ -139,7 +189,9 @@ export class CatalogService {
       throw forbidden('ARCHIVED products are listed only for their seller (filter.sellerId) and ADMIN');
     }
     if (filter.search && filter.search.length > 200) throw badInput('filter.search', 'filter.search is too long');
-    const categoryIds = filter.categoryId ? await catalog.categorySubtreeIds(this.deps.db, valid.uuid('filter.categoryId', filter.categoryId)) : undefined;
+    const categoryIds = filter.categoryId
+      ? await catalog.categorySubtreeIds(this.deps.db, valid.uuid('filter.categoryId', filter.categoryId))
+      : undefined;
     const query = { status, sellerId, categoryIds, search: filter.search ?? undefined };
     const after = afterKey(args.after);
     const [rows, totalCount] = await Promise.all([
@@ -149,7 +201,10 @@ export class CatalogService {
     return toConnection(rows, first, totalCount, cursorOf);
   }
 
-  async movements(product: catalog.Product, args: { first?: number | null; after?: string | null }): Promise<Connection<catalog.StockMovement>> {
+  async movements(
+    product: catalog.Product,
+    args: { first?: number | null; after?: string | null },
+  ): Promise<Connection<catalog.StockMovement>> {
     const first = pageSize(args.first);
     const after = afterKey(args.after);
     const [rows, totalCount] = await Promise.all([
@@ -161,7 +216,8 @@ export class CatalogService {
 
   private async category(field: string, id: string): Promise<string> {
     const categoryId = valid.uuid(field, id);
-    if ((await catalog.findCategoriesByIds(this.deps.db, [categoryId])).length === 0) throw badInput(field, `${field} is not a category`);
+    if ((await catalog.findCategoriesByIds(this.deps.db, [categoryId])).length === 0)
+      throw badInput(field, `${field} is not a category`);
     return categoryId;
   }
 

@@ -93,7 +93,7 @@ export class CheckoutService {
     }));
     const seen = new Set<string>();
     for (const t of targets) {
-      const id = t.productId ?? t.ticketTypeId!;
+      const id = t.productId ?? t.ticketTypeId;
       if (seen.has(id)) throw badInput(t.field, `${t.field} names the same item as another line`);
       seen.add(id);
     }
@@ -106,7 +106,11 @@ export class CheckoutService {
     const priced = await this.price(targets, now);
     const currency = priced[0]!.currency;
     const other = priced.find((l) => l.currency !== currency);
-    if (other) throw badInput(other.field, `Every line must be in one currency (${currency}); ${other.field} is in ${other.currency}`);
+    if (other)
+      throw badInput(
+        other.field,
+        `Every line must be in one currency (${currency}); ${other.field} is in ${other.currency}`,
+      );
     const hasProducts = priced.some((l) => l.productId);
     const address = hasProducts ? this.address(input.shippingAddress) : undefined;
 
@@ -164,10 +168,17 @@ export class CheckoutService {
         );
         if (address) {
           const sellers = [...new Set(lines.filter((l) => l.productId).map((l) => l.sellerId))];
-          await orders.createDeliveries(tx, sellers.map((sellerId) => ({ orderId: created.id, sellerId, ...address })));
+          await orders.createDeliveries(
+            tx,
+            sellers.map((sellerId) => ({ orderId: created.id, sellerId, ...address })),
+          );
         }
         if (fromCart) await carts.clearCart(tx, buyerId);
-        await emit(tx, PRODUCER, 'OrderPlaced', { orderId: created.id, buyerId, placedAt: created.createdAt.toISOString() });
+        await emit(tx, PRODUCER, 'OrderPlaced', {
+          orderId: created.id,
+          buyerId,
+          placedAt: created.createdAt.toISOString(),
+        });
         return created;
       }, TX_OPTIONS);
     } catch (err) {
@@ -196,7 +207,11 @@ export class CheckoutService {
   async ensurePayment(order: orders.Order): Promise<orders.Payment | null> {
     const [existing] = await orders.findPaymentsByOrderIds(this.deps.db, [order.id]);
     if (existing || order.status !== 'PENDING_PAYMENT') return existing ?? null;
-    const created = await this.deps.provider.createPayment({ orderId: order.id, amountCents: order.totalCents, currency: order.currency });
+    const created = await this.deps.provider.createPayment({
+      orderId: order.id,
+      amountCents: order.totalCents,
+      currency: order.currency,
+    });
     return orders.savePayment(this.deps.db, {
       orderId: order.id,
       provider: this.deps.provider.name,
@@ -241,8 +256,10 @@ export class CheckoutService {
       const type = ticketTypeById.get(t.ticketTypeId!);
       if (!type) throw badInput(`${t.field}.ticketTypeId`, `${t.field}.ticketTypeId is not a ticket type on sale`);
       if (type.eventStatus !== 'PUBLISHED') throw conflict(`${type.name}: the event is not on sale`, t.field);
-      if (type.salesStartAt && now < type.salesStartAt) throw conflict(`${type.name}: sales open at ${type.salesStartAt.toISOString()}`, t.field);
-      if (type.salesEndAt && now >= type.salesEndAt) throw conflict(`${type.name}: sales closed at ${type.salesEndAt.toISOString()}`, t.field);
+      if (type.salesStartAt && now < type.salesStartAt)
+        throw conflict(`${type.name}: sales open at ${type.salesStartAt.toISOString()}`, t.field);
+      if (type.salesEndAt && now >= type.salesEndAt)
+        throw conflict(`${type.name}: sales closed at ${type.salesEndAt.toISOString()}`, t.field);
       if (t.quantity > type.maxPerOrder) {
         throw badInput(`${t.field}.quantity`, `${type.name}: at most ${type.maxPerOrder} tickets per order`);
       }
@@ -282,6 +299,8 @@ function lockKey(line: PricedLine): string {
 
 /** The lines, independent of their order in the request. */
 function hashLines(lines: { productId: string | null; ticketTypeId: string | null; quantity: number }[]): string {
-  const normalized = lines.map((l) => `${l.productId ? `p:${l.productId}` : `t:${l.ticketTypeId}`}x${l.quantity}`).sort();
+  const normalized = lines
+    .map((l) => `${l.productId ? `p:${l.productId}` : `t:${l.ticketTypeId}`}x${l.quantity}`)
+    .sort();
   return createHash('sha256').update(normalized.join('|')).digest('hex');
 }

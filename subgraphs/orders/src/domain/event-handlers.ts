@@ -44,7 +44,11 @@ export function eventCancelledHandlers(realtime: OrdersRealtime, now: () => Date
       const at = now();
       const changed: string[] = [];
       // Those orders hold tickets of the event: announcing them announces its availability too.
-      afterCommit(() => (changed.length > 0 ? realtime.ordersChanged(changed, { counters: true }) : realtime.availabilityChanged([p.eventId])));
+      afterCommit(() =>
+        changed.length > 0
+          ? realtime.ordersChanged(changed, { counters: true })
+          : realtime.availabilityChanged([p.eventId]),
+      );
       for (const id of await orders.orderIdsWithEvent(tx, p.eventId, ['PENDING_PAYMENT'])) {
         const order = (await orders.lockOrder(tx, id))!;
         if (order.status !== 'PENDING_PAYMENT') continue;

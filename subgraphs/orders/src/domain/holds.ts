@@ -8,10 +8,23 @@ import type { OrderLine } from '../data/orders';
  */
 type Line = Pick<OrderLine, 'orderId' | 'ticketTypeId' | 'productId' | 'warehouseId' | 'quantity'>;
 
-function movements(lines: Line[], kind: 'RELEASE' | 'OUT' | 'IN', reason: string, actorId: string | null): inventory.Movement[] {
+function movements(
+  lines: Line[],
+  kind: 'RELEASE' | 'OUT' | 'IN',
+  reason: string,
+  actorId: string | null,
+): inventory.Movement[] {
   return lines
     .filter((l) => l.productId && l.warehouseId && l.quantity > 0)
-    .map((l) => ({ productId: l.productId!, warehouseId: l.warehouseId!, kind, quantity: l.quantity, reason, actorId, orderId: l.orderId }));
+    .map((l) => ({
+      productId: l.productId!,
+      warehouseId: l.warehouseId!,
+      kind,
+      quantity: l.quantity,
+      reason,
+      actorId,
+      orderId: l.orderId,
+    }));
 }
 
 /** Unpaid holds go back (expired, cancelled, payment failed). */

@@ -27,7 +27,12 @@ export async function closeUnpaid(
 }
 
 /** The status half of `closeUnpaid`, for callers that release the holds of many orders at once. */
-export async function markClosed(tx: Tx, order: orders.Order, to: 'EXPIRED' | 'CANCELLED' | 'PAYMENT_FAILED', now: Date): Promise<void> {
+export async function markClosed(
+  tx: Tx,
+  order: orders.Order,
+  to: 'EXPIRED' | 'CANCELLED' | 'PAYMENT_FAILED',
+  now: Date,
+): Promise<void> {
   if (transition(order.status, to)) await orders.updateOrder(tx, order.id, { status: to, closedAt: now });
 }
 
@@ -115,7 +120,11 @@ export async function refund(
   const refundedCents = order.refundedCents + amountCents;
   const to = refundedCents >= order.totalCents ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
   transition(order.status, to);
-  await orders.updateOrder(tx, order.id, { status: to, refundedCents, ...(to === 'REFUNDED' ? { closedAt: options.now } : {}) });
+  await orders.updateOrder(tx, order.id, {
+    status: to,
+    refundedCents,
+    ...(to === 'REFUNDED' ? { closedAt: options.now } : {}),
+  });
   const created = await orders.createRefund(tx, {
     orderId: order.id,
     amountCents,

@@ -27,7 +27,8 @@ export function canSeeOrder(ctx: RequestContext, order: orders.Order, lines: ord
 }
 
 /** The refusal of `orderUpdated` to anyone else (a missing order gets it too: existence is not disclosed). */
-export const cannotFollowOrder = () => forbidden('Only its buyer, the sellers of its lines and ADMIN may follow this order');
+export const cannotFollowOrder = () =>
+  forbidden('Only its buyer, the sellers of its lines and ADMIN may follow this order');
 
 /** `canSeeOrder` from the order's buyer and sellers alone (what an `orderUpdated` event carries). */
 export function isOrderAudience(ctx: RequestContext, order: { buyerId: string; sellerIds: string[] }): boolean {
@@ -53,7 +54,8 @@ export class OrderService {
     const first = pageSize(args.first);
     const cursor = decodeCursor(args.after, ['c', 'i']);
     const after = cursor ? { createdAt: new Date(cursor.c), id: cursor.i } : undefined;
-    if (after && (Number.isNaN(after.createdAt.getTime()) || !valid.isUuid(after.id))) throw badInput('after', 'after is not a cursor from this list');
+    if (after && (Number.isNaN(after.createdAt.getTime()) || !valid.isUuid(after.id)))
+      throw badInput('after', 'after is not a cursor from this list');
     const [rows, totalCount] = await Promise.all([
       orders.listOrders(this.deps.db, filter, after, first + 1),
       orders.countOrders(this.deps.db, filter),
@@ -69,7 +71,11 @@ export class OrderService {
     const { cancelled, changed } = await this.deps.db.$transaction(async (tx) => {
       const order = await orders.lockOrder(tx, orderId);
       if (!order || (order.buyerId !== viewer.userId && !viewer.roles.includes('ADMIN'))) throw notFound('Order');
-      const closed = await closeUnpaid(tx, order, 'CANCELLED', { reason: 'order cancelled', actorId: viewer.userId, now: this.now() });
+      const closed = await closeUnpaid(tx, order, 'CANCELLED', {
+        reason: 'order cancelled',
+        actorId: viewer.userId,
+        now: this.now(),
+      });
       return { cancelled: (await orders.findOrdersByIds(tx, [orderId]))[0]!, changed: closed };
     }, TX_OPTIONS);
     if (changed) await this.deps.realtime.ordersChanged([orderId], { counters: true });
@@ -80,12 +86,20 @@ export class OrderService {
    * Refunds lines of a paid order (all remaining units when `lines` is absent). ADMIN may
    * refund anything; a seller only lines they sold (without `lines`: all of theirs).
    */
-  async refund(ctx: RequestContext, id: string, lines: RefundSelection[] | null | undefined, reason: string): Promise<orders.Order> {
+  async refund(
+    ctx: RequestContext,
+    id: string,
+    lines: RefundSelection[] | null | undefined,
+    reason: string,
+  ): Promise<orders.Order> {
     if (!ctx.viewer) throw unauthenticated();
     const viewer = ctx.viewer;
     const orderId = valid.uuid('id', id);
     const why = valid.text('reason', reason, { min: 1, max: 500 });
-    const selection = lines?.map((l, i) => ({ orderLineId: valid.uuid(`lines.${i}.orderLineId`, l.orderLineId), quantity: l.quantity }));
+    const selection = lines?.map((l, i) => ({
+      orderLineId: valid.uuid(`lines.${i}.orderLineId`, l.orderLineId),
+      quantity: l.quantity,
+    }));
     const isAdmin = viewer.roles.includes('ADMIN');
     const created = await this.deps.db.$transaction(async (tx) => {
       const order = await orders.lockOrder(tx, orderId);
@@ -94,7 +108,8 @@ export class OrderService {
       if (!canSeeOrder(ctx, order, orderLines)) throw notFound('Order');
       if (!isAdmin) {
         const own = new Set(orderLines.filter((l) => l.sellerId === viewer.userId).map((l) => l.id));
-        if (own.size === 0 || selection?.some((s) => !own.has(s.orderLineId))) throw forbidden('Only ADMIN or the seller of a line may refund it');
+        if (own.size === 0 || selection?.some((s) => !own.has(s.orderLineId)))
+          throw forbidden('Only ADMIN or the seller of a line may refund it');
       }
       return refund(tx, order, {
         selection,
@@ -113,7 +128,12 @@ export class OrderService {
   /** The seller ships (carrier and tracking number) and then delivers; the last delivery fulfils a paid order. */
   async updateDelivery(
     ctx: RequestContext,
-    input: { deliveryId: string; status: orders.Delivery['status']; carrier?: string | null; trackingNumber?: string | null },
+    input: {
+      deliveryId: string;
+      status: orders.Delivery['status'];
+      carrier?: string | null;
+      trackingNumber?: string | null;
+    },
   ): Promise<orders.Delivery> {
     if (!ctx.viewer) throw unauthenticated();
     const viewer = ctx.viewer;
@@ -124,14 +144,18 @@ export class OrderService {
       // Lock order: the order row first, then the delivery (read again, now locked).
       const order = (await orders.lockOrder(tx, found.orderId))!;
       const delivery = (await orders.lockDelivery(tx, id))!;
-      if (!['PAID', 'PARTIALLY_REFUNDED', 'FULFILLED'].includes(order.status)) throw conflict(`An order in ${order.status} is not shipped`);
+      if (!['PAID', 'PARTIALLY_REFUNDED', 'FULFILLED'].includes(order.status))
+        throw conflict(`An order in ${order.status} is not shipped`);
       const now = this.now();
       if (input.status === delivery.status) return { delivery, changed: false };
       if (input.status === 'SHIPPED') {
         if (delivery.status !== 'PENDING') throw conflict(`A ${delivery.status} delivery cannot become SHIPPED`);
         const carrier = valid.text('input.carrier', input.carrier ?? '', { min: 1, max: 100 });
         const trackingNumber = valid.text('input.trackingNumber', input.trackingNumber ?? '', { min: 1, max: 100 });
-        return { delivery: await orders.updateDelivery(tx, id, { status: 'SHIPPED', carrier, trackingNumber, shippedAt: now }), changed: true };
+        return {
+          delivery: await orders.updateDelivery(tx, id, { status: 'SHIPPED', carrier, trackingNumber, shippedAt: now }),
+          changed: true,
+        };
       }
       if (input.status !== 'DELIVERED' || delivery.status !== 'SHIPPED') {
         throw conflict(`A ${delivery.status} delivery cannot become ${input.status}`);
@@ -157,7 +181,12 @@ export class OrderService {
     const [payment] = await orders.findPaymentsByOrderIds(this.deps.db, [id]);
     if (!payment) throw conflict('This order has no payment to complete');
     const status = await this.deps.simulator.simulate(
-      { providerPaymentId: payment.providerPaymentId, orderId: id, amountCents: payment.amountCents, currency: payment.currency },
+      {
+        providerPaymentId: payment.providerPaymentId,
+        orderId: id,
+        amountCents: payment.amountCents,
+        currency: payment.currency,
+      },
       outcome,
     );
     if (status !== 200) throw conflict(`The payment webhook refused the event (HTTP ${status})`);

@@ -47,9 +47,19 @@ export class PaymentService {
     if (!event) return { status: 400, body: { received: false, error: 'not a payment event' } };
 
     const { result, changedOrderId } = await this.deps.db.$transaction(async (tx) => {
-      if (!(await orders.recordWebhookEvent(tx, { id: event.id, provider: this.deps.provider.name, type: event.type, payload: event }))) {
+      if (
+        !(await orders.recordWebhookEvent(tx, {
+          id: event.id,
+          provider: this.deps.provider.name,
+          type: event.type,
+          payload: event,
+        }))
+      ) {
         const recorded = (await orders.findWebhookEvent(tx, event.id))!;
-        const replay: WebhookResult = { status: recorded.outcome === 'REJECTED' ? 400 : 200, body: { received: true, outcome: recorded.outcome, replayed: true } };
+        const replay: WebhookResult = {
+          status: recorded.outcome === 'REJECTED' ? 400 : 200,
+          body: { received: true, outcome: recorded.outcome, replayed: true },
+        };
         return { result: replay, changedOrderId: null };
       }
       const { outcome, reason, orderId } = await this.apply(tx, event);
@@ -96,7 +106,8 @@ export class PaymentService {
       await orders.updatePayment(tx, payment.id, { status: 'SUCCEEDED' });
       return { outcome: 'APPLIED', reason: null, orderId: order.id };
     }
-    if (order.status !== 'PENDING_PAYMENT') return { outcome: 'IGNORED', reason: `order is ${order.status}`, orderId: order.id };
+    if (order.status !== 'PENDING_PAYMENT')
+      return { outcome: 'IGNORED', reason: `order is ${order.status}`, orderId: order.id };
     await closeUnpaid(tx, order, 'PAYMENT_FAILED', { reason: 'payment failed', actorId: null, now });
     await orders.updatePayment(tx, payment.id, { status: 'FAILED' });
     return { outcome: 'APPLIED', reason: null, orderId: order.id };
@@ -122,7 +133,10 @@ export class PaymentService {
           });
           await orders.updateRefund(tx, refund.id, { status: 'SUCCEEDED', providerRefundId });
         } catch (err) {
-          this.deps.logger.error('refund failed at the provider', { refundId: refund.id, error: (err as Error).message });
+          this.deps.logger.error('refund failed at the provider', {
+            refundId: refund.id,
+            error: (err as Error).message,
+          });
           await orders.updateRefund(tx, refund.id, { status: 'FAILED' });
         }
       }

@@ -14,12 +14,14 @@ export const MAX_LINES = 50;
 
 export function slug(field: string, value: string): string {
   const trimmed = value.trim();
-  if (trimmed.length > 140 || !SLUG.test(trimmed)) throw badInput(field, `${field} must be lower-case words joined by hyphens`);
+  if (trimmed.length > 140 || !SLUG.test(trimmed))
+    throw badInput(field, `${field} must be lower-case words joined by hyphens`);
   return trimmed;
 }
 
 export function priceCents(field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > 100_000_000) throw badInput(field, `${field} must be a whole number of cents, 0 or more`);
+  if (!Number.isInteger(value) || value < 0 || value > 100_000_000)
+    throw badInput(field, `${field} must be a whole number of cents, 0 or more`);
   return value;
 }
 
@@ -51,7 +53,9 @@ export function lineTarget(
   field: string,
   line: { productId?: string | null; ticketTypeId?: string | null },
 ): { productId: string; ticketTypeId: null } | { productId: null; ticketTypeId: string } {
-  if (line.productId && !line.ticketTypeId) return { productId: uuid(`${field}.productId`, line.productId), ticketTypeId: null };
-  if (line.ticketTypeId && !line.productId) return { productId: null, ticketTypeId: uuid(`${field}.ticketTypeId`, line.ticketTypeId) };
+  if (line.productId && !line.ticketTypeId)
+    return { productId: uuid(`${field}.productId`, line.productId), ticketTypeId: null };
+  if (line.ticketTypeId && !line.productId)
+    return { productId: null, ticketTypeId: uuid(`${field}.ticketTypeId`, line.ticketTypeId) };
   throw badInput(field, `${field} must give exactly one of productId and ticketTypeId`);
 }

@@ -11,9 +11,15 @@ export const DEFAULT_PAYMENT_SETTINGS: PaymentSettings = {
 };
 
 /** The configured provider; `webhookUrl` is read when the mock sends a webhook. */
-export function createProvider(settings: PaymentSettings, webhookUrl: () => string | undefined): PaymentProvider & Partial<Pick<MockPaymentProvider, 'simulate'>> {
+export function createProvider(
+  settings: PaymentSettings,
+  webhookUrl: () => string | undefined,
+): PaymentProvider & Partial<Pick<MockPaymentProvider, 'simulate'>> {
   switch (settings.provider) {
     case 'mock':
-      return new MockPaymentProvider({ webhookSecret: settings.webhookSecret, webhookUrl: () => settings.webhookUrl ?? webhookUrl() });
+      return new MockPaymentProvider({
+        webhookSecret: settings.webhookSecret,
+        webhookUrl: () => settings.webhookUrl ?? webhookUrl(),
+      });
   }
 }

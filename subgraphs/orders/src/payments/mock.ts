@@ -1,5 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { PAYMENT_FAILED, PAYMENT_SUCCEEDED, type CreatedPayment, type PaymentProvider, type ProviderEvent } from './provider';
+import {
+  PAYMENT_FAILED,
+  PAYMENT_SUCCEEDED,
+  type CreatedPayment,
+  type PaymentProvider,
+  type ProviderEvent,
+} from './provider';
 import { signatureHeader } from './signature';
 
 /**
@@ -31,7 +37,10 @@ export class MockPaymentProvider implements PaymentProvider {
   }
 
   /** Sends the webhook for the payment's outcome and resolves with our endpoint's HTTP status. */
-  async simulate(payment: { providerPaymentId: string; orderId: string; amountCents: number; currency: string }, outcome: 'SUCCEEDED' | 'FAILED'): Promise<number> {
+  async simulate(
+    payment: { providerPaymentId: string; orderId: string; amountCents: number; currency: string },
+    outcome: 'SUCCEEDED' | 'FAILED',
+  ): Promise<number> {
     const url = this.options.webhookUrl();
     if (!url) throw new Error('mock payment provider: no webhook URL (the service is not listening yet)');
     const event: ProviderEvent = {
@@ -50,7 +59,10 @@ export class MockPaymentProvider implements PaymentProvider {
     const body = JSON.stringify(event);
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': signatureHeader(this.options.webhookSecret, body) },
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': signatureHeader(this.options.webhookSecret, body),
+      },
       body,
       signal: AbortSignal.timeout(10_000),
     });

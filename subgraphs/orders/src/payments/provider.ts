@@ -12,7 +12,12 @@ export interface CreatedPayment {
 export interface PaymentProvider {
   readonly name: string;
   createPayment(input: { orderId: string; amountCents: number; currency: string }): Promise<CreatedPayment>;
-  refund(input: { refundId: string; providerPaymentId: string; amountCents: number; currency: string }): Promise<{ providerRefundId: string }>;
+  refund(input: {
+    refundId: string;
+    providerPaymentId: string;
+    amountCents: number;
+    currency: string;
+  }): Promise<{ providerRefundId: string }>;
 }
 
 /**

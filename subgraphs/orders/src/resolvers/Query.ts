@@ -7,7 +7,12 @@ export const Query: QueryResolvers = {
   product: async (_parent, args, ctx) => {
     const product = await ctx.loaders.productById.load(uuid('id', args.id));
     // An archived product is shown to its seller and ADMIN only.
-    if (product?.status === 'ARCHIVED' && product.sellerId !== ctx.viewer?.userId && !ctx.viewer?.roles.includes('ADMIN')) return null;
+    if (
+      product?.status === 'ARCHIVED' &&
+      product.sellerId !== ctx.viewer?.userId &&
+      !ctx.viewer?.roles.includes('ADMIN')
+    )
+      return null;
     return product;
   },
   categories: (_parent, _args, ctx) => ctx.catalog.rootCategories(),

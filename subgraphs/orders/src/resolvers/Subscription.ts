@@ -1,6 +1,10 @@
 import { notFound } from '../../../../shared/errors';
 import { withFilter } from '../../../../shared/realtime/pubsub';
-import type { EventAvailabilityResolvers, SubscriptionResolvers, TicketTypeAvailabilityResolvers } from '../__generated__/resolvers-types';
+import type {
+  EventAvailabilityResolvers,
+  SubscriptionResolvers,
+  TicketTypeAvailabilityResolvers,
+} from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import { cannotFollowOrder, isOrderAudience } from '../domain/order-service';
 import { uuid } from '../domain/validation';
@@ -27,7 +31,8 @@ export const Subscription: SubscriptionResolvers = {
     },
   },
   eventAvailabilityChanged: {
-    subscribe: (_parent, args, ctx) => ctx.pubsub.subscribe<AvailabilityChanged>(channels.availability(uuid('eventId', args.eventId))),
+    subscribe: (_parent, args, ctx) =>
+      ctx.pubsub.subscribe<AvailabilityChanged>(channels.availability(uuid('eventId', args.eventId))),
     resolve: async (event: AvailabilityChanged, _args: unknown, ctx: Context): Promise<EventAvailabilityModel> => ({
       eventId: event.eventId,
       ticketTypes: await ctx.loaders.ticketTypesByEvent.load(event.eventId),

@@ -13,7 +13,8 @@ const notYetOnSale = (id: string): TicketTypeCounters => ({ id, capacity: 0, hel
 
 /** Read from orders' own counters at request time, so they are current the moment a hold or sale commits. */
 export const TicketType: TicketTypeResolvers = {
-  __resolveReference: async (reference, ctx) => (await ctx.loaders.ticketTypeById.load(reference.id)) ?? notYetOnSale(reference.id),
+  __resolveReference: async (reference, ctx) =>
+    (await ctx.loaders.ticketTypeById.load(reference.id)) ?? notYetOnSale(reference.id),
   available: remaining,
   sold: (t) => t.sold,
 };

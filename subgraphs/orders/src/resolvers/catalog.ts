@@ -1,4 +1,9 @@
-import type { CategoryResolvers, ProductResolvers, StockLevelResolvers, StockMovementResolvers } from '../__generated__/resolvers-types';
+import type {
+  CategoryResolvers,
+  ProductResolvers,
+  StockLevelResolvers,
+  StockMovementResolvers,
+} from '../__generated__/resolvers-types';
 
 export const Category: CategoryResolvers = {
   parent: (c, _args, ctx) => (c.parentId ? ctx.loaders.categoryById.load(c.parentId) : null),
@@ -9,7 +14,8 @@ export const Product: ProductResolvers = {
   __resolveReference: (reference, ctx) => ctx.loaders.productById.load(reference.id),
   seller: (p) => ({ id: p.sellerId }),
   category: (p, _args, ctx) => (p.categoryId ? ctx.loaders.categoryById.load(p.categoryId) : null),
-  available: async (p, _args, ctx) => (await ctx.loaders.stockByProduct.load(p.id)).reduce((sum, s) => sum + Math.max(0, s.onHand - s.held), 0),
+  available: async (p, _args, ctx) =>
+    (await ctx.loaders.stockByProduct.load(p.id)).reduce((sum, s) => sum + Math.max(0, s.onHand - s.held), 0),
   stock: (p, _args, ctx) => ctx.loaders.stockByProduct.load(p.id),
   stockMovements: (p, args, ctx) => ctx.catalog.movements(p, args),
 };

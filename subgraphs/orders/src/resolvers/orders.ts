@@ -10,7 +10,9 @@ import type { Context } from '../context';
 
 /** A cart line's product or ticket type; its price is the current one. */
 async function target(line: { productId: string | null; ticketTypeId: string | null }, ctx: Context) {
-  return line.productId ? ctx.loaders.productById.load(line.productId) : ctx.loaders.ticketTypeById.load(line.ticketTypeId!);
+  return line.productId
+    ? ctx.loaders.productById.load(line.productId)
+    : ctx.loaders.ticketTypeById.load(line.ticketTypeId!);
 }
 
 export const Cart: CartResolvers = {

@@ -34,7 +34,11 @@ export async function pickAgent(tx: Tx, now: Date): Promise<string | null> {
   return agentId;
 }
 
-export function upsertAvailability(db: Db | Tx, agentId: string, data: { available: boolean; maxOpenTickets?: number }): Promise<AgentAvailability> {
+export function upsertAvailability(
+  db: Db | Tx,
+  agentId: string,
+  data: { available: boolean; maxOpenTickets?: number },
+): Promise<AgentAvailability> {
   return db.agentAvailability.upsert({
     where: { agentId },
     create: { agentId, available: data.available, maxOpenTickets: data.maxOpenTickets },

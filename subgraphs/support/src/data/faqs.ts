@@ -46,7 +46,12 @@ const toFaq = (r: Row): RankedFaq => ({
  * with `websearch_to_tsquery` as typed and with accents folded, OR-ed, so "devolucion" and
  * "devolución" both match (see the migration). `offset` paging: ranks are not a stable key.
  */
-export async function searchFaqs(db: Db | Tx, filter: FaqFilter, offset: number, take: number): Promise<{ rows: RankedFaq[]; total: number }> {
+export async function searchFaqs(
+  db: Db | Tx,
+  filter: FaqFilter,
+  offset: number,
+  take: number,
+): Promise<{ rows: RankedFaq[]; total: number }> {
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
@@ -86,7 +91,11 @@ export function createFaq(db: Db | Tx, data: Prisma.FaqUncheckedCreateInput): Pr
 }
 
 /** Null when no FAQ has this id. */
-export async function updateFaq(db: Db | Tx, id: string, data: Prisma.FaqUncheckedUpdateManyInput): Promise<Faq | null> {
+export async function updateFaq(
+  db: Db | Tx,
+  id: string,
+  data: Prisma.FaqUncheckedUpdateManyInput,
+): Promise<Faq | null> {
   const { count } = await db.faq.updateMany({ where: { id }, data });
   return count ? db.faq.findUnique({ where: { id } }) : null;
 }

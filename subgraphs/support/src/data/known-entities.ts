@@ -25,7 +25,10 @@ export async function recordOrder(db: Db | Tx, order: { orderId: string; buyerId
 }
 
 /** Records tickets' holders and events. Returns how many were new. */
-export async function recordTickets(db: Db | Tx, tickets: { ticketId: string; holderId: string; eventId: string }[]): Promise<number> {
+export async function recordTickets(
+  db: Db | Tx,
+  tickets: { ticketId: string; holderId: string; eventId: string }[],
+): Promise<number> {
   if (tickets.length === 0) return 0;
   const { count } = await db.knownTicket.createMany({ data: tickets, skipDuplicates: true });
   return count;

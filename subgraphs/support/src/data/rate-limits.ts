@@ -15,9 +15,11 @@ export function redisCounter(redis: Redis, prefix: string): WindowCounter {
     async hit(key, windowSeconds, now) {
       const window = Math.floor(now.getTime() / 1000 / windowSeconds);
       const k = `${prefix}${key}:${window}`;
-      const [[incrErr, count], [expireErr]] = (await redis.multi().incr(k).expire(k, windowSeconds).exec())!;
-      if (incrErr || expireErr) throw incrErr ?? expireErr;
-      return count as number;
+      // exec() answers null only when a WATCH aborted the transaction, and we watch nothing.
+      const [incr, expire] = (await redis.multi().incr(k).expire(k, windowSeconds).exec()) ?? [];
+      const failure = incr?.[0] ?? expire?.[0];
+      if (failure) throw failure;
+      return incr?.[1] as number;
     },
   };
 }
@@ -32,7 +34,8 @@ export function postgresCounter(db: Db): WindowCounter {
         ON CONFLICT (key, window_start) DO UPDATE SET count = support.rate_limits.count + 1
         RETURNING count`;
       // Old windows are useless: drop them now and then (1 call in 100).
-      if (Math.random() < 0.01) await db.$executeRaw`DELETE FROM support.rate_limits WHERE window_start < ${windowStart}`;
+      if (Math.random() < 0.01)
+        await db.$executeRaw`DELETE FROM support.rate_limits WHERE window_start < ${windowStart}`;
       return rows[0]!.count;
     },
   };

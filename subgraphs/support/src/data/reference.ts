@@ -1,4 +1,9 @@
-import type { CannedResponse, SlaPolicy, SupportCategory, SupportPriority } from '../../../../prisma/generated/prisma/client';
+import type {
+  CannedResponse,
+  SlaPolicy,
+  SupportCategory,
+  SupportPriority,
+} from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
 
 /** Data access for the help desk's reference data: categories, canned responses, SLA policies. */
@@ -19,7 +24,10 @@ export function findCategoryBySlug(db: Db | Tx, slug: string): Promise<SupportCa
   return db.supportCategory.findUnique({ where: { slug } });
 }
 
-export async function createCategory(db: Db | Tx, data: { name: string; slug: string; description: string }): Promise<SupportCategory> {
+export async function createCategory(
+  db: Db | Tx,
+  data: { name: string; slug: string; description: string },
+): Promise<SupportCategory> {
   try {
     return await db.supportCategory.create({ data });
   } catch (err) {
@@ -36,12 +44,19 @@ export function findCannedResponse(db: Db | Tx, id: string): Promise<CannedRespo
   return db.cannedResponse.findUnique({ where: { id } });
 }
 
-export function createCannedResponse(db: Db | Tx, data: { title: string; body: string; createdById: string }): Promise<CannedResponse> {
+export function createCannedResponse(
+  db: Db | Tx,
+  data: { title: string; body: string; createdById: string },
+): Promise<CannedResponse> {
   return db.cannedResponse.create({ data });
 }
 
 /** Null when no canned response has this id. */
-export async function updateCannedResponse(db: Db | Tx, id: string, data: { title: string; body: string }): Promise<CannedResponse | null> {
+export async function updateCannedResponse(
+  db: Db | Tx,
+  id: string,
+  data: { title: string; body: string },
+): Promise<CannedResponse | null> {
   const { count } = await db.cannedResponse.updateMany({ where: { id }, data });
   return count ? findCannedResponse(db, id) : null;
 }
@@ -55,6 +70,10 @@ export function listSlaPolicies(db: Db | Tx): Promise<SlaPolicy[]> {
   return db.slaPolicy.findMany();
 }
 
-export function upsertSlaPolicy(db: Db | Tx, priority: SupportPriority, data: { firstResponseMinutes: number; resolutionMinutes: number }): Promise<SlaPolicy> {
+export function upsertSlaPolicy(
+  db: Db | Tx,
+  priority: SupportPriority,
+  data: { firstResponseMinutes: number; resolutionMinutes: number },
+): Promise<SlaPolicy> {
   return db.slaPolicy.upsert({ where: { priority }, create: { priority, ...data }, update: data });
 }

@@ -1,4 +1,12 @@
-import type { Message, MessageAuthorKind, MessageFormat, Prisma, SupportPriority, SupportTicket, SupportTicketStatus } from '../../../../prisma/generated/prisma/client';
+import type {
+  Message,
+  MessageAuthorKind,
+  MessageFormat,
+  Prisma,
+  SupportPriority,
+  SupportTicket,
+  SupportTicketStatus,
+} from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
 
 /** Data access for `support.tickets` and `support.messages`. Functions take a `Db` or a transaction client. */
@@ -38,7 +46,11 @@ export function createTicket(db: Db | Tx, data: Prisma.SupportTicketUncheckedCre
   return db.supportTicket.create({ data });
 }
 
-export function updateTicket(db: Db | Tx, id: string, data: Prisma.SupportTicketUncheckedUpdateInput): Promise<SupportTicket> {
+export function updateTicket(
+  db: Db | Tx,
+  id: string,
+  data: Prisma.SupportTicketUncheckedUpdateInput,
+): Promise<SupportTicket> {
   return db.supportTicket.update({ where: { id }, data });
 }
 
@@ -65,7 +77,10 @@ function whereOf(filter: TicketListFilter, now: Date): Prisma.SupportTicketWhere
   if (filter.search) {
     const number = /^#?(\d{1,9})$/.exec(filter.search.trim());
     and.push({
-      OR: [{ subject: { contains: filter.search, mode: 'insensitive' } }, ...(number ? [{ number: Number(number[1]) }] : [])],
+      OR: [
+        { subject: { contains: filter.search, mode: 'insensitive' } },
+        ...(number ? [{ number: Number(number[1]) }] : []),
+      ],
     });
   }
   return { AND: and };
@@ -116,7 +131,10 @@ export function createMessage(db: Db | Tx, data: Prisma.MessageUncheckedCreateIn
 }
 
 /** Imported messages: (ticketId, externalId) already present are skipped. */
-export async function createMessagesSkippingExisting(db: Db | Tx, data: Prisma.MessageCreateManyInput[]): Promise<number> {
+export async function createMessagesSkippingExisting(
+  db: Db | Tx,
+  data: Prisma.MessageCreateManyInput[],
+): Promise<number> {
   const { count } = await db.message.createMany({ data, skipDuplicates: true });
   return count;
 }
@@ -132,10 +150,18 @@ export function listMessages(
   after: { createdAt: Date; id: string } | undefined,
   take: number,
 ): Promise<Message[]> {
-  const where: Prisma.MessageWhereInput = { ticketId: { in: ticketIds }, ...(includeInternal ? {} : { internal: false }) };
+  const where: Prisma.MessageWhereInput = {
+    ticketId: { in: ticketIds },
+    ...(includeInternal ? {} : { internal: false }),
+  };
   return db.message.findMany({
     where: after
-      ? { AND: [where, { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }] }
+      ? {
+          AND: [
+            where,
+            { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] },
+          ],
+        }
       : where,
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     take,
@@ -148,6 +174,9 @@ export function countMessages(db: Db | Tx, ticketIds: string[], includeInternal:
 
 /** Ids of the tickets merged into each of these tickets (directly). */
 export async function mergedInto(db: Db | Tx, ids: readonly string[]): Promise<{ id: string; mergedIntoId: string }[]> {
-  const rows = await db.supportTicket.findMany({ where: { mergedIntoId: { in: [...ids] } }, select: { id: true, mergedIntoId: true } });
+  const rows = await db.supportTicket.findMany({
+    where: { mergedIntoId: { in: [...ids] } },
+    select: { id: true, mergedIntoId: true },
+  });
   return rows.map((r) => ({ id: r.id, mergedIntoId: r.mergedIntoId! }));
 }

@@ -29,7 +29,10 @@ export class AdminService {
     return ref.listSlaPolicies(this.deps.db);
   }
 
-  async createCategory(_ctx: RequestContext, input: { name: string; slug: string; description?: string | null }): Promise<ref.SupportCategory> {
+  async createCategory(
+    _ctx: RequestContext,
+    input: { name: string; slug: string; description?: string | null },
+  ): Promise<ref.SupportCategory> {
     const category = {
       name: valid.text('input.name', input.name, { min: 1, max: 100 }),
       slug: valid.slug('input.slug', input.slug),
@@ -48,7 +51,11 @@ export class AdminService {
     return ref.createCannedResponse(this.deps.db, { ...this.cannedInput(input), createdById: ctx.viewer.userId });
   }
 
-  async updateCanned(_ctx: RequestContext, id: string, input: { title: string; body: string }): Promise<ref.CannedResponse> {
+  async updateCanned(
+    _ctx: RequestContext,
+    id: string,
+    input: { title: string; body: string },
+  ): Promise<ref.CannedResponse> {
     const canned = await ref.updateCannedResponse(this.deps.db, valid.uuid('id', id), this.cannedInput(input));
     if (!canned) throw notFound('Canned response');
     return canned;
@@ -60,7 +67,10 @@ export class AdminService {
   }
 
   private cannedInput(input: { title: string; body: string }) {
-    return { title: valid.text('input.title', input.title, { min: 1, max: 200 }), body: valid.body('input.body', input.body) };
+    return {
+      title: valid.text('input.title', input.title, { min: 1, max: 200 }),
+      body: valid.body('input.body', input.body),
+    };
   }
 
   /**
@@ -81,19 +91,32 @@ export class AdminService {
     });
   }
 
-  async setSlaPolicy(_ctx: RequestContext, priority: SupportPriority, firstResponseMinutes: number, resolutionMinutes: number): Promise<ref.SlaPolicy> {
+  async setSlaPolicy(
+    _ctx: RequestContext,
+    priority: SupportPriority,
+    firstResponseMinutes: number,
+    resolutionMinutes: number,
+  ): Promise<ref.SlaPolicy> {
     const first = valid.intBetween('firstResponseMinutes', firstResponseMinutes, 1, 525_600);
     const resolution = valid.intBetween('resolutionMinutes', resolutionMinutes, 1, 525_600);
-    if (resolution < first) throw badInput('resolutionMinutes', 'resolutionMinutes must not be below firstResponseMinutes');
+    if (resolution < first)
+      throw badInput('resolutionMinutes', 'resolutionMinutes must not be below firstResponseMinutes');
     return ref.upsertSlaPolicy(this.deps.db, priority, { firstResponseMinutes: first, resolutionMinutes: resolution });
   }
 
-  async setAvailability(ctx: RequestContext, input: { agentId?: string | null; available: boolean; maxOpenTickets?: number | null }): Promise<SupportAgentView> {
+  async setAvailability(
+    ctx: RequestContext,
+    input: { agentId?: string | null; available: boolean; maxOpenTickets?: number | null },
+  ): Promise<SupportAgentView> {
     if (!ctx.viewer) throw unauthenticated();
     const agentId = valid.optionalUuid('input.agentId', input.agentId) ?? ctx.viewer.userId;
-    if (agentId !== ctx.viewer.userId && !ctx.viewer.roles.includes('ADMIN')) throw forbidden('Only ADMIN sets another agent\'s availability');
+    if (agentId !== ctx.viewer.userId && !ctx.viewer.roles.includes('ADMIN'))
+      throw forbidden("Only ADMIN sets another agent's availability");
     if (!(await this.deps.directory.isAgent(agentId))) throw badInput('input.agentId', 'Not an active AGENT');
-    const maxOpenTickets = input.maxOpenTickets == null ? undefined : valid.intBetween('input.maxOpenTickets', input.maxOpenTickets, 1, 1000);
+    const maxOpenTickets =
+      input.maxOpenTickets == null
+        ? undefined
+        : valid.intBetween('input.maxOpenTickets', input.maxOpenTickets, 1, 1000);
     const row = await agents.upsertAvailability(this.deps.db, agentId, { available: input.available, maxOpenTickets });
     const load = await agents.openTicketCounts(this.deps.db, [agentId]);
     return { ...row, openTickets: load.get(agentId) ?? 0 };
@@ -101,7 +124,10 @@ export class AdminService {
 
   async agents(): Promise<SupportAgentView[]> {
     const rows = await agents.listAvailability(this.deps.db);
-    const load = await agents.openTicketCounts(this.deps.db, rows.map((r) => r.agentId));
+    const load = await agents.openTicketCounts(
+      this.deps.db,
+      rows.map((r) => r.agentId),
+    );
     return rows.map((r) => ({ ...r, openTickets: load.get(r.agentId) ?? 0 }));
   }
 }

@@ -33,7 +33,10 @@ export function parseCalendar(spec: string, timeZone: string): BusinessCalendar 
     throw new Error(`unknown time zone "${timeZone}"`);
   }
   const week: Interval[][] = DAYS.map(() => []);
-  for (const part of spec.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [dayspec, ...ranges] = part.split(/\s+/);
     const days = parseDays(dayspec!);
     if (ranges.length === 0) throw new Error(`"${part}" has no hours`);
@@ -105,7 +108,10 @@ function* businessIntervals(cal: BusinessCalendar, from: number): Generator<[num
     const date = new Date(day0 + i * DAY_MS);
     const [y, m, d] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
     for (const [s, e] of cal.week[date.getUTCDay()]!) {
-      yield [zonedInstant(y, m, d, s, cal.timeZone), e === 1440 ? zonedInstant(y, m, d + 1, 0, cal.timeZone) : zonedInstant(y, m, d, e, cal.timeZone)];
+      yield [
+        zonedInstant(y, m, d, s, cal.timeZone),
+        e === 1440 ? zonedInstant(y, m, d + 1, 0, cal.timeZone) : zonedInstant(y, m, d, e, cal.timeZone),
+      ];
     }
   }
 }
@@ -176,15 +182,25 @@ function activeMs(cal: BusinessCalendar, start: Date, end: Date, pauses: Pause[]
   return ms;
 }
 
-function clock(cal: BusinessCalendar, start: Date, targetMinutes: number, stoppedAt: Date | null, pauses: Pause[], now: Date): SlaClock {
+function clock(
+  cal: BusinessCalendar,
+  start: Date,
+  targetMinutes: number,
+  stoppedAt: Date | null,
+  pauses: Pause[],
+  now: Date,
+): SlaClock {
   const targetMs = targetMinutes * 60_000;
   const remainingMs = targetMs - activeMs(cal, start, stoppedAt ?? now, pauses);
-  const relevant = pauses.filter((p) => !stoppedAt || p.from < stoppedAt).sort((a, b) => a.from.getTime() - b.from.getTime());
+  const relevant = pauses
+    .filter((p) => !stoppedAt || p.from < stoppedAt)
+    .sort((a, b) => a.from.getTime() - b.from.getTime());
   let dueAt: Date | null = null;
   if (!relevant.some((p) => p.to === null)) {
     // Each pause that began before the due time pushes it back by the pause's business time.
     dueAt = addBusinessMs(cal, start, targetMs);
-    for (const p of relevant) if (p.from < dueAt) dueAt = addBusinessMs(cal, dueAt, businessMsBetween(cal, p.from, p.to!));
+    for (const p of relevant)
+      if (p.from < dueAt) dueAt = addBusinessMs(cal, dueAt, businessMsBetween(cal, p.from, p.to!));
   }
   return { dueAt, remainingSeconds: Math.trunc(remainingMs / 1000), breached: remainingMs < 0, stoppedAt };
 }
@@ -199,7 +215,14 @@ export function slaState(
   targets: SlaTargets,
   now: Date,
 ): SlaState {
-  const firstResponse = clock(cal, ticket.createdAt, targets.firstResponseMinutes, ticket.firstResponseAt ?? ticket.resolvedAt, ticket.pauses, now);
+  const firstResponse = clock(
+    cal,
+    ticket.createdAt,
+    targets.firstResponseMinutes,
+    ticket.firstResponseAt ?? ticket.resolvedAt,
+    ticket.pauses,
+    now,
+  );
   const resolution = clock(cal, ticket.createdAt, targets.resolutionMinutes, ticket.resolvedAt, ticket.pauses, now);
   const paused = ticket.pauses.some((p) => p.to === null);
   return {

@@ -13,7 +13,13 @@ import { upsertIfNewer } from '../data/user-directory';
 export function userDirectoryHandlers(): EventHandlers {
   return {
     UserChanged: async (tx, { payload: p }) => {
-      await upsertIfNewer(tx, { userId: p.userId, email: p.email, roles: p.roles, status: p.status, updatedAt: new Date(p.changedAt) });
+      await upsertIfNewer(tx, {
+        userId: p.userId,
+        email: p.email,
+        roles: p.roles,
+        status: p.status,
+        updatedAt: new Date(p.changedAt),
+      });
     },
   };
 }
@@ -30,7 +36,10 @@ export function knownEntityHandlers(): EventHandlers {
       await recordOrder(tx, { orderId: p.orderId, buyerId: p.buyerId });
     },
     TicketsIssued: async (tx, { payload: p }) => {
-      await recordTickets(tx, p.tickets.map((t) => ({ ticketId: t.ticketId, holderId: t.holderId, eventId: t.eventId })));
+      await recordTickets(
+        tx,
+        p.tickets.map((t) => ({ ticketId: t.ticketId, holderId: t.holderId, eventId: t.eventId })),
+      );
     },
     EventPublished: async (tx, { payload: p }) => {
       await recordEvent(tx, p.eventId);

@@ -21,7 +21,13 @@ export class FaqService {
 
   async search(
     ctx: RequestContext,
-    args: { search?: string | null; categoryId?: string | null; locale?: string | null; first?: number | null; after?: string | null },
+    args: {
+      search?: string | null;
+      categoryId?: string | null;
+      locale?: string | null;
+      first?: number | null;
+      after?: string | null;
+    },
   ): Promise<Connection<faqs.Faq>> {
     const first = pageSize(args.first);
     const search = args.search?.trim() ? valid.text('search', args.search, { max: 200 }) : undefined;
@@ -31,14 +37,20 @@ export class FaqService {
     const cursor = decodeCursor(args.after, ['o']);
     const offset = cursor ? Number(cursor.o) : 0;
     if (!Number.isInteger(offset) || offset < 0) throw badInput('after', 'after is not a cursor from this list');
-    const { rows, total } = await faqs.searchFaqs(this.deps.db, { search, categoryId, locale, includeUnpublished: isAgent(ctx) }, offset, first + 1);
+    const { rows, total } = await faqs.searchFaqs(
+      this.deps.db,
+      { search, categoryId, locale, includeUnpublished: isAgent(ctx) },
+      offset,
+      first + 1,
+    );
     const position = new Map(rows.map((r, i) => [r.id, offset + i + 1]));
     return toConnection(rows, first, total, (r) => encodeCursor({ o: String(position.get(r.id)) }));
   }
 
   private async input(input: FaqInput) {
     const categoryId = valid.optionalUuid('input.categoryId', input.categoryId);
-    if (categoryId && (await findCategoriesByIds(this.deps.db, [categoryId])).length === 0) throw badInput('input.categoryId', 'Unknown category');
+    if (categoryId && (await findCategoriesByIds(this.deps.db, [categoryId])).length === 0)
+      throw badInput('input.categoryId', 'Unknown category');
     return {
       question: valid.text('input.question', input.question, { min: 1, max: 500 }),
       answer: valid.body('input.answer', input.answer),

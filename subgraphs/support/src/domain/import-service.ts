@@ -52,7 +52,10 @@ export async function importTickets(db: Db, file: ImportFile): Promise<ImportRes
       if (ticket) result.ticketsSkipped++;
       else {
         const categoryId = t.category ? ((await findCategoryBySlug(tx, t.category))?.id ?? null) : null;
-        const firstAgentReply = t.messages.filter((m) => m.author.agent && !m.internal).map((m) => m.createdAt).sort()[0];
+        const firstAgentReply = t.messages
+          .filter((m) => m.author.agent && !m.internal)
+          .map((m) => m.createdAt)
+          .sort()[0];
         // Imported history is not measured against our SLA: no due time is kept.
         ticket = await data.createTicket(tx, {
           source: file.source,

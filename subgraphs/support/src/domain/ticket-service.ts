@@ -10,7 +10,15 @@ import type { OwnershipChecker } from '../data/known-entities';
 import type { WindowCounter } from '../data/rate-limits';
 import { findCategoriesByIds } from '../data/reference';
 import * as data from '../data/tickets';
-import type { Message, MessageFormat, SupportPriority, SupportTicket, SupportTicketStatus, TicketListFilter, TicketOrder } from '../data/tickets';
+import type {
+  Message,
+  MessageFormat,
+  SupportPriority,
+  SupportTicket,
+  SupportTicketStatus,
+  TicketListFilter,
+  TicketOrder,
+} from '../data/tickets';
 import type { UserDirectory } from '../data/user-directory';
 import type { SupportSlaView } from '../models';
 import { SupportNotices, type SupportRealtime } from '../realtime';
@@ -44,7 +52,8 @@ export const hashVisitorToken = (token: string) => createHash('sha256').update(t
 type StoredPause = { from: string; to: string | null };
 const pausesOf = (t: SupportTicket): Pause[] =>
   (t.slaPauses as StoredPause[]).map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null }));
-const storePauses = (pauses: Pause[]): StoredPause[] => pauses.map((p) => ({ from: p.from.toISOString(), to: p.to?.toISOString() ?? null }));
+const storePauses = (pauses: Pause[]): StoredPause[] =>
+  pauses.map((p) => ({ from: p.from.toISOString(), to: p.to?.toISOString() ?? null }));
 const closePause = (pauses: Pause[], now: Date): Pause[] => pauses.map((p) => (p.to ? p : { from: p.from, to: now }));
 
 const ticketCursor = (order: TicketOrder) => (t: SupportTicket) => encodeCursor(data.keyOf(t, order));
@@ -80,7 +89,11 @@ export class TicketService {
   }
 
   /** A ticket the caller may see, or null (absent and invisible look the same). */
-  async get(ctx: RequestContext & { loaders: { ticketById: { load(id: string): Promise<SupportTicket | null> } } }, id: string, visitorToken?: string | null): Promise<SupportTicket | null> {
+  async get(
+    ctx: RequestContext & { loaders: { ticketById: { load(id: string): Promise<SupportTicket | null> } } },
+    id: string,
+    visitorToken?: string | null,
+  ): Promise<SupportTicket | null> {
     if (!valid.isUuid(id)) return null;
     const ticket = await ctx.loaders.ticketById.load(id.toLowerCase());
     return ticket && this.canSee(ctx, ticket, visitorToken) ? ticket : null;
@@ -88,7 +101,8 @@ export class TicketService {
 
   private async category(field: string, id: string | null | undefined): Promise<string | null> {
     const categoryId = valid.optionalUuid(field, id);
-    if (categoryId && (await findCategoriesByIds(this.deps.db, [categoryId])).length === 0) throw badInput(field, 'Unknown category');
+    if (categoryId && (await findCategoriesByIds(this.deps.db, [categoryId])).length === 0)
+      throw badInput(field, 'Unknown category');
     return categoryId;
   }
 
@@ -97,10 +111,19 @@ export class TicketService {
   }
 
   /** The stored SLA columns of a ticket after a change (`slaDueAt` for sorting, `slaBreached` sticky). */
-  private slaColumns(ticket: Pick<SupportTicket, 'createdAt' | 'firstResponseAt' | 'resolvedAt' | 'priority' | 'slaBreached'>, pauses: Pause[], policy: SlaPolicy | undefined, now: Date) {
+  private slaColumns(
+    ticket: Pick<SupportTicket, 'createdAt' | 'firstResponseAt' | 'resolvedAt' | 'priority' | 'slaBreached'>,
+    pauses: Pause[],
+    policy: SlaPolicy | undefined,
+    now: Date,
+  ) {
     if (!policy) return { slaDueAt: null, slaBreached: ticket.slaBreached, slaPauses: storePauses(pauses) };
     const state = slaState(this.deps.calendar, { ...ticket, pauses }, policy, now);
-    return { slaDueAt: state.nextDueAt, slaBreached: ticket.slaBreached || state.breached, slaPauses: storePauses(pauses) };
+    return {
+      slaDueAt: state.nextDueAt,
+      slaBreached: ticket.slaBreached || state.breached,
+      slaPauses: storePauses(pauses),
+    };
   }
 
   /** `SupportTicket.sla` at the time of the request. */
@@ -124,15 +147,38 @@ export class TicketService {
    */
   private async open(
     fields: Omit<Prisma.SupportTicketUncheckedCreateInput, 'slaDueAt' | 'slaPauses' | 'assigneeId'>,
-    message: { body: string; format: MessageFormat; authorKind: 'USER' | 'GUEST'; authorId: string | null; authorName: string | null },
+    message: {
+      body: string;
+      format: MessageFormat;
+      authorKind: 'USER' | 'GUEST';
+      authorId: string | null;
+      authorName: string | null;
+    },
   ): Promise<SupportTicket> {
     const now = this.now();
     const notices = new SupportNotices();
     const ticket = await this.deps.db.$transaction(async (tx) => {
       const policy = (await this.policies(tx)).get(fields.priority ?? 'NORMAL');
-      const sla = this.slaColumns({ createdAt: now, firstResponseAt: null, resolvedAt: null, priority: fields.priority ?? 'NORMAL', slaBreached: false }, [], policy, now);
+      const sla = this.slaColumns(
+        {
+          createdAt: now,
+          firstResponseAt: null,
+          resolvedAt: null,
+          priority: fields.priority ?? 'NORMAL',
+          slaBreached: false,
+        },
+        [],
+        policy,
+        now,
+      );
       const assigneeId = await pickAgent(tx, now);
-      const created = await data.createTicket(tx, { ...fields, createdAt: now, assigneeId, slaDueAt: sla.slaDueAt, slaPauses: sla.slaPauses });
+      const created = await data.createTicket(tx, {
+        ...fields,
+        createdAt: now,
+        assigneeId,
+        slaDueAt: sla.slaDueAt,
+        slaPauses: sla.slaPauses,
+      });
       await data.createMessage(tx, { ticketId: created.id, createdAt: now, ...message });
       await emit(tx, PRODUCER, 'SupportTicketCreated', {
         ticketId: created.id,
@@ -160,7 +206,8 @@ export class TicketService {
     const eventId = valid.optionalUuid('input.eventId', input.eventId);
     const admissionTicketId = valid.optionalUuid('input.admissionTicketId', input.admissionTicketId);
     const { ownership } = this.deps;
-    if (orderId && !(await ownership.ownsOrder(userId, orderId))) throw badInput('input.orderId', 'You have no order with this id');
+    if (orderId && !(await ownership.ownsOrder(userId, orderId)))
+      throw badInput('input.orderId', 'You have no order with this id');
     if (admissionTicketId && !(await ownership.holdsTicket(userId, admissionTicketId))) {
       throw badInput('input.admissionTicketId', 'You hold no ticket with this id');
     }
@@ -195,7 +242,14 @@ export class TicketService {
     // 256 random bits; only the hash is stored, so a database leak gives no access.
     const visitorToken = randomBytes(32).toString('base64url');
     const ticket = await this.open(
-      { subject, channel: 'WIDGET', guestName: name, guestEmail: email, visitorTokenHash: hashVisitorToken(visitorToken), requesterId: ctx.viewer?.userId ?? null },
+      {
+        subject,
+        channel: 'WIDGET',
+        guestName: name,
+        guestEmail: email,
+        visitorTokenHash: hashVisitorToken(visitorToken),
+        requesterId: ctx.viewer?.userId ?? null,
+      },
       { body, format: 'PLAIN', authorKind: 'GUEST', authorId: null, authorName: name },
     );
     return { ticket, visitorToken };
@@ -222,7 +276,10 @@ export class TicketService {
       let pauses = pausesOf(ticket);
       let { status, firstResponseAt, resolvedAt } = ticket;
       if (asCustomer) {
-        if (status === 'CLOSED' || (status === 'RESOLVED' && now.getTime() - ticket.resolvedAt!.getTime() > REOPEN_WINDOW_MS)) {
+        if (
+          status === 'CLOSED' ||
+          (status === 'RESOLVED' && now.getTime() - ticket.resolvedAt!.getTime() > REOPEN_WINDOW_MS)
+        ) {
           throw conflict('This ticket is closed; open a new one', 'input.ticketId');
         }
         if (status === 'RESOLVED') {
@@ -263,7 +320,8 @@ export class TicketService {
   async assign(_ctx: RequestContext, ticketId: string, assigneeId: string | null | undefined): Promise<SupportTicket> {
     const id = valid.uuid('ticketId', ticketId);
     const agentId = valid.optionalUuid('assigneeId', assigneeId);
-    if (agentId && !(await this.deps.directory.isAgent(agentId))) throw badInput('assigneeId', 'The assignee must be an active AGENT');
+    if (agentId && !(await this.deps.directory.isAgent(agentId)))
+      throw badInput('assigneeId', 'The assignee must be an active AGENT');
     const notices = new SupportNotices();
     const assigned = await this.deps.db.$transaction(async (tx) => {
       const ticket = await data.lockTicket(tx, id);
@@ -299,7 +357,12 @@ export class TicketService {
       if (status === 'RESOLVED' || (status === 'CLOSED' && !resolvedAt)) resolvedAt = now;
       const policy = (await this.policies(tx)).get(ticket.priority);
       const sla = this.slaColumns({ ...ticket, resolvedAt }, pauses, policy, now);
-      const updated = await data.updateTicket(tx, id, { status, resolvedAt, closedAt: status === 'CLOSED' ? now : null, ...sla });
+      const updated = await data.updateTicket(tx, id, {
+        status,
+        resolvedAt,
+        closedAt: status === 'CLOSED' ? now : null,
+        ...sla,
+      });
       if (status === 'RESOLVED') await this.emitResolved(tx, updated);
       notices.ticketChanged(ticket, updated);
       return updated;
@@ -326,7 +389,8 @@ export class TicketService {
     input: { ticketId: string; priority?: SupportPriority | null; categoryId?: string | null; tags?: string[] | null },
   ): Promise<SupportTicket> {
     const id = valid.uuid('input.ticketId', input.ticketId);
-    const categoryId = input.categoryId === undefined ? undefined : await this.category('input.categoryId', input.categoryId);
+    const categoryId =
+      input.categoryId === undefined ? undefined : await this.category('input.categoryId', input.categoryId);
     const tags = input.tags == null ? undefined : valid.tags('input.tags', input.tags);
     const now = this.now();
     const notices = new SupportNotices();
@@ -353,7 +417,10 @@ export class TicketService {
     const merged = await this.deps.db.$transaction(async (tx) => {
       // Lock in id order, so two merges of the same pair cannot deadlock.
       const [a, b] = [source, target].sort();
-      const locked = new Map([[a!, await data.lockTicket(tx, a!)], [b!, await data.lockTicket(tx, b!)]]);
+      const locked = new Map([
+        [a!, await data.lockTicket(tx, a!)],
+        [b!, await data.lockTicket(tx, b!)],
+      ]);
       const from = locked.get(source);
       const into = locked.get(target);
       if (!from) throw badInput('sourceId', 'Unknown support ticket');
@@ -368,7 +435,12 @@ export class TicketService {
         slaDueAt: null,
         slaPauses: storePauses(closePause(pausesOf(from), now)),
       });
-      const note = { createdAt: now, body: `#${from.number} was merged into #${into.number}.`, authorKind: 'SYSTEM' as const, internal: false };
+      const note = {
+        createdAt: now,
+        body: `#${from.number} was merged into #${into.number}.`,
+        authorKind: 'SYSTEM' as const,
+        internal: false,
+      };
       notices.ticketChanged(from, closed);
       notices.messageAdded(await data.createMessage(tx, { ...note, ticketId: from.id }));
       notices.messageAdded(await data.createMessage(tx, { ...note, ticketId: into.id }));
@@ -378,17 +450,25 @@ export class TicketService {
     return merged;
   }
 
-  async rate(ctx: RequestContext, input: { ticketId: string; rating: number; comment?: string | null }, visitorToken?: string | null): Promise<SupportTicket> {
+  async rate(
+    ctx: RequestContext,
+    input: { ticketId: string; rating: number; comment?: string | null },
+    visitorToken?: string | null,
+  ): Promise<SupportTicket> {
     const id = valid.uuid('input.ticketId', input.ticketId);
     const rating = valid.intBetween('input.rating', input.rating, 1, 5);
     const comment = valid.optionalText('input.comment', input.comment, 2000);
     const now = this.now();
     return this.deps.db.$transaction(async (tx) => {
       const ticket = await data.lockTicket(tx, id);
-      const isRequester = !!ticket && ((ctx.viewer && ticket.requesterId === ctx.viewer.userId) || (!!visitorToken && hashVisitorToken(visitorToken) === ticket.visitorTokenHash));
+      const isRequester =
+        !!ticket &&
+        ((ctx.viewer && ticket.requesterId === ctx.viewer.userId) ||
+          (!!visitorToken && hashVisitorToken(visitorToken) === ticket.visitorTokenHash));
       if (!ticket || !this.canSee(ctx, ticket, visitorToken)) throw notFound('Support ticket');
       if (!isRequester) throw forbidden('Only the requester rates a ticket');
-      if (ticket.status !== 'RESOLVED' && ticket.status !== 'CLOSED') throw conflict('Only a resolved ticket can be rated', 'input.ticketId');
+      if (ticket.status !== 'RESOLVED' && ticket.status !== 'CLOSED')
+        throw conflict('Only a resolved ticket can be rated', 'input.ticketId');
       if (ticket.rating) throw conflict('This ticket was already rated', 'input.ticketId');
       const updated = await data.updateTicket(tx, id, { rating, ratingComment: comment, ratedAt: now });
       if (updated.resolvedAt) await this.emitResolved(tx, updated);
@@ -404,7 +484,10 @@ export class TicketService {
     const userId = ctx.viewer.userId;
     return this.deps.db.$transaction(async (tx) => {
       const tickets = await data.findUnclaimedGuestTickets(tx, email);
-      await tx.supportTicket.updateMany({ where: { id: { in: tickets.map((t) => t.id) }, requesterId: null }, data: { requesterId: userId } });
+      await tx.supportTicket.updateMany({
+        where: { id: { in: tickets.map((t) => t.id) }, requesterId: null },
+        data: { requesterId: userId },
+      });
       return tickets.map((t) => ({ ...t, requesterId: userId }));
     });
   }
@@ -412,7 +495,12 @@ export class TicketService {
   /** The agents' queue, or (with `scope`) the tickets of a requester, order or event the caller may see. */
   async list(
     ctx: RequestContext,
-    args: { filter?: TicketListFilter | null; orderBy?: TicketOrder | null; first?: number | null; after?: string | null },
+    args: {
+      filter?: TicketListFilter | null;
+      orderBy?: TicketOrder | null;
+      first?: number | null;
+      after?: string | null;
+    },
     scope: Pick<TicketListFilter, 'requesterId' | 'orderId' | 'eventId'> = {},
   ): Promise<Connection<SupportTicket>> {
     const first = pageSize(args.first);
@@ -424,7 +512,8 @@ export class TicketService {
       if (value) filter[f] = valid.uuid(`filter.${f}`, value);
     }
     // Outside the agents' queue, a customer sees only their own tickets.
-    if (!isAgent(ctx) && !scope.requesterId) filter.requesterId = ctx.viewer?.userId ?? '00000000-0000-0000-0000-000000000000';
+    if (!isAgent(ctx) && !scope.requesterId)
+      filter.requesterId = ctx.viewer?.userId ?? '00000000-0000-0000-0000-000000000000';
     const cursor = decodeCursor(args.after, ['at', 'id']);
     if (cursor && (!valid.isUuid(cursor.id) || (cursor.at !== '' && Number.isNaN(Date.parse(cursor.at))))) {
       throw badInput('after', 'after is not a cursor from this list');
@@ -438,14 +527,19 @@ export class TicketService {
   }
 
   /** The conversation of a ticket and of those merged into it; internal notes only for agents. */
-  async messages(ctx: RequestContext, ticket: SupportTicket, args: { first?: number | null; after?: string | null }): Promise<Connection<Message>> {
+  async messages(
+    ctx: RequestContext,
+    ticket: SupportTicket,
+    args: { first?: number | null; after?: string | null },
+  ): Promise<Connection<Message>> {
     const first = pageSize(args.first);
     const cursor = decodeCursor(args.after, ['c', 'i']);
     const after = cursor ? { createdAt: new Date(cursor.c), id: cursor.i } : undefined;
-    if (after && (Number.isNaN(after.createdAt.getTime()) || !valid.isUuid(after.id))) throw badInput('after', 'after is not a cursor from this list');
+    if (after && (Number.isNaN(after.createdAt.getTime()) || !valid.isUuid(after.id)))
+      throw badInput('after', 'after is not a cursor from this list');
     const ids = [ticket.id];
     // Merges form a tree rooted here; walk it level by level (merges are rare and shallow).
-    for (let level = [ticket.id]; level.length > 0 && ids.length < 1000; ) {
+    for (let level = [ticket.id]; level.length > 0 && ids.length < 1000;) {
       level = (await data.mergedInto(this.deps.db, level)).map((r) => r.id).filter((id) => !ids.includes(id));
       ids.push(...level);
     }

@@ -23,12 +23,14 @@ export function optionalUuid(field: string, value: string | null | undefined): s
 }
 
 export function slug(field: string, value: string): string {
-  if (value.length > 100 || !SLUG.test(value)) throw badInput(field, `${field} must be lower-case letters, digits and dashes`);
+  if (value.length > 100 || !SLUG.test(value))
+    throw badInput(field, `${field} must be lower-case letters, digits and dashes`);
   return value;
 }
 
 export function intBetween(field: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badInput(field, `${field} must be between ${min} and ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw badInput(field, `${field} must be between ${min} and ${max}`);
   return value;
 }
 

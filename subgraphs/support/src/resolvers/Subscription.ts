@@ -8,7 +8,10 @@ import { channels, type MessageNotice, type SupportQueueNotice } from '../realti
 export const Subscription: SubscriptionResolvers = {
   supportMessageAdded: {
     subscribe: (_parent, args, ctx) =>
-      withFilter(ctx.pubsub.subscribe<MessageNotice>(channels.messages(args.ticketId.toLowerCase())), (message) => !message.internal || isAgent(ctx)),
+      withFilter(
+        ctx.pubsub.subscribe<MessageNotice>(channels.messages(args.ticketId.toLowerCase())),
+        (message) => !message.internal || isAgent(ctx),
+      ),
     resolve: (message: MessageNotice) => ({ ...message, createdAt: new Date(message.createdAt) }),
   },
   supportQueueUpdated: {

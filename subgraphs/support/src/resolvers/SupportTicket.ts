@@ -15,5 +15,6 @@ export const SupportTicket: SupportTicketResolvers = {
   admissionTicket: (t) => ref(t.admissionTicketId),
   mergedInto: (t, _args, ctx) => (t.mergedIntoId ? ctx.loaders.ticketById.load(t.mergedIntoId) : null),
   sla: async (t, _args, ctx) => ctx.tickets.slaView(t, (await ctx.loaders.slaPolicy.load(t.priority)) ?? undefined),
-  satisfaction: (t) => (t.rating && t.ratedAt ? { rating: t.rating, comment: t.ratingComment, ratedAt: t.ratedAt } : null),
+  satisfaction: (t) =>
+    t.rating && t.ratedAt ? { rating: t.rating, comment: t.ratingComment, ratedAt: t.ratedAt } : null,
 };

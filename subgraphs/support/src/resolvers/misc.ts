@@ -12,17 +12,20 @@ import { renderBody } from '../domain/markdown';
 /** Entities of other subgraphs: here each is its id (no lookup to batch); their tickets are scoped to the viewer. */
 export const User: UserResolvers = {
   __resolveReference: (reference) => ({ id: reference.id }),
-  supportTickets: (user, args, ctx) => ctx.tickets.list(ctx, { ...args, orderBy: 'CREATED_AT_DESC' }, { requesterId: user.id }),
+  supportTickets: (user, args, ctx) =>
+    ctx.tickets.list(ctx, { ...args, orderBy: 'CREATED_AT_DESC' }, { requesterId: user.id }),
 };
 
 export const Order: OrderResolvers = {
   __resolveReference: (reference) => ({ id: reference.id }),
-  supportTickets: (order, args, ctx) => ctx.tickets.list(ctx, { ...args, orderBy: 'CREATED_AT_DESC' }, { orderId: order.id }),
+  supportTickets: (order, args, ctx) =>
+    ctx.tickets.list(ctx, { ...args, orderBy: 'CREATED_AT_DESC' }, { orderId: order.id }),
 };
 
 export const Event: EventResolvers = {
   __resolveReference: (reference) => ({ id: reference.id }),
-  supportTickets: (event, args, ctx) => ctx.tickets.list(ctx, { ...args, orderBy: 'CREATED_AT_DESC' }, { eventId: event.id }),
+  supportTickets: (event, args, ctx) =>
+    ctx.tickets.list(ctx, { ...args, orderBy: 'CREATED_AT_DESC' }, { eventId: event.id }),
 };
 
 export const SupportMessage: SupportMessageResolvers = {

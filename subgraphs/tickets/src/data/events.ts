@@ -54,7 +54,9 @@ function whereOf(filter: EventListFilter): Prisma.EventWhereInput {
     status: 'PUBLISHED',
     ...(filter.search ? { title: { contains: filter.search, mode: 'insensitive' } } : {}),
     ...(filter.city ? { venueCity: { equals: filter.city, mode: 'insensitive' } } : {}),
-    ...(filter.from || filter.to ? { startsAt: { ...(filter.from && { gte: filter.from }), ...(filter.to && { lte: filter.to }) } } : {}),
+    ...(filter.from || filter.to
+      ? { startsAt: { ...(filter.from && { gte: filter.from }), ...(filter.to && { lte: filter.to }) } }
+      : {}),
     ...(filter.organizerId ? { organizerId: filter.organizerId } : {}),
   };
 }
@@ -99,5 +101,8 @@ export async function findScannerAssignments(
   db: Db | Tx,
   pairs: readonly { eventId: string; userId: string }[],
 ): Promise<{ eventId: string; userId: string }[]> {
-  return db.eventScanner.findMany({ where: { OR: pairs.map((p) => ({ eventId: p.eventId, userId: p.userId })) }, select: { eventId: true, userId: true } });
+  return db.eventScanner.findMany({
+    where: { OR: pairs.map((p) => ({ eventId: p.eventId, userId: p.userId })) },
+    select: { eventId: true, userId: true },
+  });
 }

@@ -14,13 +14,20 @@ export function findTicketTypeById(db: Db | Tx, id: string): Promise<TicketType 
 
 /** The ticket types of these events, each event's oldest first. */
 export function findTicketTypesByEventIds(db: Db | Tx, eventIds: readonly string[]): Promise<TicketType[]> {
-  return db.ticketType.findMany({ where: { eventId: { in: [...eventIds] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  return db.ticketType.findMany({
+    where: { eventId: { in: [...eventIds] } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
 }
 
 export function createTicketType(db: Db | Tx, data: Prisma.TicketTypeUncheckedCreateInput): Promise<TicketType> {
   return db.ticketType.create({ data });
 }
 
-export function updateTicketType(db: Db | Tx, id: string, data: Prisma.TicketTypeUncheckedUpdateInput): Promise<TicketType> {
+export function updateTicketType(
+  db: Db | Tx,
+  id: string,
+  data: Prisma.TicketTypeUncheckedUpdateInput,
+): Promise<TicketType> {
   return db.ticketType.update({ where: { id }, data });
 }

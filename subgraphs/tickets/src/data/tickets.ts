@@ -14,7 +14,10 @@ export function findTicketById(db: Db | Tx, id: string): Promise<Ticket | null> 
 
 /** The tickets of these orders, each order's in (orderLineId, seatIndex) order. */
 export function findTicketsByOrderIds(db: Db | Tx, orderIds: readonly string[]): Promise<Ticket[]> {
-  return db.ticket.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: [{ orderLineId: 'asc' }, { seatIndex: 'asc' }] });
+  return db.ticket.findMany({
+    where: { orderId: { in: [...orderIds] } },
+    orderBy: [{ orderLineId: 'asc' }, { seatIndex: 'asc' }],
+  });
 }
 
 /** One page of a holder's tickets in (issuedAt, id) order, after the given key. */
@@ -46,7 +49,15 @@ export function countLiveTicketsOfType(db: Db | Tx, ticketTypeId: string): Promi
  */
 export function issueSeats(
   tx: Tx,
-  line: { eventId: string; ticketTypeId: string; holderId: string; orderId: string; orderLineId: string; quantity: number; issuedAt: Date },
+  line: {
+    eventId: string;
+    ticketTypeId: string;
+    holderId: string;
+    orderId: string;
+    orderLineId: string;
+    quantity: number;
+    issuedAt: Date;
+  },
 ): Promise<Ticket[]> {
   const { quantity, ...common } = line;
   return tx.ticket.createManyAndReturn({
@@ -84,7 +95,10 @@ export async function markCheckedIn(tx: Tx, ticketId: string, eventId: string, a
   return count === 1 ? tx.ticket.findUnique({ where: { id: ticketId } }) : null;
 }
 
-export function recordCheckIn(tx: Tx, data: { ticketId: string; nonce: string; scannerId: string; checkedInAt: Date }): Promise<CheckIn> {
+export function recordCheckIn(
+  tx: Tx,
+  data: { ticketId: string; nonce: string; scannerId: string; checkedInAt: Date },
+): Promise<CheckIn> {
   return tx.checkIn.create({ data });
 }
 

@@ -35,7 +35,8 @@ export async function canCheckIn(ctx: Context, event: Event): Promise<boolean> {
 }
 
 /** The refusal of `checkIns` to anyone but door staff, organizer and ADMIN (a missing event gets it too). */
-export const cannotWatchCheckIns = () => forbidden('Only door staff assigned to this event, its organizer or an ADMIN may follow its check-ins');
+export const cannotWatchCheckIns = () =>
+  forbidden('Only door staff assigned to this event, its organizer or an ADMIN may follow its check-ins');
 
 /** A ticket is seen by its holder, its event's organizer, the event's door staff and ADMIN. */
 export async function canSeeTicket(ctx: Context, ticket: Ticket): Promise<boolean> {

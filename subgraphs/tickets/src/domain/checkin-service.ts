@@ -40,8 +40,10 @@ export class CheckInService {
     const nonce = valid.nonce('input.nonce', input.nonce);
     const event = await ctx.loaders.eventById.load(eventId);
     if (!event || !canSeeEvent(ctx, event)) throw notFound('Event');
-    if (!(await canCheckIn(ctx, event))) throw forbidden('Only door staff assigned to this event, its organizer or an ADMIN may check tickets in');
-    if (event.status !== 'PUBLISHED' && event.status !== 'COMPLETED') throw conflict(`The event is ${event.status}: no check-in`);
+    if (!(await canCheckIn(ctx, event)))
+      throw forbidden('Only door staff assigned to this event, its organizer or an ADMIN may check tickets in');
+    if (event.status !== 'PUBLISHED' && event.status !== 'COMPLETED')
+      throw conflict(`The event is ${event.status}: no check-in`);
 
     const code = input.qr.length <= MAX_QR_LENGTH ? this.deps.qr.decode(input.qr) : null;
     if (!code) return rejected('INVALID_SIGNATURE');
@@ -67,7 +69,12 @@ export class CheckInService {
     }
     if (accepted) {
       const { ticket, checkedInCount } = accepted;
-      await this.deps.realtime.checkedIn({ eventId, ticketId: ticket.id, checkedInAt: ticket.checkedInAt!.toISOString(), checkedInCount });
+      await this.deps.realtime.checkedIn({
+        eventId,
+        ticketId: ticket.id,
+        checkedInAt: ticket.checkedInAt!.toISOString(),
+        checkedInCount,
+      });
       return { status: 'ACCEPTED', ticket, checkedInAt: ticket.checkedInAt };
     }
 

@@ -39,7 +39,13 @@ export interface TicketTypeInput {
 }
 
 export interface EventListArgs {
-  filter?: { search?: string | null; city?: string | null; from?: Date | null; to?: Date | null; organizerId?: string | null } | null;
+  filter?: {
+    search?: string | null;
+    city?: string | null;
+    from?: Date | null;
+    to?: Date | null;
+    organizerId?: string | null;
+  } | null;
   first?: number | null;
   after?: string | null;
 }
@@ -90,7 +96,11 @@ export async function announceTicketType(tx: Tx, event: events.Event, type: tick
  * in the transaction that published it. DRAFT → PUBLISHED happens once per event.
  */
 export async function announcePublished(tx: Tx, event: events.Event, at: Date): Promise<void> {
-  await emit(tx, PRODUCER, 'EventPublished', { eventId: event.id, organizerId: event.organizerId, publishedAt: at.toISOString() });
+  await emit(tx, PRODUCER, 'EventPublished', {
+    eventId: event.id,
+    organizerId: event.organizerId,
+    publishedAt: at.toISOString(),
+  });
 }
 
 /**
@@ -121,7 +131,8 @@ export class EventService {
       to: f.to ?? undefined,
       organizerId: f.organizerId ? valid.uuid('filter.organizerId', f.organizerId) : undefined,
     };
-    if (filter.from && filter.to && filter.to < filter.from) throw badInput('filter.to', 'filter.to must not be before filter.from');
+    if (filter.from && filter.to && filter.to < filter.from)
+      throw badInput('filter.to', 'filter.to must not be before filter.from');
     const cursor = decodeCursor(args.after, ['s', 'i']);
     const after = cursor ? { startsAt: new Date(cursor.s), id: cursor.i } : undefined;
     if (after && (Number.isNaN(after.startsAt.getTime()) || !valid.isUuid(after.id))) {
@@ -134,7 +145,10 @@ export class EventService {
     return toConnection(rows, first, totalCount, cursorOf);
   }
 
-  async create(ctx: Context, input: EventInput & Required<Pick<EventInput, 'title' | 'venue' | 'startsAt' | 'endsAt' | 'timezone'>>): Promise<events.Event> {
+  async create(
+    ctx: Context,
+    input: EventInput & Required<Pick<EventInput, 'title' | 'venue' | 'startsAt' | 'endsAt' | 'timezone'>>,
+  ): Promise<events.Event> {
     const viewer = ctx.viewer;
     if (!viewer) throw unauthenticated();
     const data = this.eventData(input, 'input');
@@ -159,10 +173,12 @@ export class EventService {
     const data = this.eventData(input, 'input');
     return this.deps.db.$transaction(async (tx) => {
       const event = await this.managedEvent(ctx, tx, eventId);
-      if (event.status !== 'DRAFT' && event.status !== 'PUBLISHED') throw conflict(`A ${event.status} event cannot be edited`);
+      if (event.status !== 'DRAFT' && event.status !== 'PUBLISHED')
+        throw conflict(`A ${event.status} event cannot be edited`);
       const startsAt = data.startsAt ?? event.startsAt;
       const endsAt = data.endsAt ?? event.endsAt;
-      if (endsAt <= startsAt) throw badInput(data.endsAt ? 'input.endsAt' : 'input.startsAt', 'The event must end after it starts');
+      if (endsAt <= startsAt)
+        throw badInput(data.endsAt ? 'input.endsAt' : 'input.startsAt', 'The event must end after it starts');
       return events.updateEvent(tx, eventId, data);
     });
   }
@@ -182,14 +198,20 @@ export class EventService {
 
   cancel(ctx: Context, id: string, reason: string): Promise<events.Event> {
     const why = valid.text('reason', reason, { min: 1, max: 1000 });
-    return this.transition(ctx, id, 'CANCELLED', () => ({ cancelReason: why, cancelledAt: this.now() }), async (tx, event) => {
-      await emit(tx, PRODUCER, 'EventCancelled', {
-        eventId: event.id,
-        organizerId: event.organizerId,
-        reason: why,
-        cancelledAt: event.cancelledAt!.toISOString(),
-      });
-    });
+    return this.transition(
+      ctx,
+      id,
+      'CANCELLED',
+      () => ({ cancelReason: why, cancelledAt: this.now() }),
+      async (tx, event) => {
+        await emit(tx, PRODUCER, 'EventCancelled', {
+          eventId: event.id,
+          organizerId: event.organizerId,
+          reason: why,
+          cancelledAt: event.cancelledAt!.toISOString(),
+        });
+      },
+    );
   }
 
   complete(ctx: Context, id: string): Promise<events.Event> {
@@ -199,7 +221,10 @@ export class EventService {
     });
   }
 
-  async createTicketType(ctx: Context, input: TicketTypeInput & { eventId: string; name: string; priceCents: number; currency: string; capacity: number }): Promise<ticketTypes.TicketType> {
+  async createTicketType(
+    ctx: Context,
+    input: TicketTypeInput & { eventId: string; name: string; priceCents: number; currency: string; capacity: number },
+  ): Promise<ticketTypes.TicketType> {
     const eventId = valid.uuid('input.eventId', input.eventId);
     const data = this.ticketTypeData(input);
     return this.deps.db.$transaction(async (tx) => {
@@ -246,7 +271,8 @@ export class EventService {
       this.checkTicketType(event, merged);
       if (data.capacity !== undefined && data.capacity < current.capacity) {
         const issued = await tickets.countLiveTicketsOfType(tx, typeId);
-        if (merged.capacity < issued) throw conflict(`${issued} tickets are already issued; capacity cannot go below that`, 'input.capacity');
+        if (merged.capacity < issued)
+          throw conflict(`${issued} tickets are already issued; capacity cannot go below that`, 'input.capacity');
       }
       const updated = await ticketTypes.updateTicketType(tx, typeId, merged);
       await announceTicketType(tx, event, updated);
@@ -295,7 +321,8 @@ export class EventService {
       if (!TRANSITIONS[event.status].includes(to)) throw conflict(`A ${event.status} event cannot become ${to}`);
       const updated = await events.updateEvent(tx, eventId, { ...prepare(event), status: to });
       // Orders' copies must learn the new status (only PUBLISHED events sell).
-      for (const type of await ticketTypes.findTicketTypesByEventIds(tx, [eventId])) await announceTicketType(tx, updated, type);
+      for (const type of await ticketTypes.findTicketTypesByEventIds(tx, [eventId]))
+        await announceTicketType(tx, updated, type);
       await after?.(tx, updated);
       return updated;
     });
@@ -311,7 +338,8 @@ export class EventService {
     const description = input.description === null ? '' : input.description;
     return {
       title: title === undefined ? undefined : valid.text(`${at}.title`, title, { min: 1, max: 200 }),
-      description: description === undefined ? undefined : valid.text(`${at}.description`, description, { max: 10_000 }),
+      description:
+        description === undefined ? undefined : valid.text(`${at}.description`, description, { max: 10_000 }),
       venueName: venue && valid.text(`${at}.venue.name`, venue.name, { min: 1, max: 200 }),
       venueAddress: venue && valid.text(`${at}.venue.address`, venue.address, { min: 1, max: 300 }),
       venueCity: venue && valid.text(`${at}.venue.city`, venue.city, { min: 1, max: 100 }),
@@ -320,7 +348,11 @@ export class EventService {
       endsAt,
       timezone: timezone === undefined ? undefined : valid.timezone(`${at}.timezone`, timezone),
       coverImageUrl:
-        input.coverImageUrl === undefined ? undefined : input.coverImageUrl === null || input.coverImageUrl.trim() === '' ? null : valid.httpUrl(`${at}.coverImageUrl`, input.coverImageUrl),
+        input.coverImageUrl === undefined
+          ? undefined
+          : input.coverImageUrl === null || input.coverImageUrl.trim() === ''
+            ? null
+            : valid.httpUrl(`${at}.coverImageUrl`, input.coverImageUrl),
     };
   }
 
@@ -335,7 +367,8 @@ export class EventService {
       priceCents: priceCents === undefined ? undefined : valid.int('input.priceCents', priceCents, 0, MAX_PRICE_CENTS),
       currency: currency === undefined ? undefined : valid.currency('input.currency', currency),
       capacity: capacity === undefined ? undefined : valid.int('input.capacity', capacity, 1, MAX_CAPACITY),
-      maxPerOrder: maxPerOrder === undefined ? undefined : valid.int('input.maxPerOrder', maxPerOrder, 1, MAX_PER_ORDER),
+      maxPerOrder:
+        maxPerOrder === undefined ? undefined : valid.int('input.maxPerOrder', maxPerOrder, 1, MAX_PER_ORDER),
       salesStartAt: input.salesStartAt,
       salesEndAt: input.salesEndAt,
     };
@@ -346,8 +379,11 @@ export class EventService {
     event: events.Event,
     t: { capacity: number; maxPerOrder: number; salesStartAt: Date | null; salesEndAt: Date | null },
   ): void {
-    if (t.maxPerOrder > t.capacity) throw badInput('input.maxPerOrder', 'input.maxPerOrder must not exceed the capacity');
-    if (t.salesStartAt && t.salesEndAt) valid.ordered('input.salesEndAt', t.salesStartAt, t.salesEndAt, 'input.salesStartAt');
-    if (t.salesEndAt && t.salesEndAt > event.endsAt) throw badInput('input.salesEndAt', 'input.salesEndAt must not be after the event ends');
+    if (t.maxPerOrder > t.capacity)
+      throw badInput('input.maxPerOrder', 'input.maxPerOrder must not exceed the capacity');
+    if (t.salesStartAt && t.salesEndAt)
+      valid.ordered('input.salesEndAt', t.salesStartAt, t.salesEndAt, 'input.salesStartAt');
+    if (t.salesEndAt && t.salesEndAt > event.endsAt)
+      throw badInput('input.salesEndAt', 'input.salesEndAt must not be after the event ends');
   }
 }

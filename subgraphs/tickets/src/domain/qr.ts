@@ -49,7 +49,8 @@ export class QrCodec {
     this.signer = keys[0]!;
     this.verifiers = new Map(keys.map((k) => [k.kid, createPublicKey(k.privateKey)]));
     for (const kid of this.verifiers.keys()) {
-      if (!PART.test(kid)) throw new Error(`QR signing key id ${JSON.stringify(kid)} must be base64url characters only`);
+      if (!PART.test(kid))
+        throw new Error(`QR signing key id ${JSON.stringify(kid)} must be base64url characters only`);
     }
   }
 

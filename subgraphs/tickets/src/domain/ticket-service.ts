@@ -26,7 +26,8 @@ export class TicketService {
     if (!ctx.viewer) throw unauthenticated();
     const ticket = await ctx.loaders.ticketById.load(valid.uuid('id', id));
     if (!ticket) return null;
-    if (!(await canSeeTicket(ctx, ticket))) throw forbidden('Only its holder, the event organizer or door staff may see this ticket');
+    if (!(await canSeeTicket(ctx, ticket)))
+      throw forbidden('Only its holder, the event organizer or door staff may see this ticket');
     return ticket;
   }
 
@@ -83,7 +84,11 @@ export class TicketService {
       if (!type) {
         // Orders sells only ticket types it learnt from us, so this is a bug elsewhere; retrying
         // would not help, and blocking the consumer would stop every later order.
-        this.deps.logger.error('OrderPaid names an unknown ticket type; line skipped', { orderId: paid.orderId, orderLineId: line.orderLineId, ticketTypeId: line.ticketTypeId });
+        this.deps.logger.error('OrderPaid names an unknown ticket type; line skipped', {
+          orderId: paid.orderId,
+          orderLineId: line.orderLineId,
+          ticketTypeId: line.ticketTypeId,
+        });
         continue;
       }
       const seats = await tickets.issueSeats(tx, {
@@ -99,7 +104,12 @@ export class TicketService {
     }
     const issued = created.length;
     if (issued > 0) {
-      await emit(tx, PRODUCER, 'OrderTicketsChanged', { orderId: paid.orderId, issued, voided: 0, changedAt: issuedAt.toISOString() });
+      await emit(tx, PRODUCER, 'OrderTicketsChanged', {
+        orderId: paid.orderId,
+        issued,
+        voided: 0,
+        changedAt: issuedAt.toISOString(),
+      });
       await emit(tx, PRODUCER, 'TicketsIssued', {
         orderId: paid.orderId,
         tickets: created.map((t) => ({ ticketId: t.id, eventId: t.eventId, holderId: t.holderId })),
@@ -114,10 +124,16 @@ export class TicketService {
     let voided = 0;
     const at = this.now();
     for (const line of refund.lines) {
-      if (line.ticketTypeId && line.quantity > 0) voided += await tickets.voidSeats(tx, line.orderLineId, line.quantity, at);
+      if (line.ticketTypeId && line.quantity > 0)
+        voided += await tickets.voidSeats(tx, line.orderLineId, line.quantity, at);
     }
-    if (voided > 0) await emit(tx, PRODUCER, 'OrderTicketsChanged', { orderId: refund.orderId, issued: 0, voided, changedAt: at.toISOString() });
+    if (voided > 0)
+      await emit(tx, PRODUCER, 'OrderTicketsChanged', {
+        orderId: refund.orderId,
+        issued: 0,
+        voided,
+        changedAt: at.toISOString(),
+      });
     return voided;
   }
 }
-

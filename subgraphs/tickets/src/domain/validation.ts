@@ -16,12 +16,14 @@ export function timezone(field: string, value: string): string {
   } catch {
     throw badInput(field, `${field} must be an IANA time zone such as Europe/Madrid`);
   }
-  if (name === '' || name.length > 64) throw badInput(field, `${field} must be an IANA time zone such as Europe/Madrid`);
+  if (name === '' || name.length > 64)
+    throw badInput(field, `${field} must be an IANA time zone such as Europe/Madrid`);
   return name;
 }
 
 export function int(field: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badInput(field, `${field} must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw badInput(field, `${field} must be an integer from ${min} to ${max}`);
   return value;
 }
 

@@ -21,7 +21,10 @@ export const Subscription: SubscriptionResolvers = {
       // Scans committed at the same moment may be published out of order: the running count
       // a subscriber sees never goes back.
       let highest = 0;
-      return mapAsyncIterator(allowed, (notice) => ({ ...notice, checkedInCount: (highest = Math.max(highest, notice.checkedInCount)) }));
+      return mapAsyncIterator(allowed, (notice) => ({
+        ...notice,
+        checkedInCount: (highest = Math.max(highest, notice.checkedInCount)),
+      }));
     },
     resolve: (notice: CheckInNotice) => notice,
   },

@@ -43,7 +43,7 @@ export async function createUser(
 
 /** Updates a user; `null` when no user has this id. */
 export async function updateUser(db: Db | Tx, id: string, data: Prisma.UserUpdateInput): Promise<User | null> {
-  const { count } = await db.user.updateMany({ where: { id }, data: data as Prisma.UserUpdateManyMutationInput });
+  const { count } = await db.user.updateMany({ where: { id }, data: data });
   return count === 0 ? null : findUserById(db, id);
 }
 
@@ -53,8 +53,15 @@ export async function updateUser(db: Db | Tx, id: string, data: Prisma.UserUpdat
  * versions strictly increase in commit order, whichever instance makes the change; they are
  * the `changedAt` of `UserChanged`. `null` when no user has this id.
  */
-export async function updateUserVersioned(tx: Tx, id: string, data: Prisma.UserUpdateInput, now: Date): Promise<User | null> {
-  const [current] = await tx.$queryRaw<{ updated_at: Date }[]>`SELECT updated_at FROM users.users WHERE id = ${id}::uuid FOR UPDATE`;
+export async function updateUserVersioned(
+  tx: Tx,
+  id: string,
+  data: Prisma.UserUpdateInput,
+  now: Date,
+): Promise<User | null> {
+  const [current] = await tx.$queryRaw<
+    { updated_at: Date }[]
+  >`SELECT updated_at FROM users.users WHERE id = ${id}::uuid FOR UPDATE`;
   if (!current) return null;
   const updatedAt = new Date(Math.max(now.getTime(), current.updated_at.getTime() + 1));
   return updateUser(tx, id, { ...data, updatedAt });
@@ -86,10 +93,7 @@ export function listUsers(
         AND: [
           where,
           {
-            OR: [
-              { createdAt: { gt: after.createdAt } },
-              { createdAt: after.createdAt, id: { gt: after.id } },
-            ],
+            OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }],
           },
         ],
       }

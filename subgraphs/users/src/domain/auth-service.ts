@@ -69,11 +69,19 @@ export class AuthService {
   async login(ctx: RequestContext, input: { email: string; password: string }): Promise<AuthResult> {
     const email = input.email.trim().toLowerCase();
     const now = this.now();
-    const failures = await sessions.recentLoginFailures(this.deps.db, email, ctx.clientIp, new Date(now.getTime() - LOGIN_WINDOW_MS));
+    const failures = await sessions.recentLoginFailures(
+      this.deps.db,
+      email,
+      ctx.clientIp,
+      new Date(now.getTime() - LOGIN_WINDOW_MS),
+    );
     if (failures.length >= MAX_LOGIN_FAILURES) {
       // The window slides: it opens again when the oldest counted failure leaves it.
       const opensAt = failures[failures.length - MAX_LOGIN_FAILURES]!.getTime() + LOGIN_WINDOW_MS;
-      throw rateLimited('Too many failed logins; try again later', Math.max(1, Math.ceil((opensAt - now.getTime()) / 1000)));
+      throw rateLimited(
+        'Too many failed logins; try again later',
+        Math.max(1, Math.ceil((opensAt - now.getTime()) / 1000)),
+      );
     }
     const user = await users.findUserByEmail(this.deps.db, email);
     // Verify against a dummy hash for unknown emails, so timing does not reveal which exist.
@@ -114,10 +122,7 @@ export class AuthService {
     return true;
   }
 
-  async changePassword(
-    ctx: RequestContext,
-    input: { currentPassword: string; newPassword: string },
-  ): Promise<boolean> {
+  async changePassword(ctx: RequestContext, input: { currentPassword: string; newPassword: string }): Promise<boolean> {
     const viewer = ctx.viewer;
     if (!viewer) throw unauthenticated();
     const newPassword = valid.password('input.newPassword', input.newPassword);
@@ -143,11 +148,7 @@ export class AuthService {
     return this.issueTokens(tx, user, session.id);
   }
 
-  private async issueTokens(
-    tx: Tx,
-    user: users.User,
-    sessionId: string,
-  ): Promise<AuthResult> {
+  private async issueTokens(tx: Tx, user: users.User, sessionId: string): Promise<AuthResult> {
     const refreshToken = newRefreshToken();
     await sessions.createRefreshToken(tx, sessionId, hashToken(refreshToken));
     const access = signAccessToken(this.deps.signingKey, this.deps.tokens, { userId: user.id, sessionId }, this.now());

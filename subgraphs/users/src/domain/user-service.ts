@@ -70,7 +70,8 @@ export class UserService {
   /** Disabling also revokes every session, so the user's live tokens stop working at once. */
   async setStatus(ctx: RequestContext, userId: string, status: users.UserStatus): Promise<users.User> {
     const id = valid.uuid('userId', userId);
-    if (id === ctx.viewer?.userId && status !== 'ACTIVE') throw conflict('You cannot disable your own account', 'status');
+    if (id === ctx.viewer?.userId && status !== 'ACTIVE')
+      throw conflict('You cannot disable your own account', 'status');
     const user = await this.deps.db.$transaction(async (tx) => {
       const updated = await users.updateUserVersioned(tx, id, { status }, this.now());
       if (!updated) return null;

@@ -18,4 +18,3 @@ export function phone(field: string, value: string): string {
   if (!PHONE.test(compact)) throw badInput(field, 'Phone must be in international format, e.g. +34600123456');
   return compact;
 }
-

@@ -7,4 +7,3 @@ export const Query: QueryResolvers = {
   user: (_parent, args, ctx) => ctx.loaders.userById.load(uuid('id', args.id)),
   users: (_parent, args, ctx) => ctx.users.list(ctx, args),
 };
-
