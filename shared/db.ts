@@ -51,6 +51,32 @@ export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10, onQu
   return client;
 }
 
+/**
+ * Options of every interactive transaction: wait up to 15 s for a pooled connection (a busy
+ * pool queues rather than fails), and let the work run up to 20 s before Prisma rolls it back.
+ */
+export const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 20_000 } as const;
+
+/**
+ * Runs `work` in one interactive transaction (the state change and the events announcing it
+ * commit together). Domain services call this instead of reaching for Prisma's `$transaction`.
+ */
+export function inTransaction<T>(
+  db: Db,
+  work: (tx: Tx) => Promise<T>,
+  options: { maxWait?: number; timeout?: number } = TRANSACTION_OPTIONS,
+): Promise<T> {
+  return db.$transaction(work, { ...TRANSACTION_OPTIONS, ...options });
+}
+
+/**
+ * Did this write fail on a unique constraint (Prisma's P2002)? Only data-layer code asks: it
+ * turns the violation into the domain's own error (an email taken, a ticket already scanned).
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+}
+
 /** Readiness probe: resolves when the database answers a trivial query, rejects otherwise. */
 export async function checkDatabase(db: Db): Promise<void> {
   await db.$queryRaw`SELECT 1`;

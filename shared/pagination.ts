@@ -1,8 +1,11 @@
 import { badInput } from './errors';
+import { isUuid } from './validation';
 
 /**
- * Cursor connections (`first/after`). Cursors are opaque base64url JSON of the sort key of the
- * last row, so a page stays stable while rows are inserted before it.
+ * Cursor connections (`first/after`, `edges/node/pageInfo`, `totalCount`). A cursor is opaque
+ * base64url JSON of the sort key of the last row of a page (keyset pagination), so a page stays
+ * stable while rows are inserted before it. Cursors come back from clients: `keysetCursor`
+ * checks every field it decodes, and anything else is `BAD_USER_INPUT` naming `after`.
  */
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -15,23 +18,72 @@ export function pageSize(first: number | null | undefined): number {
   return n;
 }
 
-export function encodeCursor(key: Record<string, string | number>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+/** The kinds of value a sort key holds: a timestamp, an entity id, an integer, or text. */
+type FieldKind = 'date' | 'uuid' | 'int' | 'string';
+type ValueOf<K extends FieldKind> = K extends 'date' ? Date : K extends 'int' ? number : string;
+export type CursorKey<S extends Record<string, FieldKind>> = { [F in keyof S]: ValueOf<S[F]> };
+
+/** Longest text field a cursor may carry (sort keys are short; a longer one is forged). */
+const MAX_TEXT = 500;
+
+function decodeField(kind: FieldKind, raw: unknown): Date | number | string | undefined {
+  switch (kind) {
+    case 'date': {
+      if (typeof raw !== 'string') return undefined;
+      const date = new Date(raw);
+      return Number.isNaN(date.getTime()) || date.toISOString() !== raw ? undefined : date;
+    }
+    case 'uuid':
+      return typeof raw === 'string' && isUuid(raw) ? raw.toLowerCase() : undefined;
+    case 'int':
+      return Number.isSafeInteger(raw) ? (raw as number) : undefined;
+    case 'string':
+      return typeof raw === 'string' && raw.length <= MAX_TEXT ? raw : undefined;
+  }
 }
 
-/** Decodes a cursor made by `encodeCursor`, checking it has the given string fields. */
-export function decodeCursor<K extends string>(
-  cursor: string | null | undefined,
-  fields: K[],
-): Record<K, string> | undefined {
-  if (cursor == null) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (fields.every((f) => typeof parsed[f] === 'string')) return parsed as Record<K, string>;
-  } catch {
-    // fall through to the error below
-  }
-  throw badInput('after', 'after is not a cursor from this list');
+export interface CursorCodec<S extends Record<string, FieldKind>> {
+  encode(key: CursorKey<S>): string;
+  /** `undefined` for no cursor (the first page); throws `BAD_USER_INPUT` on `after` for anything not made by `encode`. */
+  decode(after: string | null | undefined): CursorKey<S> | undefined;
+}
+
+/**
+ * A cursor codec for one sort key, e.g. newest first by creation time then id:
+ *
+ *   const cursor = keysetCursor({ c: 'date', i: 'uuid' });
+ *   cursor.encode({ c: row.createdAt, i: row.id });
+ *   const after = cursor.decode(args.after); // { c: Date, i: string } | undefined
+ */
+export function keysetCursor<S extends Record<string, FieldKind>>(shape: S): CursorCodec<S> {
+  const fields = Object.entries(shape) as [keyof S & string, FieldKind][];
+  return {
+    encode(key) {
+      const json: Record<string, unknown> = {};
+      for (const [field, kind] of fields) {
+        const value = key[field];
+        json[field] = kind === 'date' ? (value as Date).toISOString() : value;
+      }
+      return Buffer.from(JSON.stringify(json)).toString('base64url');
+    },
+    decode(after) {
+      if (after == null) return undefined;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+      } catch {
+        parsed = undefined;
+      }
+      if (typeof parsed === 'object' && parsed !== null) {
+        const key: Record<string, unknown> = {};
+        for (const [field, kind] of fields) {
+          key[field] = decodeField(kind, (parsed as Record<string, unknown>)[field]);
+        }
+        if (fields.every(([field]) => key[field] !== undefined)) return key as CursorKey<S>;
+      }
+      throw badInput('after', 'after is not a cursor from this list');
+    },
+  };
 }
 
 export interface Connection<T> {
@@ -54,4 +106,22 @@ export function toConnection<T>(
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
     totalCount,
   };
+}
+
+// LEGACY (removed once every list uses keysetCursor).
+export function encodeCursor(key: Record<string, string | number>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+export function decodeCursor<K extends string>(
+  cursor: string | null | undefined,
+  fields: K[],
+): Record<K, string> | undefined {
+  if (cursor == null) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (fields.every((f) => typeof parsed[f] === 'string')) return parsed as Record<K, string>;
+  } catch {
+    // fall through to the error below
+  }
+  throw badInput('after', 'after is not a cursor from this list');
 }

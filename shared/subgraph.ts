@@ -10,12 +10,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express, { type Express, type Request } from 'express';
-import { parse, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
+import { parse, type GraphQLFieldResolver, type GraphQLFormattedError, type GraphQLResolveInfo } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { shield, type IRules } from 'graphql-shield';
 import { denialError, deny, type AuthContext } from './auth/rules';
 import { secretMatches } from './auth/secret';
-import { authenticateHttpRequest, type TokenVerifier } from './auth/tokens';
+import { authenticateHttpRequest, type TokenVerifier, type Viewer } from './auth/tokens';
 import { ErrorCode, createErrorFormatter } from './errors';
 import { checkDatabase } from './db';
 import { listenHttp, type RunningServer } from './http';
@@ -86,9 +86,25 @@ export interface SubgraphOptions<TContext extends RequestContext> {
 
 export type { RunningServer };
 
+/** One operation run in process (`execute`), as the subgraph's tests use it. */
+export interface InProcessOperation {
+  query: string;
+  variables?: Record<string, unknown>;
+  /** Who asks: a verified viewer (the session check is the HTTP layer's, not exercised here). */
+  viewer?: Viewer | null;
+  clientIp?: string;
+}
+
 export interface SubgraphServer {
   app: Express;
   listen(port: number, host?: string): Promise<RunningServer>;
+  /**
+   * Runs one operation through the whole schema (shield, reference rules, error formatting)
+   * without HTTP: Apollo's `executeOperation` with the context this subgraph builds per request.
+   */
+  execute(
+    operation: InProcessOperation,
+  ): Promise<{ data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] }>;
 }
 
 /**
@@ -265,6 +281,13 @@ export async function createSubgraphServer<TContext extends RequestContext>(
 
   return {
     app,
+    async execute({ query, variables, viewer = null, clientIp = '127.0.0.1' }) {
+      const contextValue = await options.createContext({ viewer, requestId: randomUUID(), clientIp, pubsub });
+      const response = await apollo.executeOperation({ query, variables }, { contextValue });
+      if (response.body.kind !== 'single') throw new Error('execute: incremental delivery is not supported');
+      const { data, errors } = response.body.singleResult;
+      return { data, errors };
+    },
     listen: (port, host) =>
       listenHttp(httpServer, {
         port,

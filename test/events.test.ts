@@ -69,14 +69,14 @@ async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise
 
 async function emitMany(from: number, to: number): Promise<void> {
   for (let n = from; n <= to; n++) {
-    await db.$transaction((tx) => emit(tx, 'test', 'TicketTypeChanged', payload(n)));
+    await db.$transaction((tx) => emit(tx, 'tickets', 'TicketTypeChanged', payload(n)));
   }
 }
 
 test('an event emitted in a rolled-back transaction is never delivered', async () => {
   await expect(
     db.$transaction(async (tx) => {
-      await emit(tx, 'test', 'TicketTypeChanged', payload(999));
+      await emit(tx, 'tickets', 'TicketTypeChanged', payload(999));
       throw new Error('rollback');
     }),
   ).rejects.toThrow('rollback');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { applyMigrations } from '../prisma/tools/engine';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../scripts/embedded-postgres';
+import { ENV_REDIS_URL, probeRedis } from './helpers/redis';
 import { ENV_SERVER_URL, ENV_TEMPLATE, databaseUrl, templateName, withClient } from './postgres';
 
 /**
@@ -32,6 +33,9 @@ export default async function globalSetup(): Promise<void> {
   await ensureTemplate(serverUrl, template);
   process.env[ENV_SERVER_URL] = serverUrl;
   process.env[ENV_TEMPLATE] = template;
+  // Probed once per run, so test files can decide at load time (jest registers tests
+  // synchronously) whether their Redis tests run or are reported as skipped.
+  process.env[ENV_REDIS_URL] = (await probeRedis()) ?? '';
 }
 
 async function chooseServer(): Promise<string> {

@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import type { Role, SessionLookup } from './tokens';
+import type { SessionLookup } from './tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,13 +1,17 @@
 import type { Db, Tx } from '../db';
 import type { DomainEvent, EventCatalog, EventType } from './catalog';
 
+/** The services that produce domain events (the `producer` of every outbox row). */
+export type Producer = 'users' | 'tickets' | 'orders' | 'support' | 'gamification' | 'reports' | 'notifications';
+
 /**
  * Data access for the outbox and the processed-events record. `emit` must be called with the
  * transaction that makes the state change, so the change and its event commit together.
+ * Services emit through their own `eventProducer` (in `domain/events.ts`), not with a string.
  */
 export async function emit<T extends EventType>(
   tx: Tx,
-  producer: string,
+  producer: Producer,
   type: T,
   payload: EventCatalog[T],
 ): Promise<string> {
@@ -16,6 +20,16 @@ export async function emit<T extends EventType>(
     select: { eventId: true },
   });
   return row.eventId;
+}
+
+/** One service's emitter: `emit(tx, type, payload)` records the event in that transaction. */
+export interface EventProducer {
+  readonly name: Producer;
+  emit<T extends EventType>(tx: Tx, type: T, payload: EventCatalog[T]): Promise<string>;
+}
+
+export function eventProducer(name: Producer): EventProducer {
+  return { name, emit: (tx, type, payload) => emit(tx, name, type, payload) };
 }
 
 /** Any lock id will do as long as every relay uses the same one. */

@@ -100,7 +100,7 @@ export async function createServer(deps: OrdersDeps): Promise<SubgraphServer> {
   });
 
   return {
-    app: server.app,
+    ...server,
     async listen(port, host) {
       const running = await server.listen(port, host);
       ownWebhookUrl = new URL(WEBHOOK_PATH, running.url).toString();

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphQLFormattedError } from 'graphql';
+import { staticKeys } from '../../shared/auth/jwks';
+import { generateStoredKey, generateStoredSigningKey, loadSigningKeys, toPublicJwk } from '../../shared/auth/keys';
+import { prismaSessionLookup } from '../../shared/auth/sessions';
+import { createTokenVerifier, type Role, type Viewer } from '../../shared/auth/tokens';
+import { loadConfig, supportSettings } from '../../shared/config';
+import { createPrisma, type Db } from '../../shared/db';
+import type { Worker } from '../../shared/events/bus';
+import { createLogger } from '../../shared/logger';
+import type { SubgraphDeps, SubgraphServer } from '../../shared/subgraph';
+import { createServer as createOrdersServer } from '../../subgraphs/orders/src/server';
+import { startWorkers as startOrdersWorkers } from '../../subgraphs/orders/src/workers';
+import { createServer as createSupportServer } from '../../subgraphs/support/src/server';
+import { startWorkers as startSupportWorkers } from '../../subgraphs/support/src/workers';
+import { loadQrSigningKeys } from '../../subgraphs/tickets/src/domain/qr';
+import { createServer as createTicketsServer } from '../../subgraphs/tickets/src/server';
+import { startWorkers as startTicketsWorkers } from '../../subgraphs/tickets/src/workers';
+import { createServer as createUsersServer } from '../../subgraphs/users/src/server';
+import { startWorkers as startUsersWorkers } from '../../subgraphs/users/src/workers';
+import { createTestDatabase } from './db';
+import { TOKEN_SETTINGS } from './stack';
+
+/**
+ * The subgraph tier: ONE subgraph in process on a database of its own, operations run through
+ * its whole schema (shield, `_entities` reference rules, error masking) with `execute`, no HTTP
+ * and no gateway. Other domains are simulated the way they really reach this one: rows of
+ * their events in the outbox (`emit`), delivered by this subgraph's own workers when
+ * `workers: true`.
+ *
+ *   const sg = await startSubgraph('tickets');
+ *   afterAll(() => sg.stop());
+ *   const res = await sg.execute(`{ events { totalCount } }`, {}, sg.viewer('ORGANIZER'));
+ */
+export type SubgraphName = 'users' | 'tickets' | 'orders' | 'support';
+
+const QR_KEYS = loadQrSigningKeys({ json: JSON.stringify([generateStoredKey('ed25519')]) });
+
+const FACTORIES: Record<
+  SubgraphName,
+  { createServer(deps: SubgraphDeps): Promise<SubgraphServer>; startWorkers(deps: SubgraphDeps): Worker[] }
+> = {
+  users: {
+    createServer: (deps) =>
+      createUsersServer({
+        ...deps,
+        signingKeys: loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) }),
+        tokens: TOKEN_SETTINGS,
+      }),
+    startWorkers: startUsersWorkers,
+  },
+  tickets: {
+    createServer: (deps) => createTicketsServer({ ...deps, qrKeys: QR_KEYS }),
+    startWorkers: startTicketsWorkers,
+  },
+  orders: { createServer: createOrdersServer, startWorkers: startOrdersWorkers },
+  support: {
+    createServer: (deps) =>
+      createSupportServer({ ...deps, settings: supportSettings(loadConfig({ NODE_ENV: 'test' })) }),
+    startWorkers: startSupportWorkers,
+  },
+};
+
+export interface ExecuteResult<T> {
+  data?: T | null;
+  errors?: readonly GraphQLFormattedError[];
+}
+
+export interface InProcessSubgraph {
+  db: Db;
+  deps: SubgraphDeps;
+  server: SubgraphServer;
+  execute<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    viewer?: Viewer | null,
+  ): Promise<ExecuteResult<T>>;
+  /** A verified viewer with these roles (a fresh user id unless `userId` is given). */
+  viewer(roles?: Role | Role[], userId?: string): Viewer;
+  stop(): Promise<void>;
+}
+
+export async function startSubgraph(
+  name: SubgraphName,
+  options: { workers?: boolean; now?: () => Date } = {},
+): Promise<InProcessSubgraph> {
+  const database = await createTestDatabase();
+  const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000 });
+  const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
+  const deps: SubgraphDeps = {
+    db,
+    logger: createLogger(`test-${name}`, 'silent'),
+    verifier: createTokenVerifier({
+      ...TOKEN_SETTINGS,
+      keys: staticKeys(signingKeys.map(toPublicJwk)),
+      sessions: prismaSessionLookup(db),
+    }),
+    exposeErrorDetails: false,
+    introspection: true,
+    now: options.now,
+  };
+  const factory = FACTORIES[name];
+  const server = await factory.createServer({ ...deps });
+  const workers = options.workers ? factory.startWorkers(deps) : [];
+  return {
+    db,
+    deps,
+    server,
+    async execute<T>(query: string, variables?: Record<string, unknown>, viewer: Viewer | null = null) {
+      return (await server.execute({ query, variables, viewer })) as ExecuteResult<T>;
+    },
+    viewer(roles: Role | Role[] = 'CUSTOMER', userId: string = randomUUID()) {
+      return {
+        userId,
+        roles: Array.isArray(roles) ? roles : [roles],
+        sessionId: randomUUID(),
+        expiresAt: new Date(Date.now() + 15 * 60_000),
+      };
+    },
+    async stop() {
+      await Promise.all(workers.map((w) => w.stop()));
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+}
