@@ -24,6 +24,15 @@ const otherSubgraphs = (name) =>
     message: `A subgraph never imports another subgraph (${name} -> ${other}): share through shared/ or talk through events and entity references.`,
   }));
 
+const PROCESS_ENV = {
+  selector: "MemberExpression[object.name='process'][property.name='env']",
+  message: 'Read the environment only in shared/config.ts (loadConfig) and pass the parsed config down.',
+};
+const PRISMA_CALLS = {
+  selector: 'MemberExpression[property.name=/^\\$(transaction|queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe)$/]',
+  message: 'Prisma calls belong to data/: run a transaction with inTransaction() from shared/db, SQL in a data function.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -50,13 +59,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       // Resolvers and interface implementations are async by contract even when they do not await.
       '@typescript-eslint/require-await': 'off',
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: 'Read the environment only in shared/config.ts (loadConfig) and pass the parsed config down.',
-        },
-      ],
+      'no-restricted-syntax': ['error', PROCESS_ENV],
     },
   },
   // Prisma outside the data layer.
@@ -81,7 +84,10 @@ export default tseslint.config(
     {
       files: [`subgraphs/${name}/**/*.ts`],
       ignores: [`subgraphs/${name}/src/data/**`, `subgraphs/${name}/test/**`],
-      rules: { 'no-restricted-imports': ['error', { patterns: [PRISMA_IMPORTS, ...otherSubgraphs(name)] }] },
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [PRISMA_IMPORTS, ...otherSubgraphs(name)] }],
+        'no-restricted-syntax': ['error', PROCESS_ENV, PRISMA_CALLS],
+      },
     },
     {
       files: [`subgraphs/${name}/src/data/**/*.ts`, `subgraphs/${name}/test/**/*.ts`],
