@@ -1,7 +1,7 @@
 import type { Role } from '../generated/prisma/client';
 import type { Tx } from '../../shared/db';
 import { hashPassword } from '../../subgraphs/users/src/domain/passwords';
-import { announceUser } from '../../subgraphs/users/src/domain/user-events';
+import { announceUser } from '../../subgraphs/users/src/domain/events';
 
 /**
  * Accounts demo data: one account per role and generated Spanish-speaking customers. Every

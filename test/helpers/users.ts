@@ -1,6 +1,6 @@
 import type { Role } from '../../prisma/generated/prisma/client';
 import { updateUserVersioned } from '../../subgraphs/users/src/data/users';
-import { announceUser } from '../../subgraphs/users/src/domain/user-events';
+import { announceUser } from '../../subgraphs/users/src/domain/events';
 import type { Stack } from './stack';
 
 /**

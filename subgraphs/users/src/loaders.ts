@@ -1,17 +1,11 @@
-import DataLoader from 'dataloader';
 import type { Db } from '../../../shared/db';
-import { findUsersByIds, type User } from './data/users';
-import { isUuid } from './domain/validation';
+import { byId } from '../../../shared/loaders';
+import { findUsersByIds } from './data/users';
 
-/** Per-request loaders: one SQL query per batch, results in key order (`null` when missing). */
+/** Per-request loaders: one SQL query per batch, one result per key in key order. */
 export function createLoaders(db: Db) {
   return {
-    userById: new DataLoader<string, User | null>(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows = valid.length ? await findUsersByIds(db, valid) : [];
-      const byId = new Map(rows.map((u) => [u.id, u]));
-      return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
-    }),
+    userById: byId((ids) => findUsersByIds(db, ids)),
   };
 }
 

@@ -1,29 +1,23 @@
-import { and, or, rule } from 'graphql-shield';
-import type { IRules } from 'graphql-shield';
+import { and, rule, type IRules } from 'graphql-shield';
 import { allow, isAdmin, isAuthenticated } from '../../../shared/auth/rules';
 import type { ReferenceRule } from '../../../shared/subgraph';
 import type { Context } from './context';
+import { canReadUser, canSeePrivateFields } from './domain/access';
 
-/** The user whose field is read is the viewer (or the one this request just signed in). */
-const isSelf = rule({ cache: 'strict' })(
-  (user: { id: string }, _args, ctx: Context) => user.id === (ctx.viewer?.userId ?? ctx.signedInUserId),
+const privateField = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) =>
+  canSeePrivateFields(ctx.viewer, user.id, ctx.signedInUserId),
 );
-const isSelfArg = rule({ cache: 'strict' })(
-  (_parent, args: { id: string }, ctx: Context) => args.id === ctx.viewer?.userId,
+const readableUser = rule({ cache: 'strict' })((_parent, args: { id: string }, ctx: Context) =>
+  canReadUser(ctx.viewer, args.id),
 );
 
-/**
- * Deny by default (the fallback rule); every field that is readable is listed. A user's
- * identity (id, name, createdAt) is public because other domains show organizers and authors;
- * contact details, roles and status are for the user and ADMIN only, whichever way the user is
- * reached (a query, a reference from another subgraph, `_entities` called directly).
- */
+/** Deny by default (the fallback rule); every readable field is listed. Visibility: domain/access.ts. */
 export const permissions: IRules = {
   Query: {
     _service: allow,
     _entities: allow, // each type is guarded by its reference rule below
     me: isAuthenticated,
-    user: and(isAuthenticated, or(isSelfArg, isAdmin)),
+    user: and(isAuthenticated, readableUser),
     users: isAdmin,
   },
   Mutation: {
@@ -40,10 +34,10 @@ export const permissions: IRules = {
     id: allow,
     name: allow,
     createdAt: allow,
-    email: or(isSelf, isAdmin),
-    roles: or(isSelf, isAdmin),
-    status: or(isSelf, isAdmin),
-    profile: or(isSelf, isAdmin),
+    email: privateField,
+    roles: privateField,
+    status: privateField,
+    profile: privateField,
   },
   UserProfile: allow,
   AuthPayload: allow,

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Express } from 'express';
 import { toPublicJwk, type SigningKey } from '../../../shared/auth/keys';
 import type { TokenSettings } from '../../../shared/auth/tokens';
+import { readSubgraphSdl } from '../../../shared/schema';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { AuthService } from './domain/auth-service';
@@ -10,8 +9,6 @@ import { UserService } from './domain/user-service';
 import { createLoaders } from './loaders';
 import { permissions, referenceRules } from './permissions';
 import { resolvers } from './resolvers';
-
-export const typeDefs = readFileSync(path.join(__dirname, '../../../schema/users.graphql'), 'utf8');
 
 export interface UsersDeps extends SubgraphDeps {
   /** The first key signs; all are published at `/.well-known/jwks.json`. */
@@ -27,7 +24,7 @@ export function createServer(deps: UsersDeps): Promise<SubgraphServer> {
 
   return createSubgraphServer<Context>({
     name: 'users',
-    typeDefs,
+    typeDefs: readSubgraphSdl('users'),
     resolvers,
     permissions,
     referenceRules,

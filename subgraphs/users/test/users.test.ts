@@ -32,3 +32,35 @@ describe('User @key(id) through _entities', () => {
     expect(JSON.stringify(res.data ?? null)).not.toContain('entity-anon@example.com');
   });
 });
+
+describe('users (ADMIN list)', () => {
+  const LIST = `query ($after: String) { users(first: 1, after: $after) { totalCount edges { node { email } } pageInfo { hasNextPage endCursor } } }`;
+
+  test('pages with the cursor it returned', async () => {
+    await register('page-a@example.com');
+    await register('page-b@example.com');
+    const admin = sg.viewer('ADMIN');
+    const first = await sg.execute(LIST, {}, admin);
+    expect(first.errors).toBeUndefined();
+    const page = first.data!.users;
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    const second = await sg.execute(LIST, { after: page.pageInfo.endCursor }, admin);
+    expect(second.errors).toBeUndefined();
+    expect(second.data!.users.edges[0].node.email).not.toBe(page.edges[0].node.email);
+  });
+
+  test.each([
+    ['not base64 JSON', 'x'],
+    ['a forged key', Buffer.from(JSON.stringify({ c: 'nope', i: '1' })).toString('base64url')],
+    ['a key of another list', Buffer.from(JSON.stringify({ s: new Date().toISOString() })).toString('base64url')],
+  ])('a junk cursor (%s) is BAD_USER_INPUT on `after`', async (_name, after) => {
+    const res = await sg.execute(LIST, { after }, sg.viewer('ADMIN'));
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
+  test('a customer may not list users', async () => {
+    const res = await sg.execute(LIST, {}, sg.viewer('CUSTOMER'));
+    expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(res.data).toBeNull();
+  });
+});

@@ -1,5 +1,5 @@
 import type { Prisma, Role, User, UserStatus } from '../../../../prisma/generated/prisma/client';
-import type { Db, Tx } from '../../../../shared/db';
+import { isUniqueViolation, type Db, type Tx } from '../../../../shared/db';
 
 /** Data access for `users.users`. Functions take a `Db` or a transaction client. */
 export type { Role, User, UserStatus };
@@ -12,10 +12,6 @@ export interface UserListFilter {
 
 /** Thrown by `createUser` when the email is taken (the unique index decides, race-free). */
 export class EmailTakenError extends Error {}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
-}
 
 export function findUsersByIds(db: Db | Tx, ids: readonly string[]): Promise<User[]> {
   return db.user.findMany({ where: { id: { in: [...ids] } } });

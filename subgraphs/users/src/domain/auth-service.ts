@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SigningKey } from '../../../../shared/auth/keys';
 import { signAccessToken, type TokenSettings } from '../../../../shared/auth/tokens';
-import type { Db, Tx } from '../../../../shared/db';
+import { inTransaction, type Db, type Tx } from '../../../../shared/db';
 import { badInput, conflict, rateLimited, unauthenticated } from '../../../../shared/errors';
 import type { RequestContext } from '../../../../shared/subgraph';
 import * as sessions from '../data/sessions';
 import * as users from '../data/users';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
-import { announceUser } from './user-events';
+import { announceUser } from './events';
 import * as valid from './validation';
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -51,7 +51,7 @@ export class AuthService {
     const password = valid.password('input.password', input.password);
     const name = valid.text('input.name', input.name, { min: 1, max: 120 });
     const passwordHash = await hashPassword(password);
-    return this.deps.db.$transaction(async (tx) => {
+    return inTransaction(this.deps.db, async (tx) => {
       let user: users.User;
       try {
         user = await users.createUser(tx, { email, name, passwordHash });
@@ -90,7 +90,7 @@ export class AuthService {
       await sessions.recordLoginFailure(this.deps.db, email, ctx.clientIp, now);
       throw unauthenticated(LOGIN_FAILED);
     }
-    return this.deps.db.$transaction((tx) => this.openSession(tx, user, ctx.clientIp));
+    return inTransaction(this.deps.db, (tx) => this.openSession(tx, user, ctx.clientIp));
   }
 
   /**
@@ -99,7 +99,7 @@ export class AuthService {
    */
   async refresh(_ctx: RequestContext, refreshToken: string): Promise<AuthResult> {
     const now = this.now();
-    const outcome = await this.deps.db.$transaction(async (tx) => {
+    const outcome = await inTransaction(this.deps.db, async (tx) => {
       const stored = await sessions.findRefreshToken(tx, hashToken(refreshToken));
       if (!stored) return 'refused' as const;
       const { session } = stored;
@@ -131,7 +131,7 @@ export class AuthService {
       throw badInput('input.currentPassword', 'Current password is incorrect');
     }
     const passwordHash = await hashPassword(newPassword);
-    await this.deps.db.$transaction(async (tx) => {
+    await inTransaction(this.deps.db, async (tx) => {
       // Versioned like every change of a user, though the password is nobody else's business.
       await users.updateUserVersioned(tx, user.id, { passwordHash }, this.now());
       await sessions.revokeUserSessions(tx, user.id, 'password_changed', this.now(), viewer.sessionId);

@@ -1,10 +1,10 @@
-import type { Db } from '../../../../shared/db';
+import { inTransaction, type Db } from '../../../../shared/db';
 import { badInput, conflict, notFound, unauthenticated } from '../../../../shared/errors';
-import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../../../shared/pagination';
+import { keysetCursor, pageSize, toConnection, type Connection } from '../../../../shared/pagination';
 import type { RequestContext } from '../../../../shared/subgraph';
 import * as sessions from '../data/sessions';
 import * as users from '../data/users';
-import { announceUser } from './user-events';
+import { announceUser } from './events';
 import * as valid from './validation';
 
 export interface ProfileChanges {
@@ -15,7 +15,8 @@ export interface ProfileChanges {
   bio?: string | null;
 }
 
-const cursorOf = (user: users.User) => encodeCursor({ c: user.createdAt.toISOString(), i: user.id });
+/** Users oldest first: creation time, then id. */
+const cursor = keysetCursor({ c: 'date', i: 'uuid' });
 
 /**
  * Profiles and the administration of accounts (roles, status, listing). A change of a user's
@@ -42,7 +43,7 @@ export class UserService {
       bio: optional(input.bio, (v) => valid.text('input.bio', v, { max: 2000 })),
     };
     const userId = ctx.viewer.userId;
-    const user = await this.deps.db.$transaction(async (tx) => {
+    const user = await inTransaction(this.deps.db, async (tx) => {
       const updated = await users.updateUserVersioned(tx, userId, data, this.now());
       if (updated && data.name !== undefined) await announceUser(tx, updated);
       return updated;
@@ -58,7 +59,7 @@ export class UserService {
     if (id === ctx.viewer?.userId && !unique.includes('ADMIN')) {
       throw conflict('You cannot remove your own ADMIN role', 'roles');
     }
-    const user = await this.deps.db.$transaction(async (tx) => {
+    const user = await inTransaction(this.deps.db, async (tx) => {
       const updated = await users.updateUserVersioned(tx, id, { roles: unique }, this.now());
       if (updated) await announceUser(tx, updated);
       return updated;
@@ -72,7 +73,7 @@ export class UserService {
     const id = valid.uuid('userId', userId);
     if (id === ctx.viewer?.userId && status !== 'ACTIVE')
       throw conflict('You cannot disable your own account', 'status');
-    const user = await this.deps.db.$transaction(async (tx) => {
+    const user = await inTransaction(this.deps.db, async (tx) => {
       const updated = await users.updateUserVersioned(tx, id, { status }, this.now());
       if (!updated) return null;
       if (status === 'DISABLED') await sessions.revokeUserSessions(tx, id, 'user_disabled', this.now());
@@ -90,15 +91,12 @@ export class UserService {
     const first = pageSize(args.first);
     const filter = args.filter ?? {};
     if (filter.search && filter.search.length > 254) throw badInput('filter.search', 'filter.search is too long');
-    const cursor = decodeCursor(args.after, ['c', 'i']);
-    const after = cursor ? { createdAt: new Date(cursor.c), id: cursor.i } : undefined;
-    if (after && (Number.isNaN(after.createdAt.getTime()) || !valid.isUuid(after.id))) {
-      throw badInput('after', 'after is not a cursor from this list');
-    }
+    const key = cursor.decode(args.after);
+    const after = key && { createdAt: key.c, id: key.i };
     const [rows, totalCount] = await Promise.all([
       users.listUsers(this.deps.db, filter, after, first + 1),
       users.countUsers(this.deps.db, filter),
     ]);
-    return toConnection(rows, first, totalCount, cursorOf);
+    return toConnection(rows, first, totalCount, (u) => cursor.encode({ c: u.createdAt, i: u.id }));
   }
 }

@@ -1,8 +1,9 @@
 import type { Tx } from '../../../../shared/db';
-import { emit } from '../../../../shared/events/outbox';
+import { eventProducer } from '../../../../shared/events/outbox';
 import type { User } from '../data/users';
 
-export const PRODUCER = 'users';
+/** The domain events the users subgraph emits, always in the transaction of the change they announce. */
+const producer = eventProducer('users');
 
 /**
  * Announces a user's current state with `UserChanged`, in `tx`: the transaction that created
@@ -11,7 +12,7 @@ export const PRODUCER = 'users';
  * which `updateUserVersioned` keeps strictly increasing.
  */
 export async function announceUser(tx: Tx, user: User): Promise<void> {
-  await emit(tx, PRODUCER, 'UserChanged', {
+  await producer.emit(tx, 'UserChanged', {
     userId: user.id,
     email: user.email,
     name: user.name,
