@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   const gateway = await server.listen(0, '127.0.0.1');
 
   const reply = (message: Reply) => process.send!(message);
-  process.on('message', async (command: Command) => {
+  const handle = async (command: Command) => {
     switch (command.type) {
       case 'publish':
         await pubsub.publish(`bench:${command.room}`, { id: `${command.room}:${command.n}`, n: command.n });
@@ -171,7 +171,8 @@ async function main(): Promise<void> {
         reply({ type: 'stopped' });
         process.exit(0);
     }
-  });
+  };
+  process.on('message', (command: Command) => void handle(command));
   reply({ type: 'ready', wsUrl: gateway.url.replace(/^http/, 'ws') });
 }
 

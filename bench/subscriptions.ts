@@ -144,7 +144,7 @@ export default async function subscriptions(args: string[]): Promise<void> {
       `  gateway process RSS:            ${mb(baseline.rss)} → ${mb(loaded.rss)} (${((loaded.rss - baseline.rss) / subscribers / 1024).toFixed(1)} KB per subscriber)`,
     );
   } finally {
-    await Promise.all(clients.map((c) => c.dispose()));
+    await Promise.all(clients.map(async (c) => c.dispose()));
     await stop(child);
   }
 }

@@ -61,8 +61,9 @@ export const badInput = (field: string, message: string) =>
  */
 export function createErrorFormatter(exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
-    const code = String(formatted.extensions?.code ?? '');
-    if (EXPECTED_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    const raw = formatted.extensions?.code;
+    const code = typeof raw === 'string' ? raw : '';
+    if (EXPECTED_CODES.has(code) && code !== (ErrorCode.INTERNAL_SERVER_ERROR as string)) {
       return withoutStack(formatted);
     }
     if (SERVER_CODES.has(code) || exposeDetails) return withoutStack(formatted, exposeDetails);

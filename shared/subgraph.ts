@@ -17,7 +17,8 @@ import { denialError, deny, type AuthContext } from './auth/rules';
 import { secretMatches } from './auth/secret';
 import { authenticateHttpRequest, type TokenVerifier, type Viewer } from './auth/tokens';
 import { ErrorCode, createErrorFormatter } from './errors';
-import { checkDatabase } from './db';
+import { checkDatabase, type Db } from './db';
+import type Redis from 'ioredis';
 import { listenHttp, type RunningServer } from './http';
 import type { Logger } from './logger';
 import { mapAsyncIterator, pubsubFor, type PubSub } from './realtime/pubsub';
@@ -31,9 +32,9 @@ export type ReferenceRule<TContext> = (reference: Record<string, unknown>, ctx: 
  * builds these from the config; tests build them around a database of their own.
  */
 export interface SubgraphDeps {
-  db: import('./db').Db;
+  db: Db;
   /** Present when REDIS_URL is set: events then travel through Redis Streams. */
-  redis?: import('ioredis').default;
+  redis?: Redis;
   /** The Redis stream of domain events (`EVENT_STREAM`); tests give each stack its own. */
   eventStream?: string;
   verifier: TokenVerifier;

@@ -42,9 +42,12 @@ const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
  */
 const APPLY_LOCK_KEY = 0x7469636b; // "tick"
 
+// The wasm module's types must be read in ESM resolution mode, which only a type-level import() can ask for.
+/* eslint-disable @typescript-eslint/consistent-type-imports, @typescript-eslint/no-unsafe-assignment -- the linter's resolver cannot follow resolution-mode; tsc does */
 type EngineModule = typeof import('@prisma/schema-engine-wasm/schema_engine_bg', {
   with: { 'resolution-mode': 'import' },
 });
+/* eslint-enable @typescript-eslint/consistent-type-imports, @typescript-eslint/no-unsafe-assignment */
 /** The one WebAssembly call we need (tsconfig's lib has no WebAssembly typings). */
 const { WebAssembly: wasmApi } = globalThis as unknown as {
   WebAssembly: {
@@ -311,7 +314,8 @@ function engineError(err: unknown): Error {
   }
   if (err instanceof Error) return err;
   const e = err as { message?: unknown; code?: unknown };
-  return new Error(`${e.code ? `${String(e.code)}: ` : ''}${String(e.message ?? JSON.stringify(err))}`);
+  const code = typeof e.code === 'string' || typeof e.code === 'number' ? `${e.code}: ` : '';
+  return new Error(`${code}${typeof e.message === 'string' ? e.message : JSON.stringify(err)}`);
 }
 
 /**

@@ -107,8 +107,8 @@ export function startRelay(options: {
         const pipeline = redis.pipeline();
         for (const e of events) pipeline.xadd(stream, 'MAXLEN', '~', STREAM_MAX_LEN, '*', ...encode(e));
         const results = await pipeline.exec();
-        const failed = results?.find(([err]) => err);
-        if (failed) throw failed[0];
+        const failed = results?.find(([err]) => err)?.[0];
+        if (failed) throw failed;
       }
     : async () => {
         // Postgres transport: numbering the rows published them.

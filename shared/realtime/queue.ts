@@ -77,7 +77,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
       const { error } = this.failure;
       this.failure = undefined;
       this.close();
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     if (this.ended) {
       this.close();
