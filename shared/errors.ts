@@ -20,18 +20,46 @@ export enum ErrorCode {
    */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  // Request-level refusals, before any resolver runs; the same codes Apollo Server uses.
+  /** The request is not a GraphQL request we accept (no operation, a mutation over WebSocket...). */
+  BAD_REQUEST = 'BAD_REQUEST',
+  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  /** The operation does not validate against the schema, or exceeds a limit (depth, cost...). */
+  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_NOT_SUPPORTED = 'PERSISTED_QUERY_NOT_SUPPORTED',
+  OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
 }
 
-const EXPECTED_CODES = new Set<string>(Object.values(ErrorCode));
-/** Codes Apollo Server itself raises for malformed requests; safe to show as they are. */
-const SERVER_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
+/** Failures the caller caused or may retry: shown as they are (without stack traces). */
+const EXPECTED_CODES = new Set<string>(
+  [
+    ErrorCode.UNAUTHENTICATED,
+    ErrorCode.FORBIDDEN,
+    ErrorCode.BAD_USER_INPUT,
+    ErrorCode.NOT_FOUND,
+    ErrorCode.CONFLICT,
+    ErrorCode.RATE_LIMITED,
+    ErrorCode.SOLD_OUT,
+    ErrorCode.SERVICE_UNAVAILABLE,
+  ].map(String),
+);
+/** Request-level refusals: safe to show, and in development so is their detail. */
+const SERVER_CODES = new Set<string>(
+  [
+    ErrorCode.GRAPHQL_PARSE_FAILED,
+    ErrorCode.GRAPHQL_VALIDATION_FAILED,
+    ErrorCode.BAD_REQUEST,
+    ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+    ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+    ErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ].map(String),
+);
+
+/** Is this `extensions.code` an expected failure (anything else is a bug, logged and masked)? */
+export function isExpectedCode(code: unknown): boolean {
+  return typeof code === 'string' && (EXPECTED_CODES.has(code) || SERVER_CODES.has(code));
+}
 
 export class DomainError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
@@ -63,7 +91,7 @@ export function createErrorFormatter(exposeDetails: boolean) {
   return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
     const raw = formatted.extensions?.code;
     const code = typeof raw === 'string' ? raw : '';
-    if (EXPECTED_CODES.has(code) && code !== (ErrorCode.INTERNAL_SERVER_ERROR as string)) {
+    if (EXPECTED_CODES.has(code)) {
       return withoutStack(formatted);
     }
     if (SERVER_CODES.has(code) || exposeDetails) return withoutStack(formatted, exposeDetails);

@@ -23,6 +23,7 @@ import { listenHttp, type RunningServer } from './http';
 import type { Logger } from './logger';
 import { mapAsyncIterator, pubsubFor, type PubSub } from './realtime/pubsub';
 import { serveSubgraphSubscriptions } from './realtime/subgraph-ws';
+import { unexpectedErrorLogging } from './request-logging';
 
 /** Said by a reference rule: may this caller resolve this entity reference? */
 export type ReferenceRule<TContext> = (reference: Record<string, unknown>, ctx: TContext) => boolean | Promise<boolean>;
@@ -49,6 +50,8 @@ export interface SubgraphDeps {
 /** What every request context starts with; each subgraph adds its loaders and services. */
 export interface RequestContext extends AuthContext {
   requestId: string;
+  /** The service's logger with this request's id on every line. */
+  log: Logger;
   /** The client's address, as the gateway saw it (for rate limits). */
   clientIp: string;
   /** Realtime events: subscription resolvers subscribe here, services publish after commit. */
@@ -221,7 +224,8 @@ export async function createSubgraphServer<TContext extends RequestContext>(
     verifier: deps.verifier,
     subgraphSecret: deps.subgraphSecret,
     exposeErrorDetails: deps.exposeErrorDetails,
-    createContext: (base) => options.createContext({ ...base, pubsub }),
+    createContext: (base) =>
+      options.createContext({ ...base, log: deps.logger.child({ requestId: base.requestId }), pubsub }),
   });
   const apollo = new ApolloServer<TContext>({
     schema,
@@ -236,6 +240,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
       ApolloServerPluginLandingPageDisabled(),
       // Federated traces would tell any caller how long each resolver took; we don't report to Apollo.
       ApolloServerPluginInlineTraceDisabled(),
+      unexpectedErrorLogging<TContext>(deps.logger),
       ...(options.plugins ?? []),
     ],
   });
@@ -268,11 +273,13 @@ export async function createSubgraphServer<TContext extends RequestContext>(
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const viewer = await authenticateHttpRequest(req.header('authorization'), deps.verifier);
+        const requestId = req.header('x-request-id') ?? randomUUID();
         // The gateway's view of the client address is trusted only from the gateway itself.
         const trusted = !deps.subgraphSecret || secretMatches(deps.subgraphSecret, req.header('x-subgraph-secret'));
         return options.createContext({
           viewer,
-          requestId: req.header('x-request-id') ?? randomUUID(),
+          requestId,
+          log: deps.logger.child({ requestId }),
           clientIp: clientIpOf(req, trusted),
           pubsub,
         });
@@ -283,7 +290,14 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   return {
     app,
     async execute({ query, variables, viewer = null, clientIp = '127.0.0.1' }) {
-      const contextValue = await options.createContext({ viewer, requestId: randomUUID(), clientIp, pubsub });
+      const requestId = randomUUID();
+      const contextValue = await options.createContext({
+        viewer,
+        requestId,
+        log: deps.logger.child({ requestId }),
+        clientIp,
+        pubsub,
+      });
       const response = await apollo.executeOperation({ query, variables }, { contextValue });
       if (response.body.kind !== 'single') throw new Error('execute: incremental delivery is not supported');
       const { data, errors } = response.body.singleResult;

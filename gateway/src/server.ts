@@ -13,6 +13,7 @@ import { authenticateHttpRequest, type TokenVerifier } from '../../shared/auth/t
 import { ConfigError, applyApolloTelemetrySwitch, type Config } from '../../shared/config';
 import type { Db } from '../../shared/db';
 import { ErrorCode, createErrorFormatter } from '../../shared/errors';
+import { unexpectedErrorLogging } from '../../shared/request-logging';
 import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
 import { limitRules } from './limits';
@@ -126,7 +127,15 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     validationRules,
   });
 
-  const plugins: ApolloServerPlugin<GatewayContext>[] = [ApolloServerPluginDrainHttpServer({ httpServer })];
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    ApolloServerPluginDrainHttpServer({ httpServer }),
+    // A subgraph's masked error was logged by that subgraph under the same request id (the
+    // gateway forwards it); what fails here (a subgraph unreachable, a planning bug) is logged here.
+    unexpectedErrorLogging<GatewayContext>(
+      logger,
+      (extensions) => 'serviceName' in extensions && extensions.code === ErrorCode.INTERNAL_SERVER_ERROR,
+    ),
+  ];
   if (config.isDevelopment) {
     // Sandbox loads from Apollo's CDN and connects to the URL the page was served from
     // (`initialEndpoint = window.location.href`; v5 has no option to preset another), so the

@@ -5,7 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { secretMatches } from '../auth/secret';
 import { viewerFromAuthorization, type TokenVerifier, type Viewer } from '../auth/tokens';
-import { createErrorFormatter } from '../errors';
+import { ErrorCode, createErrorFormatter } from '../errors';
 import type { RequestContext } from '../subgraph';
 import { closeWebSocketServer } from './websocket';
 
@@ -37,7 +37,7 @@ export function serveSubgraphSubscriptions<TContext extends object>(options: {
   verifier: TokenVerifier;
   subgraphSecret?: string;
   exposeErrorDetails: boolean;
-  createContext(base: Omit<RequestContext, 'pubsub'>): TContext | Promise<TContext>;
+  createContext(base: Omit<RequestContext, 'pubsub' | 'log'>): TContext | Promise<TContext>;
 }): { stop(): Promise<void> } {
   const { schema } = options;
   const format = createErrorFormatter(options.exposeErrorDetails);
@@ -75,7 +75,9 @@ export function serveSubgraphSubscriptions<TContext extends object>(options: {
         if (errors.length > 0) return errors;
         if (getOperationAST(document, payload.operationName)?.operation !== OperationTypeNode.SUBSCRIPTION) {
           return [
-            new GraphQLError('Only subscriptions are served over WebSocket', { extensions: { code: 'BAD_REQUEST' } }),
+            new GraphQLError('Only subscriptions are served over WebSocket', {
+              extensions: { code: ErrorCode.BAD_REQUEST },
+            }),
           ];
         }
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };

@@ -51,7 +51,7 @@ function stringParam(params: Readonly<Record<string, unknown>> | undefined, name
   return typeof value === 'string' ? value : undefined;
 }
 
-const requestError = (message: string, code: string, error?: GraphQLError) =>
+const requestError = (message: string, code: ErrorCode, error?: GraphQLError) =>
   new GraphQLError(message, {
     nodes: error?.nodes,
     source: error?.source,
@@ -141,7 +141,7 @@ export function serveSubscriptions(options: {
         try {
           viewer = await viewerFromAuthorization(authorization, options.verifier);
         } catch {
-          return false; // 4403 Forbidden
+          return false; // graphql-ws closes with CloseCode.Forbidden (4403)
         }
         const clientIp = ctx.extra.request.socket.remoteAddress ?? 'unknown';
         ctx.extra.connection = new Connection(ctx.extra.socket, authorization || undefined, viewer, clientIp, runtime);
@@ -153,7 +153,7 @@ export function serveSubscriptions(options: {
       onSubscribe: async (ctx, _id, payload) => {
         const connection = ctx.extra.connection;
         // Unreachable: graphql-ws refuses `subscribe` before the connection is acknowledged.
-        if (!connection) return [requestError('Connection not initialised', 'BAD_REQUEST')];
+        if (!connection) return [requestError('Connection not initialised', ErrorCode.BAD_REQUEST)];
         // `ctx.subscriptions` already holds this one.
         if (Object.keys(ctx.subscriptions).length > config.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [
@@ -173,18 +173,19 @@ export function serveSubscriptions(options: {
         try {
           document = parse(payload.query);
         } catch (err) {
-          return [requestError((err as GraphQLError).message, 'GRAPHQL_PARSE_FAILED', err as GraphQLError)];
+          return [requestError((err as GraphQLError).message, ErrorCode.GRAPHQL_PARSE_FAILED, err as GraphQLError)];
         }
         const invalid = validate(current.apiSchema, document, rules);
-        if (invalid.length > 0) return invalid.map((e) => requestError(e.message, 'GRAPHQL_VALIDATION_FAILED', e));
+        if (invalid.length > 0)
+          return invalid.map((e) => requestError(e.message, ErrorCode.GRAPHQL_VALIDATION_FAILED, e));
         const operationName = payload.operationName ?? undefined;
         const operation = getOperationAST(document, operationName);
-        if (!operation) return [requestError('Unable to identify the operation', 'BAD_REQUEST')];
+        if (!operation) return [requestError('Unable to identify the operation', ErrorCode.BAD_REQUEST)];
         if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
           return [
             requestError(
               'Only subscriptions are served over WebSocket; send queries and mutations over HTTP',
-              'BAD_REQUEST',
+              ErrorCode.BAD_REQUEST,
             ),
           ];
         }

@@ -14,11 +14,15 @@ import type { GatewayContext } from '../subgraphs';
 import type { SupergraphState } from './planner';
 import type { UpstreamEvent, UpstreamPool } from './upstream';
 
-/** Close code for a client that cannot keep up (slow-client policy, see the README). */
-export const SLOW_CONSUMER_CLOSE_CODE = 4008;
-
-/** Longest delay `setTimeout` accepts; later expiries are re-armed. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Close codes the gateway itself sends, besides graphql-ws's own `CloseCode`s (4400 bad
+ * request, 4401/4403 refused, 4408 no init in time...): in the application range 4000-4999
+ * like theirs, and distinct from every one of them.
+ */
+export const GatewayCloseCode = {
+  /** A client that cannot keep up (slow-client policy, see the README): like 1008 "policy violation". */
+  SlowConsumer: 4008,
+} as const;
 
 /** What every connection and subscription of one gateway shares. */
 export interface SubscriptionRuntime {
@@ -87,7 +91,7 @@ export class Connection {
   /**
    * Queues an event for a subscription, enforcing the slow-client policy: past
    * `maxBufferedBytes` unsent on the socket or `maxPendingEvents` waiting, the client is
-   * dropped (close code 4008) instead of buffering without bound.
+   * dropped (`GatewayCloseCode.SlowConsumer`) instead of buffering without bound.
    */
   deliver(queue: AsyncQueue<UpstreamEvent>, event: UpstreamEvent): void {
     if (queue.isEnded) return;
@@ -106,19 +110,18 @@ export class Connection {
   private closeSlowConsumer(): void {
     // Release upstreams and buffers now; the close handshake may take long with a stuck peer.
     for (const subscription of [...this.subscriptions]) subscription.cancel();
-    this.socket.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
+    this.socket.close(GatewayCloseCode.SlowConsumer, 'Slow consumer');
   }
 
+  /** Access tokens live `ACCESS_TOKEN_TTL_SECONDS` (minutes), far inside what one `setTimeout` can wait. */
   private armExpiry(expiresAt: Date): void {
-    const delay = expiresAt.getTime() - Date.now();
     this.expiryTimer = setTimeout(
       () => {
-        if (delay > MAX_TIMER_MS) return this.armExpiry(expiresAt);
         this.expired = true;
         const error = unauthenticated('The access token expired');
         for (const subscription of [...this.subscriptions]) subscription.fail(error);
       },
-      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
+      Math.max(0, expiresAt.getTime() - Date.now()),
     );
     this.expiryTimer.unref();
   }

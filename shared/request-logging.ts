@@ -1,0 +1,36 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { isExpectedCode } from './errors';
+import type { Logger } from './logger';
+
+/**
+ * Logs every unexpected error of a request where it happens, with the request's id, before
+ * `formatError` masks it for the caller: the caller sees "Internal server error", the log keeps
+ * the message, path and stack. Expected failures (domain codes, request refusals) are not logged.
+ *
+ * `isRemote` tells errors this service only relays (the gateway relays subgraphs' errors, which
+ * the subgraph that raised them has logged under the same request id).
+ */
+export function unexpectedErrorLogging<TContext extends { requestId: string }>(
+  logger: Logger,
+  isRemote: (extensions: Record<string, unknown>) => boolean = () => false,
+): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async didEncounterErrors({ errors, operationName }) {
+          for (const error of errors) {
+            if (isExpectedCode(error.extensions.code) || isRemote(error.extensions)) continue;
+            const cause = error.originalError ?? error;
+            logger.error('unexpected error', {
+              requestId: contextValue.requestId,
+              operationName,
+              path: error.path?.join('.'),
+              error: cause.message,
+              stack: cause.stack,
+            });
+          }
+        },
+      };
+    },
+  };
+}
