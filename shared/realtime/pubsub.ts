@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import { AsyncQueue } from './queue';
 
 /**
- * Realtime fan-out for GraphQL subscriptions: lossy by design (DESIGN §3). An event published
+ * Realtime fan-out for GraphQL subscriptions: lossy by design. An event published
  * while nobody listens, or while Redis is unreachable, is gone; durable cross-domain effects
  * go through the domain-event outbox instead. Publish *after* the transaction commits, so a
  * subscriber never sees a change that was rolled back.
