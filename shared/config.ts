@@ -1,10 +1,10 @@
-import { z } from 'zod';
-
 /**
  * The one place that reads `process.env`. Every process parses its environment once at start
  * with `loadConfig()` and passes the result (or the parts it needs) down; a bad variable stops
  * the process with a message naming it.
  */
+import { z } from 'zod';
+
 const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
 
 const url = (protocols: string[]) =>

@@ -1,11 +1,11 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient, type Prisma } from '../prisma/generated/prisma/client';
-
 /**
  * The Prisma client, built on node-postgres through `@prisma/adapter-pg` (Prisma 7 has no
  * native query engine). Only data-access layers import this module; resolvers and domain
  * services receive a `Db` or `Tx` from them.
  */
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient, type Prisma } from '../prisma/generated/prisma/client';
+
 export type Db = PrismaClient;
 
 /**

@@ -1,12 +1,12 @@
-import DataLoader from 'dataloader';
-import { isUuid } from './validation';
-
 /**
  * The two per-request DataLoader shapes every subgraph uses. One key rule for both: keys are
  * entity ids (UUIDs), compared lower-cased; a key that is not a UUID is simply missing (it
  * never reaches SQL). Each batch is one data-layer call, and every key gets exactly one
  * result, in key order.
  */
+import DataLoader from 'dataloader';
+import { isUuid } from './validation';
+
 function normalise(keys: readonly string[]): string[] {
   return [...new Set(keys.filter(isUuid).map((k) => k.toLowerCase()))];
 }

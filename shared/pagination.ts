@@ -1,12 +1,12 @@
-import { badInput } from './errors';
-import { isUuid } from './validation';
-
 /**
  * Cursor connections (`first/after`, `edges/node/pageInfo`, `totalCount`). A cursor is opaque
  * base64url JSON of the sort key of the last row of a page (keyset pagination), so a page stays
  * stable while rows are inserted before it. Cursors come back from clients: `keysetCursor`
  * checks every field it decodes, and anything else is `BAD_USER_INPUT` naming `after`.
  */
+import { badInput } from './errors';
+import { isUuid } from './validation';
+
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 

@@ -1,10 +1,9 @@
-import { badInput } from './errors';
-
 /**
  * Input checks every domain uses. Each throws `BAD_USER_INPUT` naming the field (the input path,
  * e.g. `input.email`) and returns the normalised value. Domain-specific rules stay in each
  * subgraph's `domain/validation.ts`, which re-exports these.
  */
+import { badInput } from './errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;

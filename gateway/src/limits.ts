@@ -1,9 +1,9 @@
-import { GraphQLError, Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
-
 /**
  * Operation limits enforced at validation, before any subgraph is called. Kept apart from the
  * HTTP server so the WebSocket (subscriptions) path validates with exactly the same rules.
  */
+import { GraphQLError, Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+
 export interface OperationLimits {
   /** Deepest accepted field nesting (`MAX_QUERY_DEPTH`). */
   maxDepth: number;

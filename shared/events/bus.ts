@@ -1,9 +1,3 @@
-import type Redis from 'ioredis';
-import type { Db, Tx } from '../db';
-import type { Logger } from '../logger';
-import type { DomainEvent, EventType } from './catalog';
-import { advanceCursor, markProcessed, publishPending, readCursor, readPublishedAfter } from './outbox';
-
 /**
  * Delivery of domain events from the outbox to consumers, at least once, in commit order.
  *
@@ -17,6 +11,13 @@ import { advanceCursor, markProcessed, publishPending, readCursor, readPublished
  * Either way a consumer applies an event in a transaction that also records it in
  * `processed_events`, so redelivery never applies an effect twice.
  */
+
+import type Redis from 'ioredis';
+import type { Db, Tx } from '../db';
+import type { Logger } from '../logger';
+import type { DomainEvent, EventType } from './catalog';
+import { advanceCursor, markProcessed, publishPending, readCursor, readPublishedAfter } from './outbox';
+
 export const DEFAULT_STREAM = 'domain-events';
 /** Roughly how many events the Redis stream retains; consumers far behind that lose nothing
  * already acknowledged, but a brand-new consumer group only sees what is retained. */

@@ -1,7 +1,3 @@
-import type Redis from 'ioredis';
-import type { Logger } from '../logger';
-import { AsyncQueue } from './queue';
-
 /**
  * Realtime fan-out for GraphQL subscriptions: lossy by design. An event published
  * while nobody listens, or while Redis is unreachable, is gone; durable cross-domain effects
@@ -12,6 +8,10 @@ import { AsyncQueue } from './queue';
  * ISO string, and a subscriber cannot mutate what another one receives). Events of one channel
  * from one publisher arrive in publish order.
  */
+import type Redis from 'ioredis';
+import type { Logger } from '../logger';
+import { AsyncQueue } from './queue';
+
 export interface PubSub {
   publish(channel: string, payload: unknown): Promise<void>;
   /**

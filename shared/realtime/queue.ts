@@ -4,9 +4,11 @@
  *
  * Why not an async generator: a generator suspended in an `await` cannot be returned from
  * until that await settles, so `return()` on an idle subscription would hang and leak its
- * upstream. Here `return()` settles a pending `next()` at once and runs `onReturn` (the
+ * upstream. Here `return()` settles a pending `next()` at once and runs `onClose` (the
  * unsubscribe) exactly once, however the queue ends.
  */
+
+/** A consumer fell more than `maxPending` items behind: the queue fails rather than grow. */
 export class QueueOverflowError extends Error {
   override name = 'QueueOverflowError';
 }
