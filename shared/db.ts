@@ -1,7 +1,8 @@
 /**
  * The Prisma client, built on node-postgres through `@prisma/adapter-pg` (Prisma 7 has no
- * native query engine). Only data-access layers import this module; resolvers and domain
- * services receive a `Db` or `Tx` from them.
+ * native query engine). Only data-access layers (`subgraphs/<name>/src/data/`) call it; domain
+ * services hold a `Db` to hand down, and open transactions with `inTransaction` (lint enforces
+ * both).
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient, type Prisma } from '../prisma/generated/prisma/client';
