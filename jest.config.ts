@@ -1,15 +1,29 @@
 import type { Config } from 'jest';
 
 /**
+ * The test pyramid, one jest project per tier (`npm run test:<tier>`; `npm test` runs them all):
+ *
+ * - unit       `**\/*.unit.test.ts`: pure modules, no I/O. No globalSetup, so it runs in seconds
+ *              without Postgres or Redis.
+ * - subgraph   `subgraphs/<name>/test/**`: one subgraph in process on its own database
+ *              (test/helpers/subgraph.ts), or the full stack where a test needs several.
+ * - e2e        `test/**` and `gateway/test/**`: the gateway and the real subgraphs, in process.
+ * - processes  `test/e2e/processes.test.ts`: the real entries as OS processes.
+ *
+ * The database tiers share one globalSetup/globalTeardown: jest runs a hook module once per run
+ * however many selected projects name it. It picks a Postgres server and builds a migrated
+ * template database (concurrent runs are safe: the template is built under a temporary name
+ * and renamed); every test file clones its own database from it (test/helpers/db.ts), so files
+ * run in parallel without sharing state.
+ *
  * Tests are TypeScript run through ts-jest in transpile-only mode (tsconfig has
  * `isolatedModules`), so a test run does not type-check: `npm run typecheck` does.
- * globalSetup picks a Postgres server and builds a migrated template database once per run;
- * every test file then clones its own database from it (test/helpers/db.ts), so files run in
- * parallel without sharing state.
- *
  * Jest 29 loads this .ts file through ts-node (a devDependency for that reason only).
  */
-const config: Config = {
+const UNIT = '\\.unit\\.test\\.ts$';
+const PROCESSES = '<rootDir>/test/e2e/processes.test.ts';
+
+const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: {
@@ -23,18 +37,49 @@ const config: Config = {
       },
     ],
   },
-  testMatch: [
-    '<rootDir>/test/**/*.test.ts',
-    '<rootDir>/subgraphs/*/test/**/*.test.ts',
-    '<rootDir>/gateway/test/**/*.test.ts',
-  ],
   // Sources import siblings as `./x.js` (Node16 resolution; the generated Prisma client does):
   // map those to the .ts files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+} satisfies Config;
+
+const ignored = ['/node_modules/', '/dist/'];
+
+const database = {
   globalSetup: '<rootDir>/test/globalSetup.ts',
   globalTeardown: '<rootDir>/test/globalTeardown.ts',
+} satisfies Config;
+
+const config: Config = {
   testTimeout: 30_000,
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/**/*.unit.test.ts'],
+      testPathIgnorePatterns: ignored,
+    },
+    {
+      ...base,
+      ...database,
+      displayName: 'subgraph',
+      testMatch: ['<rootDir>/subgraphs/*/test/**/*.test.ts'],
+      testPathIgnorePatterns: [...ignored, UNIT],
+    },
+    {
+      ...base,
+      ...database,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/gateway/test/**/*.test.ts'],
+      testPathIgnorePatterns: [...ignored, UNIT, PROCESSES],
+    },
+    {
+      ...base,
+      ...database,
+      displayName: 'processes',
+      testMatch: [PROCESSES],
+      testPathIgnorePatterns: ignored,
+    },
+  ],
 };
 
 export default config;

@@ -2,10 +2,11 @@
  * Composes the subgraph SDLs listed in a rover supergraph config (`rover.yaml`) into the
  * supergraph SDL the gateway serves.
  *
- *   npm run compose                        writes schema/supergraph.graphql
+ *   npm run compose                        writes rover.yaml from the registry of services
+ *                                          (shared/services.ts), then schema/supergraph.graphql
  *   npm run compose:check                  writes nothing; exits 1 when composition fails or
- *                                          the committed file is not what composition yields
- *   tsx scripts/compose.ts --config <path> uses another rover config
+ *                                          either committed file is not what they should be
+ *   tsx scripts/compose.ts --config <path> composes another rover config (left as it is)
  *
  * Paths in the config (schema files, and the supergraph written next to them under
  * `schema/supergraph.graphql`) are relative to the config file's directory, as with rover.
@@ -27,6 +28,7 @@ import {
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { renderRoverConfig } from './services';
 
 /** Replaces parts of one subgraph's config entry, e.g. with the SDL a running subgraph serves. */
 export interface SubgraphOverride {
@@ -222,13 +224,26 @@ function membersOf(definition: DefinitionNode): ReadonlyArray<ASTNode & { name: 
 
 function main(argv: string[]): number {
   let check = false;
-  let configPath = 'rover.yaml';
+  let configPath: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--check') check = true;
     else if (argv[i] === '--config' && argv[i + 1]) configPath = argv[++i]!;
     else {
       console.error('usage: tsx scripts/compose.ts [--check] [--config rover.yaml]');
       return 2;
+    }
+  }
+  if (configPath === undefined) {
+    configPath = 'rover.yaml';
+    const rover = renderRoverConfig();
+    const committed = existsSync(configPath) ? readFileSync(configPath, 'utf8') : undefined;
+    if (committed !== rover) {
+      if (check) {
+        console.error(`${configPath} is ${committed === undefined ? 'missing' : 'stale'}: run npm run compose`);
+        return 1;
+      }
+      writeFileSync(configPath, rover);
+      console.log(`wrote ${configPath}`);
     }
   }
 

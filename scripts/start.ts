@@ -5,6 +5,7 @@ import path from 'node:path';
 import { generateStoredKey, type KeyType } from '../shared/auth/keys';
 import { loadConfigOrExit } from '../shared/config';
 import { createPrisma } from '../shared/db';
+import { GATEWAY, SUBGRAPHS, jwksUrl, needs, type ServiceDefinition } from '../shared/services';
 import { applyMigrations } from '../prisma/tools/engine';
 import { DATA_DIR, ROOT_DIR } from '../prisma/tools/paths';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../prisma/seed';
@@ -19,8 +20,9 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
  * - JWT signing keys: JWT_SIGNING_KEYS / JWT_SIGNING_KEYS_FILE if set, else
  *   .data/keys/jwt-signing-keys.json, generated on first start. Ticket QR signing keys
  *   likewise: QR_SIGNING_KEYS / QR_SIGNING_KEYS_FILE, else .data/keys/qr-signing-keys.json.
- * - Each subgraph in SUBGRAPHS, then the gateway, runs as its own `tsx` child process in its
- *   own process group; the gateway starts once every subgraph answers GET /health with 200.
+ * - Each subgraph of the registry (shared/services.ts), then the gateway, runs as its own `tsx`
+ *   child process in its own process group, on its registered port; the gateway starts once
+ *   every subgraph answers GET /health with 200.
  * - Ctrl-C / SIGTERM: children get SIGTERM (SIGKILL after 10 s), then Postgres stops.
  *   Note: Ctrl-C in a terminal also reaches the embedded Postgres directly (it shares this
  *   process group), so it may begin its fast shutdown at the same time; nothing is orphaned.
@@ -28,21 +30,6 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
  * This file and the test harness are the only places besides shared/config.ts that read
  * process.env: it builds the children's environment.
  */
-
-interface Service {
-  name: string;
-  entry: string;
-  port: number;
-}
-
-/** The subgraphs, started in this order. A new subgraph is one line here. */
-const SUBGRAPHS: Service[] = [
-  { name: 'users', entry: 'subgraphs/users/src/index.ts', port: 4001 },
-  { name: 'tickets', entry: 'subgraphs/tickets/src/index.ts', port: 4002 },
-  { name: 'orders', entry: 'subgraphs/orders/src/index.ts', port: 4003 },
-  { name: 'support', entry: 'subgraphs/support/src/index.ts', port: 4006 },
-];
-const GATEWAY: Service = { name: 'gateway', entry: 'gateway/src/index.ts', port: 4000 };
 
 const PG_DATA_DIR = path.join(DATA_DIR, 'pg');
 const EMBEDDED_DATABASE = 'ticketing';
@@ -53,7 +40,7 @@ const STOP_TIMEOUT_MS = 10_000;
 const OUTPUT_TAIL_LINES = 60;
 
 interface Child {
-  service: Service;
+  service: ServiceDefinition;
   process: ChildProcess;
   exited: Promise<number | null>;
   /** Last lines of output, printed if the child dies during start. */
@@ -109,12 +96,12 @@ async function main(): Promise<void> {
     ...process.env,
     NODE_ENV: config.NODE_ENV,
     DATABASE_URL: databaseUrl,
-    JWKS_URL: `http://localhost:${SUBGRAPHS[0]!.port}/.well-known/jwks.json`,
+    JWKS_URL: jwksUrl(),
   };
   for (const service of SUBGRAPHS) {
     const env: NodeJS.ProcessEnv = { ...baseEnv, PORT: String(service.port) };
-    if (service.name === 'users' && jwtKeysFile) env.JWT_SIGNING_KEYS_FILE = jwtKeysFile;
-    if (service.name === 'tickets' && qrKeysFile) env.QR_SIGNING_KEYS_FILE = qrKeysFile;
+    if (needs(service, 'jwtSigningKeys') && jwtKeysFile) env.JWT_SIGNING_KEYS_FILE = jwtKeysFile;
+    if (needs(service, 'qrSigningKeys') && qrKeysFile) env.QR_SIGNING_KEYS_FILE = qrKeysFile;
     await startService(service, env);
   }
   await startService(GATEWAY, { ...baseEnv, PORT: String(GATEWAY.port) });
@@ -159,7 +146,7 @@ async function ensureKeyFile(file: string, type: KeyType, label: string): Promis
 }
 
 /** Spawns the service and resolves once its GET /health answers 200; throws if it dies first. */
-async function startService(service: Service, env: NodeJS.ProcessEnv): Promise<void> {
+async function startService(service: ServiceDefinition, env: NodeJS.ProcessEnv): Promise<void> {
   log(`starting ${service.name} on port ${service.port}`);
   const proc = spawn(process.execPath, [require.resolve('tsx/cli'), service.entry], {
     cwd: ROOT_DIR,

@@ -4,6 +4,7 @@
  * the process with a message naming it.
  */
 import { z } from 'zod';
+import { SUBGRAPH_NAMES, jwksUrl, subgraphUrlVariable } from './services';
 
 const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
 
@@ -52,7 +53,7 @@ const schema = z.object({
   /** tickets only: a file holding the same JSON as QR_SIGNING_KEYS (for mounted secrets). */
   QR_SIGNING_KEYS_FILE: z.string().optional(),
   /** Where the gateway and the other subgraphs fetch the public keys. */
-  JWKS_URL: url(['http:', 'https:']).default('http://localhost:4001/.well-known/jwks.json'),
+  JWKS_URL: url(['http:', 'https:']).default(jwksUrl()),
   /**
    * Shared secret the gateway sends in `x-subgraph-secret`; when set, subgraphs refuse requests
    * without it. Required in production.
@@ -64,13 +65,6 @@ const schema = z.object({
   GATEWAY_COMPOSE_FROM_SUBGRAPHS: bool.default(false),
   /** gateway, with GATEWAY_COMPOSE_FROM_SUBGRAPHS: how often it re-introspects the subgraphs. */
   GATEWAY_COMPOSE_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
-  /** gateway: overrides of subgraph routing URLs, e.g. `SUBGRAPH_USERS_URL`. */
-  SUBGRAPH_USERS_URL: url(['http:', 'https:']).optional(),
-  SUBGRAPH_TICKETS_URL: url(['http:', 'https:']).optional(),
-  SUBGRAPH_ORDERS_URL: url(['http:', 'https:']).optional(),
-  SUBGRAPH_REPORTS_URL: url(['http:', 'https:']).optional(),
-  SUBGRAPH_GAMIFICATION_URL: url(['http:', 'https:']).optional(),
-  SUBGRAPH_SUPPORT_URL: url(['http:', 'https:']).optional(),
   /** Largest accepted request body, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   /**
@@ -128,9 +122,19 @@ const schema = z.object({
   SUPPORT_WIDGET_LIMIT_PER_EMAIL: z.coerce.number().int().positive().default(5),
 });
 
+/**
+ * gateway: `SUBGRAPH_<NAME>_URL` (e.g. `SUBGRAPH_USERS_URL`) overrides the routing URL the
+ * supergraph gives a subgraph; one variable per subgraph of the registry (shared/services.ts).
+ */
+const subgraphUrlSchema = z.object(
+  Object.fromEntries(SUBGRAPH_NAMES.map((name) => [subgraphUrlVariable(name), url(['http:', 'https:']).optional()])),
+);
+
 export type Config = z.infer<typeof schema> & {
   isProduction: boolean;
   isDevelopment: boolean;
+  /** Routing URL overrides by subgraph name (from `SUBGRAPH_<NAME>_URL`); absent: the supergraph's URL. */
+  subgraphUrls: Readonly<Record<string, string>>;
 };
 
 export class ConfigError extends Error {
@@ -139,8 +143,10 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const urls = subgraphUrlSchema.safeParse(env);
+  if (!parsed.success || !urls.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(urls.error?.issues ?? [])];
+    const lines = issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
@@ -154,6 +160,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...config,
     isProduction: config.NODE_ENV === 'production',
     isDevelopment: config.NODE_ENV === 'development',
+    subgraphUrls: Object.fromEntries(
+      SUBGRAPH_NAMES.flatMap((name) => {
+        const override = urls.data[subgraphUrlVariable(name)];
+        return override ? [[name, override]] : [];
+      }),
+    ),
   };
 }
 

@@ -21,15 +21,9 @@ export interface SubgraphEndpoint {
   url: string;
 }
 
-/** The config key that overrides a subgraph's routing URL: `users` → `SUBGRAPH_USERS_URL`. */
-function overrideKey(name: string): string {
-  return `SUBGRAPH_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
-}
-
-/** The URL the gateway routes a subgraph's requests to. */
+/** The URL the gateway routes a subgraph's requests to: its `SUBGRAPH_<NAME>_URL` override, if set. */
 export function routingUrlFor(config: Config, endpoint: SubgraphEndpoint): string {
-  const override = (config as Partial<Record<string, unknown>>)[overrideKey(endpoint.name)];
-  return typeof override === 'string' ? override : endpoint.url;
+  return config.subgraphUrls[endpoint.name] ?? endpoint.url;
 }
 
 function stringArgument(directive: ConstDirectiveNode, name: string): string | undefined {

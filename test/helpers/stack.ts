@@ -3,63 +3,19 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { createGateway } from '../../gateway/src/server';
 import { remoteJwks, staticKeys } from '../../shared/auth/jwks';
-import {
-  generateStoredKey,
-  generateStoredSigningKey,
-  loadSigningKeys,
-  toPublicJwk,
-  type SigningKey,
-} from '../../shared/auth/keys';
+import { generateStoredSigningKey, loadSigningKeys, toPublicJwk, type SigningKey } from '../../shared/auth/keys';
 import { prismaSessionLookup } from '../../shared/auth/sessions';
 import { createTokenVerifier } from '../../shared/auth/tokens';
-import { loadConfig, supportSettings } from '../../shared/config';
+import { loadConfig } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
 import type { Worker } from '../../shared/events/bus';
 import { createLogger } from '../../shared/logger';
-import type { RunningServer, SubgraphDeps, SubgraphServer } from '../../shared/subgraph';
-import { loadQrSigningKeys } from '../../subgraphs/tickets/src/domain/qr';
-import { createServer as createOrdersServer } from '../../subgraphs/orders/src/server';
-import { startWorkers as startOrdersWorkers } from '../../subgraphs/orders/src/workers';
-import { createServer as createTicketsServer } from '../../subgraphs/tickets/src/server';
-import { startWorkers as startTicketsWorkers } from '../../subgraphs/tickets/src/workers';
-import { createServer as createSupportServer } from '../../subgraphs/support/src/server';
-import { startWorkers as startSupportWorkers } from '../../subgraphs/support/src/workers';
-import { createServer as createUsersServer } from '../../subgraphs/users/src/server';
-import { startWorkers as startUsersWorkers } from '../../subgraphs/users/src/workers';
+import { JWKS_ISSUER, SUBGRAPH_NAMES, subgraphUrlVariable, type SubgraphName } from '../../shared/services';
+import type { RunningServer } from '../../shared/subgraph';
 import { createTestDatabase } from './db';
+import { TOKEN_SETTINGS, subgraphFactory, type TestSubgraphDeps } from './services';
 
-export const TOKEN_SETTINGS = { issuer: 'ticketing-supergraph', audience: 'ticketing-api' };
-
-/** Ticket QR signing keys of every test stack (tests forge codes with keys of their own). */
-const TEST_QR_KEYS = loadQrSigningKeys({ json: JSON.stringify([generateStoredKey('ed25519')]) });
-
-/**
- * The subgraphs besides users, as their entries start them: the GraphQL server and the
- * process's event workers (outbox relay, consumers). A new subgraph is one line here.
- */
-const SUBGRAPHS: Record<
-  string,
-  { createServer(deps: SubgraphDeps): Promise<SubgraphServer>; startWorkers?(deps: SubgraphDeps): Worker[] }
-> = {
-  tickets: {
-    createServer: (deps) => createTicketsServer({ ...deps, qrKeys: TEST_QR_KEYS }),
-    startWorkers: startTicketsWorkers,
-  },
-  orders: { createServer: createOrdersServer, startWorkers: startOrdersWorkers },
-  support: {
-    createServer: (deps) =>
-      createSupportServer({ ...deps, settings: supportSettings(loadConfig({ NODE_ENV: 'test' })) }),
-    startWorkers: startSupportWorkers,
-  },
-};
-
-/** The event workers of every subgraph, users included (its server is started apart: it needs the signing keys). */
-const WORKERS: Record<string, (deps: SubgraphDeps) => Worker[]> = {
-  users: startUsersWorkers,
-  ...Object.fromEntries(
-    Object.entries(SUBGRAPHS).map(([name, s]) => [name, (deps: SubgraphDeps) => s.startWorkers?.(deps) ?? []]),
-  ),
-};
+export { TOKEN_SETTINGS };
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -143,8 +99,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Test files run in parallel against one Redis: each stack gets its own stream.
   const eventStream = `test-events-${path.basename(database.url)}`;
   const sessions = prismaSessionLookup(db);
-  const deps: SubgraphDeps = {
+  const deps: TestSubgraphDeps = {
     db,
+    signingKeys,
     redis,
     eventStream,
     logger,
@@ -154,18 +111,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     now: options.now,
   };
 
-  const subgraphs: Record<string, RunningServer> = {
-    users: await (await createUsersServer({ ...deps, signingKeys, tokens: TOKEN_SETTINGS })).listen(0, '127.0.0.1'),
-  };
+  const factories = new Map(
+    await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await subgraphFactory(name)] as const)),
+  );
+  const subgraphs: Record<string, RunningServer> = {};
   /** The running workers of each subgraph (absent: stopped). */
-  const workers = new Map<string, Worker[]>();
-  const namesOf = (subgraph?: string) => {
-    if (subgraph !== undefined && !WORKERS[subgraph]) throw new Error(`no subgraph ${subgraph} with workers`);
-    return subgraph === undefined ? Object.keys(WORKERS) : [subgraph];
+  const workers = new Map<SubgraphName, Worker[]>();
+  const namesOf = (subgraph?: string): readonly SubgraphName[] => {
+    if (subgraph === undefined) return SUBGRAPH_NAMES;
+    if (!isSubgraphName(subgraph)) throw new Error(`no subgraph ${subgraph}`);
+    return [subgraph];
   };
   const startWorkers = (subgraph?: string) => {
     for (const name of namesOf(subgraph)) {
-      if (!workers.has(name)) workers.set(name, WORKERS[name]!(deps));
+      if (!workers.has(name)) workers.set(name, factories.get(name)!.startWorkers(deps));
     }
   };
   const stopWorkers = async (subgraph?: string) => {
@@ -177,12 +136,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }),
     );
   };
-  startWorkers('users');
-  for (const [name, subgraph] of Object.entries(SUBGRAPHS)) {
-    subgraphs[name] = await (await subgraph.createServer(deps)).listen(0, '127.0.0.1');
+  // In registry order: the JWKS issuer (users) first, as in production.
+  for (const name of SUBGRAPH_NAMES) {
+    subgraphs[name] = await (await factories.get(name)!.createServer(deps)).listen(0, '127.0.0.1');
     startWorkers(name);
   }
-  const users = subgraphs.users!;
+  const users = subgraphs[JWKS_ISSUER.name]!;
 
   const startGateway = async (routes: Record<string, RunningServer>): Promise<RunningServer> => {
     const config = loadConfig({
@@ -190,7 +149,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LOG_LEVEL: 'silent',
       DATABASE_URL: database.url,
       JWKS_URL: `${users.url.replace(/\/graphql$/, '')}/.well-known/jwks.json`,
-      ...Object.fromEntries(Object.entries(routes).map(([name, s]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, s.url])),
+      ...Object.fromEntries(Object.entries(routes).map(([name, s]) => [subgraphUrlVariable(name), s.url])),
       ...(options.nodeEnv === 'production' ? { SUBGRAPH_SECRET: 'test-secret-0123456789' } : {}),
     });
     const gatewayServer = await createGateway({
@@ -218,12 +177,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stopWorkers,
     startWorkers,
     async startReplica(name) {
-      const entry = SUBGRAPHS[name];
-      if (!entry) throw new Error(`no subgraph ${name} to replicate`);
+      if (!isSubgraphName(name)) throw new Error(`no subgraph ${name} to replicate`);
+      const factory = factories.get(name)!;
       const replicaRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
-      const replicaDeps: SubgraphDeps = { ...deps, redis: replicaRedis };
-      const subgraph = await (await entry.createServer(replicaDeps)).listen(0, '127.0.0.1');
-      const replicaWorkers = entry.startWorkers?.(replicaDeps) ?? [];
+      const replicaDeps: TestSubgraphDeps = { ...deps, redis: replicaRedis };
+      const subgraph = await (await factory.createServer(replicaDeps)).listen(0, '127.0.0.1');
+      const replicaWorkers = factory.startWorkers(replicaDeps);
       const replicaGateway = await startGateway({ ...subgraphs, [name]: subgraph });
       replicas.push({
         async stop() {
@@ -258,4 +217,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await database.drop();
     },
   };
+}
+
+function isSubgraphName(name: string): name is SubgraphName {
+  return (SUBGRAPH_NAMES as readonly string[]).includes(name);
 }

@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
 import { staticKeys } from '../../shared/auth/jwks';
-import { generateStoredKey, generateStoredSigningKey, loadSigningKeys, toPublicJwk } from '../../shared/auth/keys';
+import { generateStoredSigningKey, loadSigningKeys, toPublicJwk } from '../../shared/auth/keys';
 import { prismaSessionLookup } from '../../shared/auth/sessions';
 import { createTokenVerifier, type Role, type Viewer } from '../../shared/auth/tokens';
-import { loadConfig, supportSettings } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
-import type { Worker } from '../../shared/events/bus';
 import { createLogger } from '../../shared/logger';
-import type { SubgraphDeps, SubgraphServer } from '../../shared/subgraph';
-import { createServer as createOrdersServer } from '../../subgraphs/orders/src/server';
-import { startWorkers as startOrdersWorkers } from '../../subgraphs/orders/src/workers';
-import { createServer as createSupportServer } from '../../subgraphs/support/src/server';
-import { startWorkers as startSupportWorkers } from '../../subgraphs/support/src/workers';
-import { loadQrSigningKeys } from '../../subgraphs/tickets/src/domain/qr';
-import { createServer as createTicketsServer } from '../../subgraphs/tickets/src/server';
-import { startWorkers as startTicketsWorkers } from '../../subgraphs/tickets/src/workers';
-import { createServer as createUsersServer } from '../../subgraphs/users/src/server';
-import { startWorkers as startUsersWorkers } from '../../subgraphs/users/src/workers';
+import type { SubgraphServer } from '../../shared/subgraph';
 import { createTestDatabase } from './db';
-import { TOKEN_SETTINGS } from './stack';
+import { TOKEN_SETTINGS, subgraphFactory, type SubgraphName, type TestSubgraphDeps } from './services';
 
 /**
  * The subgraph tier: ONE subgraph in process on a database of its own, operations run through
@@ -32,34 +21,7 @@ import { TOKEN_SETTINGS } from './stack';
  *   afterAll(() => sg.stop());
  *   const res = await sg.execute(`{ events { totalCount } }`, {}, sg.viewer('ORGANIZER'));
  */
-export type SubgraphName = 'users' | 'tickets' | 'orders' | 'support';
-
-const QR_KEYS = loadQrSigningKeys({ json: JSON.stringify([generateStoredKey('ed25519')]) });
-
-const FACTORIES: Record<
-  SubgraphName,
-  { createServer(deps: SubgraphDeps): Promise<SubgraphServer>; startWorkers(deps: SubgraphDeps): Worker[] }
-> = {
-  users: {
-    createServer: (deps) =>
-      createUsersServer({
-        ...deps,
-        signingKeys: loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) }),
-        tokens: TOKEN_SETTINGS,
-      }),
-    startWorkers: startUsersWorkers,
-  },
-  tickets: {
-    createServer: (deps) => createTicketsServer({ ...deps, qrKeys: QR_KEYS }),
-    startWorkers: startTicketsWorkers,
-  },
-  orders: { createServer: createOrdersServer, startWorkers: startOrdersWorkers },
-  support: {
-    createServer: (deps) =>
-      createSupportServer({ ...deps, settings: supportSettings(loadConfig({ NODE_ENV: 'test' })) }),
-    startWorkers: startSupportWorkers,
-  },
-};
+export type { SubgraphName };
 
 export interface ExecuteResult<T> {
   data?: T | null;
@@ -68,7 +30,7 @@ export interface ExecuteResult<T> {
 
 export interface InProcessSubgraph {
   db: Db;
-  deps: SubgraphDeps;
+  deps: TestSubgraphDeps;
   server: SubgraphServer;
   execute<T = Record<string, any>>(
     query: string,
@@ -87,8 +49,9 @@ export async function startSubgraph(
   const database = await createTestDatabase();
   const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000 });
   const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
-  const deps: SubgraphDeps = {
+  const deps: TestSubgraphDeps = {
     db,
+    signingKeys,
     logger: createLogger(`test-${name}`, 'silent'),
     verifier: createTokenVerifier({
       ...TOKEN_SETTINGS,
@@ -99,8 +62,8 @@ export async function startSubgraph(
     introspection: true,
     now: options.now,
   };
-  const factory = FACTORIES[name];
-  const server = await factory.createServer({ ...deps });
+  const factory = await subgraphFactory(name);
+  const server = await factory.createServer(deps);
   const workers = options.workers ? factory.startWorkers(deps) : [];
   return {
     db,

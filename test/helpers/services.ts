@@ -1,0 +1,79 @@
+/**
+ * How the tests start each subgraph of the registry (shared/services.ts) in process: the one
+ * factory table of the test stack (stack.ts) and the subgraph tier (subgraph.ts). A subgraph
+ * is found by the shape every subgraph has: `subgraphs/<name>/src/server.ts` exports
+ * `createServer(deps)`, and `src/workers.ts`, when it exists, `startWorkers(deps)`. What its
+ * entry builds from the config (its registered needs) the tests build here from test values,
+ * so a new subgraph needs no line in this file unless it declares a new kind of need.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { generateStoredKey, type SigningKey } from '../../shared/auth/keys';
+import { loadConfig, supportSettings } from '../../shared/config';
+import type { Worker } from '../../shared/events/bus';
+import { serviceNamed, type Need, type SubgraphName } from '../../shared/services';
+import type { SubgraphDeps, SubgraphServer } from '../../shared/subgraph';
+import { loadQrSigningKeys } from '../../subgraphs/tickets/src/domain/qr';
+
+export type { SubgraphName };
+
+export const TOKEN_SETTINGS = { issuer: 'ticketing-supergraph', audience: 'ticketing-api' };
+
+/** Ticket QR signing keys of every test subgraph (tests forge codes with keys of their own). */
+const TEST_QR_KEYS = loadQrSigningKeys({ json: JSON.stringify([generateStoredKey('ed25519')]) });
+
+/** What a test hands every subgraph: the shared deps, and the keys its token verifier trusts. */
+export interface TestSubgraphDeps extends SubgraphDeps {
+  /** Access-token signing keys: the users subgraph signs with the first one. */
+  signingKeys: SigningKey[];
+}
+
+/**
+ * The test value of each need, as the subgraph's `createServer` receives it. A missing
+ * `payments` gives orders its default (mock provider) settings.
+ */
+const TEST_EXTRAS: Record<Need, (deps: TestSubgraphDeps) => object> = {
+  database: () => ({}),
+  jwtSigningKeys: (deps) => ({ signingKeys: deps.signingKeys, tokens: TOKEN_SETTINGS }),
+  qrSigningKeys: () => ({ qrKeys: TEST_QR_KEYS }),
+  paymentSettings: () => ({}),
+  supportSettings: () => ({ settings: supportSettings(loadConfig({ NODE_ENV: 'test' })) }),
+};
+
+export interface SubgraphFactory {
+  /** The subgraph's GraphQL server, as its entry builds it (not listening yet). */
+  createServer(deps: TestSubgraphDeps): Promise<SubgraphServer>;
+  /** The process's event workers (outbox relay, consumers, pollers); none without workers.ts. */
+  startWorkers(deps: TestSubgraphDeps): Worker[];
+}
+
+type ServerModule = { createServer?(deps: SubgraphDeps): Promise<SubgraphServer> };
+type WorkersModule = { startWorkers?(deps: SubgraphDeps): Worker[] };
+
+const factories = new Map<SubgraphName, Promise<SubgraphFactory>>();
+
+/** The factory of a registered subgraph, loaded once per test file. */
+export function subgraphFactory(name: SubgraphName): Promise<SubgraphFactory> {
+  let factory = factories.get(name);
+  if (!factory) {
+    factory = loadFactory(name);
+    factories.set(name, factory);
+  }
+  return factory;
+}
+
+async function loadFactory(name: SubgraphName): Promise<SubgraphFactory> {
+  const service = serviceNamed(name);
+  const src = path.join(__dirname, '..', '..', 'subgraphs', name, 'src');
+  const { createServer } = (await import(path.join(src, 'server'))) as ServerModule;
+  if (typeof createServer !== 'function') throw new Error(`subgraphs/${name}/src/server.ts must export createServer`);
+  const { startWorkers } = existsSync(path.join(src, 'workers.ts'))
+    ? ((await import(path.join(src, 'workers'))) as WorkersModule)
+    : {};
+  const withExtras = (deps: TestSubgraphDeps): TestSubgraphDeps =>
+    service.needs.reduce((all, need) => ({ ...all, ...TEST_EXTRAS[need](all) }), deps);
+  return {
+    createServer: (deps) => createServer(withExtras(deps)),
+    startWorkers: (deps) => startWorkers?.(withExtras(deps)) ?? [],
+  };
+}
