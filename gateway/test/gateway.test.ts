@@ -22,6 +22,7 @@ import { createPrisma, type Db } from '../../shared/db';
 import { createLogger } from '../../shared/logger';
 import type { RunningServer } from '../../shared/subgraph';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/db';
+import type { OperationData } from '../../test/helpers/stack';
 import { createGateway } from '../src/server';
 
 /** Nothing listens on port 1: the database that never answers. */
@@ -119,7 +120,7 @@ function composeSupergraph(): string {
 }
 
 interface GraphQLBody {
-  data?: Record<string, any> | null;
+  data?: OperationData | null;
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 

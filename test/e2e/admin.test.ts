@@ -1,4 +1,4 @@
-import { startStack, type Stack } from '../helpers/stack';
+import { startStack, type GraphQLResponse, type OperationData, type Stack } from '../helpers/stack';
 import { codeOf, signUp } from '../helpers/users';
 
 let stack: Stack;
@@ -108,12 +108,17 @@ test('users pages through everyone with a stable cursor and totalCount, and filt
   let after: string | null = null;
   let pages = 0;
   do {
-    const res: any = await stack.gql(USERS, { first: 3, after }, { token: admin.accessToken });
+    const res: GraphQLResponse<OperationData> = await stack.gql(
+      USERS,
+      { first: 3, after },
+      { token: admin.accessToken },
+    );
     expect(res.errors).toBeUndefined();
-    expect(res.data.users.totalCount).toBe(total);
-    expect(res.data.users.edges.length).toBeLessThanOrEqual(3);
-    seen.push(...res.data.users.edges.map((e: { node: { email: string } }) => e.node.email));
-    after = res.data.users.pageInfo.hasNextPage ? res.data.users.pageInfo.endCursor : null;
+    const { users } = res.data!;
+    expect(users.totalCount).toBe(total);
+    expect(users.edges.length).toBeLessThanOrEqual(3);
+    seen.push(...users.edges.map((e: { node: { email: string } }) => e.node.email));
+    after = users.pageInfo.hasNextPage ? users.pageInfo.endCursor : null;
     pages++;
   } while (after);
   expect(seen).toHaveLength(total);

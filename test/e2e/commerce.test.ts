@@ -274,7 +274,7 @@ describe('a ticket type orders has not learnt yet', () => {
         ticketTypes: [{ id: sale.ticketTypeIds[0], available: 0, sold: 0 }],
       });
     } finally {
-      await stack.startWorkers('orders');
+      stack.startWorkers('orders');
     }
     await eventually(
       async () => (await availability(stack, sale.eventId))[sale.ticketTypeIds[0]!]!.available === 7,

@@ -24,6 +24,7 @@ import { freePort } from '../../scripts/embedded-postgres';
 import { channels as orderChannels } from '../../subgraphs/orders/src/realtime';
 import { eventually, inDays } from '../helpers/commerce';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import type { OperationData } from '../helpers/stack';
 import { redisUrlIfAvailable } from '../helpers/redis';
 import { collect, type Collected } from '../helpers/ws';
 
@@ -192,7 +193,7 @@ interface GraphQLResult<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-async function gql<T = Record<string, any>>(
+async function gql<T = OperationData>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
@@ -208,7 +209,7 @@ async function gql<T = Record<string, any>>(
 }
 
 /** An operation that must succeed: its data. */
-async function ok<T = Record<string, any>>(
+async function ok<T = OperationData>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
@@ -254,7 +255,7 @@ let eventStream: string | undefined;
 let keysDir: string | undefined;
 
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(clients.map(async (c) => c.dispose()));
   // Normally every process has exited by now; after a failure, nothing may outlive the test.
   for (const child of spawned) signalGroup(child, 'SIGKILL');
   await Promise.all(spawned.map((c) => within(c.exited, 5_000)));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEV_PAYMENT_WEBHOOK_SECRET } from '../../shared/config';
 import { signatureHeader } from '../../subgraphs/orders/src/payments/signature';
-import type { GraphQLResponse, Stack } from './stack';
+import type { GraphQLResponse, OperationData, Stack } from './stack';
 import { signUp } from './users';
 
 /**
@@ -35,7 +35,7 @@ export async function eventually<T>(
 }
 
 /** Runs an operation that must succeed and returns its data. */
-export async function ok<T = Record<string, any>>(
+export async function ok<T = OperationData>(
   stack: Stack,
   query: string,
   variables: Record<string, unknown>,

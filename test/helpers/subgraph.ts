@@ -8,6 +8,7 @@ import { createPrisma, type Db } from '../../shared/db';
 import { createLogger } from '../../shared/logger';
 import type { SubgraphServer } from '../../shared/subgraph';
 import { createTestDatabase } from './db';
+import type { OperationData } from './stack';
 import { TOKEN_SETTINGS, subgraphFactory, type SubgraphName, type TestSubgraphDeps } from './services';
 
 /**
@@ -32,7 +33,7 @@ export interface InProcessSubgraph {
   db: Db;
   deps: TestSubgraphDeps;
   server: SubgraphServer;
-  execute<T = Record<string, any>>(
+  execute<T = OperationData>(
     query: string,
     variables?: Record<string, unknown>,
     viewer?: Viewer | null,

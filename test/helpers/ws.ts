@@ -1,4 +1,5 @@
 import type { Client } from 'graphql-ws';
+import type { OperationData } from './stack';
 
 /** What one subscription received, for assertions. */
 export interface Collected<T> {
@@ -13,7 +14,7 @@ export interface Collected<T> {
 }
 
 /** Subscribes and records every event and error code until it ends. */
-export function collect<T = Record<string, any>>(
+export function collect<T = OperationData>(
   client: Client,
   query: string,
   variables: Record<string, unknown> = {},

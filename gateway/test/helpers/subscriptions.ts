@@ -99,7 +99,7 @@ export function openFixture(): void {
 
 /** Disposes every client, stops every gateway (and registered server), disconnects the db. */
 export async function closeFixture(): Promise<void> {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(clients.map(async (c) => c.dispose()));
   for (const server of running) await server.stop();
   await deadDb.$disconnect();
 }
