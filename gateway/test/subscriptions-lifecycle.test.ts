@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { createMemoryPubSub, type PubSub } from '../../shared/realtime/pubsub';
 import type { RunningServer } from '../../shared/subgraph';
+import { eventually } from '../../test/helpers/eventually';
 import { collect } from '../../test/helpers/ws';
 import {
   COUNTER,
@@ -20,7 +21,6 @@ import {
   startGateway,
   stopAtEnd,
   upstreamFor,
-  waitFor,
 } from './helpers/subscriptions';
 
 let memoryPubSub: PubSub;
@@ -80,7 +80,7 @@ describe('slow consumers', () => {
       'subscription ($room: ID!) { counter(room: $room) { id n } }',
       { room },
     );
-    await waitFor(() => activeByRoom.get(room) === 2, 5000, 'both upstream subscriptions');
+    await eventually(() => activeByRoom.get(room) === 2, { what: 'both upstream subscriptions' });
     expect(gw.server.upstreamSubscriptions).toBe(2);
 
     slow.stopReading();
@@ -96,7 +96,7 @@ describe('slow consumers', () => {
         n++;
         await memoryPubSub.publish(channel(room), { id: `${room}:${n}:${padding}`, n });
       }
-      await waitFor(() => normal.events.length === n, 5000, `the reading client to get event ${n}`);
+      await eventually(() => normal.events.length === n, { what: `the reading client to get event ${n}` });
     }
     const droppedAfterMs = Date.now() - started;
     expect(droppedAfterMs).toBeLessThan(15_000);
@@ -104,23 +104,23 @@ describe('slow consumers', () => {
     // Released on the gateway (its upstream) and so on alpha, without waiting for the stuck
     // peer's close handshake.
     expect(gw.server.upstreamSubscriptions).toBe(1);
-    await waitFor(() => activeByRoom.get(room) === 1, 5000, 'alpha to see the slow upstream closed');
+    await eventually(() => activeByRoom.get(room) === 1, { what: 'alpha to see the slow upstream closed' });
 
     // The reading client is unaffected: it got every event, in order, and still gets more.
     n++;
     await memoryPubSub.publish(channel(room), { id: `${room}:${n}:`, n });
-    await waitFor(() => normal.events.length === n, 5000, 'the reading client to get the next event');
+    await eventually(() => normal.events.length === n, { what: 'the reading client to get the next event' });
     expect(normal.events.map((e) => e.counter.n)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
     expect(normal.codes).toEqual([]);
 
     // Once it reads again, the slow client finds the gateway's 4008 after what was buffered.
     slow.resumeReading();
-    await waitFor(() => slow.closed() !== undefined, 5000, 'the slow client to see the close');
+    await eventually(() => slow.closed() !== undefined, { what: 'the slow client to see the close' });
     expect(slow.closed()).toEqual({ code: 4008, reason: 'Slow consumer' });
 
     normal.unsubscribe();
-    await waitFor(() => gw.server.upstreamSubscriptions === 0, 5000, 'the last upstream to close');
-    await waitFor(() => !upstreamFor(room)(), 5000, 'alpha to see every upstream closed');
+    await eventually(() => gw.server.upstreamSubscriptions === 0, { what: 'the last upstream to close' });
+    await eventually(() => !upstreamFor(room)(), { what: 'alpha to see every upstream closed' });
   });
 });
 
@@ -133,13 +133,13 @@ describe('upstream release', () => {
     );
     const room = randomUUID();
     const sub = collect(connect(gw.wsUrl), COUNTER, { room });
-    await waitFor(upstreamFor(room));
+    await eventually(upstreamFor(room));
     await lonelyAlpha.stop();
     // The gateway is now waiting to reconnect; the client leaves meanwhile, so the upstream
     // connection is disposed while its reconnection is pending (and then given up).
     await new Promise((r) => setTimeout(r, 50));
     sub.unsubscribe();
-    await waitFor(() => gw.server.upstreamSubscriptions === 0, 5000, 'the upstream to be released');
+    await eventually(() => gw.server.upstreamSubscriptions === 0, { what: 'the upstream to be released' });
     // Long enough for the pending reconnection to give up: an unhandled rejection then fails
     // this test (and would crash a production gateway).
     await new Promise((r) => setTimeout(r, 700));
@@ -162,9 +162,9 @@ describe('supergraph reload (GATEWAY_COMPOSE_FROM_SUBGRAPHS)', () => {
 
     const room = randomUUID();
     const live = collect(connect(gw.wsUrl), COUNTER, { room });
-    await waitFor(upstreamFor(room));
+    await eventually(upstreamFor(room));
     await memoryPubSub.publish(channel(room), { id: `${room}:1`, n: 1 });
-    await waitFor(() => live.events.length === 1);
+    await eventually(() => live.events.length === 1);
     // A few polls of an unchanged schema end nothing.
     await new Promise((r) => setTimeout(r, 600));
     expect(live.codes).toEqual([]);
@@ -175,18 +175,18 @@ describe('supergraph reload (GATEWAY_COMPOSE_FROM_SUBGRAPHS)', () => {
     await ownAlpha.stop();
     ownAlpha = await startAlpha(memoryPubSub, { port, extraField: 'version2' });
     stopAtEnd(ownAlpha);
-    await waitFor(() => live.codes.length > 0, 5000, 'the live subscription to end');
+    await eventually(() => live.codes.length > 0, { what: 'the live subscription to end' });
     expect(live.codes).toEqual(['SERVICE_UNAVAILABLE']);
     expect(live.messages).toEqual(['The API schema changed; subscribe again']);
-    await waitFor(() => !upstreamFor(room)(), 5000, 'the old upstream to close');
+    await eventually(() => !upstreamFor(room)(), { what: 'the old upstream to close' });
 
     // HTTP and new subscriptions use the new supergraph.
     expect((await query('{ version2 }')).data).toEqual({ version2: 'version2' });
     const room2 = randomUUID();
     const fresh = collect(connect(gw.wsUrl), COUNTER, { room: room2 });
-    await waitFor(upstreamFor(room2), 5000, 'the new upstream');
+    await eventually(upstreamFor(room2), { what: 'the new upstream' });
     await memoryPubSub.publish(channel(room2), { id: `${room2}:4`, n: 4 });
-    await waitFor(() => fresh.events.length === 1);
+    await eventually(() => fresh.events.length === 1);
     expect(fresh.events[0]!.counter).toEqual({ n: 4, double: 8, viewer: null });
     expect(fresh.codes).toEqual([]);
     fresh.unsubscribe();

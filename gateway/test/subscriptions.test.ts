@@ -9,6 +9,7 @@ import { ACCESS_TOKEN_TTL_SECONDS } from '../../shared/auth/tokens';
 import { createMemoryPubSub, createRedisPubSub, type PubSub } from '../../shared/realtime/pubsub';
 import type { RunningServer } from '../../shared/subgraph';
 import { redisUrlIfAvailable } from '../../test/helpers/redis';
+import { eventually } from '../../test/helpers/eventually';
 import { collect } from '../../test/helpers/ws';
 import {
   COUNTER,
@@ -26,7 +27,6 @@ import {
   startGateway,
   stopAtEnd,
   upstreamFor,
-  waitFor,
   type StartedGateway,
 } from './helpers/subscriptions';
 
@@ -54,15 +54,15 @@ describe('subscriptions over WebSocket', () => {
     const { token, userId } = login();
     const room = randomUUID();
     const sub = collect(connect(gateway.wsUrl, token), COUNTER, { room });
-    await waitFor(upstreamFor(room), 5000, 'the upstream subscription');
+    await eventually(upstreamFor(room), { what: 'the upstream subscription' });
     for (let n = 1; n <= 20; n++) await memoryPubSub.publish(channel(room), { id: `${room}:${n}`, n });
-    await waitFor(() => sub.events.length === 20);
+    await eventually(() => sub.events.length === 20);
     expect(sub.events.map((e) => e.counter)).toEqual(
       Array.from({ length: 20 }, (_, i) => ({ n: i + 1, double: 2 * (i + 1), viewer: userId })),
     );
     expect(sub.codes).toEqual([]);
     sub.unsubscribe();
-    await waitFor(() => !upstreamFor(room)(), 5000, 'the upstream to close');
+    await eventually(() => !upstreamFor(room)(), { what: 'the upstream to close' });
   });
 
   it('refuses at subscribe time with the subgraph FORBIDDEN', async () => {
@@ -79,7 +79,7 @@ describe('subscriptions over WebSocket', () => {
   it('checks every event: a refused event ends the subscription with its error', async () => {
     const room = randomUUID();
     const sub = collect(connect(gateway.wsUrl), COUNTER, { room });
-    await waitFor(upstreamFor(room));
+    await eventually(upstreamFor(room));
     await memoryPubSub.publish(channel(room), { id: `${room}:1`, n: 1 });
     await memoryPubSub.publish(channel(room), { id: `${room}:-1`, n: -1 });
     await sub.ended;
@@ -91,9 +91,9 @@ describe('subscriptions over WebSocket', () => {
     const { token, sessionId } = login();
     const room = randomUUID();
     const sub = collect(connect(gateway.wsUrl, token), COUNTER, { room });
-    await waitFor(upstreamFor(room));
+    await eventually(upstreamFor(room));
     await memoryPubSub.publish(channel(room), { id: `${room}:1`, n: 1 });
-    await waitFor(() => sub.events.length === 1);
+    await eventually(() => sub.events.length === 1);
     liveSessions.delete(sessionId);
     await memoryPubSub.publish(channel(room), { id: `${room}:2`, n: 2 });
     await sub.ended;
@@ -107,12 +107,12 @@ describe('subscriptions over WebSocket', () => {
     const { token } = login(['CUSTOMER'], issuedAt);
     const room = randomUUID();
     const sub = collect(connect(gateway.wsUrl, token), COUNTER, { room });
-    await waitFor(upstreamFor(room));
+    await eventually(upstreamFor(room));
     const started = Date.now();
     await sub.ended;
     expect(sub.codes).toEqual(['UNAUTHENTICATED']);
     expect(Date.now() - started).toBeLessThan(3000);
-    await waitFor(() => !upstreamFor(room)(), 5000, 'the upstream to close');
+    await eventually(() => !upstreamFor(room)(), { what: 'the upstream to close' });
   });
 
   it('refuses a bad token at connect with 4403', async () => {
@@ -135,7 +135,7 @@ describe('subscriptions over WebSocket', () => {
     const client = connect(gateway.wsUrl);
     const rooms = Array.from({ length: MAX_SUBSCRIPTIONS }, () => randomUUID());
     const subs = rooms.map((room) => collect(client, COUNTER, { room }));
-    for (const room of rooms) await waitFor(upstreamFor(room));
+    for (const room of rooms) await eventually(upstreamFor(room));
     const extra = collect(client, COUNTER, { room: randomUUID() });
     await extra.ended;
     expect(extra.codes).toEqual(['RATE_LIMITED']);
@@ -159,27 +159,27 @@ describe('subscriptions over WebSocket', () => {
     const subs = [connect(gateway.wsUrl), connect(gateway.wsUrl), connect(gateway.wsUrl)].map((c) =>
       collect(c, 'subscription ($room: ID!) { counter(room: $room) { n } }', { room }),
     );
-    await waitFor(upstreamFor(room));
+    await eventually(upstreamFor(room));
     await new Promise((r) => setTimeout(r, 200));
     expect(alphaStats.opened - before).toBe(1);
     expect(gateway.server.upstreamSubscriptions).toBeGreaterThanOrEqual(1);
     await memoryPubSub.publish(channel(room), { id: `${room}:7`, n: 7 });
-    await waitFor(() => subs.every((s) => s.events.length === 1));
+    await eventually(() => subs.every((s) => s.events.length === 1));
     subs.forEach((s) => s.unsubscribe());
-    await waitFor(() => !upstreamFor(room)());
+    await eventually(() => !upstreamFor(room)());
   });
 
   it('resubscribes when the owning subgraph restarts', async () => {
     const room = randomUUID();
     const sub = collect(connect(gateway.wsUrl), COUNTER, { room });
-    await waitFor(upstreamFor(room));
+    await eventually(upstreamFor(room));
     const port = alpha.port;
     await alpha.stop();
     expect(activeByRoom.get(room)).toBe(0);
     alpha = await startAlpha(memoryPubSub, { port });
-    await waitFor(upstreamFor(room), 5000, 'the gateway to resubscribe');
+    await eventually(upstreamFor(room), { what: 'the gateway to resubscribe' });
     await memoryPubSub.publish(channel(room), { id: `${room}:3`, n: 3 });
-    await waitFor(() => sub.events.length === 1);
+    await eventually(() => sub.events.length === 1);
     expect(sub.events[0]!.counter).toMatchObject({ n: 3, double: 6 });
     expect(sub.codes).toEqual([]);
     sub.unsubscribe();
@@ -193,7 +193,7 @@ describe('subscriptions over WebSocket', () => {
     );
     const room = randomUUID();
     const sub = collect(connect(gw.wsUrl), COUNTER, { room });
-    await waitFor(upstreamFor(room));
+    await eventually(upstreamFor(room));
     await lonelyAlpha.stop();
     const started = Date.now();
     await sub.ended;
@@ -206,11 +206,11 @@ describe('subscriptions over WebSocket', () => {
     let closedWith: number | undefined;
     const room = randomUUID();
     const sub = collect(connect(gw.wsUrl, undefined, { onClosed: (code) => (closedWith = code) }), COUNTER, { room });
-    await waitFor(upstreamFor(room));
+    await eventually(upstreamFor(room));
     await gw.running.stop();
     await sub.ended;
     expect(closedWith).toBe(1001);
-    await waitFor(() => !upstreamFor(room)(), 5000, 'the upstream to close');
+    await eventually(() => !upstreamFor(room)(), { what: 'the upstream to close' });
   });
 });
 
@@ -229,16 +229,15 @@ describe('subscriptions across instances (Redis)', () => {
       const gw2 = await startGateway({ alpha: alpha2.url, beta: beta.url });
       const room = randomUUID();
       const subs = [collect(connect(gw1.wsUrl), COUNTER, { room }), collect(connect(gw2.wsUrl), COUNTER, { room })];
-      await waitFor(
+      await eventually(
         async () => {
           const [, count] = (await redisClients[2]!.pubsub('NUMSUB', channel(room))) as [string, number];
           return Number(count) === 2;
         },
-        5000,
-        'both instances to subscribe in Redis',
+        { what: 'both instances to subscribe in Redis' },
       );
       for (let n = 1; n <= 10; n++) await pubsub1.publish(channel(room), { id: `${room}:${n}`, n });
-      await waitFor(() => subs.every((s) => s.events.length >= 10));
+      await eventually(() => subs.every((s) => s.events.length >= 10));
       await new Promise((r) => setTimeout(r, 100));
       for (const sub of subs) {
         expect(sub.events.map((e) => e.counter.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);

@@ -5,7 +5,6 @@ import {
   checkout,
   deliverWebhook,
   eventOnSale,
-  eventually,
   newAccount,
   ok,
   orderWithTickets,
@@ -16,6 +15,7 @@ import {
   ticketsOf,
   type Account,
 } from '../helpers/commerce';
+import { eventually } from '../helpers/eventually';
 import { redisUrlIfAvailable } from '../helpers/redis';
 import { startStack, type Stack } from '../helpers/stack';
 import { codeOf } from '../helpers/users';
@@ -210,15 +210,17 @@ describe('refunds void tickets and return capacity', () => {
       organizer.accessToken,
     );
     expect(partial.refundOrder).toEqual({ status: 'PARTIALLY_REFUNDED', refundedCents: 2500 });
-    await eventually(
-      async () => (await availability(stack, eventId))[typeId!]!.available === 3,
-      'capacity back after the partial refund',
-      1_000,
+    await eventually(async () => (await availability(stack, eventId))[typeId!]!.available === 3, {
+      what: 'capacity back after the partial refund',
+      timeoutMs: 1_000,
+    });
+    const afterPartial = await eventually(
+      async () => {
+        const o = await orderWithTickets(stack, buyer.accessToken, order.orderId);
+        return o!.tickets.filter((t) => t.status === 'VOIDED').length >= 1 && o!.tickets;
+      },
+      { what: 'one ticket voided' },
     );
-    const afterPartial = await eventually(async () => {
-      const o = await orderWithTickets(stack, buyer.accessToken, order.orderId);
-      return o!.tickets.filter((t) => t.status === 'VOIDED').length >= 1 && o!.tickets;
-    }, 'one ticket voided');
     expect(afterPartial.map((t) => t.status).sort()).toEqual(['VALID', 'VALID', 'VOIDED']);
     const voided = afterPartial.find((t) => t.status === 'VOIDED')!;
     const scan = await ok(
@@ -231,16 +233,18 @@ describe('refunds void tickets and return capacity', () => {
 
     const full = await ok(stack, REFUND, { id: order.orderId, reason: 'event moved' }, organizer.accessToken);
     expect(full.refundOrder).toEqual({ status: 'REFUNDED', refundedCents: 7500 });
-    await eventually(
-      async () => (await availability(stack, eventId))[typeId!]!.available === 5,
-      'all capacity back after the full refund',
-      1_000,
-    );
+    await eventually(async () => (await availability(stack, eventId))[typeId!]!.available === 5, {
+      what: 'all capacity back after the full refund',
+      timeoutMs: 1_000,
+    });
     expect((await availability(stack, eventId))[typeId!]).toEqual({ available: 5, sold: 0 });
-    const afterFull = await eventually(async () => {
-      const o = await orderWithTickets(stack, buyer.accessToken, order.orderId);
-      return o!.tickets.every((t) => t.status === 'VOIDED') && o!.tickets;
-    }, 'every ticket voided');
+    const afterFull = await eventually(
+      async () => {
+        const o = await orderWithTickets(stack, buyer.accessToken, order.orderId);
+        return o!.tickets.every((t) => t.status === 'VOIDED') && o!.tickets;
+      },
+      { what: 'every ticket voided' },
+    );
     expect(afterFull.map((t) => t.id).sort()).toEqual(afterPartial.map((t) => t.id).sort());
     for (const t of afterFull) {
       const res = await ok(
@@ -276,10 +280,9 @@ describe('a ticket type orders has not learnt yet', () => {
     } finally {
       stack.startWorkers('orders');
     }
-    await eventually(
-      async () => (await availability(stack, sale.eventId))[sale.ticketTypeIds[0]!]!.available === 7,
-      'orders to put it on sale',
-    );
+    await eventually(async () => (await availability(stack, sale.eventId))[sale.ticketTypeIds[0]!]!.available === 7, {
+      what: 'orders to put it on sale',
+    });
   }, 60_000);
 });
 
@@ -304,7 +307,7 @@ describe('a refunded ticket that was already scanned', () => {
     await ok(stack, REFUND, { id: order.orderId, reason: 'left early' }, organizer.accessToken);
     await eventually(
       async () => (await orderWithTickets(stack, first.accessToken, order.orderId))!.tickets[0]!.status === 'VOIDED',
-      'the scanned ticket voided',
+      { what: 'the scanned ticket voided' },
     );
 
     const second = await newAccount(stack, 'second-buyer');
@@ -355,36 +358,39 @@ describe('cancelling an event', () => {
       [alice!, a, 2],
       [bob!, b, 1],
     ] as const) {
-      await eventually(
-        async () => (await statusOf(who, o.orderId)).status === 'REFUNDED',
-        `order of ${count} refunded`,
+      await eventually(async () => (await statusOf(who, o.orderId)).status === 'REFUNDED', {
+        what: `order of ${count} refunded`,
+      });
+      const voided = await eventually(
+        async () => {
+          const ts = (await orderWithTickets(stack, who.accessToken, o.orderId))!.tickets;
+          return ts.every((x) => x.status === 'VOIDED') && ts;
+        },
+        { what: 'its tickets voided' },
       );
-      const voided = await eventually(async () => {
-        const ts = (await orderWithTickets(stack, who.accessToken, o.orderId))!.tickets;
-        return ts.every((x) => x.status === 'VOIDED') && ts;
-      }, 'its tickets voided');
       expect(voided).toHaveLength(count);
       expect(await outboxRows(stack, 'OrderRefunded', o.orderId)).toBe(1);
     }
     expect(await statusOf(alice!, a.orderId)).toEqual({ status: 'REFUNDED', refundedCents: 5000 });
     // Only the cancelled event's line of the mixed order is refunded.
-    await eventually(
-      async () => (await statusOf(dave!, mixed.orderId)).status === 'PARTIALLY_REFUNDED',
-      'mixed order partially refunded',
+    await eventually(async () => (await statusOf(dave!, mixed.orderId)).status === 'PARTIALLY_REFUNDED', {
+      what: 'mixed order partially refunded',
+    });
+    const daveTickets = await eventually(
+      async () => {
+        const ts = (await orderWithTickets(stack, dave!.accessToken, mixed.orderId))!.tickets;
+        return ts.some((x) => x.status === 'VOIDED') && ts;
+      },
+      { what: 'the doomed ticket of the mixed order voided' },
     );
-    const daveTickets = await eventually(async () => {
-      const ts = (await orderWithTickets(stack, dave!.accessToken, mixed.orderId))!.tickets;
-      return ts.some((x) => x.status === 'VOIDED') && ts;
-    }, 'the doomed ticket of the mixed order voided');
     expect(Object.fromEntries(daveTickets.map((x) => [x.ticketType.id, x.status]))).toEqual({
       [t]: 'VOIDED',
       [u]: 'VALID',
     });
     expect(await statusOf(dave!, mixed.orderId)).toEqual({ status: 'PARTIALLY_REFUNDED', refundedCents: 2500 });
-    await eventually(
-      async () => (await statusOf(carol!, unpaid.orderId)).status === 'CANCELLED',
-      'unpaid order cancelled',
-    );
+    await eventually(async () => (await statusOf(carol!, unpaid.orderId)).status === 'CANCELLED', {
+      what: 'unpaid order cancelled',
+    });
     expect((await availability(stack, other.eventId))[u]).toEqual({ available: 9, sold: 1 });
     // And the cancelled event sells nothing more.
     const afterwards = await stack.gql(
@@ -415,11 +421,9 @@ describe('holds', () => {
     // Holds last 15 minutes: move the stack's clock past that.
     clockOffsetMs = 16 * 60_000;
     try {
-      await eventually(
-        async () => (await availability(stack, eventId))[typeId!]!.available === 3,
-        'the expired hold to return its capacity',
-        5_000,
-      );
+      await eventually(async () => (await availability(stack, eventId))[typeId!]!.available === 3, {
+        what: 'the expired hold to return its capacity',
+      });
       expect((await ok(stack, ORDER_STATUS, { id: held.orderId }, buyer.accessToken)).order.status).toBe('EXPIRED');
       const again = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId!, quantity: 3 }]);
       expect(again.orderId).not.toBe(held.orderId);

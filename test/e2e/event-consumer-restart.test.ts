@@ -5,13 +5,13 @@ import {
   availability,
   checkout,
   eventOnSale,
-  eventually,
   newAccount,
   orderWithTickets,
   simulatePayment,
   ticketsOf,
   type Checkout,
 } from '../helpers/commerce';
+import { eventually } from '../helpers/eventually';
 import { redisUrlIfAvailable } from '../helpers/redis';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -61,7 +61,9 @@ describe.each(transports)(
       await pool(third, 5, pay);
       // Second third: the workers die while these are paid and their tickets issued.
       const middle = pool(third, 2, (k) => pay(third + k));
-      await eventually(async () => (await ticketCount(third)) > 0, 'the consumer to start on the second third');
+      await eventually(async () => (await ticketCount(third)) > 0, {
+        what: 'the consumer to start on the second third',
+      });
       await s.stopWorkers('tickets');
       await middle;
       // Last third: paid while the tickets process is down (orders' relay still publishes).
@@ -71,7 +73,7 @@ describe.each(transports)(
       await eventually(
         async () =>
           (await s.db.outboxEvent.count({ where: { type: 'OrderPaid', publishedAt: { not: null } } })) === ORDERS,
-        'every OrderPaid published',
+        { what: 'every OrderPaid published' },
       );
       // Nothing issues them while the consumer is down.
       expect(await s.db.ticket.count({ where: { orderId: { in: lastIds } } })).toBe(0);
@@ -113,14 +115,16 @@ describe.each(transports)(
           const counts = await Promise.all(orders.map((_, i) => ticketCount(i)));
           return counts.every((c, i) => c >= quantity(i));
         },
-        'every order to have its tickets',
-        30_000,
+        { what: 'every order to have its tickets', timeoutMs: 30_000 },
       );
       if (s.redis) {
-        await eventually(async () => {
-          const [pending] = (await s.redis!.xpending(s.eventStream, ORDER_EVENTS_CONSUMER)) as [number, ...unknown[]];
-          return pending === 0;
-        }, 'no event left unacknowledged');
+        await eventually(
+          async () => {
+            const [pending] = (await s.redis!.xpending(s.eventStream, ORDER_EVENTS_CONSUMER)) as [number, ...unknown[]];
+            return pending === 0;
+          },
+          { what: 'no event left unacknowledged' },
+        );
       }
 
       // Exactly its tickets: through the gateway as each buyer sees them, and in the database.

@@ -22,8 +22,9 @@ import { generateStoredKey, generateStoredSigningKey } from '../../shared/auth/k
 import { createPrisma, type Db } from '../../shared/db';
 import { freePort } from '../../scripts/embedded-postgres';
 import { channels as orderChannels } from '../../subgraphs/orders/src/realtime';
-import { eventually, inDays } from '../helpers/commerce';
+import { inDays } from '../helpers/commerce';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { eventually } from '../helpers/eventually';
 import type { OperationData } from '../helpers/stack';
 import { redisUrlIfAvailable } from '../helpers/redis';
 import { collect, type Collected } from '../helpers/ws';
@@ -148,13 +149,13 @@ async function answers(url: string): Promise<boolean> {
 
 /** Polls `GET <base><route>` until it answers 200; fails at once if the child exits. */
 async function until200(child: Child, route: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exit)
-      throw new Error(`${child.name} exited (${JSON.stringify(child.exit)}) before GET ${route} answered 200`);
-    if (await answers(`${child.base}${route}`)) return;
-    if (Date.now() > deadline) throw new Error(`${child.name}: GET ${route} did not answer 200 within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+  const outcome = await eventually(
+    async () =>
+      child.exit ? { exited: child.exit } : (await answers(`${child.base}${route}`)) && { exited: undefined },
+    { what: `${child.name}: GET ${route} to answer 200`, timeoutMs, intervalMs: 100 },
+  );
+  if (outcome.exited) {
+    throw new Error(`${child.name} exited (${JSON.stringify(outcome.exited)}) before GET ${route} answered 200`);
   }
 }
 
@@ -385,9 +386,7 @@ it('real processes: two gateways over two orders replicas deliver one order chan
         );
         return !res.errors && res.data?.event?.ticketTypes.find((t) => t.id === ticketTypeId)?.available === 10;
       },
-      'orders to learn the ticket type',
-      15_000,
-      100,
+      { what: 'orders to learn the ticket type', timeoutMs: 15_000, intervalMs: 100 },
     );
     lap('event on sale');
 
@@ -417,11 +416,10 @@ it('real processes: two gateways over two orders replicas deliver one order chan
     // routes to one of them, so two subscribers mean each gateway's subscription reached its own
     // orders process (and the path back is open: the gateway subscribed before the subgraph did).
     const channel = orderChannels.order(orderId);
-    await eventually(
-      async () => ((await redis!.pubsub('NUMSUB', channel)) as [string, number])[1] === 2,
-      'both orders processes to subscribe to the order channel',
-      15_000,
-    );
+    await eventually(async () => ((await redis!.pubsub('NUMSUB', channel)) as [string, number])[1] === 2, {
+      what: 'both orders processes to subscribe to the order channel',
+      timeoutMs: 15_000,
+    });
     expect(subA.events).toEqual([]);
     expect(subB.events).toEqual([]);
     lap('subscriptions live');
@@ -436,11 +434,10 @@ it('real processes: two gateways over two orders replicas deliver one order chan
     expect(paid.simulatePayment.status).toBe('PAID');
 
     for (const sub of [subA, subB]) {
-      await eventually(
-        async () => sub.events.some((e) => e.orderUpdated.tickets.length === 2),
-        'the event with the issued tickets',
-        20_000,
-      );
+      await eventually(async () => sub.events.some((e) => e.orderUpdated.tickets.length === 2), {
+        what: 'the event with the issued tickets',
+        timeoutMs: 20_000,
+      });
     }
     // Nothing more is coming: a duplicate would have travelled with the others.
     await new Promise((r) => setTimeout(r, 500));
@@ -484,7 +481,7 @@ it('real processes: two gateways over two orders replicas deliver one order chan
     expect(closedA).toEqual([1001]);
     // No process of any group survives its service (e.g. tsx's esbuild service).
     const service = [gatewayB, ...rest];
-    await eventually(async () => service.every((c) => !groupAlive(c)), 'every process group to be empty', 5_000);
+    await eventually(async () => service.every((c) => !groupAlive(c)), { what: 'every process group to be empty' });
     lap('stopped');
   } catch (err) {
     if (err instanceof Error)

@@ -23,7 +23,6 @@ import {
   CHECK_IN,
   checkout,
   eventOnSale,
-  eventually,
   newAccount,
   ok,
   productsInStock,
@@ -31,6 +30,7 @@ import {
   ticketsOf,
   type Account,
 } from '../helpers/commerce';
+import { eventually } from '../helpers/eventually';
 import { redisUrlIfAvailable } from '../helpers/redis';
 import { startStack, type Stack } from '../helpers/stack';
 import { signUp } from '../helpers/users';
@@ -51,12 +51,14 @@ function connect(url: string, token?: string): Client {
 
 /** Publishes `probe` until every subscriber has received an event (see the file comment). */
 async function untilLive(subs: Collected<unknown>[], probe: () => Promise<void>): Promise<void> {
-  await eventually(async () => {
-    if (subs.every((s) => s.events.length > 0)) return true;
-    await probe();
-    await new Promise((r) => setTimeout(r, 50));
-    return subs.every((s) => s.events.length > 0);
-  }, 'the subscriptions to be live');
+  await eventually(
+    async () => {
+      if (subs.every((s) => s.events.length > 0)) return true;
+      await probe(); // looked at on the next poll
+      return false;
+    },
+    { what: 'the subscriptions to be live', intervalMs: 50 },
+  );
 }
 
 /** Waits for the subscription to end and returns its error codes. */
@@ -114,11 +116,11 @@ describe('orderUpdated', () => {
     });
 
     expect(await simulatePayment(stack, buyer.accessToken, order.orderId)).toBe('PAID');
-    await eventually(async () => sub.events.some((e) => e.orderUpdated.status === 'PAID'), 'the PAID event');
+    await eventually(async () => sub.events.some((e) => e.orderUpdated.status === 'PAID'), { what: 'the PAID event' });
     // Tickets are issued by the tickets subgraph after the payment; their issue is an event too.
     const withTickets = await eventually(
       async () => sub.events.find((e) => e.orderUpdated.tickets.length === 2)?.orderUpdated,
-      'an event with the issued tickets',
+      { what: 'an event with the issued tickets' },
     );
     expect(withTickets).toMatchObject({ status: 'PAID', buyer: { email: buyerEmail } });
     expect(withTickets.tickets.map((t) => t.status)).toEqual(['VALID', 'VALID']);
@@ -157,7 +159,9 @@ describe('orderUpdated', () => {
     await untilLive(subs, () => pubsub.publish(orderChannels.order(order.orderId), audience));
     await ok(stack, `mutation($id: ID!) { cancelOrder(id: $id) { status } }`, { id: order.orderId }, buyer.accessToken);
     for (const sub of subs) {
-      await eventually(async () => sub.events.at(-1)?.orderUpdated.status === 'CANCELLED', 'the CANCELLED event');
+      await eventually(async () => sub.events.at(-1)?.orderUpdated.status === 'CANCELLED', {
+        what: 'the CANCELLED event',
+      });
       expect(sub.codes).toEqual([]);
     }
   });
@@ -213,7 +217,10 @@ describe('checkIns', () => {
 
     for (const sub of subs) {
       const real = () => sub.events.filter((e) => e.checkIns.checkedInCount > 0);
-      await eventually(async () => real().length >= accepted, `${accepted} check-in events`, 20_000);
+      await eventually(async () => real().length >= accepted, {
+        what: `${accepted} check-in events`,
+        timeoutMs: 20_000,
+      });
       const events = real();
       expect(events).toHaveLength(accepted);
       expect(events.at(-1)!.checkIns.checkedInCount).toBe(accepted);
@@ -254,7 +261,7 @@ describe('eventAvailabilityChanged', () => {
     const expectNext = async (available: number, sold: number, what: string) => {
       await eventually(
         async () => last().ticketTypes[0]!.available === available && last().ticketTypes[0]!.sold === sold,
-        what,
+        { what: what },
       );
     };
 
@@ -323,7 +330,9 @@ describe('support subscriptions', () => {
 
     const bodies = (sub: Collected<MessageEvent>) =>
       sub.events.map((e) => e.supportMessageAdded.body).filter((b) => b !== 'probe');
-    await eventually(async () => bodies(asCustomer).length === 2 && bodies(asAgent).length === 3, 'the messages');
+    await eventually(async () => bodies(asCustomer).length === 2 && bodies(asAgent).length === 3, {
+      what: 'the messages',
+    });
     expect(bodies(asCustomer)).toEqual(['We have re-sent it', 'Thanks!']);
     expect(asCustomer.events.every((e) => !e.supportMessageAdded.internal)).toBe(true);
     expect(bodies(asAgent)).toEqual(['Customer seems upset', 'We have re-sent it', 'Thanks!']);
@@ -361,10 +370,9 @@ describe('support subscriptions', () => {
     await untilLive([sub], () => pubsub.publish(supportChannels.messages(ticketId), probeOf(ticketId)));
     await ok(stack, REPLY, { input: { ticketId, body: 'Guest without account', internal: true } }, agent.accessToken);
     await ok(stack, REPLY, { input: { ticketId, body: 'How can we help?' } }, agent.accessToken);
-    await eventually(
-      async () => sub.events.some((e) => e.supportMessageAdded.body === 'How can we help?'),
-      'the public reply',
-    );
+    await eventually(async () => sub.events.some((e) => e.supportMessageAdded.body === 'How can we help?'), {
+      what: 'the public reply',
+    });
     expect(
       sub.events.filter((e) => e.supportMessageAdded.body !== 'probe').map((e) => e.supportMessageAdded.body),
     ).toEqual(['How can we help?']);
@@ -410,7 +418,7 @@ describe('support subscriptions', () => {
         sub.events.some(
           (e) => e.supportQueueUpdated.ticket.id === id && e.supportQueueUpdated.change === 'STATUS_CHANGED',
         ),
-      'the status change',
+      { what: 'the status change' },
     );
     const ofTicket = sub.events.filter((e) => e.supportQueueUpdated.ticket.id === id).map((e) => e.supportQueueUpdated);
     expect(ofTicket[0]).toMatchObject({ change: 'CREATED', ticket: { subject: 'Refund please' } });
@@ -438,10 +446,9 @@ describe('across instances (Redis)', () => {
       );
       // Live once both orders instances subscribed to the channel in Redis.
       const channel = orderChannels.order(order.orderId);
-      await eventually(
-        async () => ((await shared.redis!.pubsub('NUMSUB', channel)) as [string, number])[1] === 2,
-        'both orders instances to subscribe',
-      );
+      await eventually(async () => ((await shared.redis!.pubsub('NUMSUB', channel)) as [string, number])[1] === 2, {
+        what: 'both orders instances to subscribe',
+      });
 
       // Every change goes through the first gateway, hence the first orders instance.
       const [delivery] = (
@@ -473,7 +480,7 @@ describe('across instances (Redis)', () => {
         { status: 'REFUNDED', deliveries: [{ id: delivery!.id, status: 'DELIVERED' }] },
       ];
       for (const sub of subs) {
-        await eventually(async () => sub.events.length >= expected.length, 'three events');
+        await eventually(async () => sub.events.length >= expected.length, { what: 'three events' });
         // Nothing more is coming: a duplicate would have arrived with the others.
         await new Promise((r) => setTimeout(r, 300));
         expect(sub.events.map((e) => e.orderUpdated)).toEqual(expected);

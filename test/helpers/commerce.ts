@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEV_PAYMENT_WEBHOOK_SECRET } from '../../shared/config';
+import { eventually as eventuallyWith } from './eventually';
 import { signatureHeader } from '../../subgraphs/orders/src/payments/signature';
 import type { GraphQLResponse, OperationData, Stack } from './stack';
 import { signUp } from './users';
@@ -18,20 +19,16 @@ export const email = (prefix: string) => `${prefix}-${++seq}-${randomUUID().slic
 
 export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
-/** Polls `check` until it returns something other than undefined/false; bounded, never a fixed sleep. */
-export async function eventually<T>(
+/**
+ * Legacy signature of `eventually` (test/helpers/eventually.ts), kept only for the callers not
+ * yet moved to it (subgraphs/support/test/support.test.ts); delete once none remain.
+ */
+export function eventually<T>(
   check: () => Promise<T | undefined | false>,
   what: string,
-  timeoutMs = 10_000,
-  everyMs = 50,
+  timeoutMs?: number,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  return eventuallyWith(check, { what, timeoutMs });
 }
 
 /** Runs an operation that must succeed and returns its data. */

@@ -1,6 +1,7 @@
 import type { Role } from '../../prisma/generated/prisma/client';
 import { updateUserVersioned } from '../../subgraphs/users/src/data/users';
 import { announceUser } from '../../subgraphs/users/src/domain/events';
+import { eventually } from './eventually';
 import type { Stack } from './stack';
 
 /**
@@ -31,31 +32,25 @@ export async function signUp(
 
 /**
  * Waits until support's user directory (fed by `UserChanged` through the stack's workers)
- * holds the user, with these roles and status when given. Bounded: polls, never sleeps blind.
+ * holds the user, with these roles and status when given.
  */
 export async function untilSupportKnows(
   stack: Stack,
   userId: string,
   expected: { roles?: Role[]; status?: 'ACTIVE' | 'DISABLED'; email?: string } = {},
-  timeoutMs = 10_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const matches = async () => {
-    const row = await stack.db.userDirectoryEntry.findUnique({ where: { userId } });
-    return (
-      !!row &&
-      (expected.roles === undefined || [...row.roles].sort().join() === [...expected.roles].sort().join()) &&
-      (expected.status === undefined || row.status === expected.status) &&
-      (expected.email === undefined || row.email === expected.email)
-    );
-  };
-  while (!(await matches())) {
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for support's directory to hold user ${userId} ${JSON.stringify(expected)}`,
+  await eventually(
+    async () => {
+      const row = await stack.db.userDirectoryEntry.findUnique({ where: { userId } });
+      return (
+        !!row &&
+        (expected.roles === undefined || [...row.roles].sort().join() === [...expected.roles].sort().join()) &&
+        (expected.status === undefined || row.status === expected.status) &&
+        (expected.email === undefined || row.email === expected.email)
       );
-    await new Promise((r) => setTimeout(r, 25));
-  }
+    },
+    { what: `support's directory to hold user ${userId} ${JSON.stringify(expected)}` },
+  );
 }
 
 export const codeOf = (res: { errors?: { extensions?: { code?: string } }[] }) => res.errors?.[0]?.extensions?.code;

@@ -255,17 +255,5 @@ export function connect(wsUrl: string, token?: string, options: { onClosed?(code
   return client;
 }
 
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 export const upstreamFor = (room: string) => () => (activeByRoom.get(room) ?? 0) > 0;
 export const COUNTER = 'subscription ($room: ID!) { counter(room: $room) { n double viewer } }';
