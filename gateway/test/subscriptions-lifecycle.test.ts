@@ -12,6 +12,7 @@ import { collect } from '../../test/helpers/ws';
 import {
   COUNTER,
   activeByRoom,
+  alphaStats,
   channel,
   closeFixture,
   connect,
@@ -136,12 +137,13 @@ describe('upstream release', () => {
     await eventually(upstreamFor(room));
     await lonelyAlpha.stop();
     // The gateway is now waiting to reconnect; the client leaves meanwhile, so the upstream
-    // connection is disposed while its reconnection is pending (and then given up).
+    // connection is disposed while its reconnection is pending (and then given up). A clock
+    // wait: the reconnection timer (300 ms) has no observable start.
     await new Promise((r) => setTimeout(r, 50));
     sub.unsubscribe();
     await eventually(() => gw.server.upstreamSubscriptions === 0, { what: 'the upstream to be released' });
-    // Long enough for the pending reconnection to give up: an unhandled rejection then fails
-    // this test (and would crash a production gateway).
+    // A clock wait: long enough for the pending reconnection's timer (300 ms) to fire and give
+    // up; an unhandled rejection then fails this test (and would crash a production gateway).
     await new Promise((r) => setTimeout(r, 700));
   });
 });
@@ -165,8 +167,10 @@ describe('supergraph reload (GATEWAY_COMPOSE_FROM_SUBGRAPHS)', () => {
     await eventually(upstreamFor(room));
     await memoryPubSub.publish(channel(room), { id: `${room}:1`, n: 1 });
     await eventually(() => live.events.length === 1);
-    // A few polls of an unchanged schema end nothing.
-    await new Promise((r) => setTimeout(r, 600));
+    // A few polls of an unchanged schema end nothing: once alpha served a third fetch, the
+    // gateway has compared (at least) two polls' results with its schema.
+    const fetched = alphaStats.schemaFetches;
+    await eventually(() => alphaStats.schemaFetches >= fetched + 3, { what: 'three polls of the unchanged schema' });
     expect(live.codes).toEqual([]);
     expect((await query('{ version2 }')).errors).toBeDefined();
 

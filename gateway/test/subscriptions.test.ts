@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../shared/auth/tokens';
 import { createMemoryPubSub, createRedisPubSub, type PubSub } from '../../shared/realtime/pubsub';
 import type { RunningServer } from '../../shared/subgraph';
-import { redisUrlIfAvailable } from '../../test/helpers/redis';
+import { describeWithRedis, testRedisUrl } from '../../test/helpers/redis';
 import { eventually } from '../../test/helpers/eventually';
 import { collect } from '../../test/helpers/ws';
 import {
@@ -160,11 +160,18 @@ describe('subscriptions over WebSocket', () => {
       collect(c, 'subscription ($room: ID!) { counter(room: $room) { n } }', { room }),
     );
     await eventually(upstreamFor(room));
-    await new Promise((r) => setTimeout(r, 200));
+    // Events until every client has one: all three subscriptions are live then, so a second
+    // upstream would have been opened by now.
+    await eventually(
+      async () => {
+        if (subs.every((s) => s.events.length > 0)) return true;
+        await memoryPubSub.publish(channel(room), { id: `${room}:7`, n: 7 }); // looked at on the next poll
+        return false;
+      },
+      { what: 'every client to receive an event', intervalMs: 50 },
+    );
     expect(alphaStats.opened - before).toBe(1);
     expect(gateway.server.upstreamSubscriptions).toBeGreaterThanOrEqual(1);
-    await memoryPubSub.publish(channel(room), { id: `${room}:7`, n: 7 });
-    await eventually(() => subs.every((s) => s.events.length === 1));
     subs.forEach((s) => s.unsubscribe());
     await eventually(() => !upstreamFor(room)());
   });
@@ -214,11 +221,9 @@ describe('subscriptions over WebSocket', () => {
   });
 });
 
-describe('subscriptions across instances (Redis)', () => {
+describeWithRedis('subscriptions across instances (Redis)', () => {
   it('an event published on one subgraph instance reaches subscribers of every gateway, once, in order', async () => {
-    const redisUrl = await redisUrlIfAvailable();
-    if (!redisUrl) return;
-    const redisClients = [new Redis(redisUrl), new Redis(redisUrl), new Redis(redisUrl)];
+    const redisClients = [new Redis(testRedisUrl!), new Redis(testRedisUrl!), new Redis(testRedisUrl!)];
     try {
       const [pubsub1, pubsub2] = [createRedisPubSub(redisClients[0]!), createRedisPubSub(redisClients[1]!)];
       const alpha1 = await startAlpha(pubsub1);
@@ -236,12 +241,14 @@ describe('subscriptions across instances (Redis)', () => {
         },
         { what: 'both instances to subscribe in Redis' },
       );
-      for (let n = 1; n <= 10; n++) await pubsub1.publish(channel(room), { id: `${room}:${n}`, n });
-      await eventually(() => subs.every((s) => s.events.length >= 10));
-      await new Promise((r) => setTimeout(r, 100));
+      // Event 11 is the marker: a duplicate of any of the first ten would arrive before it.
+      for (let n = 1; n <= 11; n++) await pubsub1.publish(channel(room), { id: `${room}:${n}`, n });
+      await eventually(() => subs.every((s) => s.events.some((e) => e.counter.n === 11)), {
+        what: 'the marker event',
+      });
       for (const sub of subs) {
-        expect(sub.events.map((e) => e.counter.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-        expect(sub.events.map((e) => e.counter.double)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
+        expect(sub.events.map((e) => e.counter.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        expect(sub.events.map((e) => e.counter.double)).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22]);
       }
       subs.forEach((s) => s.unsubscribe());
     } finally {

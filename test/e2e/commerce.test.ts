@@ -16,7 +16,7 @@ import {
   type Account,
 } from '../helpers/commerce';
 import { eventually } from '../helpers/eventually';
-import { redisUrlIfAvailable } from '../helpers/redis';
+import { testRedisUrl } from '../helpers/redis';
 import { startStack, type Stack } from '../helpers/stack';
 import { codeOf } from '../helpers/users';
 
@@ -31,7 +31,7 @@ let clockOffsetMs = 0;
 let organizer: Account;
 
 beforeAll(async () => {
-  stack = await startStack({ redisUrl: await redisUrlIfAvailable(), now: () => new Date(Date.now() + clockOffsetMs) });
+  stack = await startStack({ redisUrl: testRedisUrl, now: () => new Date(Date.now() + clockOffsetMs) });
   organizer = await newAccount(stack, 'organizer', ['ORGANIZER']);
 }, 60_000);
 afterAll(() => stack?.stop());

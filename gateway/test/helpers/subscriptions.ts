@@ -86,8 +86,11 @@ export const channel = (room: string) => `test-counter:${room}`;
 
 /** Upstream subscriptions the alpha instances hold, by room (what the gateway opened). */
 export const activeByRoom = new Map<string, number>();
-/** Upstream subscriptions the alpha instances ever opened. */
-export const alphaStats = { opened: 0 };
+/**
+ * What the alpha instances ever did: upstream subscriptions opened, and schema fetches
+ * (`_service { sdl }`, e.g. the polls of a gateway composing from its subgraphs).
+ */
+export const alphaStats = { opened: 0, schemaFetches: 0 };
 
 let deadDb: Db;
 const running: { stop(): Promise<void> }[] = [];
@@ -179,6 +182,13 @@ export async function startAlpha(
     createContext: (base) => base,
     ready: async () => undefined,
     pubsub,
+    plugins: [
+      {
+        async requestDidStart({ request }) {
+          if (request.query?.includes('_service')) alphaStats.schemaFetches++;
+        },
+      },
+    ],
   });
   return server.listen(options.port ?? 0, '127.0.0.1');
 }
