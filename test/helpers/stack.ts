@@ -21,7 +21,6 @@ export { TOKEN_SETTINGS };
  * The data of an operation a test reads field by field (`res.data.users.totalCount`): typing
  * each query's result would only restate the query, and a wrong path fails the assertion.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 export type OperationData = Record<string, any>;
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
