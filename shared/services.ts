@@ -8,7 +8,6 @@
  *   subgraph in it (codegen.ts);
  * - the test harness (test/helpers/subgraphs.ts) starts every subgraph of it in process;
  * - shared/config.ts accepts a `SUBGRAPH_<NAME>_URL` override for every subgraph of it;
- * - each entry (`runSubgraph(name)`) listens on its port unless PORT says otherwise;
  * - `npm run services:check` (in .ci/run) fails when rover.yaml, docker-compose.yml or the
  *   Prisma schema list disagree with it.
  *

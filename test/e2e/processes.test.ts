@@ -22,6 +22,14 @@ import { generateStoredKey, generateStoredSigningKey } from '../../shared/auth/k
 import { createPrisma, type Db } from '../../shared/db';
 import { freePort } from '../../scripts/embedded-postgres';
 import { pubsubFor } from '../../shared/realtime/pubsub';
+import {
+  GATEWAY,
+  JWKS_ISSUER,
+  SUBGRAPHS,
+  subgraphUrlVariable,
+  type Need,
+  type ServiceDefinition,
+} from '../../shared/services';
 import { channels as orderChannels, type OrderChanged } from '../../subgraphs/orders/src/realtime';
 import { inDays } from '../helpers/commerce';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -308,29 +316,41 @@ testWithRedis(
       };
       lap('setup');
 
-      // users first: every other service verifies tokens with its JWKS.
-      const users = await startService('users', 'subgraphs/users/src/index.ts', {
-        ...baseEnv,
-        JWT_SIGNING_KEYS_FILE: jwtKeysFile,
-      });
+      // Every subgraph of the registry, orders twice (the replicas this test is about), each
+      // given the key files its needs call for. The JWKS issuer (users) first: every other
+      // service verifies tokens with its JWKS.
+      const keyFiles: Partial<Record<Need, NodeJS.ProcessEnv>> = {
+        jwtSigningKeys: { JWT_SIGNING_KEYS_FILE: jwtKeysFile },
+        qrSigningKeys: { QR_SIGNING_KEYS_FILE: qrKeysFile },
+      };
+      const envOf = (service: ServiceDefinition): NodeJS.ProcessEnv =>
+        service.needs.reduce((env, need) => ({ ...env, ...keyFiles[need] }), {});
+      const users = await startService(JWKS_ISSUER.name, JWKS_ISSUER.entry, { ...baseEnv, ...envOf(JWKS_ISSUER) });
       const env = { ...baseEnv, JWKS_URL: `${users.base}/.well-known/jwks.json` };
-      const [tickets, orders1, orders2, support] = await Promise.all([
-        startService('tickets', 'subgraphs/tickets/src/index.ts', { ...env, QR_SIGNING_KEYS_FILE: qrKeysFile }),
-        startService('orders#1', 'subgraphs/orders/src/index.ts', env),
-        startService('orders#2', 'subgraphs/orders/src/index.ts', env),
-        startService('support', 'subgraphs/support/src/index.ts', env),
-      ]);
+      const others = SUBGRAPHS.filter((s) => s !== JWKS_ISSUER).flatMap((s) =>
+        s.name === 'orders'
+          ? [
+              { ...s, label: 'orders#1' },
+              { ...s, label: 'orders#2' },
+            ]
+          : [{ ...s, label: s.name }],
+      );
+      const started = await Promise.all(others.map((s) => startService(s.label, s.entry, { ...env, ...envOf(s) })));
+      const byLabel = new Map([users, ...started].map((child) => [child.name, child]));
+      const [orders1, orders2] = [byLabel.get('orders#1')!, byLabel.get('orders#2')!];
       lap('subgraphs healthy');
       const routes = (orders: Child): NodeJS.ProcessEnv => ({
         ...env,
-        SUBGRAPH_USERS_URL: users.url,
-        SUBGRAPH_TICKETS_URL: tickets.url,
-        SUBGRAPH_ORDERS_URL: orders.url,
-        SUBGRAPH_SUPPORT_URL: support.url,
+        ...Object.fromEntries(
+          SUBGRAPHS.map((s) => [
+            subgraphUrlVariable(s.name),
+            (s.name === 'orders' ? orders : byLabel.get(s.name)!).url,
+          ]),
+        ),
       });
       const [gatewayA, gatewayB] = await Promise.all([
-        startService('gateway A', 'gateway/src/index.ts', routes(orders1)),
-        startService('gateway B', 'gateway/src/index.ts', routes(orders2)),
+        startService('gateway A', GATEWAY.entry, routes(orders1)),
+        startService('gateway B', GATEWAY.entry, routes(orders2)),
       ]);
       // Ready: Postgres and every subgraph (by its SUBGRAPH_*_URL) answer.
       await Promise.all([
@@ -486,7 +506,7 @@ testWithRedis(
       expect(await answers(`${gatewayA.base}/ready`)).toBe(true);
 
       // Everything else at once, as `npm start` stops the platform.
-      const rest = [gatewayA, users, tickets, orders1, orders2, support];
+      const rest = [gatewayA, users, ...started];
       const allStarted = Date.now();
       for (const child of rest) signalGroup(child, 'SIGTERM');
       const exits = await Promise.all(rest.map((c) => within(c.exited, EXIT_TIMEOUT_MS)));
