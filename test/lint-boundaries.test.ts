@@ -51,11 +51,15 @@ const CASES: [what: string, file: string, source: string, rule: RegExp][] = [
 ];
 
 describe('boundary rules', () => {
-  test.each(CASES)('%s fails the lint', (_what, file, source, rule) => {
-    const { exitCode, output } = lint(file, source);
-    expect(output).toMatch(rule);
-    expect(exitCode).toBe(1);
-  }, 120_000);
+  test.each(CASES)(
+    '%s fails the lint',
+    (_what, file, source, rule) => {
+      const { exitCode, output } = lint(file, source);
+      expect(output).toMatch(rule);
+      expect(exitCode).toBe(1);
+    },
+    120_000,
+  );
 
   test('the same code in its own layer passes', () => {
     const { exitCode, output } = lint(
