@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { DEV_PAYMENT_WEBHOOK_SECRET } from '../../../shared/config';
+import { DEV_PAYMENT_WEBHOOK_SECRET } from '../src/settings';
 import { emit } from '../../../shared/events/outbox';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { codeOf, signUp } from '../../../test/helpers/users';
