@@ -328,7 +328,7 @@ export type Order = {
   createdAt: Scalars['DateTime']['output'];
   /** ISO 4217 currency code of every line. */
   currency: Scalars['String']['output'];
-  /** Shipping of the product lines, one per seller. */
+  /** Shipping of the product lines, one per seller; a seller who is not the buyer sees only their own. */
   deliveries: Array<Delivery>;
   /** When the holds lapse if the order is still unpaid. */
   expiresAt: Scalars['DateTime']['output'];

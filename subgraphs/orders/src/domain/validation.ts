@@ -1,7 +1,7 @@
 import { badInput } from '../../../../shared/errors';
-import { country, currency, isUuid, text, uuid } from '../../../../shared/validation';
+import { country, currency, text, uuid } from '../../../../shared/validation';
 
-export { country, currency, isUuid, text, uuid };
+export { country, currency, text, uuid };
 
 /** Input rules of the orders domain. Each check throws `BAD_USER_INPUT` naming the field. */
 
