@@ -5,7 +5,7 @@ import { isSelf as viewerIsSelf } from '../../../shared/auth/viewer';
 import { forbidden } from '../../../shared/errors';
 import type { ReferenceRule } from '../../../shared/subgraph';
 import type { Context } from './context';
-import { canSeeClientSecret, canSeeOrder, cannotFollowOrder, managesProduct } from './domain/access';
+import { canSeeClientSecret, canSeeOrder, canSeeProduct, cannotFollowOrder, managesProduct } from './domain/access';
 
 /** The user whose field is read is the viewer. */
 const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) =>
@@ -111,16 +111,19 @@ export const permissions: IRules = {
 };
 
 /**
- * `_entities` called directly: users, ticket types and products are public references (their
- * field rules decide the rest); an order only for its buyer, the sellers of its lines, ADMIN.
+ * `_entities` called directly: users and ticket types are public references (their field rules
+ * decide the rest); a product as `Query.product` shows it (an ARCHIVED one only for its seller
+ * and ADMIN); an order only for its buyer, the sellers of its lines, ADMIN.
  */
 export const referenceRules: Record<string, ReferenceRule<Context>> = {
   User: () => true,
   TicketType: () => true,
-  Product: () => true,
+  Product: async (reference, ctx) => {
+    const product = await ctx.loaders.productById.load(String(reference.id));
+    return !product || canSeeProduct(ctx.viewer, product);
+  },
   Order: async (reference, ctx) => {
-    const id = String(reference.id);
-    const order = await ctx.loaders.orderById.load(id);
+    const order = await ctx.loaders.orderById.load(String(reference.id));
     return !!order && canSeeOrder(ctx.viewer, order, await ctx.loaders.linesByOrder.load(order.id));
   },
 };

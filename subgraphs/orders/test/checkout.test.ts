@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '../../../test/helpers/eventually';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { codeOf } from '../../../test/helpers/users';
-import { ADDRESS, CHECKOUT, feedTicketType, pool, productWithStock, quickUsers, waitFor } from './helpers';
+import { ADDRESS, CHECKOUT, feedTicketType, pool, productWithStock, quickUsers } from './helpers';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -176,8 +177,9 @@ describe('checkout rules', () => {
     const orderId = res.data!.checkout.order.id as string;
     expect((await stack.db.ticketTypeCopy.findUniqueOrThrow({ where: { id: type.ticketTypeId } })).held).toBe(3);
     await stack.db.order.update({ where: { id: orderId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await waitFor(
+    await eventually(
       async () => (await stack.db.order.findUniqueOrThrow({ where: { id: orderId } })).status === 'EXPIRED',
+      { what: 'the order to expire' },
     );
     expect((await stack.db.ticketTypeCopy.findUniqueOrThrow({ where: { id: type.ticketTypeId } })).held).toBe(0);
     const again = await stack.gql(
