@@ -44,30 +44,31 @@ const subgraphs: Partial<Record<string, { mappers: Record<string, string> }>> = 
     },
   },
   orders: {
+    // Row types through orders' data layer (the one layer that imports Prisma).
     mappers: {
-      Category: `${prismaClient}#Category as CategoryModel`,
-      Product: `${prismaClient}#Product as ProductModel`,
-      Warehouse: `${prismaClient}#Warehouse as WarehouseModel`,
-      StockLevel: `${prismaClient}#Stock as StockModel`,
-      StockMovement: `${prismaClient}#StockMovement as StockMovementModel`,
+      Category: '../data/catalog#Category as CategoryModel',
+      Product: '../data/catalog#Product as ProductModel',
+      Warehouse: '../data/catalog#Warehouse as WarehouseModel',
+      StockLevel: '../data/inventory#Stock as StockModel',
+      StockMovement: '../data/catalog#StockMovement as StockMovementModel',
       // orders' counters of a ticket type (from its local copy, or zeros before the copy exists).
       TicketType: '../models#TicketTypeCounters',
-      CartLine: `${prismaClient}#CartLine as CartLineModel`,
+      CartLine: '../data/carts#CartLine as CartLineModel',
       Cart: '../models#CartModel',
-      Order: `${prismaClient}#Order as OrderModel`,
-      OrderLine: `${prismaClient}#OrderLine as OrderLineModel`,
-      Payment: `${prismaClient}#Payment as PaymentModel`,
-      Delivery: `${prismaClient}#Delivery as DeliveryModel`,
+      Order: '../data/orders#Order as OrderModel',
+      OrderLine: '../data/orders#OrderLine as OrderLineModel',
+      Payment: '../data/orders#Payment as PaymentModel',
+      Delivery: '../data/orders#Delivery as DeliveryModel',
       // Address fields are columns of the delivery row: `Delivery.address` returns the row itself.
-      Address: `${prismaClient}#Delivery as DeliveryModel`,
-      Refund: `${prismaClient}#Refund as RefundModel`,
+      Address: '../data/orders#Delivery as DeliveryModel',
+      Refund: '../data/orders#Refund as RefundModel',
       CheckoutPayload: '../models#CheckoutResult',
       EventAvailability: '../models#EventAvailabilityModel',
       // The counters are columns of orders' copy of the ticket type.
-      TicketTypeAvailability: `${prismaClient}#TicketTypeCopy as TicketTypeCopyModel`,
+      TicketTypeAvailability: '../data/inventory#TicketTypeCopy as TicketTypeCopyModel',
       // Users and events are owned by other subgraphs: orders only knows (and returns) their key.
-      User: '../models#EntityRef',
-      Event: '../models#EntityRef',
+      User: '../../../../shared/entities#EntityRef',
+      Event: '../../../../shared/entities#EntityRef',
     },
   },
   support: {

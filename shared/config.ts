@@ -98,7 +98,7 @@ const schema = z.object({
   PAYMENT_PROVIDER: z.enum(['mock']).default('mock'),
   /**
    * orders: the secret of the payment webhook's Stripe-compatible signature. Required in
-   * production (see `paymentSettings`); elsewhere `DEV_PAYMENT_WEBHOOK_SECRET` by default.
+   * production (see subgraphs/orders/src/settings.ts); elsewhere a development secret by default.
    */
   PAYMENT_WEBHOOK_SECRET: z.string().min(16).optional(),
   /**
@@ -185,36 +185,6 @@ export function requireDatabaseUrl(config: Config, service: string): string {
     );
   }
   return config.DATABASE_URL;
-}
-
-/** The webhook secret used outside production when PAYMENT_WEBHOOK_SECRET is not set. Never in production. */
-export const DEV_PAYMENT_WEBHOOK_SECRET = 'whsec_development_only_0123456789';
-
-/** What the orders subgraph needs to take payments, from the config. */
-export interface PaymentSettings {
-  provider: 'mock';
-  webhookSecret: string;
-  /** Undefined: derived from the orders service's listening address. */
-  webhookUrl?: string;
-  holdMinutes: number;
-  /** `simulatePayment` works only with the mock provider, and never in production. */
-  simulationEnabled: boolean;
-}
-
-/** orders only: payment settings; a production process without PAYMENT_WEBHOOK_SECRET stops here. */
-export function paymentSettings(config: Config): PaymentSettings {
-  if (config.isProduction && !config.PAYMENT_WEBHOOK_SECRET) {
-    throw new ConfigError(
-      'Invalid environment:\n  PAYMENT_WEBHOOK_SECRET: required by the orders subgraph in production',
-    );
-  }
-  return {
-    provider: config.PAYMENT_PROVIDER,
-    webhookSecret: config.PAYMENT_WEBHOOK_SECRET ?? DEV_PAYMENT_WEBHOOK_SECRET,
-    webhookUrl: config.PAYMENT_WEBHOOK_URL,
-    holdMinutes: config.ORDER_HOLD_MINUTES,
-    simulationEnabled: config.PAYMENT_PROVIDER === 'mock' && !config.isProduction,
-  };
 }
 
 /** Stops the process with the config error's message instead of a stack trace. */

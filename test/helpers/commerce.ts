@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEV_PAYMENT_WEBHOOK_SECRET } from '../../shared/config';
+import { DEV_PAYMENT_WEBHOOK_SECRET } from '../../subgraphs/orders/src/settings';
 import { eventually as eventuallyWith } from './eventually';
 import { signatureHeader } from '../../subgraphs/orders/src/payments/signature';
 import type { GraphQLResponse, OperationData, Stack } from './stack';

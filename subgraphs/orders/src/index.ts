@@ -1,6 +1,6 @@
-import { paymentSettings } from '../../../shared/config';
 import { runSubgraph } from '../../../shared/service';
 import { createServer } from './server';
+import { paymentSettings } from './settings';
 import { startWorkers } from './workers';
 
 runSubgraph('orders', 4003, {

@@ -1,9 +1,8 @@
-import type { CartLine, Order, Payment, TicketTypeCopy } from '../../../prisma/generated/prisma/client';
+import type { CartLine } from './data/carts';
+import type { TicketTypeCopy } from './data/inventory';
+import type { Order, Payment } from './data/orders';
 
-/** An entity owned by another subgraph: orders knows (and returns) only its key. */
-export interface EntityRef {
-  id: string;
-}
+/** Shapes the resolvers return besides the data layer's rows. */
 
 /**
  * What orders says about a ticket type: its counters. A row of the local copy is one; so is

@@ -1,22 +1,23 @@
 import { and, or, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { allow, hasRole, isAdmin, isAuthenticated } from '../../../shared/auth/rules';
+import { isSelf as viewerIsSelf } from '../../../shared/auth/viewer';
 import { forbidden } from '../../../shared/errors';
 import type { ReferenceRule } from '../../../shared/subgraph';
 import type { Context } from './context';
-import { managesProduct } from './domain/catalog-service';
-import { canSeeOrder, cannotFollowOrder } from './domain/order-service';
+import { canSeeClientSecret, canSeeOrder, canSeeProduct, cannotFollowOrder, managesProduct } from './domain/access';
 
 /** The user whose field is read is the viewer. */
-const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) => user.id === ctx.viewer?.userId);
+const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) =>
+  viewerIsSelf(ctx.viewer, user.id),
+);
 /** The product's seller (or ADMIN). */
 const managesParentProduct = rule({ cache: 'strict' })((product: { sellerId: string }, _args, ctx: Context) =>
-  managesProduct(ctx, product),
+  managesProduct(ctx.viewer, product),
 );
 /** The buyer of the payment's order. */
-const isPaymentBuyer = rule({ cache: 'strict' })(
-  async (payment: { orderId: string }, _args, ctx: Context) =>
-    (await ctx.loaders.orderById.load(payment.orderId))?.buyerId === ctx.viewer?.userId,
+const isPaymentBuyer = rule({ cache: 'strict' })(async (payment: { orderId: string }, _args, ctx: Context) =>
+  canSeeClientSecret(ctx.viewer, await ctx.loaders.orderById.load(payment.orderId)),
 );
 /** simulatePayment exists in the schema always, but runs only with the mock provider outside production. */
 const simulationEnabled = rule({ cache: 'contextual' })((_parent, _args, ctx: Context) =>
@@ -26,7 +27,7 @@ const isSeller = hasRole('ORGANIZER', 'ADMIN');
 /** `orderUpdated`: the order's buyer, the sellers of its lines, ADMIN. */
 const followsOrder = rule({ cache: 'strict' })(async (_parent, args: { id: string }, ctx: Context) => {
   const order = await ctx.loaders.orderById.load(args.id);
-  const visible = !!order && canSeeOrder(ctx, order, await ctx.loaders.linesByOrder.load(order.id));
+  const visible = !!order && canSeeOrder(ctx.viewer, order, await ctx.loaders.linesByOrder.load(order.id));
   return visible || cannotFollowOrder();
 });
 
@@ -110,16 +111,19 @@ export const permissions: IRules = {
 };
 
 /**
- * `_entities` called directly: users, ticket types and products are public references (their
- * field rules decide the rest); an order only for its buyer, the sellers of its lines, ADMIN.
+ * `_entities` called directly: users and ticket types are public references (their field rules
+ * decide the rest); a product as `Query.product` shows it (an ARCHIVED one only for its seller
+ * and ADMIN); an order only for its buyer, the sellers of its lines, ADMIN.
  */
 export const referenceRules: Record<string, ReferenceRule<Context>> = {
   User: () => true,
   TicketType: () => true,
-  Product: () => true,
+  Product: async (reference, ctx) => {
+    const product = await ctx.loaders.productById.load(String(reference.id));
+    return !product || canSeeProduct(ctx.viewer, product);
+  },
   Order: async (reference, ctx) => {
-    const id = String(reference.id);
-    const order = await ctx.loaders.orderById.load(id);
-    return !!order && canSeeOrder(ctx, order, await ctx.loaders.linesByOrder.load(order.id));
+    const order = await ctx.loaders.orderById.load(String(reference.id));
+    return !!order && canSeeOrder(ctx.viewer, order, await ctx.loaders.linesByOrder.load(order.id));
   },
 };

@@ -1,6 +1,7 @@
 import type { Db } from '../../../shared/db';
 import type { Logger } from '../../../shared/logger';
 import type { PubSub } from '../../../shared/realtime/pubsub';
+import { realtimePublisher, type RealtimePublisher } from '../../../shared/realtime/publisher';
 import * as orders from './data/orders';
 
 /** The orders subgraph's realtime channels: subscriptions listen here, services publish after commit. */
@@ -22,12 +23,16 @@ export interface AvailabilityChanged {
 }
 
 /**
- * Announces committed changes to subscribers. Call it only after the transaction committed;
- * it never throws (realtime fan-out is lossy, DESIGN §3): a failure is logged, and the change
- * it announces stands.
+ * Announces committed changes to subscribers. Call it only after the transaction committed.
+ * It never throws: realtime fan-out is lossy (durable effects travel as domain events, see
+ * docs/events.md), so a failure is logged and the change it announces stands.
  */
 export class OrdersRealtime {
-  constructor(private readonly deps: { db: Db; pubsub: PubSub; logger: Logger }) {}
+  private readonly publisher: RealtimePublisher;
+
+  constructor(private readonly deps: { db: Db; pubsub: PubSub; logger: Logger }) {
+    this.publisher = realtimePublisher(deps.pubsub, deps.logger);
+  }
 
   /**
    * These orders changed. With `counters`, their ticket lines' counters did too (holds taken,
@@ -35,37 +40,33 @@ export class OrdersRealtime {
    */
   async ordersChanged(orderIds: string[], options: { counters: boolean }): Promise<void> {
     if (orderIds.length === 0) return;
+    let changed: orders.Order[];
+    let lines: orders.OrderLine[];
     try {
-      const [changed, lines] = await Promise.all([
+      // The audience of each event is read from the committed rows; a failed read drops the events.
+      [changed, lines] = await Promise.all([
         orders.findOrdersByIds(this.deps.db, orderIds),
         orders.findLinesByOrderIds(this.deps.db, orderIds),
       ]);
-      for (const order of changed) {
-        const sellerIds = [...new Set(lines.filter((l) => l.orderId === order.id).map((l) => l.sellerId))];
-        await this.publish(channels.order(order.id), {
-          orderId: order.id,
-          buyerId: order.buyerId,
-          sellerIds,
-        } satisfies OrderChanged);
-      }
-      if (options.counters) await this.availabilityChanged(lines.flatMap((l) => (l.eventId ? [l.eventId] : [])));
     } catch (err) {
       this.deps.logger.warn('order updates not published', { orderIds, error: (err as Error).message });
+      return;
     }
+    for (const order of changed) {
+      const sellerIds = [...new Set(lines.filter((l) => l.orderId === order.id).map((l) => l.sellerId))];
+      await this.publisher.publish(channels.order(order.id), {
+        orderId: order.id,
+        buyerId: order.buyerId,
+        sellerIds,
+      } satisfies OrderChanged);
+    }
+    if (options.counters) await this.availabilityChanged(lines.flatMap((l) => (l.eventId ? [l.eventId] : [])));
   }
 
   /** The ticket counters (or ticket types) of these events changed. */
   async availabilityChanged(eventIds: string[]): Promise<void> {
     for (const eventId of new Set(eventIds)) {
-      await this.publish(channels.availability(eventId), { eventId } satisfies AvailabilityChanged);
-    }
-  }
-
-  private async publish(channel: string, payload: OrderChanged | AvailabilityChanged): Promise<void> {
-    try {
-      await this.deps.pubsub.publish(channel, payload);
-    } catch (err) {
-      this.deps.logger.warn('realtime event dropped', { channel, error: (err as Error).message });
+      await this.publisher.publish(channels.availability(eventId), { eventId } satisfies AvailabilityChanged);
     }
   }
 }

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import express, { type Express } from 'express';
-import type { PaymentSettings } from '../../../shared/config';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
+import { readSubgraphSdl } from '../../../shared/schema';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { CartService } from './domain/cart-service';
@@ -11,17 +9,16 @@ import { CheckoutService } from './domain/checkout-service';
 import { OrderService } from './domain/order-service';
 import { PaymentService } from './domain/payment-service';
 import { createLoaders } from './loaders';
-import { DEFAULT_PAYMENT_SETTINGS, createProvider } from './payments';
+import { createProvider } from './payments';
 import { MockPaymentProvider } from './payments/mock';
 import { SIGNATURE_HEADER } from './payments/signature';
 import { permissions, referenceRules } from './permissions';
 import { OrdersRealtime } from './realtime';
 import { resolvers } from './resolvers';
-
-export const typeDefs = readFileSync(path.join(__dirname, '../../../schema/orders.graphql'), 'utf8');
+import { DEFAULT_PAYMENT_SETTINGS, type PaymentSettings } from './settings';
 
 /** The webhook path on this service; the mock provider posts here by default. */
-export const WEBHOOK_PATH = '/webhooks/payments';
+const WEBHOOK_PATH = '/webhooks/payments';
 
 export interface OrdersDeps extends SubgraphDeps {
   /** From `paymentSettings(config)`; tests leave it out and get `DEFAULT_PAYMENT_SETTINGS`. */
@@ -65,7 +62,7 @@ export async function createServer(deps: OrdersDeps): Promise<SubgraphServer> {
 
   const server = await createSubgraphServer<Context>({
     name: 'orders',
-    typeDefs,
+    typeDefs: readSubgraphSdl('orders'),
     resolvers,
     permissions,
     referenceRules,

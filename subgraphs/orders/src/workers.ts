@@ -1,24 +1,21 @@
 import type { Worker } from '../../../shared/events/bus';
 import { loop, startConsumer, startRelay } from '../../../shared/events/bus';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
-import {
-  eventCancelledHandlers,
-  expireOrders,
-  orderTicketsHandlers,
-  ticketTypeHandlers,
-} from './domain/event-handlers';
+import { eventCancelledHandlers, orderTicketsHandlers, ticketTypeHandlers } from './domain/event-handlers';
+import { expireOrders } from './domain/expiry';
 import { PaymentService } from './domain/payment-service';
-import { DEFAULT_PAYMENT_SETTINGS, createProvider } from './payments';
+import { createProvider } from './payments';
 import { OrdersRealtime } from './realtime';
 import type { OrdersDeps } from './server';
+import { DEFAULT_PAYMENT_SETTINGS } from './settings';
 
 /**
  * The orders process's background work; every one is safe with several instances:
- * - the outbox relay (OrderPaid, OrderRefunded);
- * - consumers: ticket-type copies (TicketTypeChanged), cancelled events (EventCancelled),
- *   live order updates when tickets are issued or voided (OrderTicketsChanged);
- * - the expiry worker: unpaid orders past `expiresAt` become EXPIRED and release their holds;
- * - the refund worker: tells the provider about refunds recorded by consumers (or left PENDING).
+ * - the outbox relay (OrderPlaced, OrderPaid, OrderRefunded);
+ * - consumers (domain/event-handlers.ts): ticket-type copies (TicketTypeChanged), cancelled
+ *   events (EventCancelled), live order updates when tickets are issued or voided (OrderTicketsChanged);
+ * - hold expiry (domain/expiry.ts): unpaid orders past `expiresAt` become EXPIRED;
+ * - refund settlement: tells the provider about refunds recorded by consumers (or left PENDING).
  */
 export function startWorkers(deps: OrdersDeps): Worker[] {
   const now = () => deps.now?.() ?? new Date();

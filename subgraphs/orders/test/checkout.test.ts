@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { eventually } from '../../../test/helpers/eventually';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { codeOf } from '../../../test/helpers/users';
-import { ADDRESS, CHECKOUT, feedTicketType, pool, productWithStock, quickUsers, waitFor } from './helpers';
+import { ADDRESS, CHECKOUT, feedTicketType, pool, productWithStock, quickUsers } from './helpers';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -45,7 +46,7 @@ describe('checkout under contention', () => {
       { url: stack.subgraphs.orders!.url },
     );
     expect(entity.data!._entities).toEqual([{ id: type.ticketTypeId, available: 0, sold: 0 }]);
-  }, 120_000);
+  }, 300_000); // 1,000 requests through the gateway: generous on a busy machine
 
   test('1,000 checkouts at concurrency 100 for 100 units of a product: exactly 100 hold units, 900 SOLD_OUT', async () => {
     const { productId } = await productWithStock(stack, 100);
@@ -70,7 +71,7 @@ describe('checkout under contention', () => {
     const stock = await stack.db.stock.findMany({ where: { productId } });
     expect(stock.map((s) => ({ onHand: s.onHand, held: s.held }))).toEqual([{ onHand: 100, held: 100 }]);
     expect(await stack.db.stockMovement.count({ where: { productId, kind: 'RESERVE' } })).toBe(100);
-  }, 120_000);
+  }, 300_000); // 1,000 requests through the gateway: generous on a busy machine
 });
 
 describe('checkout rules', () => {
@@ -176,8 +177,9 @@ describe('checkout rules', () => {
     const orderId = res.data!.checkout.order.id as string;
     expect((await stack.db.ticketTypeCopy.findUniqueOrThrow({ where: { id: type.ticketTypeId } })).held).toBe(3);
     await stack.db.order.update({ where: { id: orderId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await waitFor(
+    await eventually(
       async () => (await stack.db.order.findUniqueOrThrow({ where: { id: orderId } })).status === 'EXPIRED',
+      { what: 'the order to expire' },
     );
     expect((await stack.db.ticketTypeCopy.findUniqueOrThrow({ where: { id: type.ticketTypeId } })).held).toBe(0);
     const again = await stack.gql(

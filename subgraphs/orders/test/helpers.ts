@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { signAccessToken } from '../../../shared/auth/tokens';
+import { signAccessToken, type Viewer } from '../../../shared/auth/tokens';
 import type { EventCatalog } from '../../../shared/events/catalog';
+import type { Db } from '../../../shared/db';
 import { emit } from '../../../shared/events/outbox';
+import { eventually } from '../../../test/helpers/eventually';
 import { TOKEN_SETTINGS, type Stack } from '../../../test/helpers/stack';
+import type { ExecuteResult, InProcessSubgraph } from '../../../test/helpers/subgraph';
 import { signUp } from '../../../test/helpers/users';
 
 /** Test helpers of the orders subgraph: users, ticket types fed through the outbox, products with stock. */
@@ -37,7 +40,7 @@ export type TicketTypePayload = EventCatalog['TicketTypeChanged'];
  * the real relay and consumer carry it) and waits until orders' copy shows it.
  */
 export async function feedTicketType(
-  stack: Stack,
+  target: { db: Db },
   overrides: Partial<TicketTypePayload> = {},
 ): Promise<TicketTypePayload> {
   const payload: TicketTypePayload = {
@@ -54,24 +57,19 @@ export async function feedTicketType(
     eventStatus: 'PUBLISHED',
     ...overrides,
   };
-  await stack.db.$transaction((tx) => emit(tx, 'tickets', 'TicketTypeChanged', payload));
-  await waitFor(async () => {
-    const copy = await stack.db.ticketTypeCopy.findUnique({ where: { id: payload.ticketTypeId } });
-    return (
-      copy?.capacity === payload.capacity &&
-      copy.eventStatus === payload.eventStatus &&
-      copy.priceCents === payload.priceCents
-    );
-  });
+  await target.db.$transaction((tx) => emit(tx, 'tickets', 'TicketTypeChanged', payload));
+  await eventually(
+    async () => {
+      const copy = await target.db.ticketTypeCopy.findUnique({ where: { id: payload.ticketTypeId } });
+      return (
+        copy?.capacity === payload.capacity &&
+        copy.eventStatus === payload.eventStatus &&
+        copy.priceCents === payload.priceCents
+      );
+    },
+    { what: `orders' copy of ticket type ${payload.ticketTypeId}` },
+  );
   return payload;
-}
-
-export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('waitFor: timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** An ORGANIZER with a product of `units` units in one warehouse. */
@@ -120,4 +118,57 @@ export async function pool<T>(count: number, concurrency: number, task: (i: numb
     }),
   );
   return results;
+}
+
+// The subgraph tier (startSubgraph('orders')): the same setups through the subgraph's own operations.
+
+/** The data of a result that must have succeeded (its first error's message otherwise). */
+export function ok<T>(res: ExecuteResult<T>): T {
+  if (res.errors?.length) throw new Error(`unexpected error: ${res.errors[0]!.message}`);
+  return res.data!;
+}
+
+/** The code and field of a result's first error. */
+export function errorOf(res: ExecuteResult<unknown>): { code: unknown; field: unknown } {
+  const extensions = res.errors?.[0]?.extensions ?? {};
+  return { code: extensions.code, field: extensions.field };
+}
+
+/** An ORGANIZER (or `seller`) with a product of `units` units in one warehouse of theirs. */
+export async function sellerProduct(
+  sg: InProcessSubgraph,
+  units: number,
+  options: { priceCents?: number; seller?: Viewer } = {},
+): Promise<{ seller: Viewer; productId: string; warehouseId: string }> {
+  const seller = options.seller ?? sg.viewer('ORGANIZER');
+  const { createWarehouse } = ok(
+    await sg.execute<{ createWarehouse: { id: string } }>(
+      `mutation { createWarehouse(name: "Main", location: "Manta") { id } }`,
+      {},
+      seller,
+    ),
+  );
+  const { createProduct } = ok(
+    await sg.execute<{ createProduct: { id: string } }>(
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
+      { input: { title: 'Festival T-shirt', priceCents: options.priceCents ?? 1500, currency: 'EUR' } },
+      seller,
+    ),
+  );
+  ok(
+    await sg.execute(
+      `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { onHand } }`,
+      {
+        input: {
+          productId: createProduct.id,
+          warehouseId: createWarehouse.id,
+          kind: 'IN',
+          quantity: units,
+          reason: 'initial stock',
+        },
+      },
+      seller,
+    ),
+  );
+  return { seller, productId: createProduct.id, warehouseId: createWarehouse.id };
 }

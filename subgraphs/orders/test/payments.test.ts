@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { DEV_PAYMENT_WEBHOOK_SECRET } from '../../../shared/config';
+import { DEV_PAYMENT_WEBHOOK_SECRET } from '../src/settings';
 import { emit } from '../../../shared/events/outbox';
+import { eventually } from '../../../test/helpers/eventually';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { codeOf, signUp } from '../../../test/helpers/users';
 import { signatureHeader } from '../src/payments/signature';
-import { ADDRESS, CHECKOUT, feedTicketType, productWithStock, quickUsers, waitFor } from './helpers';
+import { ADDRESS, CHECKOUT, feedTicketType, productWithStock, quickUsers } from './helpers';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -187,8 +188,9 @@ describe('refunds', () => {
         cancelledAt: new Date().toISOString(),
       }),
     );
-    await waitFor(
+    await eventually(
       async () => (await stack.db.order.findUniqueOrThrow({ where: { id: order.id } })).status === 'REFUNDED',
+      { what: 'the order to be refunded' },
     );
     expect(await outboxCount('OrderRefunded', order.id)).toBe(1);
   });

@@ -6,17 +6,13 @@ import type {
   StockMovement,
   Warehouse,
 } from '../../../../prisma/generated/prisma/client';
-import type { Db, Tx } from '../../../../shared/db';
+import { isUniqueViolation, type Db, type Tx } from '../../../../shared/db';
 
 /** Data access for categories, products, warehouses and the stock journal. */
 export type { Category, Product, ProductStatus, StockMovement, Warehouse };
 
 /** Thrown by inserts that hit a unique index (the index decides, race-free). */
 export class UniqueViolation extends Error {}
-
-export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
-}
 
 export function findCategoriesByIds(db: Db | Tx, ids: readonly string[]): Promise<Category[]> {
   return db.category.findMany({ where: { id: { in: [...ids] } } });

@@ -1,4 +1,4 @@
-import type { StockMovementKind } from '../../../../prisma/generated/prisma/client';
+import type { Stock, StockMovementKind, TicketTypeCopy } from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
 
 /**
@@ -12,6 +12,7 @@ import type { Db, Tx } from '../../../../shared/db';
  * ticket-type rows by id, then stock rows by (product id, warehouse id). Callers pass counters
  * in that order; `sortedTicketCounts` and `sortedStockCounts` build it.
  */
+export type { Stock, StockMovementKind, TicketTypeCopy };
 
 export interface TicketCount {
   ticketTypeId: string;
@@ -141,23 +142,23 @@ export async function recordMovements(tx: Tx, movements: Movement[]): Promise<vo
   if (movements.length) await tx.stockMovement.createMany({ data: movements });
 }
 
-export function findStock(db: Db | Tx, productId: string, warehouseId: string) {
+export function findStock(db: Db | Tx, productId: string, warehouseId: string): Promise<Stock | null> {
   return db.stock.findUnique({ where: { productId_warehouseId: { productId, warehouseId } } });
 }
 
-export function findStockByProducts(db: Db | Tx, productIds: readonly string[]) {
+export function findStockByProducts(db: Db | Tx, productIds: readonly string[]): Promise<Stock[]> {
   return db.stock.findMany({
     where: { productId: { in: [...productIds] } },
     orderBy: [{ productId: 'asc' }, { warehouseId: 'asc' }],
   });
 }
 
-export function findTicketTypes(db: Db | Tx, ids: readonly string[]) {
+export function findTicketTypes(db: Db | Tx, ids: readonly string[]): Promise<TicketTypeCopy[]> {
   return db.ticketTypeCopy.findMany({ where: { id: { in: [...ids] } } });
 }
 
 /** The ticket types of these events that are not drafts, by name. */
-export function findTicketTypesOfEvents(db: Db | Tx, eventIds: readonly string[]) {
+export function findTicketTypesOfEvents(db: Db | Tx, eventIds: readonly string[]): Promise<TicketTypeCopy[]> {
   return db.ticketTypeCopy.findMany({
     where: { eventId: { in: [...eventIds] }, eventStatus: { not: 'DRAFT' } },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],

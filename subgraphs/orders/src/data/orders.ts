@@ -10,8 +10,7 @@ import type {
   WebhookEvent,
   WebhookOutcome,
 } from '../../../../prisma/generated/prisma/client';
-import type { Db, Tx } from '../../../../shared/db';
-import { isUniqueViolation } from './catalog';
+import { isUniqueViolation, type Db, type Tx } from '../../../../shared/db';
 
 /** Data access for orders, their lines, payments, webhook events, deliveries and refunds. */
 export type { Delivery, Order, OrderLine, OrderStatus, Payment, Refund, RefundLine, WebhookEvent, WebhookOutcome };

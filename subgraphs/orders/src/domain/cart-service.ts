@@ -1,4 +1,4 @@
-import type { Db } from '../../../../shared/db';
+import { inTransaction, type Db } from '../../../../shared/db';
 import { badInput, conflict, notFound, unauthenticated } from '../../../../shared/errors';
 import type { RequestContext } from '../../../../shared/subgraph';
 import * as carts from '../data/carts';
@@ -40,7 +40,7 @@ export class CartService {
       if (quantity > type.maxPerOrder)
         throw badInput('input.quantity', `${type.name}: at most ${type.maxPerOrder} tickets per order`);
     }
-    await this.deps.db.$transaction(async (tx) => {
+    await inTransaction(this.deps.db, async (tx) => {
       const total = await carts.addToLine(tx, userId, target, quantity);
       if (total > valid.MAX_LINE_QUANTITY)
         throw badInput('input.quantity', `A cart line holds at most ${valid.MAX_LINE_QUANTITY} units`);

@@ -1,28 +1,12 @@
-import type { Db } from '../../../../shared/db';
+import { inTransaction, type Db } from '../../../../shared/db';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../../../shared/errors';
-import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../../../shared/pagination';
+import { pageSize, toConnection, type Connection } from '../../../../shared/pagination';
 import type { RequestContext } from '../../../../shared/subgraph';
 import * as catalog from '../data/catalog';
 import * as inventory from '../data/inventory';
+import { canListArchived, managesProduct } from './access';
+import { newestFirst } from './cursors';
 import * as valid from './validation';
-
-const cursorOf = (row: { createdAt: Date; id: string }) => encodeCursor({ c: row.createdAt.toISOString(), i: row.id });
-
-function afterKey(after: string | null | undefined): { createdAt: Date; id: string } | undefined {
-  const cursor = decodeCursor(after, ['c', 'i']);
-  if (!cursor) return undefined;
-  const key = { createdAt: new Date(cursor.c), id: cursor.i };
-  if (Number.isNaN(key.createdAt.getTime()) || !valid.isUuid(key.id))
-    throw badInput('after', 'after is not a cursor from this list');
-  return key;
-}
-
-const isAdmin = (ctx: RequestContext) => ctx.viewer?.roles.includes('ADMIN') ?? false;
-
-/** May the viewer manage (edit, restock, see stock of) this product? Its seller and ADMIN. */
-export function managesProduct(ctx: RequestContext, product: { sellerId: string }): boolean {
-  return !!ctx.viewer && (product.sellerId === ctx.viewer.userId || isAdmin(ctx));
-}
 
 export interface ProductFilterInput {
   categoryId?: string | null;
@@ -153,7 +137,7 @@ export class CatalogService {
           : 'input.quantity must be a non-zero whole number',
       );
     }
-    return this.deps.db.$transaction(async (tx) => {
+    return inTransaction(this.deps.db, async (tx) => {
       if (input.kind === 'IN') await inventory.receiveStock(tx, product.id, warehouseId, input.quantity);
       else if (!(await inventory.adjustStock(tx, product.id, warehouseId, input.quantity))) {
         throw conflict(
@@ -185,7 +169,7 @@ export class CatalogService {
     const filter = args.filter ?? {};
     const status = filter.status ?? 'ACTIVE';
     const sellerId = filter.sellerId ? valid.uuid('filter.sellerId', filter.sellerId) : undefined;
-    if (status === 'ARCHIVED' && !isAdmin(ctx) && !(sellerId && sellerId === ctx.viewer?.userId)) {
+    if (status === 'ARCHIVED' && !canListArchived(ctx.viewer, sellerId)) {
       throw forbidden('ARCHIVED products are listed only for their seller (filter.sellerId) and ADMIN');
     }
     if (filter.search && filter.search.length > 200) throw badInput('filter.search', 'filter.search is too long');
@@ -193,12 +177,12 @@ export class CatalogService {
       ? await catalog.categorySubtreeIds(this.deps.db, valid.uuid('filter.categoryId', filter.categoryId))
       : undefined;
     const query = { status, sellerId, categoryIds, search: filter.search ?? undefined };
-    const after = afterKey(args.after);
+    const after = newestFirst.decode(args.after);
     const [rows, totalCount] = await Promise.all([
       catalog.listProducts(this.deps.db, query, after, first + 1),
       catalog.countProducts(this.deps.db, query),
     ]);
-    return toConnection(rows, first, totalCount, cursorOf);
+    return toConnection(rows, first, totalCount, newestFirst.encode);
   }
 
   async movements(
@@ -206,12 +190,12 @@ export class CatalogService {
     args: { first?: number | null; after?: string | null },
   ): Promise<Connection<catalog.StockMovement>> {
     const first = pageSize(args.first);
-    const after = afterKey(args.after);
+    const after = newestFirst.decode(args.after);
     const [rows, totalCount] = await Promise.all([
       catalog.listMovements(this.deps.db, product.id, after, first + 1),
       catalog.countMovements(this.deps.db, product.id),
     ]);
-    return toConnection(rows, first, totalCount, cursorOf);
+    return toConnection(rows, first, totalCount, newestFirst.encode);
   }
 
   private async category(field: string, id: string): Promise<string> {
@@ -224,7 +208,7 @@ export class CatalogService {
   private async ownProduct(ctx: RequestContext, field: string, id: string): Promise<catalog.Product> {
     const [product] = await catalog.findProductsByIds(this.deps.db, [valid.uuid(field, id)]);
     if (!product) throw notFound('Product');
-    if (!managesProduct(ctx, product)) throw forbidden('Only the seller of a product (or ADMIN) may change it');
+    if (!managesProduct(ctx.viewer, product)) throw forbidden('Only the seller of a product (or ADMIN) may change it');
     return product;
   }
 }

@@ -1,52 +1,23 @@
-import { createHash } from 'node:crypto';
-import type { Db } from '../../../../shared/db';
+import { inTransaction, type Db } from '../../../../shared/db';
 import { badInput, conflict, soldOut, unauthenticated } from '../../../../shared/errors';
-import { emit } from '../../../../shared/events/outbox';
 import type { RequestContext } from '../../../../shared/subgraph';
 import * as carts from '../data/carts';
-import * as catalog from '../data/catalog';
 import * as inventory from '../data/inventory';
 import * as orders from '../data/orders';
 import type { CheckoutResult } from '../models';
 import type { PaymentProvider } from '../payments/provider';
 import type { OrdersRealtime } from '../realtime';
-import { PRODUCER } from './order-flows';
+import {
+  checkLines,
+  hashLines,
+  lockKey,
+  priceLines,
+  shippingAddress,
+  type CheckoutInput,
+  type LineInput,
+} from './checkout-lines';
+import * as events from './events';
 import * as valid from './validation';
-
-export interface LineInput {
-  productId?: string | null;
-  ticketTypeId?: string | null;
-  quantity: number;
-}
-
-export interface AddressInput {
-  recipient: string;
-  line1: string;
-  line2?: string | null;
-  city: string;
-  postalCode: string;
-  country: string;
-}
-
-export interface CheckoutInput {
-  idempotencyKey: string;
-  lines?: LineInput[] | null;
-  shippingAddress?: AddressInput | null;
-}
-
-/** A requested line with everything checkout needs to hold and price it. */
-interface PricedLine {
-  index: number;
-  field: string;
-  productId: string | null;
-  ticketTypeId: string | null;
-  eventId: string | null;
-  sellerId: string;
-  quantity: number;
-  unitPriceCents: number;
-  currency: string;
-  label: string;
-}
 
 export interface CheckoutDeps {
   db: Db;
@@ -55,9 +26,6 @@ export interface CheckoutDeps {
   realtime: OrdersRealtime;
   now?: () => Date;
 }
-
-/** Prisma's interactive transactions wait 2 s for a connection by default: too little under a sales rush. */
-const TX_OPTIONS = { maxWait: 15_000, timeout: 20_000 };
 
 /**
  * Checkout: holds every line atomically (all or nothing) until the order expires, then asks
@@ -84,26 +52,14 @@ export class CheckoutService {
       ? (await carts.findCartLines(this.deps.db, buyerId)).map((l, i) => ({ field: `cart.lines.${i}`, line: l }))
       : input.lines!.map((l, i) => ({ field: `input.lines.${i}`, line: l }));
     if (requested.length === 0) throw badInput('input.lines', fromCart ? 'The cart is empty' : 'input.lines is empty');
-    if (requested.length > valid.MAX_LINES) throw badInput('input.lines', `At most ${valid.MAX_LINES} lines per order`);
-
-    const targets = requested.map(({ field, line }) => ({
-      field,
-      quantity: valid.quantity(`${field}.quantity`, line.quantity),
-      ...valid.lineTarget(field, line),
-    }));
-    const seen = new Set<string>();
-    for (const t of targets) {
-      const id = t.productId ?? t.ticketTypeId;
-      if (seen.has(id)) throw badInput(t.field, `${t.field} names the same item as another line`);
-      seen.add(id);
-    }
+    const targets = checkLines(requested);
     const requestHash = hashLines(targets);
 
     const existing = await orders.findOrderByKey(this.deps.db, buyerId, key);
     if (existing) return this.replay(existing, requestHash);
 
     const now = this.now();
-    const priced = await this.price(targets, now);
+    const priced = await priceLines(this.deps.db, targets, now);
     const currency = priced[0]!.currency;
     const other = priced.find((l) => l.currency !== currency);
     if (other)
@@ -112,11 +68,11 @@ export class CheckoutService {
         `Every line must be in one currency (${currency}); ${other.field} is in ${other.currency}`,
       );
     const hasProducts = priced.some((l) => l.productId);
-    const address = hasProducts ? this.address(input.shippingAddress) : undefined;
+    const address = hasProducts ? shippingAddress(input.shippingAddress) : undefined;
 
     let order: orders.Order;
     try {
-      order = await this.deps.db.$transaction(async (tx) => {
+      order = await inTransaction(this.deps.db, async (tx) => {
         const created = await orders.createOrder(tx, {
           buyerId,
           currency,
@@ -174,13 +130,9 @@ export class CheckoutService {
           );
         }
         if (fromCart) await carts.clearCart(tx, buyerId);
-        await emit(tx, PRODUCER, 'OrderPlaced', {
-          orderId: created.id,
-          buyerId,
-          placedAt: created.createdAt.toISOString(),
-        });
+        await events.orderPlaced(tx, created);
         return created;
-      }, TX_OPTIONS);
+      });
     } catch (err) {
       if (!(err instanceof orders.DuplicateIdempotencyKey)) throw err;
       // A concurrent call with the same key committed first.
@@ -221,86 +173,4 @@ export class CheckoutService {
       currency: order.currency,
     });
   }
-
-  /** Current prices and the rules that do not depend on remaining capacity (checked again by the holds). */
-  private async price(
-    targets: { field: string; quantity: number; productId: string | null; ticketTypeId: string | null }[],
-    now: Date,
-  ): Promise<PricedLine[]> {
-    const productIds = targets.flatMap((t) => (t.productId ? [t.productId] : []));
-    const ticketTypeIds = targets.flatMap((t) => (t.ticketTypeId ? [t.ticketTypeId] : []));
-    const [products, ticketTypes] = await Promise.all([
-      productIds.length ? catalog.findProductsByIds(this.deps.db, productIds) : [],
-      ticketTypeIds.length ? inventory.findTicketTypes(this.deps.db, ticketTypeIds) : [],
-    ]);
-    const productById = new Map(products.map((p) => [p.id, p]));
-    const ticketTypeById = new Map(ticketTypes.map((t) => [t.id, t]));
-    return targets.map((t, index) => {
-      if (t.productId) {
-        const product = productById.get(t.productId);
-        if (!product) throw badInput(`${t.field}.productId`, `${t.field}.productId is not a product`);
-        if (product.status !== 'ACTIVE') throw conflict(`${product.title} is no longer sold`, t.field);
-        return {
-          index,
-          field: t.field,
-          productId: product.id,
-          ticketTypeId: null,
-          eventId: null,
-          sellerId: product.sellerId,
-          quantity: t.quantity,
-          unitPriceCents: product.priceCents,
-          currency: product.currency,
-          label: product.title,
-        };
-      }
-      const type = ticketTypeById.get(t.ticketTypeId!);
-      if (!type) throw badInput(`${t.field}.ticketTypeId`, `${t.field}.ticketTypeId is not a ticket type on sale`);
-      if (type.eventStatus !== 'PUBLISHED') throw conflict(`${type.name}: the event is not on sale`, t.field);
-      if (type.salesStartAt && now < type.salesStartAt)
-        throw conflict(`${type.name}: sales open at ${type.salesStartAt.toISOString()}`, t.field);
-      if (type.salesEndAt && now >= type.salesEndAt)
-        throw conflict(`${type.name}: sales closed at ${type.salesEndAt.toISOString()}`, t.field);
-      if (t.quantity > type.maxPerOrder) {
-        throw badInput(`${t.field}.quantity`, `${type.name}: at most ${type.maxPerOrder} tickets per order`);
-      }
-      return {
-        index,
-        field: t.field,
-        productId: null,
-        ticketTypeId: type.id,
-        eventId: type.eventId,
-        sellerId: type.organizerId,
-        quantity: t.quantity,
-        unitPriceCents: type.priceCents,
-        currency: type.currency,
-        label: type.name,
-      };
-    });
-  }
-
-  private address(input: AddressInput | null | undefined) {
-    if (!input) throw badInput('input.shippingAddress', 'A shipping address is required for product lines');
-    const f = 'input.shippingAddress';
-    return {
-      recipient: valid.text(`${f}.recipient`, input.recipient, { min: 1, max: 200 }),
-      line1: valid.text(`${f}.line1`, input.line1, { min: 1, max: 300 }),
-      line2: input.line2 ? valid.text(`${f}.line2`, input.line2, { max: 300 }) : null,
-      city: valid.text(`${f}.city`, input.city, { min: 1, max: 120 }),
-      postalCode: valid.text(`${f}.postalCode`, input.postalCode, { min: 1, max: 20 }),
-      country: valid.country(`${f}.country`, input.country),
-    };
-  }
-}
-
-/** Ticket types sort before products ('0' < '1'), each by id. */
-function lockKey(line: PricedLine): string {
-  return line.ticketTypeId ? `0${line.ticketTypeId}` : `1${line.productId}`;
-}
-
-/** The lines, independent of their order in the request. */
-function hashLines(lines: { productId: string | null; ticketTypeId: string | null; quantity: number }[]): string {
-  const normalized = lines
-    .map((l) => `${l.productId ? `p:${l.productId}` : `t:${l.ticketTypeId}`}x${l.quantity}`)
-    .sort();
-  return createHash('sha256').update(normalized.join('|')).digest('hex');
 }

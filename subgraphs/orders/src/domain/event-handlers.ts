@@ -1,10 +1,8 @@
-import type { Db } from '../../../../shared/db';
 import type { EventHandlers } from '../../../../shared/events/bus';
 import * as inventory from '../data/inventory';
 import * as orders from '../data/orders';
 import type { OrdersRealtime } from '../realtime';
-import * as holds from './holds';
-import { closeUnpaid, markClosed, refund } from './order-flows';
+import { closeUnpaid, refund } from './order-flows';
 
 /**
  * What orders does with other domains' events. Each handler runs in the consumer's
@@ -78,28 +76,4 @@ export function orderTicketsHandlers(realtime: OrdersRealtime): EventHandlers {
       afterCommit(() => realtime.ordersChanged([p.orderId], { counters: false }));
     },
   };
-}
-
-/**
- * Expires unpaid orders past `expiresAt`, releasing their holds: one batch per call, in one
- * transaction. `FOR UPDATE SKIP LOCKED` lets several instances run this at once, each taking
- * different orders, and skips an order a payment is settling right now. Subscribers hear of
- * the expired orders once the batch committed.
- */
-export async function expireOrders(db: Db, realtime: OrdersRealtime, now: Date, limit = 100): Promise<number> {
-  const expired = await db.$transaction(
-    async (tx) => {
-      const ids = await orders.lockExpiredOrders(tx, now, limit);
-      if (ids.length === 0) return ids;
-      const batch = await orders.findOrdersByIds(tx, ids);
-      // All lines of the batch at once, so each counter is updated once and in lock order.
-      const lines = await orders.findLinesByOrderIds(tx, ids);
-      await holds.release(tx, lines, 'hold expired', null);
-      for (const order of batch) await markClosed(tx, order, 'EXPIRED', now);
-      return ids;
-    },
-    { maxWait: 15_000, timeout: 30_000 },
-  );
-  await realtime.ordersChanged(expired, { counters: true });
-  return expired.length;
 }

@@ -1,7 +1,7 @@
 import type { Tx } from '../../../../shared/db';
 import { badInput, conflict } from '../../../../shared/errors';
-import { emit } from '../../../../shared/events/outbox';
 import * as orders from '../data/orders';
+import * as events from './events';
 import * as holds from './holds';
 import { REFUNDABLE, transition } from './order-status';
 
@@ -10,7 +10,6 @@ import { REFUNDABLE, transition } from './order-status';
  * consumers). Each runs inside the caller's transaction and expects the order row locked
  * (`orders.lockOrder`) before it touches any counter: that lock is what makes a move happen once.
  */
-export const PRODUCER = 'orders';
 
 /** PENDING_PAYMENT → EXPIRED | CANCELLED | PAYMENT_FAILED, giving the holds back. False: already there. */
 export async function closeUnpaid(
@@ -42,22 +41,7 @@ export async function markPaid(tx: Tx, order: orders.Order, now: Date): Promise<
   const lines = await orders.findLinesByOrderIds(tx, [order.id]);
   await holds.commit(tx, lines);
   await orders.updateOrder(tx, order.id, { status: 'PAID', paidAt: now });
-  await emit(tx, PRODUCER, 'OrderPaid', {
-    orderId: order.id,
-    buyerId: order.buyerId,
-    currency: order.currency,
-    totalCents: order.totalCents,
-    paidAt: now.toISOString(),
-    lines: lines.map((l) => ({
-      orderLineId: l.id,
-      ticketTypeId: l.ticketTypeId,
-      eventId: l.eventId,
-      productId: l.productId,
-      sellerId: l.sellerId,
-      quantity: l.quantity,
-      unitPriceCents: l.unitPriceCents,
-    })),
-  });
+  await events.orderPaid(tx, order, lines, now);
   return true;
 }
 
@@ -133,7 +117,7 @@ export async function refund(
     actorId: options.actorId,
     lines: picked.map((p) => ({ orderLineId: p.line.id, quantity: p.quantity })),
   });
-  await emit(tx, PRODUCER, 'OrderRefunded', {
+  await events.orderRefunded(tx, {
     orderId: order.id,
     refundId: created.id,
     buyerId: order.buyerId,

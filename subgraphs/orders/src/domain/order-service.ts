@@ -1,16 +1,15 @@
-import type { Db } from '../../../../shared/db';
-import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../../../shared/errors';
-import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../../../shared/pagination';
+import { inTransaction, type Db } from '../../../../shared/db';
+import { conflict, forbidden, notFound, unauthenticated } from '../../../../shared/errors';
+import { pageSize, toConnection, type Connection } from '../../../../shared/pagination';
 import type { RequestContext } from '../../../../shared/subgraph';
 import * as orders from '../data/orders';
 import type { MockPaymentProvider } from '../payments/mock';
 import type { OrdersRealtime } from '../realtime';
+import { actsForBuyer, canSeeOrder, managesDelivery, refundableLineIds } from './access';
+import { newestFirst } from './cursors';
 import { closeUnpaid, refund, type RefundSelection } from './order-flows';
 import type { PaymentService } from './payment-service';
 import * as valid from './validation';
-
-const TX_OPTIONS = { maxWait: 15_000, timeout: 20_000 };
-const cursorOf = (o: orders.Order) => encodeCursor({ c: o.createdAt.toISOString(), i: o.id });
 
 export interface OrderServiceDeps {
   db: Db;
@@ -21,21 +20,8 @@ export interface OrderServiceDeps {
   now?: () => Date;
 }
 
-/** Who may see an order: its buyer, ADMIN, and the sellers of its lines. */
-export function canSeeOrder(ctx: RequestContext, order: orders.Order, lines: orders.OrderLine[]): boolean {
-  return isOrderAudience(ctx, { buyerId: order.buyerId, sellerIds: lines.map((l) => l.sellerId) });
-}
-
-/** The refusal of `orderUpdated` to anyone else (a missing order gets it too: existence is not disclosed). */
-export const cannotFollowOrder = () =>
-  forbidden('Only its buyer, the sellers of its lines and ADMIN may follow this order');
-
-/** `canSeeOrder` from the order's buyer and sellers alone (what an `orderUpdated` event carries). */
-export function isOrderAudience(ctx: RequestContext, order: { buyerId: string; sellerIds: string[] }): boolean {
-  const viewer = ctx.viewer;
-  if (!viewer) return false;
-  return order.buyerId === viewer.userId || viewer.roles.includes('ADMIN') || order.sellerIds.includes(viewer.userId);
-}
+/** Statuses in which an order's deliveries may be shipped and delivered. */
+const SHIPPABLE: readonly orders.OrderStatus[] = ['PAID', 'PARTIALLY_REFUNDED', 'FULFILLED'];
 
 /** Orders after checkout: reading, cancelling, refunding, shipping, and the mock's payment. */
 export class OrderService {
@@ -52,15 +38,12 @@ export class OrderService {
   ): Promise<Connection<orders.Order>> {
     if (!ctx.viewer) throw unauthenticated();
     const first = pageSize(args.first);
-    const cursor = decodeCursor(args.after, ['c', 'i']);
-    const after = cursor ? { createdAt: new Date(cursor.c), id: cursor.i } : undefined;
-    if (after && (Number.isNaN(after.createdAt.getTime()) || !valid.isUuid(after.id)))
-      throw badInput('after', 'after is not a cursor from this list');
+    const after = newestFirst.decode(args.after);
     const [rows, totalCount] = await Promise.all([
       orders.listOrders(this.deps.db, filter, after, first + 1),
       orders.countOrders(this.deps.db, filter),
     ]);
-    return toConnection(rows, first, totalCount, cursorOf);
+    return toConnection(rows, first, totalCount, newestFirst.encode);
   }
 
   /** The buyer cancels an unpaid order; its holds go back. Cancelling twice changes nothing. */
@@ -68,16 +51,16 @@ export class OrderService {
     if (!ctx.viewer) throw unauthenticated();
     const orderId = valid.uuid('id', id);
     const viewer = ctx.viewer;
-    const { cancelled, changed } = await this.deps.db.$transaction(async (tx) => {
+    const { cancelled, changed } = await inTransaction(this.deps.db, async (tx) => {
       const order = await orders.lockOrder(tx, orderId);
-      if (!order || (order.buyerId !== viewer.userId && !viewer.roles.includes('ADMIN'))) throw notFound('Order');
+      if (!order || !actsForBuyer(viewer, order)) throw notFound('Order');
       const closed = await closeUnpaid(tx, order, 'CANCELLED', {
         reason: 'order cancelled',
         actorId: viewer.userId,
         now: this.now(),
       });
       return { cancelled: (await orders.findOrdersByIds(tx, [orderId]))[0]!, changed: closed };
-    }, TX_OPTIONS);
+    });
     if (changed) await this.deps.realtime.ordersChanged([orderId], { counters: true });
     return cancelled;
   }
@@ -100,25 +83,22 @@ export class OrderService {
       orderLineId: valid.uuid(`lines.${i}.orderLineId`, l.orderLineId),
       quantity: l.quantity,
     }));
-    const isAdmin = viewer.roles.includes('ADMIN');
-    const created = await this.deps.db.$transaction(async (tx) => {
+    const created = await inTransaction(this.deps.db, async (tx) => {
       const order = await orders.lockOrder(tx, orderId);
       if (!order) throw notFound('Order');
       const orderLines = await orders.findLinesByOrderIds(tx, [orderId]);
-      if (!canSeeOrder(ctx, order, orderLines)) throw notFound('Order');
-      if (!isAdmin) {
-        const own = new Set(orderLines.filter((l) => l.sellerId === viewer.userId).map((l) => l.id));
-        if (own.size === 0 || selection?.some((s) => !own.has(s.orderLineId)))
-          throw forbidden('Only ADMIN or the seller of a line may refund it');
-      }
+      if (!canSeeOrder(viewer, order, orderLines)) throw notFound('Order');
+      const own = refundableLineIds(viewer, orderLines);
+      if (own && (own.size === 0 || selection?.some((s) => !own.has(s.orderLineId))))
+        throw forbidden('Only ADMIN or the seller of a line may refund it');
       return refund(tx, order, {
         selection,
-        onlyLines: isAdmin ? undefined : (l) => l.sellerId === viewer.userId,
+        onlyLines: own && ((l) => own.has(l.id)),
         reason: why,
         actorId: viewer.userId,
         now: this.now(),
       });
-    }, TX_OPTIONS);
+    });
     await this.deps.realtime.ordersChanged([orderId], { counters: true });
     // Tell the provider now; should this fail, the refund stays PENDING for the refund worker.
     await this.deps.payments.settleRefunds(1, created.id).catch(() => 0);
@@ -138,14 +118,13 @@ export class OrderService {
     if (!ctx.viewer) throw unauthenticated();
     const viewer = ctx.viewer;
     const id = valid.uuid('input.deliveryId', input.deliveryId);
-    const { delivery: result, changed } = await this.deps.db.$transaction(async (tx) => {
+    const { delivery: result, changed } = await inTransaction(this.deps.db, async (tx) => {
       const found = await orders.findDeliveryById(tx, id);
-      if (!found || (found.sellerId !== viewer.userId && !viewer.roles.includes('ADMIN'))) throw notFound('Delivery');
+      if (!found || !managesDelivery(viewer, found)) throw notFound('Delivery');
       // Lock order: the order row first, then the delivery (read again, now locked).
       const order = (await orders.lockOrder(tx, found.orderId))!;
       const delivery = (await orders.lockDelivery(tx, id))!;
-      if (!['PAID', 'PARTIALLY_REFUNDED', 'FULFILLED'].includes(order.status))
-        throw conflict(`An order in ${order.status} is not shipped`);
+      if (!SHIPPABLE.includes(order.status)) throw conflict(`An order in ${order.status} is not shipped`);
       const now = this.now();
       if (input.status === delivery.status) return { delivery, changed: false };
       if (input.status === 'SHIPPED') {
@@ -166,7 +145,7 @@ export class OrderService {
         await orders.updateOrder(tx, order.id, { status: 'FULFILLED' });
       }
       return { delivery: updated, changed: true };
-    }, TX_OPTIONS);
+    });
     if (changed) await this.deps.realtime.ordersChanged([result.orderId], { counters: false });
     return result;
   }
@@ -177,7 +156,7 @@ export class OrderService {
     if (!this.deps.simulator) throw forbidden('simulatePayment needs the mock payment provider outside production');
     const id = valid.uuid('orderId', orderId);
     const [order] = await orders.findOrdersByIds(this.deps.db, [id]);
-    if (!order || (order.buyerId !== ctx.viewer.userId && !ctx.viewer.roles.includes('ADMIN'))) throw notFound('Order');
+    if (!order || !actsForBuyer(ctx.viewer, order)) throw notFound('Order');
     const [payment] = await orders.findPaymentsByOrderIds(this.deps.db, [id]);
     if (!payment) throw conflict('This order has no payment to complete');
     const status = await this.deps.simulator.simulate(

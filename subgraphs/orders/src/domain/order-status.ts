@@ -26,9 +26,5 @@ export function transition(from: OrderStatus, to: OrderStatus): boolean {
   return true;
 }
 
-export function canMove(from: OrderStatus, to: OrderStatus): boolean {
-  return from === to || TRANSITIONS[from].includes(to);
-}
-
 /** Statuses in which an order's units count as sold and may be refunded. */
 export const REFUNDABLE: readonly OrderStatus[] = ['PAID', 'FULFILLED', 'PARTIALLY_REFUNDED'];

@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../../../../shared/db';
+import { inTransaction, type Db, type Tx } from '../../../../shared/db';
 import type { Logger } from '../../../../shared/logger';
 import * as orders from '../data/orders';
 import { PAYMENT_FAILED, PAYMENT_SUCCEEDED, type PaymentProvider, type ProviderEvent } from '../payments/provider';
@@ -19,8 +19,6 @@ export interface PaymentServiceDeps {
   realtime: OrdersRealtime;
   now?: () => Date;
 }
-
-const TX_OPTIONS = { maxWait: 15_000, timeout: 20_000 };
 
 /**
  * The provider's side of orders: the signed webhook that pays or fails orders, and settling
@@ -46,7 +44,7 @@ export class PaymentService {
     const event = parseEvent(rawBody);
     if (!event) return { status: 400, body: { received: false, error: 'not a payment event' } };
 
-    const { result, changedOrderId } = await this.deps.db.$transaction(async (tx) => {
+    const { result, changedOrderId } = await inTransaction(this.deps.db, async (tx) => {
       if (
         !(await orders.recordWebhookEvent(tx, {
           id: event.id,
@@ -70,7 +68,7 @@ export class PaymentService {
         body: { received: true, outcome, ...(outcome === 'REJECTED' && reason ? { error: reason } : {}) },
       };
       return { result: answer, changedOrderId: outcome === 'APPLIED' ? orderId : null };
-    }, TX_OPTIONS);
+    });
     if (changedOrderId) await this.deps.realtime.ordersChanged([changedOrderId], { counters: true });
     return result;
   }
@@ -120,7 +118,7 @@ export class PaymentService {
    * repeats a call that changes nothing.
    */
   async settleRefunds(limit = 20, refundId?: string): Promise<number> {
-    return this.deps.db.$transaction(async (tx) => {
+    return inTransaction(this.deps.db, async (tx) => {
       const pending = await orders.lockPendingRefunds(tx, limit, refundId);
       for (const refund of pending) {
         const [payment] = await orders.findPaymentsByOrderIds(tx, [refund.orderId]);
@@ -141,7 +139,7 @@ export class PaymentService {
         }
       }
       return pending.length;
-    }, TX_OPTIONS);
+    });
   }
 }
 

@@ -1,9 +1,8 @@
-import { badInput } from '../../../../shared/errors';
-import { country, currency, isUuid, text, uuid } from '../../../../shared/validation';
-
-export { country, currency, isUuid, text, uuid };
-
 /** Input rules of the orders domain. Each check throws `BAD_USER_INPUT` naming the field. */
+import { badInput } from '../../../../shared/errors';
+import { country, currency, text, uuid } from '../../../../shared/validation';
+
+export { country, currency, text, uuid };
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 

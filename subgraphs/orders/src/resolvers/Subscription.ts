@@ -1,16 +1,11 @@
 import { notFound } from '../../../../shared/errors';
 import { withFilter } from '../../../../shared/realtime/pubsub';
-import type {
-  EventAvailabilityResolvers,
-  SubscriptionResolvers,
-  TicketTypeAvailabilityResolvers,
-} from '../__generated__/resolvers-types';
+import type { SubscriptionResolvers } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
-import { cannotFollowOrder, isOrderAudience } from '../domain/order-service';
+import { cannotFollowOrder, isOrderAudience } from '../domain/access';
 import { uuid } from '../domain/validation';
 import type { EventAvailabilityModel } from '../models';
 import { channels, type AvailabilityChanged, type OrderChanged } from '../realtime';
-import { remaining } from './TicketType';
 
 /**
  * Who may subscribe is checked by the shield rules (permissions.ts) at subscribe time; each
@@ -21,7 +16,7 @@ export const Subscription: SubscriptionResolvers = {
   orderUpdated: {
     subscribe: (_parent, args, ctx) =>
       withFilter(ctx.pubsub.subscribe<OrderChanged>(channels.order(uuid('id', args.id))), (event) => {
-        if (!isOrderAudience(ctx, event)) throw cannotFollowOrder();
+        if (!isOrderAudience(ctx.viewer, event)) throw cannotFollowOrder();
         return true;
       }),
     resolve: async (event: OrderChanged, _args: unknown, ctx: Context) => {
@@ -38,15 +33,4 @@ export const Subscription: SubscriptionResolvers = {
       ticketTypes: await ctx.loaders.ticketTypesByEvent.load(event.eventId),
     }),
   },
-};
-
-export const EventAvailability: EventAvailabilityResolvers = {
-  event: (availability) => ({ id: availability.eventId }),
-};
-
-/** The same counters as `TicketType.available` and `sold`. */
-export const TicketTypeAvailability: TicketTypeAvailabilityResolvers = {
-  ticketType: (t) => t,
-  available: remaining,
-  sold: (t) => t.sold,
 };

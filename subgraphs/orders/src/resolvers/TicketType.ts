@@ -1,8 +1,6 @@
 import type { TicketTypeResolvers } from '../__generated__/resolvers-types';
+import { ticketsLeft } from '../domain/availability';
 import type { TicketTypeCounters } from '../models';
-
-/** Tickets still for sale: capacity minus held minus sold. */
-export const remaining = (t: TicketTypeCounters) => Math.max(0, t.capacity - t.held - t.sold);
 
 /**
  * A ticket type tickets has published but orders has not copied yet (its event is on the way,
@@ -15,6 +13,6 @@ const notYetOnSale = (id: string): TicketTypeCounters => ({ id, capacity: 0, hel
 export const TicketType: TicketTypeResolvers = {
   __resolveReference: async (reference, ctx) =>
     (await ctx.loaders.ticketTypeById.load(reference.id)) ?? notYetOnSale(reference.id),
-  available: remaining,
+  available: ticketsLeft,
   sold: (t) => t.sold,
 };
