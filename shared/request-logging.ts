@@ -19,7 +19,9 @@ export function unexpectedErrorLogging<TContext extends { requestId: string }>(
       return {
         async didEncounterErrors({ errors, operationName }) {
           for (const error of errors) {
-            if (isExpectedCode(error.extensions.code) || isRemote(error.extensions)) continue;
+            // `extensions` is typed as always present, but errors built outside graphql-js may lack it.
+            const extensions: Record<string, unknown> = error.extensions ?? {};
+            if (isExpectedCode(extensions.code) || isRemote(extensions)) continue;
             const cause = error.originalError ?? error;
             logger.error('unexpected error', {
               requestId: contextValue.requestId,

@@ -58,3 +58,12 @@ test('an expected failure reaches the caller with its code and is not logged', a
   expect(errors?.[0]).toMatchObject({ message: 'Thing not found', extensions: { code: 'NOT_FOUND' } });
   expect(lines).toEqual([]);
 });
+
+test('an error without extensions is logged, not a crash of the logger', async () => {
+  const { errors, lines } = await run(() => {
+    const error = new Error('raw') as Error & { extensions?: unknown };
+    return Promise.reject(error);
+  });
+  expect(errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+  expect(lines).toEqual([expect.objectContaining({ msg: 'unexpected error', error: 'raw' })]);
+});
