@@ -5,7 +5,7 @@ import { createLogger } from '../../../shared/logger';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { redisUrlIfAvailable } from '../../../test/helpers/redis';
 import { codeOf, signUp } from '../../../test/helpers/users';
-import { TicketService } from '../src/domain/ticket-service';
+import { issueForOrder } from '../src/domain/event-handlers';
 import { ORDER_EVENTS_CONSUMER } from '../src/workers';
 import { payOrder, processed, publishedEvent, refundLine, ticketsIssued, waitFor } from './helpers';
 
@@ -65,12 +65,12 @@ describe.each(transports)('tickets issued from OrderPaid over the %s', (name, re
 
     // Even with the processed record gone, the unique (orderLineId, seatIndex) issues nothing.
     await stack.db.processedEvent.deleteMany({ where: { eventId: order.eventId } });
-    const service = new TicketService({ db: stack.db, logger: createLogger('test', 'silent') });
+    const logger = createLogger('test', 'silent');
     const event = (await published(stack, order.eventId)) as DomainEvent<'OrderPaid'>;
     await applyOnce(
       stack.db,
       ORDER_EVENTS_CONSUMER,
-      { OrderPaid: (tx, e) => service.issueForOrder(tx, e.payload).then(() => undefined) },
+      { OrderPaid: (tx, e) => issueForOrder(tx, e.payload, { logger }).then(() => undefined) },
       event,
     );
     expect(await stack.db.ticket.count({ where: { orderId: order.orderId } })).toBe(3);
