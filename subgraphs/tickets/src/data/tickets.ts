@@ -1,9 +1,9 @@
 /** Data access for `tickets.tickets` and `tickets.check_ins`. */
-import type { CheckIn, Prisma, Ticket, TicketStatus } from '../../../../prisma/generated/prisma/client';
+import type { CheckIn, Prisma, Ticket } from '../../../../prisma/generated/prisma/client';
 import { inTransaction, isUniqueViolation, type Db, type Tx } from '../../../../shared/db';
 import { countCheckIn } from './events';
 
-export type { CheckIn, Ticket, TicketStatus };
+export type { CheckIn, Ticket };
 
 export function findTicketsByIds(db: Db | Tx, ids: readonly string[]): Promise<Ticket[]> {
   return db.ticket.findMany({ where: { id: { in: [...ids] } } });

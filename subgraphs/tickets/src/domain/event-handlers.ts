@@ -65,7 +65,7 @@ export async function issueForOrder(tx: Tx, paid: EventCatalog['OrderPaid'], dep
 }
 
 /** `OrderRefunded`: voids `quantity` live tickets (VALID first) of every refunded ticket line. Returns how many. */
-export async function voidForRefund(
+async function voidForRefund(
   tx: Tx,
   refund: EventCatalog['OrderRefunded'],
   deps: Pick<HandlerDeps, 'now'>,

@@ -14,14 +14,14 @@ import { announceCancelled, announcePublished, announceTicketType } from './even
 import { assertOpen, lockManagedEvent } from './managed-event';
 import * as valid from './validation';
 
-export interface VenueInput {
+interface VenueInput {
   name: string;
   address: string;
   city: string;
   country: string;
 }
 
-export interface EventInput {
+interface EventInput {
   title?: string | null;
   description?: string | null;
   venue?: VenueInput | null;
@@ -31,7 +31,7 @@ export interface EventInput {
   coverImageUrl?: string | null;
 }
 
-export interface EventListArgs {
+interface EventListArgs {
   filter?: {
     search?: string | null;
     city?: string | null;

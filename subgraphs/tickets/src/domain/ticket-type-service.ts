@@ -13,7 +13,7 @@ import { announceTicketType } from './events';
 import { assertOpen, lockManagedEvent } from './managed-event';
 import * as valid from './validation';
 
-export interface TicketTypeInput {
+interface TicketTypeInput {
   name?: string | null;
   priceCents?: number | null;
   currency?: string | null;
