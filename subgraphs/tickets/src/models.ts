@@ -4,8 +4,7 @@
  */
 import type { Ticket } from './data/tickets';
 
-type CheckInStatus =
-  'ACCEPTED' | 'ALREADY_CHECKED_IN' | 'INVALID_SIGNATURE' | 'WRONG_EVENT' | 'VOIDED' | 'NOT_FOUND';
+type CheckInStatus = 'ACCEPTED' | 'ALREADY_CHECKED_IN' | 'INVALID_SIGNATURE' | 'WRONG_EVENT' | 'VOIDED' | 'NOT_FOUND';
 
 /** What `checkIn` answers. `ticket` is null unless the code is genuine and for this event. */
 export interface CheckInOutcome {

@@ -1,3 +1,4 @@
+/** The tickets subgraph's graphql-shield rules and its `_entities` reference rules. */
 import { and, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { allow, hasRole, isAuthenticated } from '../../../shared/auth/rules';
