@@ -29,7 +29,6 @@ export function eventInput(overrides: Record<string, unknown> = {}) {
 
 /** The answer of one operation, however it was run (read loosely, like `stack.gql`'s). */
 interface Answer {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   data?: Record<string, any> | null;
   errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
 }
