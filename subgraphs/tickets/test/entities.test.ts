@@ -38,7 +38,7 @@ beforeAll(async () => {
   draft = { eventId: draftId, ticketTypeId: await addTicketType(asOrganizer, draftId, { name: 'Hidden' }) };
   order = await payOrder(sg.db, buyer.userId, [{ ...published, quantity: 1 }]);
   ticketId = (await ticketsIssued(sg.db, order.orderId, 1))[0]!.id;
-});
+}, 120_000); // the event workers issue the ticket: generous on a busy machine
 afterAll(() => sg.stop());
 
 const resolve = (viewer: Viewer | null, typename: string, id: string) =>

@@ -80,7 +80,7 @@ function issuingOver(redisUrl: string | undefined) {
       event: { id: eventId },
       ticketType: { id: ticketTypeId },
     });
-  });
+  }, 120_000); // many steps, each waiting on the event workers: generous on a busy machine
 
   test('OrderRefunded voids that many VALID tickets of the line', async () => {
     const org = await signUp(stack, 'org2@example.com', { roles: ['ORGANIZER'] });
