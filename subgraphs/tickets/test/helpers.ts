@@ -7,7 +7,7 @@ import type { Viewer } from '../../../shared/auth/tokens';
 import { inTransaction, type Db } from '../../../shared/db';
 import { emit } from '../../../shared/events/outbox';
 import { eventually } from '../../../test/helpers/eventually';
-import type { Stack } from '../../../test/helpers/stack';
+import type { OperationData, Stack } from '../../../test/helpers/stack';
 import type { InProcessSubgraph } from '../../../test/helpers/subgraph';
 import { ORDER_EVENTS_CONSUMER } from '../src/workers';
 
@@ -29,7 +29,7 @@ export function eventInput(overrides: Record<string, unknown> = {}) {
 
 /** The answer of one operation, however it was run (read loosely, like `stack.gql`'s). */
 interface Answer {
-  data?: Record<string, any> | null;
+  data?: OperationData | null;
   errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
 }
 
