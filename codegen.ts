@@ -31,14 +31,15 @@ const subgraphs: Partial<Record<string, { mappers: Record<string, string> }>> = 
   },
   tickets: {
     mappers: {
-      Event: `${prismaClient}#Event as EventModel`,
+      // Row types through tickets' data layer (the one place that imports Prisma).
+      Event: '../data/events#Event as EventModel',
       // Venue fields are columns of the event row: `Event.venue` returns the row itself.
-      Venue: `${prismaClient}#Event as EventModel`,
-      TicketType: `${prismaClient}#TicketType as TicketTypeModel`,
-      Ticket: `${prismaClient}#Ticket as TicketModel`,
+      Venue: '../data/events#Event as EventModel',
+      TicketType: '../data/ticket-types#TicketType as TicketTypeModel',
+      Ticket: '../data/tickets#Ticket as TicketModel',
       // Entities of other subgraphs: tickets only knows (and returns) their key.
-      User: '../models#EntityRef',
-      Order: '../models#EntityRef',
+      User: '../../../../shared/entities#EntityRef',
+      Order: '../../../../shared/entities#EntityRef',
       CheckInResult: '../models#CheckInOutcome',
       CheckInEvent: '../realtime#CheckInNotice',
     },

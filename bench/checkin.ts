@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { redisUrlIfAvailable } from '../test/helpers/redis';
 import { signUp } from '../test/helpers/users';
-import { CHECK_IN, payOrder, publishedEvent, ticketsIssued } from '../subgraphs/tickets/test/helpers';
+import { CHECK_IN, payOrder, publishedEvent, ticketsIssued, viaGateway } from '../subgraphs/tickets/test/helpers';
 import { intOption, quantile, withStack } from './harness';
 
 /**
@@ -21,14 +21,14 @@ export default async function checkinBench(args: string[]): Promise<void> {
       const org = await signUp(stack, 'bench-org@example.com', { roles: ['ORGANIZER'] });
       const buyer = await signUp(stack, 'bench-buyer@example.com');
       const scanner = await signUp(stack, 'bench-door@example.com', { roles: ['SCANNER'] });
-      const event = await publishedEvent(stack, org.accessToken);
+      const event = await publishedEvent(viaGateway(stack, org.accessToken));
       await stack.gql(
         `mutation($e: ID!, $u: ID!) { assignScanner(eventId: $e, userId: $u) }`,
         { e: event.eventId, u: scanner.id },
         { token: org.accessToken },
       );
-      const order = await payOrder(stack, buyer.id, [{ ...event, quantity: total }]);
-      const tickets = await ticketsIssued(stack, order.orderId, total);
+      const order = await payOrder(stack.db, buyer.id, [{ ...event, quantity: total }]);
+      const tickets = await ticketsIssued(stack.db, order.orderId, total);
       // The codes, read as their holder would (100 per page).
       const codes: string[] = [];
       let after: string | null = null;

@@ -1,7 +1,7 @@
 import type { Tx } from '../../shared/db';
 import * as events from '../../subgraphs/tickets/src/data/events';
 import * as ticketTypes from '../../subgraphs/tickets/src/data/ticket-types';
-import { announcePublished, announceTicketType } from '../../subgraphs/tickets/src/domain/event-service';
+import { announcePublished, announceTicketType } from '../../subgraphs/tickets/src/domain/events';
 
 /**
  * Events demo data: published events run by the demo ORGANIZER in Spanish cities, each with

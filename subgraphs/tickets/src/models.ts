@@ -1,17 +1,10 @@
-import type { Ticket } from '../../../prisma/generated/prisma/client';
-
 /**
- * Shapes resolvers pass around besides the Prisma rows (codegen.ts maps the GraphQL types to
- * these).
+ * Shapes resolvers pass around besides the database rows (codegen.ts maps the GraphQL types to
+ * these). References to other subgraphs' entities are `EntityRef` (shared/entities.ts).
  */
+import type { Ticket } from './data/tickets';
 
-/** A reference to an entity another subgraph owns (User, Order): tickets knows only the key. */
-export interface EntityRef {
-  id: string;
-}
-
-export type CheckInStatus =
-  'ACCEPTED' | 'ALREADY_CHECKED_IN' | 'INVALID_SIGNATURE' | 'WRONG_EVENT' | 'VOIDED' | 'NOT_FOUND';
+type CheckInStatus = 'ACCEPTED' | 'ALREADY_CHECKED_IN' | 'INVALID_SIGNATURE' | 'WRONG_EVENT' | 'VOIDED' | 'NOT_FOUND';
 
 /** What `checkIn` answers. `ticket` is null unless the code is genuine and for this event. */
 export interface CheckInOutcome {

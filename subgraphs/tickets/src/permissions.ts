@@ -1,22 +1,26 @@
-import { and, or, rule } from 'graphql-shield';
+/** The tickets subgraph's graphql-shield rules and its `_entities` reference rules. */
+import { and, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import { allow, hasRole, isAdmin, isAuthenticated } from '../../../shared/auth/rules';
+import { allow, hasRole, isAuthenticated } from '../../../shared/auth/rules';
+import type { EntityRef } from '../../../shared/entities';
 import type { ReferenceRule } from '../../../shared/subgraph';
 import type { Context } from './context';
 import type { Ticket } from './data/tickets';
-import { canCheckIn, canSeeEvent, canSeeTicket, cannotWatchCheckIns } from './domain/access';
+import { canListTicketsOf, canSeeEvent, canSeeTicket, canWatchCheckIns, cannotWatchCheckIns } from './domain/access';
 
-/** The user whose field is read is the viewer. */
-const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) => user.id === ctx.viewer?.userId);
+/** `User.tickets`: the user themself or ADMIN (`canListTicketsOf`). */
+const listsOwnTickets = rule({ cache: 'strict' })((user: EntityRef, _args, ctx: Context) =>
+  canListTicketsOf(ctx, user.id),
+);
 
 /** Every field of a ticket, however it was reached: `canSeeTicket` (holder, organizer, door staff, ADMIN). */
 const canSeeThisTicket = rule({ cache: 'strict' })((ticket: Ticket, _args, ctx: Context) => canSeeTicket(ctx, ticket));
 
 /** `checkIns`: the event's door staff, its organizer, ADMIN. */
-const watchesCheckIns = rule({ cache: 'strict' })(async (_parent, args: { eventId: string }, ctx: Context) => {
-  const event = await ctx.loaders.eventById.load(args.eventId);
-  return (!!event && (await canCheckIn(ctx, event))) || cannotWatchCheckIns();
-});
+const watchesCheckIns = rule({ cache: 'strict' })(
+  async (_parent, args: { eventId: string }, ctx: Context) =>
+    (await canWatchCheckIns(ctx, args.eventId)) || cannotWatchCheckIns(),
+);
 
 /**
  * Deny by default (the fallback rule); everything readable is listed.
@@ -59,11 +63,11 @@ export const permissions: IRules = {
   Ticket: canSeeThisTicket,
   User: {
     id: allow,
-    tickets: and(isAuthenticated, or(isSelf, isAdmin)),
+    tickets: and(isAuthenticated, listsOwnTickets),
   },
   Order: {
     id: allow,
-    // Filtered per ticket by TicketService.ofOrder (buyer, the events' organizers, ADMIN).
+    // Filtered per ticket by TicketService.ofOrder (`canSeeTicketOfOrder`: buyer, the events' organizers, ADMIN).
     tickets: isAuthenticated,
   },
   CheckInResult: allow,

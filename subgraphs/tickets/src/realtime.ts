@@ -1,7 +1,8 @@
+/** The tickets subgraph's realtime channels and payloads: subscriptions listen here, services publish after commit. */
 import type { Logger } from '../../../shared/logger';
+import { realtimePublisher, type RealtimePublisher } from '../../../shared/realtime/publisher';
 import type { PubSub } from '../../../shared/realtime/pubsub';
 
-/** The tickets subgraph's realtime channels: subscriptions listen here, services publish after commit. */
 export const channels = {
   checkIns: (eventId: string) => `tickets:check-ins:${eventId}`,
 };
@@ -17,18 +18,17 @@ export interface CheckInNotice {
 
 /**
  * Announces committed check-ins to subscribers. Call it only after the transaction committed;
- * it never throws (realtime fan-out is lossy, DESIGN §3): a failure is logged, and the
- * check-in stands.
+ * it never throws (realtime fan-out is lossy: the durable record is the check-in row), so a
+ * failed publish is logged and the check-in stands.
  */
 export class TicketsRealtime {
-  constructor(private readonly deps: { pubsub: PubSub; logger: Logger }) {}
+  private readonly publisher: RealtimePublisher;
 
-  async checkedIn(notice: CheckInNotice): Promise<void> {
-    const channel = channels.checkIns(notice.eventId);
-    try {
-      await this.deps.pubsub.publish(channel, notice);
-    } catch (err) {
-      this.deps.logger.warn('realtime event dropped', { channel, error: (err as Error).message });
-    }
+  constructor(deps: { pubsub: PubSub; logger: Logger }) {
+    this.publisher = realtimePublisher(deps.pubsub, deps.logger);
+  }
+
+  checkedIn(notice: CheckInNotice): Promise<void> {
+    return this.publisher.publish(channels.checkIns(notice.eventId), notice);
   }
 }

@@ -1,20 +1,18 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Express } from 'express';
 import type { SigningKey } from '../../../shared/auth/keys';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
+import { readSubgraphSdl } from '../../../shared/schema';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { CheckInService } from './domain/checkin-service';
 import { EventService } from './domain/event-service';
 import { QrCodec } from './domain/qr';
 import { TicketService } from './domain/ticket-service';
+import { TicketTypeService } from './domain/ticket-type-service';
 import { createLoaders } from './loaders';
 import { permissions, referenceRules } from './permissions';
 import { TicketsRealtime } from './realtime';
 import { resolvers } from './resolvers';
-
-export const typeDefs = readFileSync(path.join(__dirname, '../../../schema/tickets.graphql'), 'utf8');
 
 export interface TicketsDeps extends SubgraphDeps {
   /** Ed25519 keys for ticket QR codes: the first signs, all verify and are published. */
@@ -28,14 +26,15 @@ export interface TicketsDeps extends SubgraphDeps {
 export function createServer(deps: TicketsDeps): Promise<SubgraphServer> {
   const qr = new QrCodec(deps.qrKeys);
   const events = new EventService({ db: deps.db, now: deps.now });
-  const tickets = new TicketService({ db: deps.db, logger: deps.logger, now: deps.now });
+  const ticketTypes = new TicketTypeService({ db: deps.db });
+  const tickets = new TicketService({ db: deps.db });
   const realtime = new TicketsRealtime({ pubsub: pubsubFor(deps), logger: deps.logger });
   const checkIns = new CheckInService({ db: deps.db, qr, realtime, now: deps.now });
   const qrKeys = { keys: qr.publicKeys() };
 
   return createSubgraphServer<Context>({
     name: 'tickets',
-    typeDefs,
+    typeDefs: readSubgraphSdl('tickets'),
     resolvers,
     permissions,
     referenceRules,
@@ -48,6 +47,6 @@ export function createServer(deps: TicketsDeps): Promise<SubgraphServer> {
     renewContext: (ctx) => {
       ctx.loaders = createLoaders(deps.db);
     },
-    createContext: (base) => ({ ...base, loaders: createLoaders(deps.db), events, tickets, checkIns, qr }),
+    createContext: (base) => ({ ...base, loaders: createLoaders(deps.db), events, ticketTypes, tickets, checkIns, qr }),
   });
 }

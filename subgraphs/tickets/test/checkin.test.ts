@@ -3,7 +3,7 @@ import { generateStoredKey } from '../../../shared/auth/keys';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { codeOf, signUp } from '../../../test/helpers/users';
 import { QrCodec, loadQrSigningKeys, type QrPublicJwk } from '../src/domain/qr';
-import { CHECK_IN, payOrder, processed, publishedEvent, qrOf, refundLine, ticketsIssued } from './helpers';
+import { CHECK_IN, payOrder, processed, publishedEvent, qrOf, refundLine, ticketsIssued, viaGateway } from './helpers';
 
 let stack: Stack;
 let org: Awaited<ReturnType<typeof signUp>>;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   org = await signUp(stack, 'org@example.com', { roles: ['ORGANIZER'] });
   buyer = await signUp(stack, 'buyer@example.com');
   scanner = await signUp(stack, 'door@example.com', { roles: ['SCANNER'] });
-  event = await publishedEvent(stack, org.accessToken);
+  event = await publishedEvent(viaGateway(stack, org.accessToken));
   const assigned = await stack.gql(
     `mutation($e: ID!, $u: ID!) { assignScanner(eventId: $e, userId: $u) }`,
     { e: event.eventId, u: scanner.id },
@@ -28,12 +28,12 @@ afterAll(() => stack.stop());
 
 /** Issues `quantity` tickets to the buyer; returns them with their QR codes. */
 async function buyTickets(quantity: number, target = event) {
-  const order = await payOrder(stack, buyer.id, [{ ...target, quantity }]);
-  const tickets = await ticketsIssued(stack, order.orderId, quantity);
+  const order = await payOrder(stack.db, buyer.id, [{ ...target, quantity }]);
+  const tickets = await ticketsIssued(stack.db, order.orderId, quantity);
   return {
     order,
     tickets: await Promise.all(
-      tickets.map(async (t) => ({ id: t.id, qr: await qrOf(stack, buyer.accessToken, t.id) })),
+      tickets.map(async (t) => ({ id: t.id, qr: await qrOf(viaGateway(stack, buyer.accessToken), t.id) })),
     ),
   };
 }
@@ -96,7 +96,7 @@ describe('checkIn', () => {
     expect((await scan('not a code', 'forged-nonce-3')).data!.checkIn.status).toBe('INVALID_SIGNATURE');
 
     // A genuine code of another event of the same organizer.
-    const other = await publishedEvent(stack, org.accessToken, { title: 'Other night' });
+    const other = await publishedEvent(viaGateway(stack, org.accessToken), { title: 'Other night' });
     const {
       tickets: [foreign],
     } = await buyTickets(1, other);
@@ -107,8 +107,8 @@ describe('checkIn', () => {
     });
 
     // Refunded: voided by OrderRefunded (highest seat first).
-    const refundId = await refundLine(stack, order, buyer.id, event.ticketTypeId, 1);
-    await processed(stack, refundId);
+    const refundId = await refundLine(stack.db, order, buyer.id, event.ticketTypeId, 1);
+    await processed(stack.db, refundId);
     expect((await scan(tickets[1]!.qr, 'voided-nonce-1')).data!.checkIn).toMatchObject({
       status: 'VOIDED',
       ticket: { id: tickets[1]!.id, status: 'VOIDED' },

@@ -1,6 +1,6 @@
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { codeOf, signUp } from '../../../test/helpers/users';
-import { EVENT_FIELDS, addTicketType, createEvent, eventInput, inDays, publishEvent } from './helpers';
+import { EVENT_FIELDS, addTicketType, createEvent, eventInput, inDays, publishEvent, viaGateway } from './helpers';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -30,9 +30,9 @@ describe('events and ticket types', () => {
       ticketTypes: [],
     });
 
-    const typeId = await addTicketType(stack, org.accessToken, event.id, { name: 'VIP', priceCents: 9000 });
-    await publishEvent(stack, org.accessToken, event.id);
-    const draftId = await createEvent(stack, org.accessToken, { title: 'Secret draft' });
+    const typeId = await addTicketType(viaGateway(stack, org.accessToken), event.id, { name: 'VIP', priceCents: 9000 });
+    await publishEvent(viaGateway(stack, org.accessToken), event.id);
+    const draftId = await createEvent(viaGateway(stack, org.accessToken), { title: 'Secret draft' });
 
     const anon = await stack.gql(LIST, { filter: { organizerId: org.id } });
     expect(anon.errors).toBeUndefined();
@@ -67,13 +67,13 @@ describe('events and ticket types', () => {
     const org = await signUp(stack, 'org2@example.com', { roles: ['ORGANIZER'] });
     const ids: string[] = [];
     for (const [i, city] of ['Sevilla', 'Sevilla', 'Bilbao'].entries()) {
-      const id = await createEvent(stack, org.accessToken, {
+      const id = await createEvent(viaGateway(stack, org.accessToken), {
         title: `Flamenco ${i}`,
         startsAt: inDays(10 + i),
         endsAt: inDays(10.1 + i),
         venue: { name: 'Tablao', address: 'Calle 1', city, country: 'ES' },
       });
-      await publishEvent(stack, org.accessToken, id);
+      await publishEvent(viaGateway(stack, org.accessToken), id);
       ids.push(id);
     }
     const base = { organizerId: org.id };
@@ -94,8 +94,8 @@ describe('events and ticket types', () => {
   test("an organizer cannot edit, publish or add ticket types to another organizer's event", async () => {
     const owner = await signUp(stack, 'owner@example.com', { roles: ['ORGANIZER'] });
     const rival = await signUp(stack, 'rival@example.com', { roles: ['ORGANIZER'] });
-    const eventId = await createEvent(stack, owner.accessToken, { title: 'Mine' });
-    await publishEvent(stack, owner.accessToken, eventId);
+    const eventId = await createEvent(viaGateway(stack, owner.accessToken), { title: 'Mine' });
+    await publishEvent(viaGateway(stack, owner.accessToken), eventId);
     const before = await stack.db.event.findUniqueOrThrow({ where: { id: eventId } });
 
     const attempts = [
@@ -158,7 +158,7 @@ describe('events and ticket types', () => {
     }
     expect(await stack.db.event.count({ where: { organizerId: org.id } })).toBe(0);
 
-    const eventId = await createEvent(stack, org.accessToken);
+    const eventId = await createEvent(viaGateway(stack, org.accessToken));
     const typeCases: [Record<string, unknown>, string][] = [
       [{ currency: 'EURO' }, 'input.currency'],
       [{ priceCents: -1 }, 'input.priceCents'],
@@ -191,9 +191,9 @@ describe('events and ticket types', () => {
 
   test('cancelling emits EventCancelled and freezes the event', async () => {
     const org = await signUp(stack, 'org4@example.com', { roles: ['ORGANIZER'] });
-    const eventId = await createEvent(stack, org.accessToken);
-    await addTicketType(stack, org.accessToken, eventId);
-    await publishEvent(stack, org.accessToken, eventId);
+    const eventId = await createEvent(viaGateway(stack, org.accessToken));
+    await addTicketType(viaGateway(stack, org.accessToken), eventId);
+    await publishEvent(viaGateway(stack, org.accessToken), eventId);
     const res = await stack.gql(
       `mutation($id: ID!) { cancelEvent(id: $id, reason: "Storm") { status cancelReason } }`,
       { id: eventId },

@@ -1,8 +1,15 @@
+/**
+ * Shared steps of the tickets tests: operations run as one caller (through the gateway or in
+ * process), and orders' events faked by writing them into the outbox as orders would.
+ */
 import { randomUUID } from 'node:crypto';
+import type { Viewer } from '../../../shared/auth/tokens';
+import { inTransaction, type Db } from '../../../shared/db';
 import { emit } from '../../../shared/events/outbox';
-import type { Stack } from '../../../test/helpers/stack';
-
-/** Shared steps of the tickets tests, all through the gateway except where an event is faked. */
+import { eventually } from '../../../test/helpers/eventually';
+import type { OperationData, Stack } from '../../../test/helpers/stack';
+import type { InProcessSubgraph } from '../../../test/helpers/subgraph';
+import { ORDER_EVENTS_CONSUMER } from '../src/workers';
 
 export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
@@ -20,32 +27,45 @@ export function eventInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function mutate(stack: Stack, token: string, query: string, variables: Record<string, unknown>) {
-  const res = await stack.gql(query, variables, { token });
+/** The answer of one operation, however it was run (read loosely, like `stack.gql`'s). */
+interface Answer {
+  data?: OperationData | null;
+  errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** Runs operations as one caller: through the gateway (`viaGateway`) or in process (`inProcess`). */
+export type Run = (query: string, variables?: Record<string, unknown>) => Promise<Answer>;
+
+export const viaGateway =
+  (stack: Stack, token: string): Run =>
+  (query, variables = {}) =>
+    stack.gql(query, variables, { token });
+
+export const inProcess =
+  (sg: InProcessSubgraph, viewer: Viewer | null): Run =>
+  (query, variables = {}) =>
+    sg.execute(query, variables, viewer);
+
+async function mutate(run: Run, query: string, variables: Record<string, unknown>) {
+  const res = await run(query, variables);
   if (res.errors) throw new Error(`${query.slice(0, 40)}: ${JSON.stringify(res.errors)}`);
   return res.data!;
 }
 
-export async function createEvent(
-  stack: Stack,
-  token: string,
-  overrides: Record<string, unknown> = {},
-): Promise<string> {
-  const data = await mutate(stack, token, `mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`, {
+export async function createEvent(run: Run, overrides: Record<string, unknown> = {}): Promise<string> {
+  const data = await mutate(run, `mutation($input: CreateEventInput!) { createEvent(input: $input) { id } }`, {
     input: eventInput(overrides),
   });
   return data.createEvent.id;
 }
 
 export async function addTicketType(
-  stack: Stack,
-  token: string,
+  run: Run,
   eventId: string,
   overrides: Record<string, unknown> = {},
 ): Promise<string> {
   const data = await mutate(
-    stack,
-    token,
+    run,
     `mutation($input: CreateTicketTypeInput!) { createTicketType(input: $input) { id } }`,
     {
       input: { eventId, name: 'General', priceCents: 2500, currency: 'EUR', capacity: 500, ...overrides },
@@ -54,15 +74,15 @@ export async function addTicketType(
   return data.createTicketType.id;
 }
 
-export async function publishEvent(stack: Stack, token: string, id: string): Promise<void> {
-  await mutate(stack, token, `mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id });
+export async function publishEvent(run: Run, id: string): Promise<void> {
+  await mutate(run, `mutation($id: ID!) { publishEvent(id: $id) { id } }`, { id });
 }
 
 /** A published event with one ticket type. */
-export async function publishedEvent(stack: Stack, token: string, overrides: Record<string, unknown> = {}) {
-  const eventId = await createEvent(stack, token, overrides);
-  const ticketTypeId = await addTicketType(stack, token, eventId);
-  await publishEvent(stack, token, eventId);
+export async function publishedEvent(run: Run, overrides: Record<string, unknown> = {}) {
+  const eventId = await createEvent(run, overrides);
+  const ticketTypeId = await addTicketType(run, eventId);
+  await publishEvent(run, eventId);
   return { eventId, ticketTypeId };
 }
 
@@ -77,13 +97,13 @@ export interface PaidOrder {
  * transaction that marks the order paid. The real relay and the tickets consumer take it from there.
  */
 export async function payOrder(
-  stack: Stack,
+  db: Db,
   buyerId: string,
   lines: { ticketTypeId: string; eventId: string; quantity: number }[],
 ): Promise<PaidOrder> {
   const orderId = randomUUID();
   const withIds = lines.map((l) => ({ ...l, orderLineId: randomUUID() }));
-  const eventId = await stack.db.$transaction((tx) =>
+  const eventId = await inTransaction(db, (tx) =>
     emit(tx, 'orders', 'OrderPaid', {
       orderId,
       buyerId,
@@ -106,13 +126,13 @@ export async function payOrder(
 
 /** Plays orders refunding `quantity` units of a line. */
 export async function refundLine(
-  stack: Stack,
+  db: Db,
   order: PaidOrder,
   buyerId: string,
   ticketTypeId: string,
   quantity: number,
 ): Promise<string> {
-  return stack.db.$transaction((tx) =>
+  return inTransaction(db, (tx) =>
     emit(tx, 'orders', 'OrderRefunded', {
       orderId: order.orderId,
       refundId: randomUUID(),
@@ -126,44 +146,32 @@ export async function refundLine(
   );
 }
 
-/** Polls until `check` returns a value other than undefined/false. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Waits until the consumer has issued `count` tickets for the order; returns them by seat. */
-export function ticketsIssued(stack: Stack, orderId: string, count: number) {
-  return waitFor(async () => {
-    const rows = await stack.db.ticket.findMany({
-      where: { orderId },
-      orderBy: [{ orderLineId: 'asc' }, { seatIndex: 'asc' }],
-    });
-    return rows.length >= count && rows;
-  }, `${count} tickets of order ${orderId}`);
+export function ticketsIssued(db: Db, orderId: string, count: number) {
+  return eventually(
+    async () => {
+      const rows = await db.ticket.findMany({
+        where: { orderId },
+        orderBy: [{ orderLineId: 'asc' }, { seatIndex: 'asc' }],
+      });
+      return rows.length >= count && rows;
+    },
+    { what: `${count} tickets of order ${orderId}` },
+  );
 }
 
 /** Waits until the tickets consumer recorded the event as processed. */
-export function processed(stack: Stack, eventId: string) {
-  return waitFor(
-    async () => (await stack.db.processedEvent.count({ where: { eventId, consumer: 'tickets.order-tickets' } })) === 1,
-    `event ${eventId} processed`,
+export function processed(db: Db, eventId: string) {
+  return eventually(
+    async () => (await db.processedEvent.count({ where: { eventId, consumer: ORDER_EVENTS_CONSUMER } })) === 1,
+    { what: `event ${eventId} processed` },
   );
 }
 
 export const QR_OF = `query($id: ID!) { ticket(id: $id) { id qr status } }`;
 
-export async function qrOf(stack: Stack, token: string, ticketId: string): Promise<string> {
-  const res = await stack.gql(QR_OF, { id: ticketId }, { token });
+export async function qrOf(run: Run, ticketId: string): Promise<string> {
+  const res = await run(QR_OF, { id: ticketId });
   if (res.errors) throw new Error(JSON.stringify(res.errors));
   return res.data!.ticket.qr;
 }

@@ -1,7 +1,7 @@
+/** Data access for `tickets.events` and `tickets.event_scanners`. */
 import type { Event, EventStatus, Prisma } from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
 
-/** Data access for `tickets.events` and `tickets.event_scanners`. */
 export type { Event, EventStatus };
 
 export interface EventListFilter {
@@ -14,10 +14,6 @@ export interface EventListFilter {
 
 export function findEventsByIds(db: Db | Tx, ids: readonly string[]): Promise<Event[]> {
   return db.event.findMany({ where: { id: { in: [...ids] } } });
-}
-
-export function findEventById(db: Db | Tx, id: string): Promise<Event | null> {
-  return db.event.findUnique({ where: { id } });
 }
 
 /**

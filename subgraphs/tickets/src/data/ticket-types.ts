@@ -1,7 +1,7 @@
+/** Data access for `tickets.ticket_types`. */
 import type { Prisma, TicketType } from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
 
-/** Data access for `tickets.ticket_types`. */
 export type { TicketType };
 
 export function findTicketTypesByIds(db: Db | Tx, ids: readonly string[]): Promise<TicketType[]> {

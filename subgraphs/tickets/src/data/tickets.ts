@@ -1,8 +1,9 @@
-import type { CheckIn, Prisma, Ticket, TicketStatus } from '../../../../prisma/generated/prisma/client';
-import type { Db, Tx } from '../../../../shared/db';
-
 /** Data access for `tickets.tickets` and `tickets.check_ins`. */
-export type { CheckIn, Ticket, TicketStatus };
+import type { CheckIn, Prisma, Ticket } from '../../../../prisma/generated/prisma/client';
+import { inTransaction, isUniqueViolation, type Db, type Tx } from '../../../../shared/db';
+import { countCheckIn } from './events';
+
+export type { CheckIn, Ticket };
 
 export function findTicketsByIds(db: Db | Tx, ids: readonly string[]): Promise<Ticket[]> {
   return db.ticket.findMany({ where: { id: { in: [...ids] } } });
@@ -83,23 +84,45 @@ export function voidSeats(tx: Tx, orderLineId: string, quantity: number, at: Dat
 }
 
 /**
- * The race-free half of a check-in: VALID → CHECKED_IN in one conditional UPDATE. Of any
- * number of concurrent calls for one ticket, exactly one gets the row back; the others wait
- * for its row lock, re-check `status = 'VALID'`, and get `null`.
+ * Accepts one scan of a ticket at its event, in one transaction: VALID → CHECKED_IN, the scan
+ * recorded under its nonce, and the event's count of accepted scans one higher. Returns the
+ * checked-in ticket and that count, or `null` when the scan was not accepted: the ticket is not
+ * VALID (or not of this event), or the nonce was taken meanwhile by a concurrent scan (its
+ * unique key), in which case nothing of this scan is kept.
+ *
+ * The race-free part is `markCheckedIn`: of any number of concurrent calls for one ticket,
+ * exactly one gets the row back. The count is taken after the ticket's row, so counts are
+ * consecutive in commit order.
  */
-export async function markCheckedIn(tx: Tx, ticketId: string, eventId: string, at: Date): Promise<Ticket | null> {
+export async function acceptCheckIn(
+  db: Db,
+  scan: { ticketId: string; eventId: string; nonce: string; scannerId: string; at: Date },
+): Promise<{ ticket: Ticket; checkedInCount: number } | null> {
+  try {
+    return await inTransaction(db, async (tx) => {
+      const ticket = await markCheckedIn(tx, scan.ticketId, scan.eventId, scan.at);
+      if (!ticket) return null;
+      await tx.checkIn.create({
+        data: { ticketId: ticket.id, nonce: scan.nonce, scannerId: scan.scannerId, checkedInAt: scan.at },
+      });
+      return { ticket, checkedInCount: await countCheckIn(tx, scan.eventId) };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
+}
+
+/**
+ * VALID → CHECKED_IN in one conditional UPDATE. Concurrent callers for one ticket wait for the
+ * winner's row lock, re-check `status = 'VALID'`, and get `null`.
+ */
+async function markCheckedIn(tx: Tx, ticketId: string, eventId: string, at: Date): Promise<Ticket | null> {
   // Raw SQL on purpose: the guarantee rests on this being one UPDATE with the status condition.
   const count = await tx.$executeRaw`
     UPDATE tickets.tickets SET status = 'CHECKED_IN', checked_in_at = ${at}
     WHERE id = ${ticketId}::uuid AND event_id = ${eventId}::uuid AND status = 'VALID'`;
   return count === 1 ? tx.ticket.findUnique({ where: { id: ticketId } }) : null;
-}
-
-export function recordCheckIn(
-  tx: Tx,
-  data: { ticketId: string; nonce: string; scannerId: string; checkedInAt: Date },
-): Promise<CheckIn> {
-  return tx.checkIn.create({ data });
 }
 
 export function findCheckInByNonce(db: Db | Tx, nonce: string): Promise<CheckIn | null> {

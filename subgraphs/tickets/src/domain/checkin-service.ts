@@ -1,8 +1,7 @@
 import type { Db } from '../../../../shared/db';
 import { conflict, forbidden, notFound, unauthenticated } from '../../../../shared/errors';
-import type { Context } from '../context';
-import * as events from '../data/events';
 import * as tickets from '../data/tickets';
+import type { TicketsRequest } from '../loaders';
 import type { CheckInOutcome } from '../models';
 import type { TicketsRealtime } from '../realtime';
 import { canCheckIn, canSeeEvent } from './access';
@@ -14,14 +13,10 @@ const MAX_QR_LENGTH = 512;
 
 const rejected = (status: CheckInOutcome['status']): CheckInOutcome => ({ status, ticket: null, checkedInAt: null });
 
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
-}
-
 /**
  * Scans at the door. The guarantee: of any number of concurrent scans of one ticket exactly
  * one is ACCEPTED, because acceptance is one conditional UPDATE (VALID → CHECKED_IN, see
- * `markCheckedIn`), never a read followed by a write. The accepted scan's nonce is stored
+ * `acceptCheckIn`), never a read followed by a write. The accepted scan's nonce is stored
  * with it (unique), so a retry of that scan with the same nonce is answered ACCEPTED again.
  * The same transaction counts the scan on the event; `checkIns` subscribers hear of it once
  * it committed.
@@ -33,7 +28,7 @@ export class CheckInService {
     return this.deps.now?.() ?? new Date();
   }
 
-  async checkIn(ctx: Context, input: { qr: string; eventId: string; nonce: string }): Promise<CheckInOutcome> {
+  async checkIn(ctx: TicketsRequest, input: { qr: string; eventId: string; nonce: string }): Promise<CheckInOutcome> {
     const viewer = ctx.viewer;
     if (!viewer) throw unauthenticated();
     const eventId = valid.uuid('input.eventId', input.eventId);
@@ -52,21 +47,14 @@ export class CheckInService {
     const previous = await tickets.findCheckInByNonce(this.deps.db, nonce);
     if (previous) return this.replay(previous, code.ticketId);
 
-    let accepted: { ticket: tickets.Ticket; checkedInCount: number } | null;
-    try {
-      accepted = await this.deps.db.$transaction(async (tx) => {
-        const at = this.now();
-        const ticket = await tickets.markCheckedIn(tx, code.ticketId, eventId, at);
-        if (!ticket) return null;
-        await tickets.recordCheckIn(tx, { ticketId: ticket.id, nonce, scannerId: viewer.userId, checkedInAt: at });
-        return { ticket, checkedInCount: await events.countCheckIn(tx, eventId) };
-      });
-    } catch (err) {
-      // The nonce was taken meanwhile (by a concurrent scan of another ticket): our update
-      // rolled back with it; answer as a retry of that scan.
-      if (!isUniqueViolation(err)) throw err;
-      accepted = null;
-    }
+    // Not accepted (null): the ticket is not VALID, or a concurrent scan took the nonce.
+    const accepted = await tickets.acceptCheckIn(this.deps.db, {
+      ticketId: code.ticketId,
+      eventId,
+      nonce,
+      scannerId: viewer.userId,
+      at: this.now(),
+    });
     if (accepted) {
       const { ticket, checkedInCount } = accepted;
       await this.deps.realtime.checkedIn({

@@ -1,9 +1,8 @@
-import { badInput } from '../../../../shared/errors';
-import { country, currency, httpUrl, isUuid, text, uuid } from '../../../../shared/validation';
-
-export { country, currency, httpUrl, isUuid, text, uuid };
-
 /** Input rules of the tickets domain. Each check throws `BAD_USER_INPUT` naming the field. */
+import { badInput } from '../../../../shared/errors';
+import { country, currency, httpUrl, text, uuid } from '../../../../shared/validation';
+
+export { country, currency, httpUrl, text, uuid };
 
 const NONCE = /^[\x21-\x7e]{8,128}$/;
 
@@ -36,4 +35,10 @@ export function nonce(field: string, value: string): string {
 /** `start` must come strictly before `end`; `endField` is blamed. */
 export function ordered(endField: string, start: Date, end: Date, what: string): void {
   if (end.getTime() <= start.getTime()) throw badInput(endField, `${endField} must be after ${what}`);
+}
+
+/** A field that may be left out of an update (`undefined`) but not cleared (`null`). */
+export function required<T>(field: string, value: T | null | undefined): T | undefined {
+  if (value === null) throw badInput(field, `${field} cannot be cleared`);
+  return value;
 }

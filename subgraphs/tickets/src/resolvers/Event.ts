@@ -1,3 +1,4 @@
+import { entityRef } from '../../../../shared/entities';
 import type { EventResolvers } from '../__generated__/resolvers-types';
 
 export const Event: EventResolvers = {
@@ -5,6 +6,6 @@ export const Event: EventResolvers = {
   __resolveReference: (reference, ctx) => ctx.loaders.eventById.load(reference.id),
   // Venue fields are columns of the event row.
   venue: (event) => event,
-  organizer: (event) => ({ id: event.organizerId }),
+  organizer: (event) => entityRef(event.organizerId),
   ticketTypes: (event, _args, ctx) => ctx.loaders.ticketTypesByEventId.load(event.id),
 };

@@ -1,7 +1,7 @@
 import { notFound } from '../../../../shared/errors';
 import { mapAsyncIterator, withFilter } from '../../../../shared/realtime/pubsub';
 import type { CheckInEventResolvers, SubscriptionResolvers } from '../__generated__/resolvers-types';
-import { canCheckIn, cannotWatchCheckIns } from '../domain/access';
+import { canWatchCheckIns, cannotWatchCheckIns } from '../domain/access';
 import { uuid } from '../domain/validation';
 import { channels, type CheckInNotice } from '../realtime';
 
@@ -14,8 +14,7 @@ export const Subscription: SubscriptionResolvers = {
     subscribe: (_parent, args, ctx) => {
       const eventId = uuid('eventId', args.eventId);
       const allowed = withFilter(ctx.pubsub.subscribe<CheckInNotice>(channels.checkIns(eventId)), async () => {
-        const event = await ctx.loaders.eventById.load(eventId);
-        if (!event || !(await canCheckIn(ctx, event))) throw cannotWatchCheckIns();
+        if (!(await canWatchCheckIns(ctx, eventId))) throw cannotWatchCheckIns();
         return true;
       });
       // Scans committed at the same moment may be published out of order: the running count

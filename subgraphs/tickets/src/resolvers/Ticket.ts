@@ -1,3 +1,4 @@
+import { entityRef } from '../../../../shared/entities';
 import type { TicketResolvers } from '../__generated__/resolvers-types';
 
 export const Ticket: TicketResolvers = {
@@ -5,7 +6,7 @@ export const Ticket: TicketResolvers = {
   // Foreign keys keep a ticket's event and type in place.
   event: async (ticket, _args, ctx) => (await ctx.loaders.eventById.load(ticket.eventId))!,
   ticketType: async (ticket, _args, ctx) => (await ctx.loaders.ticketTypeById.load(ticket.ticketTypeId))!,
-  holder: (ticket) => ({ id: ticket.holderId }),
-  order: (ticket) => ({ id: ticket.orderId }),
+  holder: (ticket) => entityRef(ticket.holderId),
+  order: (ticket) => entityRef(ticket.orderId),
   qr: (ticket, _args, ctx) => ctx.qr.encode(ticket.id, ticket.eventId),
 };

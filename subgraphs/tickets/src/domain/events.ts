@@ -1,0 +1,73 @@
+/**
+ * The domain events tickets emits (docs/events.md): each is written to the outbox with the
+ * transaction that makes the change it announces, so both commit or neither does.
+ */
+import type { Tx } from '../../../../shared/db';
+import { eventProducer } from '../../../../shared/events/outbox';
+import type { Event } from '../data/events';
+import type { TicketType } from '../data/ticket-types';
+import type { Ticket } from '../data/tickets';
+
+const producer = eventProducer('tickets');
+
+/**
+ * A ticket type as it now is, with its event's status: orders keeps its copy (what it sells)
+ * from these. Emitted for every change of a ticket type and of its event's status.
+ */
+export async function announceTicketType(tx: Tx, event: Event, type: TicketType): Promise<void> {
+  await producer.emit(tx, 'TicketTypeChanged', {
+    ticketTypeId: type.id,
+    eventId: event.id,
+    organizerId: event.organizerId,
+    name: type.name,
+    priceCents: type.priceCents,
+    currency: type.currency,
+    capacity: type.capacity,
+    maxPerOrder: type.maxPerOrder,
+    salesStartAt: type.salesStartAt?.toISOString() ?? null,
+    salesEndAt: type.salesEndAt?.toISOString() ?? null,
+    eventStatus: event.status,
+  });
+}
+
+/** The event was published (customers may now refer to it); DRAFT → PUBLISHED happens once per event. */
+export async function announcePublished(tx: Tx, event: Event, at: Date): Promise<void> {
+  await producer.emit(tx, 'EventPublished', {
+    eventId: event.id,
+    organizerId: event.organizerId,
+    publishedAt: at.toISOString(),
+  });
+}
+
+/** The event was called off (orders refunds its paid orders); `event` is the cancelled row. */
+export async function announceCancelled(tx: Tx, event: Event): Promise<void> {
+  await producer.emit(tx, 'EventCancelled', {
+    eventId: event.id,
+    organizerId: event.organizerId,
+    reason: event.cancelReason ?? '',
+    cancelledAt: event.cancelledAt!.toISOString(),
+  });
+}
+
+/**
+ * Tickets of an order were issued: `OrderTicketsChanged` (the order's live updates) and
+ * `TicketsIssued` (who holds which ticket of which event). Call it only when some were.
+ */
+export async function announceIssued(tx: Tx, orderId: string, issued: Ticket[], at: Date): Promise<void> {
+  await producer.emit(tx, 'OrderTicketsChanged', {
+    orderId,
+    issued: issued.length,
+    voided: 0,
+    changedAt: at.toISOString(),
+  });
+  await producer.emit(tx, 'TicketsIssued', {
+    orderId,
+    tickets: issued.map((t) => ({ ticketId: t.id, eventId: t.eventId, holderId: t.holderId })),
+    issuedAt: at.toISOString(),
+  });
+}
+
+/** `voided` tickets of an order were voided (a refund). Call it only when some were. */
+export async function announceVoided(tx: Tx, orderId: string, voided: number, at: Date): Promise<void> {
+  await producer.emit(tx, 'OrderTicketsChanged', { orderId, issued: 0, voided, changedAt: at.toISOString() });
+}
