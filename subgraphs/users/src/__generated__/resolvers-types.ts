@@ -47,7 +47,6 @@ export type LoginInput = {
   password: Scalars['String']['input'];
 };
 
-/** Writes of the users domain: sign-up, sessions, profiles and account administration. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Changes the password and signs out every other session. */
@@ -69,51 +68,43 @@ export type Mutation = {
 };
 
 
-/** Writes of the users domain: sign-up, sessions, profiles and account administration. */
 export type MutationChangePasswordArgs = {
   input: ChangePasswordInput;
 };
 
 
-/** Writes of the users domain: sign-up, sessions, profiles and account administration. */
 export type MutationLoginArgs = {
   input: LoginInput;
 };
 
 
-/** Writes of the users domain: sign-up, sessions, profiles and account administration. */
 export type MutationLogoutArgs = {
   refreshToken: Scalars['String']['input'];
 };
 
 
-/** Writes of the users domain: sign-up, sessions, profiles and account administration. */
 export type MutationRefreshSessionArgs = {
   refreshToken: Scalars['String']['input'];
 };
 
 
-/** Writes of the users domain: sign-up, sessions, profiles and account administration. */
 export type MutationRegisterArgs = {
   input: RegisterInput;
 };
 
 
-/** Writes of the users domain: sign-up, sessions, profiles and account administration. */
 export type MutationSetUserRolesArgs = {
   roles: Array<Role>;
   userId: Scalars['ID']['input'];
 };
 
 
-/** Writes of the users domain: sign-up, sessions, profiles and account administration. */
 export type MutationSetUserStatusArgs = {
   status: UserStatus;
   userId: Scalars['ID']['input'];
 };
 
 
-/** Writes of the users domain: sign-up, sessions, profiles and account administration. */
 export type MutationUpdateProfileArgs = {
   input: UpdateProfileInput;
 };
@@ -127,7 +118,6 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
-/** Reads of the users domain: accounts and profiles. */
 export type Query = {
   __typename?: 'Query';
   /** The signed-in user. */
@@ -139,13 +129,11 @@ export type Query = {
 };
 
 
-/** Reads of the users domain: accounts and profiles. */
 export type QueryUserArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Reads of the users domain: accounts and profiles. */
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<UserFilter>;
