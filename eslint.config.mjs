@@ -5,12 +5,16 @@
 //   - a subgraph never imports another subgraph;
 //   - `process.env` only in shared/config.ts (and the scripts that start processes);
 //   - resolvers never import `data/`: they call domain services.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const SUBGRAPHS = ['users', 'tickets', 'orders', 'support', 'gamification', 'reports', 'notifications'];
+/** Every folder under subgraphs/ (the registry, shared/services.ts, lists the same ones). */
+const SUBGRAPHS = readdirSync(new URL('./subgraphs/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 const PRISMA_IMPORTS = {
   group: ['**/prisma/generated/**', '@prisma/*'],

@@ -6,6 +6,7 @@ import { ConfigError, loadConfigOrExit, requireDatabaseUrl, type Config } from '
 import { createPrisma } from './db';
 import type { Worker } from './events/bus';
 import { createLogger, type Logger } from './logger';
+import { serviceNamed, type ServiceName, type SubgraphName } from './services';
 import type { RunningServer, SubgraphDeps } from './subgraph';
 
 export interface Startable {
@@ -18,15 +19,14 @@ export interface Startable {
  * start exits non-zero with its message.
  */
 export function runService(
-  name: string,
-  defaultPort: number,
+  name: ServiceName,
   build: (config: Config, logger: Logger) => Promise<{ server: Startable; close(): Promise<void> }>,
 ): void {
   const config = loadConfigOrExit();
   const logger = createLogger(name, config.LOG_LEVEL);
   (async () => {
     const { server, close } = await build(config, logger);
-    const running = await server.listen(config.PORT ?? defaultPort, config.HOST);
+    const running = await server.listen(config.PORT ?? serviceNamed(name).port, config.HOST);
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;
@@ -58,8 +58,7 @@ export function runService(
  * workers before releasing Redis and the database.
  */
 export function runSubgraph<E extends object>(
-  name: string,
-  defaultPort: number,
+  name: SubgraphName,
   options: {
     extras(config: Config): E;
     createServer(deps: SubgraphDeps & E): Promise<Startable>;
@@ -68,7 +67,7 @@ export function runSubgraph<E extends object>(
     keys?(extras: E, config: Config): KeyResolver;
   },
 ): void {
-  runService(name, defaultPort, async (config, logger) => {
+  runService(name, async (config, logger) => {
     const extras = options.extras(config);
     const db = createPrisma({
       databaseUrl: requireDatabaseUrl(config, `the ${name} subgraph`),

@@ -6,8 +6,8 @@ import { createPrisma } from '../../shared/db';
 import { runService } from '../../shared/service';
 import { createGateway } from './server';
 
-// The gateway process (port 4000). It reads Postgres to check token sessions and for readiness.
-runService('gateway', 4000, async (config, logger) => {
+// The gateway process (its port: shared/services.ts). It reads Postgres to check token sessions and for readiness.
+runService('gateway', async (config, logger) => {
   const db = createPrisma({
     databaseUrl: requireDatabaseUrl(config, 'the gateway'),
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,

@@ -1,8 +1,9 @@
 import type { Db, Tx } from '../db';
+import type { SubgraphName } from '../services';
 import type { DomainEvent, EventCatalog, EventType } from './catalog';
 
-/** The services that produce domain events (the `producer` of every outbox row). */
-export type Producer = 'users' | 'tickets' | 'orders' | 'support' | 'gamification' | 'reports' | 'notifications';
+/** The services that produce domain events (the `producer` of every outbox row): the subgraphs. */
+export type Producer = SubgraphName;
 
 /**
  * Data access for the outbox and the processed-events record. `emit` must be called with the

@@ -3,7 +3,7 @@ import { createServer } from './server';
 import { paymentSettings } from './settings';
 import { startWorkers } from './workers';
 
-runSubgraph('orders', 4003, {
+runSubgraph('orders', {
   extras: (config) => ({ payments: paymentSettings(config) }),
   createServer,
   startWorkers,

@@ -4,7 +4,7 @@ import { parseCalendar } from './domain/business-hours';
 import { createServer } from './server';
 import { startWorkers } from './workers';
 
-runSubgraph('support', 4006, {
+runSubgraph('support', {
   extras(config) {
     const settings = supportSettings(config);
     try {

@@ -3,7 +3,7 @@ import { loadQrSigningKeys } from './domain/qr';
 import { createServer } from './server';
 import { startWorkers } from './workers';
 
-runSubgraph('tickets', 4002, {
+runSubgraph('tickets', {
   extras: (config) => ({
     qrKeys: loadQrSigningKeys({ json: config.QR_SIGNING_KEYS, file: config.QR_SIGNING_KEYS_FILE }),
   }),

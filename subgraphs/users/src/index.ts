@@ -4,7 +4,7 @@ import { runSubgraph } from '../../../shared/service';
 import { createServer } from './server';
 import { startWorkers } from './workers';
 
-runSubgraph('users', 4001, {
+runSubgraph('users', {
   extras: (config) => ({
     signingKeys: loadSigningKeys({ json: config.JWT_SIGNING_KEYS, file: config.JWT_SIGNING_KEYS_FILE }),
     tokens: { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
