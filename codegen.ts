@@ -86,10 +86,10 @@ const subgraphs: Partial<Record<string, { mappers: Record<string, string> }>> = 
       SupportAgent: '../models#SupportAgentView',
       SupportQueueEvent: '../realtime#SupportQueueNotice',
       // Entities of other subgraphs: support only knows (and returns) their key.
-      User: '../models#EntityRef',
-      Order: '../models#EntityRef',
-      Event: '../models#EntityRef',
-      Ticket: '../models#EntityRef',
+      User: '../../../../shared/entities#EntityRef',
+      Order: '../../../../shared/entities#EntityRef',
+      Event: '../../../../shared/entities#EntityRef',
+      Ticket: '../../../../shared/entities#EntityRef',
     },
   },
 };

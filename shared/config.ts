@@ -199,21 +199,3 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
     throw err;
   }
 }
-
-/** What the support subgraph needs besides its database, from the config. */
-export interface SupportSettings {
-  businessHours: string;
-  timeZone: string;
-  widgetLimitPerIp: number;
-  widgetLimitPerEmail: number;
-}
-
-/** support only: help-desk settings (the calendar is parsed, and checked, by the subgraph). */
-export function supportSettings(config: Config): SupportSettings {
-  return {
-    businessHours: config.SUPPORT_BUSINESS_HOURS,
-    timeZone: config.SUPPORT_TIMEZONE,
-    widgetLimitPerIp: config.SUPPORT_WIDGET_LIMIT_PER_IP,
-    widgetLimitPerEmail: config.SUPPORT_WIDGET_LIMIT_PER_EMAIL,
-  };
-}

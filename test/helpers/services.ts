@@ -9,7 +9,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { generateStoredKey, type SigningKey } from '../../shared/auth/keys';
-import { loadConfig, supportSettings } from '../../shared/config';
+import { loadConfig } from '../../shared/config';
+import { supportSettings } from '../../subgraphs/support/src/settings';
 import type { Worker } from '../../shared/events/bus';
 import { serviceNamed, type Need, type SubgraphName } from '../../shared/services';
 import type { SubgraphDeps, SubgraphServer } from '../../shared/subgraph';

@@ -1,21 +1,10 @@
-import { ConfigError, supportSettings } from '../../../shared/config';
 import { runSubgraph } from '../../../shared/service';
-import { parseCalendar } from './domain/business-hours';
 import { createServer } from './server';
+import { supportSettings } from './settings';
 import { startWorkers } from './workers';
 
 runSubgraph('support', {
-  extras(config) {
-    const settings = supportSettings(config);
-    try {
-      parseCalendar(settings.businessHours, settings.timeZone);
-    } catch (err) {
-      throw new ConfigError(
-        `Invalid environment:\n  SUPPORT_BUSINESS_HOURS / SUPPORT_TIMEZONE: ${(err as Error).message}`,
-      );
-    }
-    return { settings };
-  },
+  extras: (config) => ({ settings: supportSettings(config) }),
   createServer,
   startWorkers,
 });

@@ -1,14 +1,8 @@
-import type { SupportPriority } from '../../../prisma/generated/prisma/client';
-
 /**
  * Shapes resolvers pass around besides the Prisma rows (codegen.ts maps the GraphQL types to
- * these).
+ * these; entities of other subgraphs map to `EntityRef` of shared/entities.ts).
  */
-
-/** A reference to an entity another subgraph owns (User, Order, Event, Ticket): support knows only the key. */
-export interface EntityRef {
-  id: string;
-}
+import type { SupportPriority } from './data/tickets';
 
 /** `SupportTicket.sla`: the SLA state of a ticket at the time of the request. */
 export interface SupportSlaView {

@@ -1,20 +1,23 @@
 import { and, or, rule } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { allow, hasRole, isAdmin, isAuthenticated } from '../../../shared/auth/rules';
+import { isSelf as viewerIsSelf } from '../../../shared/auth/viewer';
 import { forbidden } from '../../../shared/errors';
 import type { ReferenceRule } from '../../../shared/subgraph';
 import type { Context } from './context';
-import { isAgent as viewerIsAgent } from './domain/ticket-service';
+import { canSeeTicket, isAgent as viewerIsAgent } from './domain/access';
 
 const isAgent = hasRole('AGENT', 'ADMIN');
 /** `supportMessageAdded`: agents, the ticket's requester, the holder of its visitor token. */
 const followsSupportTicket = rule({ cache: 'strict' })(
   async (_parent, args: { ticketId: string; visitorToken?: string | null }, ctx: Context) =>
-    !!(await ctx.tickets.get(ctx, args.ticketId, args.visitorToken)) ||
+    !!(await ctx.ticketQueries.get(ctx, args.ticketId, args.visitorToken)) ||
     forbidden('Only agents, its requester or its visitor may follow this ticket'),
 );
 /** The user whose field is read is the viewer. */
-const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) => user.id === ctx.viewer?.userId);
+const isSelf = rule({ cache: 'strict' })((user: { id: string }, _args, ctx: Context) =>
+  viewerIsSelf(ctx.viewer, user.id),
+);
 
 /**
  * Deny by default (the fallback rule). Ticket visibility is decided where tickets enter a
@@ -102,9 +105,9 @@ export const referenceRules: Record<string, ReferenceRule<Context>> = {
   Order: () => true,
   Event: () => true,
   SupportTicket: async (reference, ctx) => {
-    if (viewerIsAgent(ctx)) return true;
-    if (!ctx.viewer || typeof reference.id !== 'string') return false;
+    if (viewerIsAgent(ctx.viewer)) return true; // an absent ticket then resolves to null
+    if (typeof reference.id !== 'string') return false;
     const ticket = await ctx.loaders.ticketById.load(reference.id);
-    return ticket?.requesterId === ctx.viewer.userId;
+    return !!ticket && canSeeTicket(ctx.viewer, ticket);
   },
 };

@@ -1,6 +1,5 @@
-import type { Message, SupportTicket } from '../../../prisma/generated/prisma/client';
-import type { Logger } from '../../../shared/logger';
-import type { PubSub } from '../../../shared/realtime/pubsub';
+import type { RealtimePublisher } from '../../../shared/realtime/publisher';
+import type { Message, SupportTicket } from './data/tickets';
 
 /** The support subgraph's realtime channels: subscriptions listen here, services publish after commit. */
 export const channels = {
@@ -46,22 +45,15 @@ export class SupportNotices {
 }
 
 /**
- * Publishes committed changes to subscribers. It never throws (realtime fan-out is lossy,
- * DESIGN §3): a failure is logged, and the change stands.
+ * Publishes committed changes to subscribers, through the never-throwing publisher: realtime
+ * fan-out is lossy (durable effects travel as events through the outbox), so a failed publish
+ * is logged and the change stands.
  */
 export class SupportRealtime {
-  constructor(private readonly deps: { pubsub: PubSub; logger: Logger }) {}
+  constructor(private readonly publisher: RealtimePublisher) {}
 
   async publish(notices: SupportNotices): Promise<void> {
-    for (const message of notices.messages) await this.send(channels.messages(message.ticketId), message);
-    for (const notice of notices.queue) await this.send(channels.queue, notice);
-  }
-
-  private async send(channel: string, payload: Message | SupportQueueNotice): Promise<void> {
-    try {
-      await this.deps.pubsub.publish(channel, payload);
-    } catch (err) {
-      this.deps.logger.warn('realtime event dropped', { channel, error: (err as Error).message });
-    }
+    for (const message of notices.messages) await this.publisher.publish(channels.messages(message.ticketId), message);
+    for (const notice of notices.queue) await this.publisher.publish(channels.queue, notice);
   }
 }

@@ -1,64 +1,69 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { SupportSettings } from '../../../shared/config';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
+import { realtimePublisher } from '../../../shared/realtime/publisher';
+import { readSubgraphSdl } from '../../../shared/schema';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
-import { postgresOwnershipChecker, type OwnershipChecker } from './data/known-entities';
+import { postgresOwnershipChecker } from './data/known-entities';
 import { postgresCounter, redisCounter } from './data/rate-limits';
-import { postgresUserDirectory, type UserDirectory } from './data/user-directory';
+import { postgresUserDirectory } from './data/user-directory';
 import { AdminService } from './domain/admin-service';
-import { parseCalendar } from './domain/business-hours';
 import { FaqService } from './domain/faq-service';
+import { SlaService } from './domain/sla-service';
+import { TicketQueries } from './domain/ticket-queries';
 import { TicketService } from './domain/ticket-service';
+import { TicketWriter } from './domain/ticket-writer';
+import { WidgetService } from './domain/widget-service';
 import { createLoaders } from './loaders';
 import { permissions, referenceRules } from './permissions';
 import { SupportRealtime } from './realtime';
 import { resolvers } from './resolvers';
-
-export const typeDefs = readFileSync(path.join(__dirname, '../../../schema/support.graphql'), 'utf8');
+import type { SupportSettings } from './settings';
 
 export interface SupportDeps extends SubgraphDeps {
   settings: SupportSettings;
-  /** Replaceable in tests; by default read-only SQL on the owning domains' tables. */
-  ownership?: OwnershipChecker;
-  /** Replaceable in tests; by default support's own event-fed copy (`support.user_directory`). */
-  directory?: UserDirectory;
 }
 
-/** The support subgraph: the help desk (tickets, widget, FAQs, SLA). Tests start it on port 0. */
+/**
+ * The support subgraph: the help desk (tickets, widget, FAQs, SLA). Builds the server without
+ * listening: index.ts listens on the configured port, tests on port 0 or execute in process.
+ */
 export function createServer(deps: SupportDeps): Promise<SubgraphServer> {
-  const { settings } = deps;
-  const calendar = parseCalendar(settings.businessHours, settings.timeZone);
-  const directory = deps.directory ?? postgresUserDirectory(deps.db);
+  const { db, settings } = deps;
+  const now = () => deps.now?.() ?? new Date();
+  // Support's own event-fed copies of other domains' facts (users, orders, admission tickets, events).
+  const directory = postgresUserDirectory(db);
   // Redis counters are namespaced by the deployment's event stream, so deployments (and test
   // stacks) sharing one Redis do not share limits.
-  const counter = deps.redis
-    ? redisCounter(deps.redis, `${deps.eventStream ?? 'support'}:rate:`)
-    : postgresCounter(deps.db);
-  const tickets = new TicketService({
-    db: deps.db,
-    calendar,
-    ownership: deps.ownership ?? postgresOwnershipChecker(deps.db),
-    directory,
-    counter,
-    widgetLimits: { perIp: settings.widgetLimitPerIp, perEmail: settings.widgetLimitPerEmail },
-    realtime: new SupportRealtime({ pubsub: pubsubFor(deps), logger: deps.logger }),
-    now: deps.now,
-  });
-  const faqs = new FaqService({ db: deps.db });
-  const admin = new AdminService({ db: deps.db, directory });
+  const counter = deps.redis ? redisCounter(deps.redis, `${deps.eventStream ?? 'support'}:rate:`) : postgresCounter(db);
+  const realtime = new SupportRealtime(realtimePublisher(pubsubFor(deps), deps.logger));
+  const sla = new SlaService({ db, calendar: settings.calendar, now });
+  const writer = new TicketWriter({ db, sla, realtime, now });
+  const services = {
+    tickets: new TicketService({
+      db,
+      writer,
+      sla,
+      ownership: postgresOwnershipChecker(db),
+      directory,
+      now,
+    }),
+    ticketQueries: new TicketQueries({ db, now }),
+    widget: new WidgetService({ db, writer, directory, counter, limits: settings.widgetLimits, now }),
+    sla,
+    faqs: new FaqService({ db }),
+    admin: new AdminService({ db, directory }),
+  };
 
   return createSubgraphServer<Context>({
     name: 'support',
-    typeDefs,
+    typeDefs: readSubgraphSdl('support'),
     resolvers,
     permissions,
     referenceRules,
     deps,
     renewContext: (ctx) => {
-      ctx.loaders = createLoaders(deps.db);
+      ctx.loaders = createLoaders(db);
     },
-    createContext: (base) => ({ ...base, loaders: createLoaders(deps.db), tickets, faqs, admin }),
+    createContext: (base) => ({ ...base, loaders: createLoaders(db), ...services }),
   });
 }

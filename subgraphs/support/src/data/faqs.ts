@@ -82,10 +82,6 @@ export async function searchFaqs(
   return { rows: rows.map(toFaq), total: count[0]?.n ?? 0 };
 }
 
-export function findFaqsByIds(db: Db | Tx, ids: readonly string[]): Promise<Faq[]> {
-  return db.faq.findMany({ where: { id: { in: [...ids] } } });
-}
-
 export function createFaq(db: Db | Tx, data: Prisma.FaqUncheckedCreateInput): Promise<Faq> {
   return db.faq.create({ data });
 }

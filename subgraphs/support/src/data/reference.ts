@@ -4,10 +4,10 @@ import type {
   SupportCategory,
   SupportPriority,
 } from '../../../../prisma/generated/prisma/client';
-import type { Db, Tx } from '../../../../shared/db';
+import { isUniqueViolation, type Db, type Tx } from '../../../../shared/db';
 
 /** Data access for the help desk's reference data: categories, canned responses, SLA policies. */
-export type { CannedResponse, SlaPolicy, SupportCategory };
+export type { CannedResponse, SlaPolicy, SupportCategory, SupportPriority };
 
 /** Thrown by `createCategory` when the slug is taken (the unique index decides). */
 export class SlugTakenError extends Error {}
@@ -31,7 +31,7 @@ export async function createCategory(
   try {
     return await db.supportCategory.create({ data });
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') throw new SlugTakenError(data.slug);
+    if (isUniqueViolation(err)) throw new SlugTakenError(data.slug);
     throw err;
   }
 }

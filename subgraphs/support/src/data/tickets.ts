@@ -24,16 +24,23 @@ export interface TicketListFilter {
   eventId?: string;
 }
 
+/** The columns a new ticket is created with. */
+export type NewTicket = Prisma.SupportTicketUncheckedCreateInput;
+/** The columns a change of a ticket sets (absent ones stay). */
+export type TicketUpdate = Prisma.SupportTicketUncheckedUpdateInput;
+/** The columns of a new message. */
+export type NewMessage = Prisma.MessageUncheckedCreateInput;
+
 export type TicketOrder = 'SLA_DUE_AT' | 'CREATED_AT_DESC';
-/** Keyset position: the sort value (ISO instant, '' for a null due time) and the id. */
-export type TicketKey = { at: string; id: string };
+/** Keyset position: the sort value (`null` for a ticket with no due time, in SLA order) and the id. */
+export type TicketKey = { at: Date | null; id: string };
 
 export function findTicketsByIds(db: Db | Tx, ids: readonly string[]): Promise<SupportTicket[]> {
   return db.supportTicket.findMany({ where: { id: { in: [...ids] } } });
 }
 
-export function findTicketByTokenHash(db: Db | Tx, tokenHash: string): Promise<SupportTicket | null> {
-  return db.supportTicket.findUnique({ where: { visitorTokenHash: tokenHash } });
+export function findTicket(db: Db | Tx, id: string): Promise<SupportTicket | null> {
+  return db.supportTicket.findUnique({ where: { id } });
 }
 
 /** Reads a ticket and locks its row until the transaction ends (status changes serialise on it). */
@@ -42,20 +49,21 @@ export async function lockTicket(tx: Tx, id: string): Promise<SupportTicket | nu
   return tx.supportTicket.findUnique({ where: { id } });
 }
 
-export function createTicket(db: Db | Tx, data: Prisma.SupportTicketUncheckedCreateInput): Promise<SupportTicket> {
+export function createTicket(db: Db | Tx, data: NewTicket): Promise<SupportTicket> {
   return db.supportTicket.create({ data });
 }
 
-export function updateTicket(
-  db: Db | Tx,
-  id: string,
-  data: Prisma.SupportTicketUncheckedUpdateInput,
-): Promise<SupportTicket> {
+export function updateTicket(db: Db | Tx, id: string, data: TicketUpdate): Promise<SupportTicket> {
   return db.supportTicket.update({ where: { id }, data });
 }
 
 export function findBySourceId(db: Db | Tx, source: string, externalId: string): Promise<SupportTicket | null> {
   return db.supportTicket.findUnique({ where: { source_externalId: { source, externalId } } });
+}
+
+/** Makes these tickets the user's, those still unclaimed (a concurrent claim keeps its own). */
+export async function claimTickets(tx: Tx, ids: string[], userId: string): Promise<void> {
+  await tx.supportTicket.updateMany({ where: { id: { in: ids }, requesterId: null }, data: { requesterId: userId } });
 }
 
 /** Guest tickets opened with this email and not yet claimed by a user. */
@@ -86,21 +94,13 @@ function whereOf(filter: TicketListFilter, now: Date): Prisma.SupportTicketWhere
   return { AND: and };
 }
 
-/** The sort key of a ticket in an order, as stored in cursors. */
-export function keyOf(ticket: SupportTicket, order: TicketOrder): TicketKey {
-  const at = order === 'SLA_DUE_AT' ? ticket.slaDueAt : ticket.createdAt;
-  return { at: at?.toISOString() ?? '', id: ticket.id };
-}
-
 /** Rows strictly after `key` in the order. SLA order: due time ascending, no due time last, then id. */
 function afterKey(key: TicketKey, order: TicketOrder): Prisma.SupportTicketWhereInput {
-  if (order === 'CREATED_AT_DESC') {
-    const at = new Date(key.at);
-    return { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: key.id } }] };
-  }
-  if (key.at === '') return { slaDueAt: null, id: { gt: key.id } };
-  const at = new Date(key.at);
-  return { OR: [{ slaDueAt: { gt: at } }, { slaDueAt: at, id: { gt: key.id } }, { slaDueAt: null }] };
+  const { at, id } = key;
+  // Only SLA order has rows without a sort value: those with no due time, last.
+  if (!at) return { slaDueAt: null, id: { gt: id } };
+  if (order === 'CREATED_AT_DESC') return { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }] };
+  return { OR: [{ slaDueAt: { gt: at } }, { slaDueAt: at, id: { gt: id } }, { slaDueAt: null }] };
 }
 
 export function listTickets(
@@ -126,7 +126,7 @@ export function countTickets(db: Db | Tx, filter: TicketListFilter, now: Date): 
   return db.supportTicket.count({ where: whereOf(filter, now) });
 }
 
-export function createMessage(db: Db | Tx, data: Prisma.MessageUncheckedCreateInput): Promise<Message> {
+export function createMessage(db: Db | Tx, data: NewMessage): Promise<Message> {
   return db.message.create({ data });
 }
 

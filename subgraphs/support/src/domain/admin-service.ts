@@ -4,8 +4,9 @@ import type { RequestContext } from '../../../../shared/subgraph';
 import * as agents from '../data/agents';
 import type { UserDirectory } from '../data/user-directory';
 import * as ref from '../data/reference';
-import type { SupportPriority } from '../data/tickets';
+import { findTicket } from '../data/tickets';
 import type { SupportAgentView } from '../models';
+import { maySetAvailabilityOf } from './access';
 import * as valid from './validation';
 
 /** Fills `{{name}}` placeholders; unknown ones stay as written so agents notice them. */
@@ -13,7 +14,7 @@ export function fillPlaceholders(template: string, values: Record<string, string
   return template.replace(/\{\{\s*([a-z]+\.[a-z]+)\s*\}\}/gi, (whole, key: string) => values[key] ?? whole);
 }
 
-/** Reference data and the help desk's configuration: categories, canned responses, SLA targets, agents. */
+/** Reference data and the help desk's configuration: categories, canned responses, agents' availability. */
 export class AdminService {
   constructor(private readonly deps: { db: Db; directory: UserDirectory }) {}
 
@@ -23,10 +24,6 @@ export class AdminService {
 
   cannedResponses(): Promise<ref.CannedResponse[]> {
     return ref.listCannedResponses(this.deps.db);
-  }
-
-  slaPolicies(): Promise<ref.SlaPolicy[]> {
-    return ref.listSlaPolicies(this.deps.db);
   }
 
   async createCategory(
@@ -81,7 +78,7 @@ export class AdminService {
   async render(_ctx: RequestContext, id: string, ticketId: string): Promise<string> {
     const canned = await ref.findCannedResponse(this.deps.db, valid.uuid('id', id));
     if (!canned) throw notFound('Canned response');
-    const ticket = await this.deps.db.supportTicket.findUnique({ where: { id: valid.uuid('ticketId', ticketId) } });
+    const ticket = await findTicket(this.deps.db, valid.uuid('ticketId', ticketId));
     if (!ticket) throw notFound('Support ticket');
     return fillPlaceholders(canned.body, {
       'customer.name': ticket.guestName,
@@ -91,27 +88,13 @@ export class AdminService {
     });
   }
 
-  async setSlaPolicy(
-    _ctx: RequestContext,
-    priority: SupportPriority,
-    firstResponseMinutes: number,
-    resolutionMinutes: number,
-  ): Promise<ref.SlaPolicy> {
-    const first = valid.intBetween('firstResponseMinutes', firstResponseMinutes, 1, 525_600);
-    const resolution = valid.intBetween('resolutionMinutes', resolutionMinutes, 1, 525_600);
-    if (resolution < first)
-      throw badInput('resolutionMinutes', 'resolutionMinutes must not be below firstResponseMinutes');
-    return ref.upsertSlaPolicy(this.deps.db, priority, { firstResponseMinutes: first, resolutionMinutes: resolution });
-  }
-
   async setAvailability(
     ctx: RequestContext,
     input: { agentId?: string | null; available: boolean; maxOpenTickets?: number | null },
   ): Promise<SupportAgentView> {
     if (!ctx.viewer) throw unauthenticated();
     const agentId = valid.optionalUuid('input.agentId', input.agentId) ?? ctx.viewer.userId;
-    if (agentId !== ctx.viewer.userId && !ctx.viewer.roles.includes('ADMIN'))
-      throw forbidden("Only ADMIN sets another agent's availability");
+    if (!maySetAvailabilityOf(ctx.viewer, agentId)) throw forbidden("Only ADMIN sets another agent's availability");
     if (!(await this.deps.directory.isAgent(agentId))) throw badInput('input.agentId', 'Not an active AGENT');
     const maxOpenTickets =
       input.maxOpenTickets == null

@@ -1,11 +1,14 @@
 import type { Db } from '../../../../shared/db';
 import { badInput, notFound } from '../../../../shared/errors';
-import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../../../../shared/pagination';
+import { keysetCursor, pageSize, toConnection, type Connection } from '../../../../shared/pagination';
 import type { RequestContext } from '../../../../shared/subgraph';
 import * as faqs from '../data/faqs';
 import { findCategoriesByIds } from '../data/reference';
-import { isAgent } from './ticket-service';
+import { isAgent } from './access';
 import * as valid from './validation';
+
+/** Relevance has no stable keyset, so the cursor is the offset in this result. */
+const offsetCursor = keysetCursor({ o: 'int' });
 
 export interface FaqInput {
   question: string;
@@ -33,18 +36,16 @@ export class FaqService {
     const search = args.search?.trim() ? valid.text('search', args.search, { max: 200 }) : undefined;
     const categoryId = valid.optionalUuid('categoryId', args.categoryId) ?? undefined;
     const locale = args.locale ? valid.locale('locale', args.locale) : undefined;
-    // Relevance has no stable keyset, so the cursor is the offset in this result.
-    const cursor = decodeCursor(args.after, ['o']);
-    const offset = cursor ? Number(cursor.o) : 0;
-    if (!Number.isInteger(offset) || offset < 0) throw badInput('after', 'after is not a cursor from this list');
+    const offset = offsetCursor.decode(args.after)?.o ?? 0;
+    if (offset < 0) throw badInput('after', 'after is not a cursor from this list');
     const { rows, total } = await faqs.searchFaqs(
       this.deps.db,
-      { search, categoryId, locale, includeUnpublished: isAgent(ctx) },
+      { search, categoryId, locale, includeUnpublished: isAgent(ctx.viewer) },
       offset,
       first + 1,
     );
     const position = new Map(rows.map((r, i) => [r.id, offset + i + 1]));
-    return toConnection(rows, first, total, (r) => encodeCursor({ o: String(position.get(r.id)) }));
+    return toConnection(rows, first, total, (r) => offsetCursor.encode({ o: position.get(r.id)! }));
   }
 
   private async input(input: FaqInput) {

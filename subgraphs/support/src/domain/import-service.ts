@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../../../shared/db';
+import { inTransaction, type Db } from '../../../../shared/db';
 import { findCategoryBySlug } from '../data/reference';
 import * as data from '../data/tickets';
 
@@ -47,7 +47,7 @@ export interface ImportResult {
 export async function importTickets(db: Db, file: ImportFile): Promise<ImportResult> {
   const result: ImportResult = { ticketsCreated: 0, ticketsSkipped: 0, messagesCreated: 0 };
   for (const t of file.tickets) {
-    await db.$transaction(async (tx) => {
+    await inTransaction(db, async (tx) => {
       let ticket = await data.findBySourceId(tx, file.source, t.externalId);
       if (ticket) result.ticketsSkipped++;
       else {

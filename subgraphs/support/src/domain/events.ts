@@ -1,0 +1,35 @@
+import type { Tx } from '../../../../shared/db';
+import { eventProducer } from '../../../../shared/events/outbox';
+import type { SupportTicket } from '../data/tickets';
+
+/**
+ * The events the support domain emits (docs/events.md), each recorded in the transaction of
+ * the change it announces.
+ */
+const producer = eventProducer('support');
+
+export function emitTicketCreated(tx: Tx, ticket: SupportTicket): Promise<string> {
+  return producer.emit(tx, 'SupportTicketCreated', {
+    ticketId: ticket.id,
+    number: ticket.number,
+    requesterId: ticket.requesterId,
+    channel: ticket.channel === 'WIDGET' ? 'WIDGET' : 'WEB',
+    priority: ticket.priority,
+    categoryId: ticket.categoryId,
+    createdAt: ticket.createdAt.toISOString(),
+  });
+}
+
+/** On resolution, and again when the resolved ticket is rated (the event then carries the rating). */
+export function emitTicketResolved(tx: Tx, ticket: SupportTicket): Promise<string> {
+  return producer.emit(tx, 'SupportTicketResolved', {
+    ticketId: ticket.id,
+    number: ticket.number,
+    requesterId: ticket.requesterId,
+    assigneeId: ticket.assigneeId,
+    resolvedAt: ticket.resolvedAt!.toISOString(),
+    firstResponseAt: ticket.firstResponseAt?.toISOString() ?? null,
+    slaBreached: ticket.slaBreached,
+    satisfaction: ticket.rating ? { rating: ticket.rating, comment: ticket.ratingComment } : null,
+  });
+}
