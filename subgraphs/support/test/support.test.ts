@@ -1,11 +1,11 @@
 import { importTickets, type ImportFile } from '../src/domain/import-service';
 import { startStack, type Stack } from '../../../test/helpers/stack';
-import { redisUrlIfAvailable } from '../../../test/helpers/redis';
+import { eventually } from '../../../test/helpers/eventually';
+import { testRedisUrl } from '../../../test/helpers/redis';
 import { codeOf, signUp, untilSupportKnows } from '../../../test/helpers/users';
 import {
   checkout,
   eventOnSale,
-  eventually,
   inDays,
   newAccount,
   ok,
@@ -19,7 +19,7 @@ let agent: { id: string; accessToken: string };
 let customer: { id: string; accessToken: string };
 
 beforeAll(async () => {
-  stack = await startStack({ redisUrl: await redisUrlIfAvailable() });
+  stack = await startStack({ redisUrl: testRedisUrl });
   agent = await signUp(stack, 'agent@example.com', { roles: ['AGENT'] });
   customer = await signUp(stack, 'carmen@example.com');
 }, 60_000);
@@ -182,29 +182,26 @@ describe('links to orders, admission tickets and events (support learns them fro
 
     // Published: support learns it from EventPublished (published after the draft was created,
     // so once it is known, everything about the draft has been consumed too).
-    await eventually(
-      async () => (await stack.db.knownEvent.count({ where: { eventId } })) === 1,
-      'support to learn the published event',
-    );
+    await eventually(async () => (await stack.db.knownEvent.count({ where: { eventId } })) === 1, {
+      what: 'support to learn the published event',
+    });
     await accepted(customer.accessToken, { eventId });
     await refused(customer.accessToken, { eventId: draft.createEvent.id }, 'input.eventId');
 
     // Placed, not paid yet: known from OrderPlaced.
     const order = await checkout(stack, customer.accessToken, [{ ticketTypeId: ticketTypeIds[0]!, quantity: 2 }]);
-    await eventually(
-      async () => (await stack.db.knownOrder.count({ where: { orderId: order.orderId } })) === 1,
-      'support to learn the order',
-    );
+    await eventually(async () => (await stack.db.knownOrder.count({ where: { orderId: order.orderId } })) === 1, {
+      what: 'support to learn the order',
+    });
     await accepted(customer.accessToken, { orderId: order.orderId });
     await refused(rival.accessToken, { orderId: order.orderId }, 'input.orderId');
 
     // Paid: its tickets are known from TicketsIssued.
     expect(await simulatePayment(stack, customer.accessToken, order.orderId)).toBe('PAID');
     const [ticket] = await ticketsOf(stack, customer.accessToken, order.orderId, 2);
-    await eventually(
-      async () => (await stack.db.knownTicket.count({ where: { ticketId: ticket!.id } })) === 1,
-      'support to learn the tickets',
-    );
+    await eventually(async () => (await stack.db.knownTicket.count({ where: { ticketId: ticket!.id } })) === 1, {
+      what: 'support to learn the tickets',
+    });
     expect(await stack.db.knownTicket.findUnique({ where: { ticketId: ticket!.id } })).toEqual({
       ticketId: ticket!.id,
       holderId: customer.id,
