@@ -31,7 +31,7 @@ export async function upsertIfNewer(db: Db | Tx, entry: UserDirectoryEntry): Pro
   return written === 1;
 }
 
-export function findEntry(db: Db | Tx, userId: string): Promise<UserDirectoryEntry | null> {
+function findEntry(db: Db | Tx, userId: string): Promise<UserDirectoryEntry | null> {
   return db.userDirectoryEntry.findUnique({ where: { userId } });
 }
 

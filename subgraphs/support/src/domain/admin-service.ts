@@ -10,7 +10,7 @@ import { maySetAvailabilityOf } from './access';
 import * as valid from './validation';
 
 /** Fills `{{name}}` placeholders; unknown ones stay as written so agents notice them. */
-export function fillPlaceholders(template: string, values: Record<string, string | null>): string {
+function fillPlaceholders(template: string, values: Record<string, string | null>): string {
   return template.replace(/\{\{\s*([a-z]+\.[a-z]+)\s*\}\}/gi, (whole, key: string) => values[key] ?? whole);
 }
 

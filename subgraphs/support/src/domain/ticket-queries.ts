@@ -13,11 +13,13 @@ import type { Loaders } from '../loaders';
 import * as access from './access';
 import * as valid from './validation';
 
-/** Cursors: newest first by creation; by due time, then (no due time, last) by id; messages oldest first. */
+/**
+ * Cursors: by creation time then id (tickets newest first, messages oldest first); in SLA
+ * order by due time then id, and for tickets with no due time (last) by id alone.
+ */
 const createdCursor = keysetCursor({ c: 'date', i: 'uuid' });
 const dueCursor = keysetCursor({ d: 'date', i: 'uuid' });
 const undueCursor = keysetCursor({ u: 'uuid' });
-const messageCursor = keysetCursor({ c: 'date', i: 'uuid' });
 
 function encodeTicketCursor(order: TicketOrder, t: SupportTicket): string {
   if (order === 'CREATED_AT_DESC') return createdCursor.encode({ c: t.createdAt, i: t.id });
@@ -87,7 +89,7 @@ export class TicketQueries {
     args: { first?: number | null; after?: string | null },
   ): Promise<Connection<Message>> {
     const first = pageSize(args.first);
-    const cursor = messageCursor.decode(args.after);
+    const cursor = createdCursor.decode(args.after);
     const after = cursor && { createdAt: cursor.c, id: cursor.i };
     const ids = [ticket.id];
     // Merges form a tree rooted here; walk it level by level (merges are rare and shallow).
@@ -100,6 +102,6 @@ export class TicketQueries {
       data.listMessages(this.deps.db, ids, internal, after, first + 1),
       data.countMessages(this.deps.db, ids, internal),
     ]);
-    return toConnection(rows, first, total, (m) => messageCursor.encode({ c: m.createdAt, i: m.id }));
+    return toConnection(rows, first, total, (m) => createdCursor.encode({ c: m.createdAt, i: m.id }));
   }
 }

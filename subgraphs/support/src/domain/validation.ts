@@ -8,7 +8,7 @@ export { email, isUuid, locale, text, uuid };
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** Longest message body, in characters (the column holds this much). */
-export const MAX_BODY = 20_000;
+const MAX_BODY = 20_000;
 
 export function optionalText(field: string, value: string | null | undefined, max: number): string | null {
   return value == null || value.trim() === '' ? null : text(field, value, { max });
