@@ -1,3 +1,7 @@
+/**
+ * The consumer `support.known-entities` on its own (no relay, no stack): events are handed to
+ * it as the bus would, in whatever order and as often as a test likes.
+ */
 import { deliveredEvent } from '../../../test/helpers/events';
 import { randomUUID } from 'node:crypto';
 import { createPrisma, type Db } from '../../../shared/db';
@@ -7,10 +11,6 @@ import { createTestDatabase, type TestDatabase } from '../../../test/helpers/db'
 import { postgresOwnershipChecker } from '../src/data/known-entities';
 import { knownEntityHandlers } from '../src/domain/event-handlers';
 
-/**
- * The consumer `support.known-entities` on its own (no relay, no stack): events are handed to
- * it as the bus would, in whatever order and as often as a test likes.
- */
 const CONSUMER = 'support.known-entities';
 let database: TestDatabase;
 let db: Db;

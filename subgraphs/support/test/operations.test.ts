@@ -1,3 +1,10 @@
+/**
+ * The support subgraph alone, in process, with its workers: every operation through the whole
+ * schema (shield, reference rules), for the caller it is meant for, the caller it is not (refused,
+ * nothing changes) and bad input (BAD_USER_INPUT naming the field, nothing changes). Other
+ * domains reach support the way they really do: their events in the outbox, consumed by
+ * support's own workers.
+ */
 import { randomUUID } from 'node:crypto';
 import type { Role, Viewer } from '../../../shared/auth/tokens';
 import { inTransaction } from '../../../shared/db';
@@ -6,13 +13,6 @@ import { emit, type Producer } from '../../../shared/events/outbox';
 import { eventually } from '../../../test/helpers/eventually';
 import { startSubgraph, type ExecuteResult, type InProcessSubgraph } from '../../../test/helpers/subgraph';
 
-/**
- * The support subgraph alone, in process, with its workers: every operation through the whole
- * schema (shield, reference rules), for the caller it is meant for, the caller it is not (refused,
- * nothing changes) and bad input (BAD_USER_INPUT naming the field, nothing changes). Other
- * domains reach support the way they really do: their events in the outbox, consumed by
- * support's own workers.
- */
 let sg: InProcessSubgraph;
 let agent: Viewer;
 let admin: Viewer;

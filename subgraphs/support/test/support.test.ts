@@ -1,3 +1,4 @@
+/** The help desk end to end, through the gateway, on Postgres and (when present) Redis. */
 import { importTickets, type ImportFile } from '../src/domain/import-service';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { eventually } from '../../../test/helpers/eventually';
@@ -13,7 +14,6 @@ import {
   ticketsOf,
 } from '../../../test/helpers/commerce';
 
-/** The help desk end to end, through the gateway, on Postgres and (when present) Redis. */
 let stack: Stack;
 let agent: { id: string; accessToken: string };
 let customer: { id: string; accessToken: string };

@@ -1,7 +1,7 @@
+/** Data access for `support.agent_availability` and agents' load. */
 import type { AgentAvailability } from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
 
-/** Data access for `support.agent_availability` and agents' load. */
 export type { AgentAvailability };
 
 /** Every automatic assignment takes this transaction-scoped advisory lock: assignments serialise. */

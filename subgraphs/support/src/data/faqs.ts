@@ -1,7 +1,7 @@
+/** Data access for `support.faqs`, including full-text search on its generated `search_vector`. */
 import type { Faq, Prisma } from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
 
-/** Data access for `support.faqs`, including full-text search on its generated `search_vector`. */
 export type { Faq };
 
 export interface FaqFilter {

@@ -1,5 +1,3 @@
-import type { Db, Tx } from '../../../../shared/db';
-
 /**
  * Data access for support's copies of other domains' entities that customers may link to a
  * support ticket: `support.known_orders` (from orders' `OrderPlaced`), `support.known_tickets`
@@ -9,6 +7,7 @@ import type { Db, Tx } from '../../../../shared/db';
  * holder and event, that an event was published), so a write is an insert that a repeated
  * event leaves as it is.
  */
+import type { Db, Tx } from '../../../../shared/db';
 
 /** Who owns what in other domains: a customer may link only their own order or admission ticket. */
 export interface OwnershipChecker {

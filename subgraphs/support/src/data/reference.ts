@@ -1,3 +1,4 @@
+/** Data access for the help desk's reference data: categories, canned responses, SLA policies. */
 import type {
   CannedResponse,
   SlaPolicy,
@@ -6,7 +7,6 @@ import type {
 } from '../../../../prisma/generated/prisma/client';
 import { isUniqueViolation, type Db, type Tx } from '../../../../shared/db';
 
-/** Data access for the help desk's reference data: categories, canned responses, SLA policies. */
 export type { CannedResponse, SlaPolicy, SupportCategory, SupportPriority };
 
 /** Thrown by `createCategory` when the slug is taken (the unique index decides). */

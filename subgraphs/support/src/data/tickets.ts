@@ -1,3 +1,4 @@
+/** Data access for `support.tickets` and `support.messages`. Functions take a `Db` or a transaction client. */
 import type {
   Message,
   MessageAuthorKind,
@@ -9,7 +10,6 @@ import type {
 } from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
 
-/** Data access for `support.tickets` and `support.messages`. Functions take a `Db` or a transaction client. */
 export type { Message, MessageAuthorKind, MessageFormat, SupportPriority, SupportTicket, SupportTicketStatus };
 
 export interface TicketListFilter {

@@ -1,11 +1,11 @@
-import type { UserDirectoryEntry } from '../../../../prisma/generated/prisma/client';
-import type { Db, Tx } from '../../../../shared/db';
-
 /**
  * Data access for `support.user_directory`: support's own copy of the facts about users it
  * needs, kept from the users domain's `UserChanged` events (consumer `support.user-directory`,
  * see ../workers.ts). Support never reads the users schema.
  */
+import type { UserDirectoryEntry } from '../../../../prisma/generated/prisma/client';
+import type { Db, Tx } from '../../../../shared/db';
+
 export type { UserDirectoryEntry };
 
 /** Facts about users that support needs: the email (to claim widget tickets) and the AGENT role. */

@@ -1,13 +1,13 @@
-import { z } from 'zod';
-import { inTransaction, type Db } from '../../../../shared/db';
-import { findCategoryBySlug } from '../data/reference';
-import * as data from '../data/tickets';
-
 /**
  * Loads tickets exported from another help desk. Idempotent by (source, externalId) for
  * tickets and (ticket, externalId) for messages: a ticket already imported is left as it is
  * (only messages it lacks are added), so running an import twice changes nothing.
  */
+import { z } from 'zod';
+import { inTransaction, type Db } from '../../../../shared/db';
+import { findCategoryBySlug } from '../data/reference';
+import * as data from '../data/tickets';
+
 const message = z.object({
   externalId: z.string().min(1).max(100),
   author: z.object({ name: z.string().min(1).max(120), agent: z.boolean().default(false) }),

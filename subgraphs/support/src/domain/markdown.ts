@@ -1,12 +1,12 @@
-import MarkdownIt from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
-
 /**
  * Message and FAQ bodies to HTML that is safe to insert in a page. Markdown is rendered with
  * raw HTML disabled, and the result is sanitised anyway (allow-list of tags and attributes,
  * links limited to http, https and mailto), so nothing a customer writes runs in an agent's
  * browser. Plain text is escaped, line breaks kept.
  */
+import MarkdownIt from 'markdown-it';
+import sanitizeHtml from 'sanitize-html';
+
 const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true });
 
 const SANITIZE: sanitizeHtml.IOptions = {

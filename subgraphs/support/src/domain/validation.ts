@@ -1,9 +1,8 @@
-import { badInput } from '../../../../shared/errors';
-import { email, isUuid, locale, text, uuid } from '../../../../shared/validation';
-
-export { email, isUuid, locale, text, uuid };
-
 /** Input rules of the support domain. Each check throws `BAD_USER_INPUT` naming the field. */
+import { badInput } from '../../../../shared/errors';
+import { email, locale, text, uuid } from '../../../../shared/validation';
+
+export { email, locale, text, uuid };
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
