@@ -14,24 +14,29 @@ const OPEN_STATUSES = `('NEW', 'OPEN', 'PENDING', 'ON_HOLD')`;
  * Picks the agent for a new ticket and records the pick, inside `tx`: available agents under
  * their cap, least loaded first, then the one assigned longest ago (round robin among equals).
  * The advisory lock makes count-then-assign atomic across concurrent transactions and
- * processes, so caps hold under any concurrency. Null when nobody is free.
+ * processes, so caps hold under any concurrency; it is held until `tx` ends, so callers pick
+ * last, just before commit (every ticket opening waits on it). Null when nobody is free.
  */
 export async function pickAgent(tx: Tx, now: Date): Promise<string | null> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`;
-  const rows = await tx.$queryRawUnsafe<{ agent_id: string }[]>(`
-    SELECT a.agent_id FROM support.agent_availability a
-    -- Only users who are (still) active AGENTs, as support last heard from users.
-    JOIN support.user_directory u ON u.user_id = a.agent_id AND u.status = 'ACTIVE' AND 'AGENT' = ANY(u.roles)
-    CROSS JOIN LATERAL (
-      SELECT count(*)::int AS open FROM support.tickets t
-      WHERE t.assignee_id = a.agent_id AND t.status IN ${OPEN_STATUSES}
-    ) load
-    WHERE a.available AND load.open < a.max_open_tickets
-    ORDER BY load.open, a.last_assigned_at NULLS FIRST, a.agent_id
-    LIMIT 1`);
-  const agentId = rows[0]?.agent_id ?? null;
-  if (agentId) await tx.agentAvailability.update({ where: { agentId }, data: { lastAssignedAt: now } });
-  return agentId;
+  const rows = await tx.$queryRawUnsafe<{ agent_id: string }[]>(
+    `
+    UPDATE support.agent_availability SET last_assigned_at = $1
+    WHERE agent_id = (
+      SELECT a.agent_id FROM support.agent_availability a
+      -- Only users who are (still) active AGENTs, as support last heard from users.
+      JOIN support.user_directory u ON u.user_id = a.agent_id AND u.status = 'ACTIVE' AND 'AGENT' = ANY(u.roles)
+      CROSS JOIN LATERAL (
+        SELECT count(*)::int AS open FROM support.tickets t
+        WHERE t.assignee_id = a.agent_id AND t.status IN ${OPEN_STATUSES}
+      ) load
+      WHERE a.available AND load.open < a.max_open_tickets
+      ORDER BY load.open, a.last_assigned_at NULLS FIRST, a.agent_id
+      LIMIT 1)
+    RETURNING agent_id`,
+    now,
+  );
+  return rows[0]?.agent_id ?? null;
 }
 
 export function upsertAvailability(

@@ -88,14 +88,15 @@ export class TicketWriter {
       const created = await create({
         ...fields,
         createdAt: now,
-        assigneeId: await pickAgent(tx, now),
         slaDueAt: sla.slaDueAt,
         slaPauses: sla.slaPauses,
       });
       // The first message is part of the opening: followers subscribe once the ticket exists.
       await data.createMessage(tx, { ticketId: created.id, createdAt: now, ...message });
       await emitTicketCreated(tx, created);
-      return created;
+      // Last: the assignment lock serialises every opening, so it is held only until commit.
+      const assigneeId = await pickAgent(tx, now);
+      return assigneeId ? data.updateTicket(tx, created.id, { assigneeId }) : created;
     });
   }
 }
