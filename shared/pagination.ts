@@ -107,21 +107,3 @@ export function toConnection<T>(
     totalCount,
   };
 }
-
-// LEGACY (removed once every list uses keysetCursor).
-export function encodeCursor(key: Record<string, string | number>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-export function decodeCursor<K extends string>(
-  cursor: string | null | undefined,
-  fields: K[],
-): Record<K, string> | undefined {
-  if (cursor == null) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (fields.every((f) => typeof parsed[f] === 'string')) return parsed as Record<K, string>;
-  } catch {
-    // fall through to the error below
-  }
-  throw badInput('after', 'after is not a cursor from this list');
-}

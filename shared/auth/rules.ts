@@ -1,6 +1,7 @@
 import { allow, deny, rule } from 'graphql-shield';
 import { forbidden, unauthenticated } from '../errors';
 import type { Role, Viewer } from './tokens';
+import { hasAnyRole } from './viewer';
 
 /** What every subgraph's context carries for authorization. */
 export interface AuthContext {
@@ -16,7 +17,7 @@ export const isAuthenticated = rule({ cache: 'contextual' })((_parent, _args, ct
 export const hasRole = (...roles: Role[]) =>
   rule(`hasRole(${roles.join(',')})`, { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
     if (!ctx.viewer) return unauthenticated();
-    return roles.some((r) => ctx.viewer!.roles.includes(r)) ? true : forbidden();
+    return hasAnyRole(ctx.viewer, ...roles) ? true : forbidden();
   });
 
 export const isAdmin = hasRole('ADMIN');
