@@ -143,6 +143,78 @@ export interface EventCatalog {
     slaBreached: boolean;
     satisfaction: { rating: number; comment: string | null } | null;
   };
+  /**
+   * tickets → gamification: a scan at the door was accepted (the ticket moved to CHECKED_IN),
+   * in the check-in's transaction. Once per ticket.
+   */
+  TicketCheckedIn: {
+    ticketId: string;
+    eventId: string;
+    orderId: string;
+    holderId: string;
+    checkedInAt: string;
+  };
+  /**
+   * tickets → gamification: a ticket was voided (a refund, a cancelled event), in the
+   * transaction that voided it. Once per ticket; `wasCheckedIn` says whether it had been scanned.
+   */
+  TicketVoided: {
+    ticketId: string;
+    eventId: string;
+    orderId: string;
+    holderId: string;
+    wasCheckedIn: boolean;
+    voidedAt: string;
+  };
+  /** support → gamification: the requester rated a support ticket (1-5), in the rating's transaction. */
+  SupportTicketRated: {
+    ticketId: string;
+    requesterId: string;
+    rating: number;
+    comment: string | null;
+    ratedAt: string;
+  };
+  /**
+   * gamification → reports, notifications: a ledger entry changed a user's points (an award,
+   * a reversal, an ADMIN adjustment or a redemption), with the totals after it.
+   */
+  PointsAwarded: {
+    entryId: string;
+    userId: string;
+    amount: number;
+    kind: 'AWARD' | 'REVERSAL' | 'ADJUSTMENT' | 'REDEMPTION';
+    reason: string;
+    ruleId: string | null;
+    sourceType: string | null;
+    sourceId: string | null;
+    balance: number;
+    lifetimePoints: number;
+    occurredAt: string;
+  };
+  /** gamification → notifications: a user's lifetime points reached a higher level. */
+  LevelReached: {
+    userId: string;
+    levelId: string;
+    name: string;
+    threshold: number;
+    lifetimePoints: number;
+    reachedAt: string;
+  };
+  /** gamification → notifications: a user earned a badge (once per user and badge). */
+  BadgeAwarded: {
+    userId: string;
+    badgeId: string;
+    name: string;
+    awardedAt: string;
+  };
+  /** gamification → reports, notifications: a user spent points on a reward. */
+  RewardRedeemed: {
+    redemptionId: string;
+    rewardId: string;
+    userId: string;
+    cost: number;
+    redeemedAt: string;
+  };
 }
 
 export type EventType = keyof EventCatalog;

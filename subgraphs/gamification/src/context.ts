@@ -1,0 +1,17 @@
+import type { RequestContext } from '../../../shared/subgraph';
+import type { AdminService } from './domain/admin-service';
+import type { CatalogService } from './domain/catalog-service';
+import type { LeaderboardService } from './domain/leaderboard-service';
+import type { RewardService } from './domain/reward-service';
+import type { StandingService } from './domain/standing-service';
+import type { Loaders } from './loaders';
+
+/** The context of one request to the gamification subgraph. */
+export interface Context extends RequestContext {
+  loaders: Loaders;
+  standing: StandingService;
+  leaderboards: LeaderboardService;
+  rewards: RewardService;
+  catalog: CatalogService;
+  admin: AdminService;
+}

@@ -1,0 +1,10 @@
+import { runSubgraph } from '../../../shared/service';
+import { createServer } from './server';
+import { gamificationSettings } from './settings';
+import { startWorkers } from './workers';
+
+runSubgraph('gamification', 4005, {
+  extras: (config) => ({ settings: gamificationSettings(config) }),
+  createServer,
+  startWorkers,
+});

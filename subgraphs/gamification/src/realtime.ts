@@ -1,0 +1,79 @@
+import type { Logger } from '../../../shared/logger';
+import type { PubSub } from '../../../shared/realtime/pubsub';
+import { realtimePublisher, type RealtimePublisher } from '../../../shared/realtime/publisher';
+import { PERIODS, type Period } from './domain/calendar';
+
+/** The gamification subgraph's realtime channels: subscriptions listen here, services publish after commit. */
+export const channels = {
+  points: (userId: string) => `gamification:points:${userId}`,
+  leaderboard: (period: Period) => `gamification:leaderboard:${period}`,
+};
+
+/** A `pointsChanged` event: the entry that changed a user's points and the totals after it. */
+export interface PointsNotice {
+  userId: string;
+  entryId: string;
+  balance: number;
+  lifetime: number;
+  levelId: string | null;
+}
+
+/** A `leaderboardChanged` event: which leaderboard changed (the resolver reads its top). */
+export interface LeaderboardNotice {
+  period: Period;
+}
+
+/**
+ * What one transaction changed, gathered while it runs and published once it committed: a
+ * rolled-back transaction's notices are dropped with it.
+ */
+export class GamificationNotices {
+  readonly points: PointsNotice[] = [];
+  leaderboards = false;
+
+  pointsChanged(notice: PointsNotice, countsForLeaderboards: boolean): void {
+    this.points.push(notice);
+    if (countsForLeaderboards) this.leaderboards = true;
+  }
+}
+
+/**
+ * Publishes committed changes. Points go out at once; leaderboard changes are coalesced per
+ * leaderboard: the first change publishes at once, later ones within `coalesceMs` become one
+ * publish at the end of that interval, so a burst of awards sends a few updates per second.
+ */
+export class GamificationRealtime {
+  private readonly publisher: RealtimePublisher;
+  private readonly lastSent = new Map<Period, number>();
+  private readonly pending = new Map<Period, NodeJS.Timeout>();
+
+  constructor(deps: { pubsub: PubSub; logger: Logger; coalesceMs: number }) {
+    this.publisher = realtimePublisher(deps.pubsub, deps.logger);
+    this.coalesceMs = deps.coalesceMs;
+  }
+
+  private readonly coalesceMs: number;
+
+  async publish(notices: GamificationNotices): Promise<void> {
+    for (const notice of notices.points) await this.publisher.publish(channels.points(notice.userId), notice);
+    if (notices.leaderboards) for (const period of PERIODS) this.leaderboardChanged(period);
+  }
+
+  private leaderboardChanged(period: Period): void {
+    if (this.pending.has(period)) return;
+    const wait = (this.lastSent.get(period) ?? -Infinity) + this.coalesceMs - Date.now();
+    const send = () => {
+      this.pending.delete(period);
+      this.lastSent.set(period, Date.now());
+      void this.publisher.publish(channels.leaderboard(period), { period } satisfies LeaderboardNotice);
+    };
+    if (wait <= 0) send();
+    else this.pending.set(period, setTimeout(send, wait).unref());
+  }
+
+  /** Drops coalesced updates not yet sent (at shutdown). */
+  stop(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+  }
+}

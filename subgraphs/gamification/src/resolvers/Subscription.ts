@@ -1,0 +1,22 @@
+import { withFilter } from '../../../../shared/realtime/pubsub';
+import type { SubscriptionResolvers } from '../__generated__/resolvers-types';
+import type { Context } from '../context';
+import type { Period } from '../domain/calendar';
+import { channels, type LeaderboardNotice, type PointsNotice } from '../realtime';
+
+/**
+ * `pointsChanged` follows the viewer's own channel (shield: authenticated); `leaderboardChanged`
+ * re-reads the leaderboard's top for every (coalesced) change, as the viewer would see it.
+ */
+export const Subscription: SubscriptionResolvers = {
+  pointsChanged: {
+    subscribe: (_parent, _args, ctx) => ctx.pubsub.subscribe<PointsNotice>(channels.points(ctx.viewer!.userId)),
+    resolve: (notice: PointsNotice) => notice,
+  },
+  leaderboardChanged: {
+    subscribe: (_parent, args, ctx) =>
+      withFilter(ctx.pubsub.subscribe<LeaderboardNotice>(channels.leaderboard(args.period)), () => true),
+    resolve: (_notice: LeaderboardNotice, args: { period: Period; first?: number | null }, ctx: Context) =>
+      ctx.leaderboards.page(ctx, { period: args.period, first: args.first ?? 10 }),
+  },
+};

@@ -1,0 +1,26 @@
+import { DateTimeScalar } from '../../../../shared/scalars';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { Badge, BadgeAward } from './Badge';
+import { LeaderboardEntry } from './LeaderboardEntry';
+import { Mutation } from './Mutation';
+import { PointsChange } from './PointsChange';
+import { PointsEntry, PointsSource } from './PointsEntry';
+import { Query } from './Query';
+import { Redemption } from './Redemption';
+import { Subscription } from './Subscription';
+import { User } from './User';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Subscription,
+  User,
+  PointsEntry,
+  PointsSource,
+  Badge,
+  BadgeAward,
+  Redemption,
+  LeaderboardEntry,
+  PointsChange,
+};

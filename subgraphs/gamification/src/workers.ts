@@ -1,0 +1,32 @@
+import { startConsumer, startRelay, type Worker } from '../../../shared/events/bus';
+import { Earning } from './domain/earning';
+import { pointsHandlers } from './domain/event-handlers';
+import { Ledger } from './domain/ledger';
+import { createRealtime, type GamificationDeps } from './server';
+
+/**
+ * The event workers of a gamification process, each safe with several instances:
+ * - the outbox relay (PointsAwarded, LevelReached, BadgeAwarded, RewardRedeemed);
+ * - `gamification.points`: points and badges from OrderPaid, OrderRefunded, TicketCheckedIn,
+ *   TicketVoided, SupportTicketRated (and SupportTicketResolved with a rating), UserChanged.
+ */
+export function startWorkers(deps: GamificationDeps): Worker[] {
+  const bus = { db: deps.db, redis: deps.redis, stream: deps.eventStream, logger: deps.logger };
+  const realtime = createRealtime(deps);
+  const earning = new Earning({ ledger: new Ledger(deps.settings.timeZone), timeZone: deps.settings.timeZone });
+  const consumer = startConsumer({
+    ...bus,
+    name: 'gamification.points',
+    handlers: pointsHandlers({ earning, realtime }),
+  });
+  return [
+    startRelay(bus),
+    {
+      runOnce: () => consumer.runOnce(),
+      async stop() {
+        await consumer.stop();
+        realtime.stop();
+      },
+    },
+  ];
+}
