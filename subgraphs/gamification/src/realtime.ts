@@ -1,7 +1,9 @@
+import type Redis from 'ioredis';
 import type { Logger } from '../../../shared/logger';
-import type { PubSub } from '../../../shared/realtime/pubsub';
+import { pubsubFor, type PubSub } from '../../../shared/realtime/pubsub';
 import { realtimePublisher, type RealtimePublisher } from '../../../shared/realtime/publisher';
 import { PERIODS, type Period } from './domain/calendar';
+import type { GamificationSettings } from './settings';
 
 /** The gamification subgraph's realtime channels: subscriptions listen here, services publish after commit. */
 export const channels = {
@@ -76,4 +78,17 @@ export class GamificationRealtime {
     for (const timer of this.pending.values()) clearTimeout(timer);
     this.pending.clear();
   }
+}
+
+/** The realtime publisher of a gamification process (through Redis when `redis` is set). */
+export function createRealtime(deps: {
+  redis?: Redis;
+  logger: Logger;
+  settings: GamificationSettings;
+}): GamificationRealtime {
+  return new GamificationRealtime({
+    pubsub: pubsubFor(deps),
+    logger: deps.logger,
+    coalesceMs: deps.settings.leaderboardCoalesceMs,
+  });
 }

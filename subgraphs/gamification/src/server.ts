@@ -1,4 +1,3 @@
-import { pubsubFor } from '../../../shared/realtime/pubsub';
 import { readSubgraphSdl } from '../../../shared/schema';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
@@ -10,21 +9,12 @@ import { RewardService } from './domain/reward-service';
 import { StandingService } from './domain/standing-service';
 import { createLoaders } from './loaders';
 import { permissions, referenceRules } from './permissions';
-import { GamificationRealtime } from './realtime';
+import { createRealtime } from './realtime';
 import { resolvers } from './resolvers';
 import type { GamificationSettings } from './settings';
 
 export interface GamificationDeps extends SubgraphDeps {
   settings: GamificationSettings;
-}
-
-/** The realtime publisher of a gamification process (the server's and the workers' share it). */
-export function createRealtime(deps: GamificationDeps): GamificationRealtime {
-  return new GamificationRealtime({
-    pubsub: pubsubFor(deps),
-    logger: deps.logger,
-    coalesceMs: deps.settings.leaderboardCoalesceMs,
-  });
 }
 
 /** The gamification subgraph: points, levels, badges, rewards and leaderboards. Tests start it on port 0. */

@@ -2,7 +2,8 @@ import { startConsumer, startRelay, type Worker } from '../../../shared/events/b
 import { Earning } from './domain/earning';
 import { pointsHandlers } from './domain/event-handlers';
 import { Ledger } from './domain/ledger';
-import { createRealtime, type GamificationDeps } from './server';
+import { createRealtime } from './realtime';
+import type { GamificationDeps } from './server';
 
 /**
  * The event workers of a gamification process, each safe with several instances:

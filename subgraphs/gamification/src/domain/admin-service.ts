@@ -1,6 +1,6 @@
 import type { Db } from '../../../../shared/db';
 import { inTransaction } from '../../../../shared/db';
-import { badInput, conflict, notFound } from '../../../../shared/errors';
+import { badInput, conflict } from '../../../../shared/errors';
 import * as catalog from '../data/catalog';
 import type { LedgerEntry } from '../data/ledger';
 import { GamificationNotices, type GamificationRealtime } from '../realtime';
@@ -78,14 +78,14 @@ export class AdminService {
     create: (input: EarningRuleInput) => catalog.createRule(this.deps.db, ruleData(input)),
     update: async (id: string, input: EarningRuleInput) =>
       (await catalog.updateRule(this.deps.db, valid.uuid('id', id), ruleData(input))) ??
-      Promise.reject(notFound('Earning rule')),
+      Promise.reject(unknownId('Earning rule')),
   };
 
   levels = {
     create: async (input: LevelInput) => taken(await catalog.createLevel(this.deps.db, levelData(input))),
     update: async (id: string, input: LevelInput) =>
       taken(await catalog.updateLevel(this.deps.db, valid.uuid('id', id), levelData(input))) ??
-      Promise.reject(notFound('Level')),
+      Promise.reject(unknownId('Level')),
     delete: (id: string) => catalog.deleteLevel(this.deps.db, valid.uuid('id', id)),
   };
 
@@ -93,16 +93,18 @@ export class AdminService {
     create: async (input: BadgeInput) => taken(await catalog.createBadge(this.deps.db, badgeData(input))),
     update: async (id: string, input: BadgeInput) =>
       taken(await catalog.updateBadge(this.deps.db, valid.uuid('id', id), badgeData(input))) ??
-      Promise.reject(notFound('Badge')),
+      Promise.reject(unknownId('Badge')),
   };
 
   rewards = {
     create: (input: RewardInput) => catalog.createReward(this.deps.db, rewardData(input)),
     update: async (id: string, input: RewardInput) =>
       (await catalog.updateReward(this.deps.db, valid.uuid('id', id), rewardData(input))) ??
-      Promise.reject(notFound('Reward')),
+      Promise.reject(unknownId('Reward')),
   };
 }
+
+const unknownId = (what: string) => badInput('id', `${what} not found`);
 
 function taken<T>(result: T | 'taken'): T {
   if (result === 'taken') throw conflict('A level or badge with this name (or threshold) exists', 'input.name');

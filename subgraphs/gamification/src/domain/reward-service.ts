@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../../../shared/db';
 import { inTransaction } from '../../../../shared/db';
-import { conflict, notFound, unauthenticated } from '../../../../shared/errors';
+import { badInput, conflict, unauthenticated } from '../../../../shared/errors';
 import { keysetCursor, pageSize, toConnection, type Connection } from '../../../../shared/pagination';
 import type { RequestContext } from '../../../../shared/subgraph';
 import { listRewards, type Reward } from '../data/catalog';
@@ -52,7 +52,7 @@ export class RewardService {
       const reward = await takeOne(tx, rewardId);
       if (!reward) {
         const existing = await findReward(tx, rewardId);
-        if (!existing) throw notFound('Reward');
+        if (!existing) throw badInput('rewardId', 'Reward not found');
         throw conflict(existing.active ? 'This reward is sold out' : 'This reward is not available', 'rewardId');
       }
       if (reward.perUserLimit !== null && (await countOfUser(tx, rewardId, userId)) >= reward.perUserLimit)

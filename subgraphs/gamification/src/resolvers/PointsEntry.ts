@@ -1,5 +1,4 @@
-import { notFound } from '../../../../shared/errors';
-import type { PointsEntryResolvers, PointsSourceResolvers } from '../__generated__/resolvers-types';
+import type { PointsEntryResolvers } from '../__generated__/resolvers-types';
 
 /** The entity types a ledger entry's source may be (other sources, e.g. a user's registration, read as null). */
 const ENTITY_SOURCES = new Set(['Order', 'Ticket', 'SupportTicket']);
@@ -11,14 +10,5 @@ export const PointsEntry: PointsEntryResolvers = {
     if (entry.sourceType === 'Redemption') return ctx.loaders.redemptionById.load(entry.sourceId);
     if (!ENTITY_SOURCES.has(entry.sourceType)) return null;
     return { __typename: entry.sourceType, id: entry.sourceId };
-  },
-};
-
-export const PointsSource: PointsSourceResolvers = {
-  __resolveType: (source) => {
-    const typename = (source as { __typename?: string }).__typename;
-    if (typename === 'Order' || typename === 'Ticket' || typename === 'SupportTicket') return typename;
-    if ('code' in source) return 'Redemption';
-    throw notFound('Points source');
   },
 };

@@ -1,4 +1,3 @@
-import { withFilter } from '../../../../shared/realtime/pubsub';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import type { Period } from '../domain/calendar';
@@ -14,8 +13,7 @@ export const Subscription: SubscriptionResolvers = {
     resolve: (notice: PointsNotice) => notice,
   },
   leaderboardChanged: {
-    subscribe: (_parent, args, ctx) =>
-      withFilter(ctx.pubsub.subscribe<LeaderboardNotice>(channels.leaderboard(args.period)), () => true),
+    subscribe: (_parent, args, ctx) => ctx.pubsub.subscribe<LeaderboardNotice>(channels.leaderboard(args.period)),
     resolve: (_notice: LeaderboardNotice, args: { period: Period; first?: number | null }, ctx: Context) =>
       ctx.leaderboards.page(ctx, { period: args.period, first: args.first ?? 10 }),
   },

@@ -1,10 +1,12 @@
 import { DateTimeScalar } from '../../../../shared/scalars';
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { Badge, BadgeAward } from './Badge';
+import { Badge } from './Badge';
+import { BadgeAward } from './BadgeAward';
 import { LeaderboardEntry } from './LeaderboardEntry';
 import { Mutation } from './Mutation';
 import { PointsChange } from './PointsChange';
-import { PointsEntry, PointsSource } from './PointsEntry';
+import { PointsEntry } from './PointsEntry';
+import { PointsSource } from './PointsSource';
 import { Query } from './Query';
 import { Redemption } from './Redemption';
 import { Subscription } from './Subscription';
