@@ -1,6 +1,7 @@
 import checkin from './checkin';
 import subscriptions from './subscriptions';
 import checkout from './checkout';
+import leaderboard from './leaderboard';
 
 /**
  * `npm run bench -- <name> [options]`: runs one benchmark against a stack of its own (real
@@ -10,6 +11,7 @@ import checkout from './checkout';
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   checkin,
   checkout,
+  leaderboard,
   subscriptions,
 };
 

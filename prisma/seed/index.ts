@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
+import { seedGamificationData } from './gamification';
 import { seedOrdersData } from './orders';
 import { seedSupportData } from './support';
 import { seedTicketsData } from './tickets';
@@ -30,6 +31,7 @@ export async function seedDemoData(db: Db): Promise<boolean> {
       await seedSupportData(tx, ids.AGENT);
       await seedTicketsData(tx, ids.ORGANIZER, ids.SCANNER);
       await seedOrdersData(tx, ids.ORGANIZER);
+      await seedGamificationData(tx, ids.CUSTOMER);
       return true;
     },
     { timeout: 60_000 },

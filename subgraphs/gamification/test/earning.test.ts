@@ -43,6 +43,12 @@ async function ledgerAgreesWithBalances(): Promise<void> {
       lifetime: Number(r.life ?? 0),
     });
   }
+  // The per-total counts ranks are computed from agree with the totals.
+  const drift = await g.db.$queryRaw<unknown[]>`
+    SELECT * FROM (SELECT period, start, points, count(*)::int AS users FROM gamification.period_scores GROUP BY 1, 2, 3) s
+    FULL JOIN (SELECT * FROM gamification.score_counts WHERE users <> 0) c USING (period, start, points)
+    WHERE s.users IS DISTINCT FROM c.users`;
+  expect(drift).toEqual([]);
 }
 
 describe('earning from domain events', () => {

@@ -29,7 +29,7 @@ test('50 concurrent redemptions by a user whose balance covers 5 give exactly 5'
   );
   expect(new Set(ok.map((r) => (r.data as { redeemReward: { code: string } }).redeemReward.code)).size).toBe(5);
   expect(await standing(g, user)).toMatchObject({ points: 0, pointsDebt: 0, lifetimePoints: 500 });
-});
+}, 120_000);
 
 test('200 users racing for a reward with stock 20 give exactly 20', async () => {
   const id = await reward({ name: 'Camiseta', cost: 50, stock: 20 });
@@ -43,7 +43,7 @@ test('200 users racing for a reward with stock 20 give exactly 20', async () => 
     `{ rewards { name remaining } }`,
   );
   expect(rewards.data!.rewards).toContainEqual({ name: 'Camiseta', remaining: 0 });
-});
+}, 120_000);
 
 test('a per-user limit holds', async () => {
   const user = randomUUID();

@@ -81,15 +81,8 @@ export async function appendEntry(
     WHERE user_id = ${entry.userId}::uuid`;
   totals.balance = balanceAfter;
   totals.lifetime += lifetimeDelta;
-  if (countsForLifetime && scores.length > 0) {
-    await tx.$executeRaw`
-      INSERT INTO gamification.period_scores (period, start, user_id, points, reached_at)
-      SELECT p, s, ${entry.userId}::uuid, ${entry.amount}, ${entry.occurredAt}
-      FROM unnest(${scores.map((s) => s.period)}::text[], ${scores.map((s) => s.start)}::date[]) AS t(p, s)
-      ON CONFLICT (period, start, user_id) DO UPDATE
-      SET points = gamification.period_scores.points + EXCLUDED.points,
-          reached_at = GREATEST(gamification.period_scores.reached_at, EXCLUDED.reached_at)`;
-  }
+  if (countsForLifetime && scores.length > 0)
+    await moveScores(tx, entry.userId, entry.amount, entry.occurredAt, scores);
   return tx.ledgerEntry.findUniqueOrThrow({ where: { id } });
 }
 
@@ -142,4 +135,44 @@ export function listEntries(
 
 export function countEntries(db: Db, userId: string): Promise<number> {
   return db.ledgerEntry.count({ where: { userId } });
+}
+
+/**
+ * Adds `amount` to the user's totals of these periods, and moves the user between the
+ * per-total counts ranks are computed from (`score_counts`): one less at the old total, one
+ * more at the new. The caller holds the user's balance lock, so the old totals read here stay
+ * current until the commit.
+ */
+async function moveScores(
+  tx: Tx,
+  userId: string,
+  amount: number,
+  at: Date,
+  scores: { period: Period; start: Date }[],
+): Promise<void> {
+  const periods = scores.map((s) => s.period);
+  const starts = scores.map((s) => s.start);
+  const old = await tx.$queryRaw<{ period: string; start: Date; points: number }[]>`
+    SELECT s.period, s.start, s.points FROM gamification.period_scores s
+    JOIN unnest(${periods}::text[], ${starts}::date[]) AS t(p, d) ON s.period = t.p AND s.start = t.d
+    WHERE s.user_id = ${userId}::uuid`;
+  await tx.$executeRaw`
+    INSERT INTO gamification.period_scores (period, start, user_id, points, reached_at)
+    SELECT p, d, ${userId}::uuid, ${amount}, ${at}
+    FROM unnest(${periods}::text[], ${starts}::date[]) AS t(p, d)
+    ON CONFLICT (period, start, user_id) DO UPDATE
+    SET points = gamification.period_scores.points + EXCLUDED.points,
+        reached_at = GREATEST(gamification.period_scores.reached_at, EXCLUDED.reached_at)`;
+  const previous = new Map(old.map((o) => [`${o.period}/${o.start.getTime()}`, o.points]));
+  const moves: { period: string; start: Date; points: number; users: number }[] = [];
+  for (const { period, start } of scores) {
+    const was = previous.get(`${period}/${start.getTime()}`);
+    if (was !== undefined) moves.push({ period, start, points: was, users: -1 });
+    moves.push({ period, start, points: (was ?? 0) + amount, users: 1 });
+  }
+  await tx.$executeRaw`
+    INSERT INTO gamification.score_counts (period, start, points, users)
+    SELECT * FROM unnest(${moves.map((m) => m.period)}::text[], ${moves.map((m) => m.start)}::date[],
+                         ${moves.map((m) => m.points)}::int[], ${moves.map((m) => m.users)}::int[])
+    ON CONFLICT (period, start, points) DO UPDATE SET users = gamification.score_counts.users + EXCLUDED.users`;
 }

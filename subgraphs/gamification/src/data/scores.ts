@@ -61,22 +61,27 @@ export async function leaderboardPage(
   return rows.map(toRow);
 }
 
-/** 1 + how many users rank before `key` in the period. */
+/**
+ * 1 + how many users rank before `key` in the period: those with more points (a sum over the
+ * per-total counts) and those with as many who reached them first (a range of the index).
+ */
 export async function rankOf(db: Db, period: Period, start: Date, key: ScoreKey): Promise<number> {
-  const [row] = await db.$queryRaw<{ ahead: bigint }[]>`
-    SELECT count(*) AS ahead FROM gamification.period_scores s
-    WHERE s.period = ${period} AND s.start = ${start}::date
-      AND (s.points > ${key.points}
-        OR (s.points = ${key.points} AND (s.reached_at < ${key.reachedAt}
-          OR (s.reached_at = ${key.reachedAt} AND s.user_id < ${key.userId}::uuid))))`;
-  return Number(row!.ahead) + 1;
+  const [row] = await db.$queryRaw<{ above: bigint | null; tied: bigint }[]>`
+    SELECT
+      (SELECT sum(users) FROM gamification.score_counts
+        WHERE period = ${period} AND start = ${start}::date AND points > ${key.points}) AS above,
+      (SELECT count(*) FROM gamification.period_scores
+        WHERE period = ${period} AND start = ${start}::date AND points = ${key.points}
+          AND (reached_at < ${key.reachedAt} OR (reached_at = ${key.reachedAt} AND user_id < ${key.userId}::uuid))) AS tied`;
+  return Number(row!.above ?? 0) + Number(row!.tied) + 1;
 }
 
+/** How many users have more than 0 points in the period. */
 export async function countRanked(db: Db, period: Period, start: Date): Promise<number> {
-  const [row] = await db.$queryRaw<{ n: bigint }[]>`
-    SELECT count(*) AS n FROM gamification.period_scores
+  const [row] = await db.$queryRaw<{ n: bigint | null }[]>`
+    SELECT sum(users) AS n FROM gamification.score_counts
     WHERE period = ${period} AND start = ${start}::date AND points > 0`;
-  return Number(row!.n);
+  return Number(row!.n ?? 0);
 }
 
 /** A user's row of a period (null without any), whatever their points. */

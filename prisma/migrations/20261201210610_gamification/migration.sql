@@ -71,6 +71,16 @@ CREATE TABLE "gamification"."period_scores" (
 );
 
 -- CreateTable
+CREATE TABLE "gamification"."score_counts" (
+    "period" VARCHAR(10) NOT NULL,
+    "start" DATE NOT NULL,
+    "points" INTEGER NOT NULL,
+    "users" INTEGER NOT NULL,
+
+    CONSTRAINT "score_counts_pkey" PRIMARY KEY ("period","start","points")
+);
+
+-- CreateTable
 CREATE TABLE "gamification"."activities" (
     "id" UUID NOT NULL,
     "user_id" UUID NOT NULL,
