@@ -72,6 +72,25 @@ const subgraphs: Partial<Record<string, { mappers: Record<string, string> }>> = 
       Event: '../../../../shared/entities#EntityRef',
     },
   },
+  gamification: {
+    mappers: {
+      PointsEntry: `${prismaClient}#LedgerEntry as LedgerEntryModel`,
+      EarningRule: `${prismaClient}#EarningRule as EarningRuleModel`,
+      Level: `${prismaClient}#Level as LevelModel`,
+      Badge: `${prismaClient}#Badge as BadgeModel`,
+      BadgeAward: `${prismaClient}#BadgeAward as BadgeAwardModel`,
+      Reward: `${prismaClient}#Reward as RewardModel`,
+      Redemption: `${prismaClient}#Redemption as RedemptionModel`,
+      LeaderboardEntry: '../models#LeaderboardEntryView',
+      Leaderboard: '../models#LeaderboardView',
+      PointsChange: '../realtime#PointsNotice',
+      // Entities of other subgraphs: gamification only knows (and returns) their key.
+      User: '../../../../shared/entities#EntityRef',
+      Order: '../../../../shared/entities#EntityRef',
+      Ticket: '../../../../shared/entities#EntityRef',
+      SupportTicket: '../../../../shared/entities#EntityRef',
+    },
+  },
   support: {
     mappers: {
       SupportTicket: `${prismaClient}#SupportTicket as SupportTicketModel`,

@@ -120,6 +120,8 @@ const schema = z.object({
   SUPPORT_WIDGET_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
   /** support: widget tickets one email may open per hour. */
   SUPPORT_WIDGET_LIMIT_PER_EMAIL: z.coerce.number().int().positive().default(5),
+  /** gamification: the IANA time zone of local days, weeks and seasons (caps, streaks, leaderboards). */
+  GAMIFICATION_TIMEZONE: z.string().min(1).default('Europe/Madrid'),
 });
 
 /**

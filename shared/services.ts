@@ -29,6 +29,8 @@ export const NEEDS = {
   paymentSettings: { env: ['PAYMENT_WEBHOOK_SECRET'] },
   /** Help-desk settings: business hours and their time zone (SLA clocks). */
   supportSettings: { env: ['SUPPORT_BUSINESS_HOURS', 'SUPPORT_TIMEZONE'] },
+  /** Gamification settings: the time zone of local days, weeks and seasons. */
+  gamificationSettings: { env: ['GAMIFICATION_TIMEZONE'] },
 } as const satisfies Record<string, { env: readonly string[] }>;
 
 export type Need = keyof typeof NEEDS;
@@ -51,6 +53,7 @@ export const SERVICES = [
   { name: 'users', kind: 'subgraph', port: 4001, entry: 'subgraphs/users/src/index.ts', dbSchema: 'users', needs: ['database', 'jwtSigningKeys'] },
   { name: 'tickets', kind: 'subgraph', port: 4002, entry: 'subgraphs/tickets/src/index.ts', dbSchema: 'tickets', needs: ['database', 'qrSigningKeys'] },
   { name: 'orders', kind: 'subgraph', port: 4003, entry: 'subgraphs/orders/src/index.ts', dbSchema: 'orders', needs: ['database', 'paymentSettings'] },
+  { name: 'gamification', kind: 'subgraph', port: 4005, entry: 'subgraphs/gamification/src/index.ts', dbSchema: 'gamification', needs: ['database', 'gamificationSettings'] },
   { name: 'support', kind: 'subgraph', port: 4006, entry: 'subgraphs/support/src/index.ts', dbSchema: 'support', needs: ['database', 'supportSettings'] },
   { name: 'gateway', kind: 'gateway', port: 4000, entry: 'gateway/src/index.ts', needs: ['database'] },
 ] as const satisfies readonly ServiceDefinition[];

@@ -14,6 +14,7 @@ import { supportSettings } from '../../subgraphs/support/src/settings';
 import type { Worker } from '../../shared/events/bus';
 import { serviceNamed, type Need, type SubgraphName } from '../../shared/services';
 import type { SubgraphDeps, SubgraphServer } from '../../shared/subgraph';
+import { gamificationSettings } from '../../subgraphs/gamification/src/settings';
 import { loadQrSigningKeys } from '../../subgraphs/tickets/src/domain/qr';
 
 export type { SubgraphName };
@@ -39,6 +40,7 @@ const TEST_EXTRAS: Record<Need, (deps: TestSubgraphDeps) => object> = {
   qrSigningKeys: () => ({ qrKeys: TEST_QR_KEYS }),
   paymentSettings: () => ({}),
   supportSettings: () => ({ settings: supportSettings(loadConfig({ NODE_ENV: 'test' })) }),
+  gamificationSettings: () => ({ settings: gamificationSettings(loadConfig({ NODE_ENV: 'test' })) }),
 };
 
 export interface SubgraphFactory {

@@ -3,7 +3,7 @@ import { createServer } from './server';
 import { gamificationSettings } from './settings';
 import { startWorkers } from './workers';
 
-runSubgraph('gamification', 4005, {
+runSubgraph('gamification', {
   extras: (config) => ({ settings: gamificationSettings(config) }),
   createServer,
   startWorkers,

@@ -15,7 +15,7 @@ export const DEFAULT_SETTINGS: GamificationSettings = { timeZone: 'Europe/Madrid
 
 /** gamification only: its settings, from the config; an unknown time zone stops the process. */
 export function gamificationSettings(config: Config): GamificationSettings {
-  const timeZone = (config as { GAMIFICATION_TIMEZONE?: string }).GAMIFICATION_TIMEZONE ?? DEFAULT_SETTINGS.timeZone;
+  const timeZone = config.GAMIFICATION_TIMEZONE;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {

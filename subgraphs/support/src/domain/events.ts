@@ -33,3 +33,14 @@ export function emitTicketResolved(tx: Tx, ticket: SupportTicket): Promise<strin
     satisfaction: ticket.rating ? { rating: ticket.rating, comment: ticket.ratingComment } : null,
   });
 }
+
+/** The requester rated the ticket (gamification's rating points); a guest's rating emits nothing. */
+export function emitTicketRated(tx: Tx, ticket: SupportTicket, requesterId: string): Promise<string> {
+  return producer.emit(tx, 'SupportTicketRated', {
+    ticketId: ticket.id,
+    requesterId,
+    rating: ticket.rating!,
+    comment: ticket.ratingComment,
+    ratedAt: ticket.ratedAt!.toISOString(),
+  });
+}

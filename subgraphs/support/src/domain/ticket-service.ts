@@ -11,7 +11,7 @@ import { findCategoriesByIds } from '../data/reference';
 import type { Message, MessageFormat, SupportPriority, SupportTicket, SupportTicketStatus } from '../data/tickets';
 import type { UserDirectory } from '../data/user-directory';
 import * as access from './access';
-import { emitTicketResolved } from './events';
+import { emitTicketRated, emitTicketResolved } from './events';
 import { closePause, PAUSED, pausesOf, storePauses, type SlaService } from './sla-service';
 import type { TicketWriter } from './ticket-writer';
 import * as valid from './validation';
@@ -222,6 +222,8 @@ export class TicketService {
       if (ticket.rating) throw conflict('This ticket was already rated', 'input.ticketId');
       const updated = await save(ticket, { rating, ratingComment: comment, ratedAt: now });
       if (updated.resolvedAt) await emitTicketResolved(tx, updated);
+      // A guest's rating (visitor token) has no user to reward.
+      if (updated.requesterId) await emitTicketRated(tx, updated, updated.requesterId);
       return updated;
     });
   }

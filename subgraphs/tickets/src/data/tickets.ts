@@ -72,15 +72,35 @@ export function issueSeats(
  * CHECKED_IN ones. A refunded unit returns its seat to sale in orders, so the ticket must die
  * even if it was scanned; otherwise the seat would be sold twice. Returns how many were voided.
  */
-export function voidSeats(tx: Tx, orderLineId: string, quantity: number, at: Date): Promise<number> {
-  return tx.$executeRaw`
-    UPDATE tickets.tickets SET status = 'VOIDED', voided_at = ${at}
-    WHERE id IN (
-      SELECT id FROM tickets.tickets
+/** A ticket `voidSeats` voided, with whether it had been checked in. */
+export interface VoidedSeat {
+  id: string;
+  eventId: string;
+  orderId: string;
+  holderId: string;
+  wasCheckedIn: boolean;
+}
+
+export async function voidSeats(tx: Tx, orderLineId: string, quantity: number, at: Date): Promise<VoidedSeat[]> {
+  const rows = await tx.$queryRaw<
+    { id: string; event_id: string; order_id: string; holder_id: string; previous: string }[]
+  >`
+    WITH picked AS (
+      SELECT id, status FROM tickets.tickets
       WHERE order_line_id = ${orderLineId}::uuid AND status <> 'VOIDED'
       ORDER BY (status = 'VALID') DESC, seat_index DESC LIMIT ${quantity}
       FOR UPDATE
-    ) AND status <> 'VOIDED'`;
+    )
+    UPDATE tickets.tickets t SET status = 'VOIDED', voided_at = ${at}
+    FROM picked WHERE t.id = picked.id AND t.status <> 'VOIDED'
+    RETURNING t.id, t.event_id, t.order_id, t.holder_id, picked.status::text AS previous`;
+  return rows.map((r) => ({
+    id: r.id,
+    eventId: r.event_id,
+    orderId: r.order_id,
+    holderId: r.holder_id,
+    wasCheckedIn: r.previous === 'CHECKED_IN',
+  }));
 }
 
 /**
@@ -97,6 +117,8 @@ export function voidSeats(tx: Tx, orderLineId: string, quantity: number, at: Dat
 export async function acceptCheckIn(
   db: Db,
   scan: { ticketId: string; eventId: string; nonce: string; scannerId: string; at: Date },
+  /** Runs in the accepting transaction (the domain announces the check-in there). */
+  onAccepted: (tx: Tx, ticket: Ticket) => Promise<void>,
 ): Promise<{ ticket: Ticket; checkedInCount: number } | null> {
   try {
     return await inTransaction(db, async (tx) => {
@@ -105,6 +127,7 @@ export async function acceptCheckIn(
       await tx.checkIn.create({
         data: { ticketId: ticket.id, nonce: scan.nonce, scannerId: scan.scannerId, checkedInAt: scan.at },
       });
+      await onAccepted(tx, ticket);
       return { ticket, checkedInCount: await countCheckIn(tx, scan.eventId) };
     });
   } catch (err) {

@@ -5,6 +5,7 @@ import type { TicketsRequest } from '../loaders';
 import type { CheckInOutcome } from '../models';
 import type { TicketsRealtime } from '../realtime';
 import { canCheckIn, canSeeEvent } from './access';
+import { announceCheckedIn } from './events';
 import type { QrCodec } from './qr';
 import * as valid from './validation';
 
@@ -48,13 +49,17 @@ export class CheckInService {
     if (previous) return this.replay(previous, code.ticketId);
 
     // Not accepted (null): the ticket is not VALID, or a concurrent scan took the nonce.
-    const accepted = await tickets.acceptCheckIn(this.deps.db, {
-      ticketId: code.ticketId,
-      eventId,
-      nonce,
-      scannerId: viewer.userId,
-      at: this.now(),
-    });
+    const accepted = await tickets.acceptCheckIn(
+      this.deps.db,
+      {
+        ticketId: code.ticketId,
+        eventId,
+        nonce,
+        scannerId: viewer.userId,
+        at: this.now(),
+      },
+      announceCheckedIn,
+    );
     if (accepted) {
       const { ticket, checkedInCount } = accepted;
       await this.deps.realtime.checkedIn({

@@ -9,7 +9,7 @@ import type { EventCatalog } from '../../../../shared/events/catalog';
 import type { Logger } from '../../../../shared/logger';
 import * as ticketTypes from '../data/ticket-types';
 import * as tickets from '../data/tickets';
-import { announceIssued, announceVoided } from './events';
+import { announceIssued, announceTicketVoided, announceVoided } from './events';
 
 interface HandlerDeps {
   logger: Logger;
@@ -73,8 +73,11 @@ async function voidForRefund(
   let voided = 0;
   const at = deps.now?.() ?? new Date();
   for (const line of refund.lines) {
-    if (line.ticketTypeId && line.quantity > 0)
-      voided += await tickets.voidSeats(tx, line.orderLineId, line.quantity, at);
+    if (!line.ticketTypeId || line.quantity <= 0) continue;
+    for (const seat of await tickets.voidSeats(tx, line.orderLineId, line.quantity, at)) {
+      voided++;
+      await announceTicketVoided(tx, seat, at);
+    }
   }
   if (voided > 0) await announceVoided(tx, refund.orderId, voided, at);
   return voided;

@@ -6,7 +6,7 @@ import type { Tx } from '../../../../shared/db';
 import { eventProducer } from '../../../../shared/events/outbox';
 import type { Event } from '../data/events';
 import type { TicketType } from '../data/ticket-types';
-import type { Ticket } from '../data/tickets';
+import type { Ticket, VoidedSeat } from '../data/tickets';
 
 const producer = eventProducer('tickets');
 
@@ -70,4 +70,27 @@ export async function announceIssued(tx: Tx, orderId: string, issued: Ticket[], 
 /** `voided` tickets of an order were voided (a refund). Call it only when some were. */
 export async function announceVoided(tx: Tx, orderId: string, voided: number, at: Date): Promise<void> {
   await producer.emit(tx, 'OrderTicketsChanged', { orderId, issued: 0, voided, changedAt: at.toISOString() });
+}
+
+/** A scan was accepted (gamification's check-in points); once per ticket, in the accepting transaction. */
+export async function announceCheckedIn(tx: Tx, ticket: Ticket): Promise<void> {
+  await producer.emit(tx, 'TicketCheckedIn', {
+    ticketId: ticket.id,
+    eventId: ticket.eventId,
+    orderId: ticket.orderId,
+    holderId: ticket.holderId,
+    checkedInAt: ticket.checkedInAt!.toISOString(),
+  });
+}
+
+/** A ticket was voided (gamification takes back its check-in points); once per ticket. */
+export async function announceTicketVoided(tx: Tx, seat: VoidedSeat, at: Date): Promise<void> {
+  await producer.emit(tx, 'TicketVoided', {
+    ticketId: seat.id,
+    eventId: seat.eventId,
+    orderId: seat.orderId,
+    holderId: seat.holderId,
+    wasCheckedIn: seat.wasCheckedIn,
+    voidedAt: at.toISOString(),
+  });
 }

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CHECK_IN,
+  checkout,
+  eventOnSale,
+  eventually,
+  newAccount,
+  ok,
+  simulatePayment,
+  ticketsOf,
+  type Account,
+} from '../helpers/commerce';
+import { startStack, type Stack } from '../helpers/stack';
+
+/**
+ * The gamification journey through the gateway: buy, pay, check in; points, level, badge and
+ * rank move, next to users' own fields on `me`. Points travel as domain events: orders'
+ * OrderPaid, tickets' TicketCheckedIn and TicketVoided, consumed by gamification.
+ */
+let stack: Stack;
+let admin: Account;
+let organizer: Account;
+
+beforeAll(async () => {
+  stack = await startStack();
+  admin = await newAccount(stack, 'admin', ['ADMIN']);
+  organizer = await newAccount(stack, 'organizer', ['ORGANIZER']);
+  const define = (mutation: string, input: Record<string, unknown>) =>
+    ok(
+      stack,
+      `mutation ($input: ${mutation}Input!) { create${mutation}(input: $input) { id } }`,
+      { input },
+      admin.accessToken,
+    );
+  await define('EarningRule', { name: 'Compra', trigger: 'ORDER_PAID', fixedPoints: 10, pointsPerUnit: 1 });
+  await define('EarningRule', { name: 'Asistencia', trigger: 'TICKET_CHECKED_IN', fixedPoints: 50 });
+  await define('Level', { name: 'Espectador', threshold: 0 });
+  await define('Level', { name: 'Habitual', threshold: 60 });
+  await define('Badge', {
+    name: 'Primer evento',
+    kind: 'FIRST_TIME',
+    requirements: [{ trigger: 'TICKET_CHECKED_IN', count: 1 }],
+  });
+}, 60_000);
+afterAll(() => stack?.stop());
+
+const ME = `{ me { name points level { name } badges { name } rank(period: WEEK) { rank points } } }`;
+
+test('buy → pay → check in: points, level, badge and rank on `me`; a refund takes them back', async () => {
+  const {
+    eventId,
+    ticketTypeIds: [typeId],
+  } = await eventOnSale(stack, organizer, [{ priceCents: 2500 }], 'Noche de jazz');
+  const buyer = await newAccount(stack, 'buyer');
+  const me = async () => (await ok(stack, ME, {}, buyer.accessToken)).me;
+
+  const order = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId!, quantity: 1 }]);
+  expect(await simulatePayment(stack, buyer.accessToken, order.orderId)).toBe('PAID');
+  // 10 + 25 per whole euro.
+  expect(await eventually(async () => (await me()).points === 35 && me(), 'points for the purchase')).toMatchObject({
+    level: { name: 'Espectador' },
+    badges: [],
+  });
+
+  const [ticket] = await ticketsOf(stack, buyer.accessToken, order.orderId, 1);
+  const scan = await ok(
+    stack,
+    CHECK_IN,
+    { input: { qr: ticket!.qr, eventId, nonce: `scan-${randomUUID()}` } },
+    organizer.accessToken,
+  );
+  expect(scan.checkIn.status).toBe('ACCEPTED');
+  const after = await eventually(async () => (await me()).points === 85 && me(), 'points for the check-in');
+  expect(after).toMatchObject({
+    points: 85,
+    level: { name: 'Habitual' },
+    badges: [{ name: 'Primer evento' }],
+    rank: { rank: 1, points: 85 },
+  });
+  expect(typeof after.name).toBe('string'); // users' field, in the same `me`
+
+  // A refund voids the scanned ticket: the order's and the check-in's points both go back.
+  await ok(
+    stack,
+    `mutation ($id: ID!) { refundOrder(id: $id, reason: "no puedo ir") { status } }`,
+    { id: order.orderId },
+    organizer.accessToken,
+  );
+  const refunded = await eventually(async () => (await me()).points === 0 && me(), 'the refund reversed');
+  expect(refunded).toMatchObject({ level: { name: 'Espectador' }, badges: [{ name: 'Primer evento' }], rank: null });
+}, 120_000);
