@@ -3,14 +3,17 @@ import {
   CHECK_IN,
   checkout,
   eventOnSale,
-  eventually,
   newAccount,
   ok,
   simulatePayment,
   ticketsOf,
   type Account,
 } from '../helpers/commerce';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
+import { collect } from '../helpers/ws';
 
 /**
  * The gamification journey through the gateway: buy, pay, check in; points, level, badge and
@@ -42,7 +45,11 @@ beforeAll(async () => {
     requirements: [{ trigger: 'TICKET_CHECKED_IN', count: 1 }],
   });
 }, 60_000);
-afterAll(() => stack?.stop());
+const clients: Client[] = [];
+afterAll(async () => {
+  for (const client of clients) await client.dispose();
+  await stack?.stop();
+});
 
 const ME = `{ me { name points level { name } badges { name } rank(period: WEEK) { rank points } } }`;
 
@@ -57,7 +64,9 @@ test('buy → pay → check in: points, level, badge and rank on `me`; a refund 
   const order = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId!, quantity: 1 }]);
   expect(await simulatePayment(stack, buyer.accessToken, order.orderId)).toBe('PAID');
   // 10 + 25 per whole euro.
-  expect(await eventually(async () => (await me()).points === 35 && me(), 'points for the purchase')).toMatchObject({
+  expect(
+    await eventually(async () => (await me()).points === 35 && me(), { what: 'points for the purchase' }),
+  ).toMatchObject({
     level: { name: 'Espectador' },
     badges: [],
   });
@@ -70,7 +79,7 @@ test('buy → pay → check in: points, level, badge and rank on `me`; a refund 
     organizer.accessToken,
   );
   expect(scan.checkIn.status).toBe('ACCEPTED');
-  const after = await eventually(async () => (await me()).points === 85 && me(), 'points for the check-in');
+  const after = await eventually(async () => (await me()).points === 85 && me(), { what: 'points for the check-in' });
   expect(after).toMatchObject({
     points: 85,
     level: { name: 'Habitual' },
@@ -86,6 +95,61 @@ test('buy → pay → check in: points, level, badge and rank on `me`; a refund 
     { id: order.orderId },
     organizer.accessToken,
   );
-  const refunded = await eventually(async () => (await me()).points === 0 && me(), 'the refund reversed');
+  const refunded = await eventually(async () => (await me()).points === 0 && me(), { what: 'the refund reversed' });
   expect(refunded).toMatchObject({ level: { name: 'Espectador' }, badges: [{ name: 'Primer evento' }], rank: null });
+}, 120_000);
+
+test("pointsChanged over WebSocket: the check-in's entry right after it commits", async () => {
+  const {
+    eventId,
+    ticketTypeIds: [typeId],
+  } = await eventOnSale(stack, organizer, [{ priceCents: 1000 }], 'Concierto en directo');
+  const buyer = await newAccount(stack, 'live-buyer');
+  const client = createClient({
+    url: stack.gateway.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${buyer.accessToken}` },
+    retryAttempts: 0,
+  });
+  clients.push(client);
+  const live = collect<{ pointsChanged: { points: number; entry: { amount: number; reason: string } } }>(
+    client,
+    `subscription { pointsChanged { points level { name } entry { amount reason } } }`,
+  );
+  // Probe with ADMIN adjustments until the subscription is live, then take them back.
+  const adjust = (amount: number) =>
+    ok(
+      stack,
+      `mutation ($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }`,
+      { input: { userId: buyer.id, amount, reason: 'sonda' } },
+      admin.accessToken,
+    );
+  let probes = 0;
+  await eventually(
+    async () => {
+      if (live.events.length > 0) return true;
+      await adjust(1);
+      probes++;
+      await new Promise((r) => setTimeout(r, 50));
+      return live.events.length > 0;
+    },
+    { what: 'the subscription to be live' },
+  );
+  await adjust(-probes);
+
+  const order = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId!, quantity: 1 }]);
+  expect(await simulatePayment(stack, buyer.accessToken, order.orderId)).toBe('PAID');
+  const [ticket] = await ticketsOf(stack, buyer.accessToken, order.orderId, 1);
+  await ok(
+    stack,
+    CHECK_IN,
+    { input: { qr: ticket!.qr, eventId, nonce: `scan-${randomUUID()}` } },
+    organizer.accessToken,
+  );
+  const event = await eventually(async () => live.events.find((e) => e.pointsChanged.entry.reason === 'Asistencia'), {
+    what: 'the check-in on pointsChanged',
+  });
+  // 10 + 10 for the order, 50 for the check-in.
+  expect(event.pointsChanged).toMatchObject({ points: 70, entry: { amount: 50, reason: 'Asistencia' } });
+  live.unsubscribe();
 }, 120_000);
