@@ -84,6 +84,8 @@ const subgraphs: Partial<Record<string, { mappers: Record<string, string> }>> = 
       LeaderboardEntry: '../models#LeaderboardEntryView',
       Leaderboard: '../models#LeaderboardView',
       PointsChange: '../realtime#PointsNotice',
+      Challenge: `${prismaClient}#Challenge as ChallengeModel`,
+      ChallengeProgress: '../domain/challenge-service#ChallengeProgressView',
       // Entities of other subgraphs: gamification only knows (and returns) their key.
       User: '../../../../shared/entities#EntityRef',
       Order: '../../../../shared/entities#EntityRef',

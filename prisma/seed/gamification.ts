@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS } from '../../subgraphs/gamification/src/settings';
 
 /**
  * Gamification demo data, in Spanish: earning rules (a double-points weekend among them),
- * levels, badges and rewards, and some history for the demo customer, posted through the
+ * levels, badges, rewards and a live challenge, and some history for the demo customer, posted through the
  * ledger like any other points (so balances, levels and leaderboards agree with it). Called
  * by `seedDemoData` on a fresh database only.
  */
@@ -114,6 +114,20 @@ export async function seedGamificationData(tx: Tx, customerId: string, now = new
       },
     ],
   });
+
+  // A live challenge the demo customer has joined.
+  const challenge = await tx.challenge.create({
+    data: {
+      name: 'Reto de temporada: 300 puntos',
+      description: 'Gana 300 puntos en dos semanas y llévate 100 más.',
+      startsAt: new Date(now.getTime() - 3 * DAY),
+      endsAt: new Date(now.getTime() + 14 * DAY),
+      goalKind: 'POINTS',
+      goal: 300,
+      rewardPoints: 100,
+    },
+  });
+  await tx.challengeParticipant.create({ data: { challengeId: challenge.id, userId: customerId, joinedAt: now } });
 
   // The demo customer's history: two purchases and a thank-you from the team (the welcome
   // points come from the `UserChanged` the users seed emits, like everyone's).

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../../shared/subgraph';
 import type { AdminService } from './domain/admin-service';
 import type { CatalogService } from './domain/catalog-service';
+import type { ChallengeService } from './domain/challenge-service';
 import type { LeaderboardService } from './domain/leaderboard-service';
 import type { RewardService } from './domain/reward-service';
 import type { StandingService } from './domain/standing-service';
@@ -14,4 +15,5 @@ export interface Context extends RequestContext {
   rewards: RewardService;
   catalog: CatalogService;
   admin: AdminService;
+  challenges: ChallengeService;
 }

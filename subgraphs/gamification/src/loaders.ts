@@ -1,6 +1,7 @@
 import type { Db } from '../../../shared/db';
 import { byId, groupedBy } from '../../../shared/loaders';
 import { awardsOfUsers, findBadgesByIds, findLevelsByIds, findRewardsByIds, findRulesByIds } from './data/catalog';
+import { findChallengesByIds } from './data/challenges';
 import { findEntriesByIds, findTotals } from './data/ledger';
 import { findRedemptionsByIds } from './data/redemptions';
 import { hiddenUsers } from './data/scores';
@@ -17,6 +18,7 @@ export function createLoaders(db: Db) {
     badgeById: byId((ids) => findBadgesByIds(db, ids)),
     entryById: byId((ids) => findEntriesByIds(db, ids)),
     ruleById: byId((ids) => findRulesByIds(db, ids)),
+    challengeById: byId((ids) => findChallengesByIds(db, ids)),
     levelById: byId((ids) => findLevelsByIds(db, ids)),
     rewardById: byId((ids) => findRewardsByIds(db, ids)),
     redemptionById: byId((ids) => findRedemptionsByIds(db, ids)),

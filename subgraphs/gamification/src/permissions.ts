@@ -32,10 +32,14 @@ export const permissions: IRules = {
     myRedemptions: isAuthenticated,
     leaderboard: allow,
     earningRules: isAdmin,
+    challenges: allow,
+    challenge: allow,
   },
   Mutation: {
     redeemReward: isAuthenticated,
     setLeaderboardVisibility: isAuthenticated,
+    joinChallenge: isAuthenticated,
+    createChallenge: isAdmin,
     adjustPoints: isAdmin,
     createEarningRule: isAdmin,
     updateEarningRule: isAdmin,
@@ -82,6 +86,8 @@ export const permissions: IRules = {
   LeaderboardEdge: allow,
   LeaderboardEntry: allow,
   PointsChange: allow,
+  Challenge: allow,
+  ChallengeProgress: allow,
   PageInfo: allow,
   _Service: allow,
 };

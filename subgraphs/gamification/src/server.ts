@@ -3,6 +3,7 @@ import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '..
 import type { Context } from './context';
 import { AdminService } from './domain/admin-service';
 import { CatalogService } from './domain/catalog-service';
+import { ChallengeService } from './domain/challenge-service';
 import { LeaderboardService } from './domain/leaderboard-service';
 import { Ledger } from './domain/ledger';
 import { RewardService } from './domain/reward-service';
@@ -29,6 +30,7 @@ export function createServer(deps: GamificationDeps): Promise<SubgraphServer> {
     rewards: new RewardService({ db, ledger, realtime, now }),
     catalog: new CatalogService({ db }),
     admin: new AdminService({ db, ledger, realtime, now }),
+    challenges: new ChallengeService({ db, now }),
   };
 
   return createSubgraphServer<Context>({

@@ -1,4 +1,5 @@
-import { startConsumer, startRelay, type Worker } from '../../../shared/events/bus';
+import { loop, startConsumer, startRelay, type Worker } from '../../../shared/events/bus';
+import { closeDueChallenges } from './domain/challenge-closing';
 import { Earning } from './domain/earning';
 import { pointsHandlers } from './domain/event-handlers';
 import { Ledger } from './domain/ledger';
@@ -9,19 +10,27 @@ import type { GamificationDeps } from './server';
  * The event workers of a gamification process, each safe with several instances:
  * - the outbox relay (PointsAwarded, LevelReached, BadgeAwarded, RewardRedeemed);
  * - `gamification.points`: points and badges from OrderPaid, OrderRefunded, TicketCheckedIn,
- *   TicketVoided, SupportTicketRated (and SupportTicketResolved with a rating), UserChanged.
+ *   TicketVoided, SupportTicketRated (and SupportTicketResolved with a rating), UserChanged;
+ * - the challenge closer: fixes the winners of challenges whose window ended (every second).
  */
 export function startWorkers(deps: GamificationDeps): Worker[] {
   const bus = { db: deps.db, redis: deps.redis, stream: deps.eventStream, logger: deps.logger };
   const realtime = createRealtime(deps);
-  const earning = new Earning({ ledger: new Ledger(deps.settings.timeZone), timeZone: deps.settings.timeZone });
+  const ledger = new Ledger(deps.settings.timeZone);
+  const earning = new Earning({ ledger, timeZone: deps.settings.timeZone });
   const consumer = startConsumer({
     ...bus,
     name: 'gamification.points',
     handlers: pointsHandlers({ earning, realtime }),
   });
+  const now = deps.now ?? (() => new Date());
   return [
     startRelay(bus),
+    loop(() => closeDueChallenges({ db: deps.db, ledger, realtime, now }), {
+      logger: deps.logger,
+      pollMs: 1000,
+      name: 'challenge closer',
+    }),
     {
       runOnce: () => consumer.runOnce(),
       async stop() {

@@ -13,6 +13,7 @@ export async function recordActivity(
     userId: string;
     trigger: PointsTrigger;
     sourceId: string;
+    eventId?: string | null;
     occurredAt: Date;
     localDay: Date;
     voided?: boolean;

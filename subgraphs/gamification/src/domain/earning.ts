@@ -15,6 +15,8 @@ export interface Occurrence {
   sourceType: 'Order' | 'Ticket' | 'SupportTicket' | 'User';
   sourceId: string;
   eventId: string;
+  /** The (tickets) event it happened at, if any: what challenges scoped to an event count. */
+  scopeEventId?: string;
   occurredAt: Date;
   /** What was spent, for `pointsPerUnit` (orders). */
   amountCents?: number;
@@ -44,6 +46,7 @@ export class Earning {
       userId: o.userId,
       trigger: o.trigger,
       sourceId: o.sourceId,
+      eventId: o.scopeEventId ?? null,
       occurredAt: o.occurredAt,
       localDay: day,
       voided: o.voided ?? false,

@@ -108,6 +108,7 @@ export function pointsHandlers(deps: { earning: Earning; realtime: GamificationR
           sourceType: 'Ticket',
           sourceId: c.ticketId,
           eventId: event.eventId,
+          scopeEventId: c.eventId,
           occurredAt: new Date(c.checkedInAt),
           voided: await isTicketVoided(tx, c.ticketId),
         },

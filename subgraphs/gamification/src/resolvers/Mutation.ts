@@ -3,6 +3,9 @@ import type { MutationResolvers } from '../__generated__/resolvers-types';
 export const Mutation: MutationResolvers = {
   redeemReward: (_parent, { rewardId }, ctx) => ctx.rewards.redeem(ctx, rewardId),
   setLeaderboardVisibility: (_parent, { hidden }, ctx) => ctx.standing.setHidden(ctx, hidden),
+  joinChallenge: async (_parent, { id }, ctx) =>
+    ctx.challenges.join(ctx, await ctx.loaders.challengeById.load(id), 'id'),
+  createChallenge: (_parent, { input }, ctx) => ctx.challenges.create(input),
   adjustPoints: (_parent, { input }, ctx) => ctx.admin.adjustPoints(input),
   createEarningRule: (_parent, { input }, ctx) => ctx.admin.rules.create(input),
   updateEarningRule: (_parent, { id, input }, ctx) => ctx.admin.rules.update(id, input),

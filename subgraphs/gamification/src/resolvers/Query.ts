@@ -7,4 +7,6 @@ export const Query: QueryResolvers = {
   myRedemptions: (_parent, args, ctx) => ctx.rewards.mine(ctx, args),
   leaderboard: (_parent, args, ctx) => ctx.leaderboards.page(ctx, args),
   earningRules: (_parent, _args, ctx) => ctx.catalog.rules(),
+  challenges: (_parent, { filter }, ctx) => ctx.challenges.list(filter?.status),
+  challenge: (_parent, { id }, ctx) => ctx.loaders.challengeById.load(id),
 };

@@ -2,6 +2,7 @@ import { DateTimeScalar } from '../../../../shared/scalars';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { Badge } from './Badge';
 import { BadgeAward } from './BadgeAward';
+import { Challenge } from './Challenge';
 import { LeaderboardEntry } from './LeaderboardEntry';
 import { Mutation } from './Mutation';
 import { PointsChange } from './PointsChange';
@@ -25,4 +26,5 @@ export const resolvers: Resolvers = {
   Redemption,
   LeaderboardEntry,
   PointsChange,
+  Challenge,
 };

@@ -10,6 +10,9 @@ CREATE TYPE "gamification"."PointsEntryKind" AS ENUM ('AWARD', 'REVERSAL', 'ADJU
 -- CreateEnum
 CREATE TYPE "gamification"."BadgeKind" AS ENUM ('FIRST_TIME', 'THRESHOLD', 'WINDOWED', 'STREAK', 'COMBO');
 
+-- CreateEnum
+CREATE TYPE "gamification"."ChallengeGoal" AS ENUM ('POINTS', 'COUNT');
+
 -- CreateTable
 CREATE TABLE "gamification"."rules" (
     "id" UUID NOT NULL,
@@ -86,6 +89,7 @@ CREATE TABLE "gamification"."activities" (
     "user_id" UUID NOT NULL,
     "trigger" "gamification"."PointsTrigger" NOT NULL,
     "source_id" UUID NOT NULL,
+    "event_id" UUID,
     "occurred_at" TIMESTAMPTZ(3) NOT NULL,
     "local_day" DATE NOT NULL,
     "voided" BOOLEAN NOT NULL DEFAULT false,
@@ -197,6 +201,36 @@ CREATE TABLE "gamification"."leaderboard_visibility" (
     CONSTRAINT "leaderboard_visibility_pkey" PRIMARY KEY ("user_id")
 );
 
+-- CreateTable
+CREATE TABLE "gamification"."challenges" (
+    "id" UUID NOT NULL,
+    "name" VARCHAR(120) NOT NULL,
+    "description" VARCHAR(1000) NOT NULL DEFAULT '',
+    "starts_at" TIMESTAMPTZ(3) NOT NULL,
+    "ends_at" TIMESTAMPTZ(3) NOT NULL,
+    "goal_kind" "gamification"."ChallengeGoal" NOT NULL,
+    "trigger" "gamification"."PointsTrigger",
+    "goal" INTEGER NOT NULL,
+    "scope_event_id" UUID,
+    "reward_points" INTEGER NOT NULL DEFAULT 0,
+    "reward_badge_id" UUID,
+    "closed_at" TIMESTAMPTZ(3),
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "challenges_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "gamification"."challenge_participants" (
+    "challenge_id" UUID NOT NULL,
+    "user_id" UUID NOT NULL,
+    "joined_at" TIMESTAMPTZ(3) NOT NULL,
+    "progress" INTEGER,
+    "won" BOOLEAN NOT NULL DEFAULT false,
+
+    CONSTRAINT "challenge_participants_pkey" PRIMARY KEY ("challenge_id","user_id")
+);
+
 -- CreateIndex
 CREATE INDEX "rules_trigger_enabled_idx" ON "gamification"."rules"("trigger", "enabled");
 
@@ -245,8 +279,14 @@ CREATE INDEX "redemptions_user_id_redeemed_at_id_idx" ON "gamification"."redempt
 -- CreateIndex
 CREATE INDEX "redemptions_reward_id_user_id_idx" ON "gamification"."redemptions"("reward_id", "user_id");
 
+-- CreateIndex
+CREATE INDEX "challenges_closed_at_ends_at_idx" ON "gamification"."challenges"("closed_at", "ends_at");
+
 -- AddForeignKey
 ALTER TABLE "gamification"."badge_awards" ADD CONSTRAINT "badge_awards_badge_id_fkey" FOREIGN KEY ("badge_id") REFERENCES "gamification"."badges"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "gamification"."redemptions" ADD CONSTRAINT "redemptions_reward_id_fkey" FOREIGN KEY ("reward_id") REFERENCES "gamification"."rewards"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "gamification"."challenge_participants" ADD CONSTRAINT "challenge_participants_challenge_id_fkey" FOREIGN KEY ("challenge_id") REFERENCES "gamification"."challenges"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
