@@ -5,9 +5,9 @@ import { DEFAULT_SETTINGS } from '../../subgraphs/gamification/src/settings';
 
 /**
  * Gamification demo data, in Spanish: earning rules (a double-points weekend among them),
- * levels, badges, rewards and a live challenge, and some history for the demo customer, posted through the
- * ledger like any other points (so balances, levels and leaderboards agree with it). Called
- * by `seedDemoData` on a fresh database only.
+ * levels, badges, rewards and a live challenge, and some history for the demo customer,
+ * posted through the ledger like any other points (so balances, levels and leaderboards agree
+ * with it). Called by `seedDemoData` on a fresh database only.
  */
 const DAY = 86_400_000;
 
