@@ -93,7 +93,7 @@ describe('services:check names each disagreement', () => {
   });
 
   test('a subgraph schema missing from Prisma', () => {
-    const schema = 'datasource db {\n  schemas = ["users", "events", "tickets", "orders"]\n}\n';
+    const schema = 'datasource db {\n  schemas = ["users", "events", "tickets", "orders", "gamification"]\n}\n';
     expect(checkPrismaSchemas(schema, (s) => s !== 'orders')).toEqual([
       "prisma/schema/orders.prisma: missing (orders's models)",
       'prisma/schema/schema.prisma: add "support" to `schemas` (support\'s schema)',
