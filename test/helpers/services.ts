@@ -73,8 +73,9 @@ async function loadFactory(name: SubgraphName): Promise<SubgraphFactory> {
   const { startWorkers } = existsSync(path.join(src, 'workers.ts'))
     ? ((await import(path.join(src, 'workers'))) as WorkersModule)
     : {};
+  // What a test put in the deps (e.g. its own settings) wins over the need's test value.
   const withExtras = (deps: TestSubgraphDeps): TestSubgraphDeps =>
-    service.needs.reduce((all, need) => ({ ...all, ...TEST_EXTRAS[need](all) }), deps);
+    service.needs.reduce((all, need) => ({ ...TEST_EXTRAS[need](all), ...all }), deps);
   return {
     createServer: (deps) => createServer(withExtras(deps)),
     startWorkers: (deps) => startWorkers?.(withExtras(deps)) ?? [],

@@ -40,17 +40,33 @@ export interface InProcessSubgraph {
   ): Promise<ExecuteResult<T>>;
   /** A verified viewer with these roles (a fresh user id unless `userId` is given). */
   viewer(roles?: Role | Role[], userId?: string): Viewer;
+  /** Starts the subgraph's event workers (again, after `stopWorkers`: a restarted process). */
+  startWorkers(): void;
+  /** Stops them, as if the process died; the server keeps answering. */
+  stopWorkers(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface StartSubgraphOptions {
+  /** Start the event workers at once (default: no; `startWorkers()` later). */
+  workers?: boolean;
+  now?: () => Date;
+  /** Connections in the pool (default 10): concurrency tests want more. */
+  poolMax?: number;
+  exposeErrorDetails?: boolean;
+  /** Deps of the subgraph's own (e.g. `settings`), instead of their test defaults. */
+  deps?: Record<string, unknown>;
 }
 
 export async function startSubgraph(
   name: SubgraphName,
-  options: { workers?: boolean; now?: () => Date } = {},
+  options: StartSubgraphOptions = {},
 ): Promise<InProcessSubgraph> {
   const database = await createTestDatabase();
-  const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000 });
+  const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000, poolMax: options.poolMax });
   const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
   const deps: TestSubgraphDeps = {
+    ...options.deps,
     db,
     signingKeys,
     logger: createLogger(`test-${name}`, 'silent'),
@@ -59,13 +75,18 @@ export async function startSubgraph(
       keys: staticKeys(signingKeys.map(toPublicJwk)),
       sessions: prismaSessionLookup(db),
     }),
-    exposeErrorDetails: false,
+    exposeErrorDetails: options.exposeErrorDetails ?? false,
     introspection: true,
     now: options.now,
   };
   const factory = await subgraphFactory(name);
   const server = await factory.createServer(deps);
-  const workers = options.workers ? factory.startWorkers(deps) : [];
+  let workers = options.workers ? factory.startWorkers(deps) : [];
+  const stopWorkers = async () => {
+    const running = workers;
+    workers = [];
+    await Promise.all(running.map((w) => w.stop()));
+  };
   return {
     db,
     deps,
@@ -81,8 +102,12 @@ export async function startSubgraph(
         expiresAt: new Date(Date.now() + 15 * 60_000),
       };
     },
+    startWorkers() {
+      if (workers.length === 0) workers = factory.startWorkers(deps);
+    },
+    stopWorkers,
     async stop() {
-      await Promise.all(workers.map((w) => w.stop()));
+      await stopWorkers();
       await db.$disconnect();
       await database.drop();
     },

@@ -1,20 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
-import { staticKeys } from '../../../shared/auth/jwks';
-import { generateStoredSigningKey, loadSigningKeys, toPublicJwk } from '../../../shared/auth/keys';
-import { prismaSessionLookup } from '../../../shared/auth/sessions';
-import { createTokenVerifier, type Role, type Viewer } from '../../../shared/auth/tokens';
-import { createPrisma, type Db } from '../../../shared/db';
-import type { Worker } from '../../../shared/events/bus';
+import type { Role, Viewer } from '../../../shared/auth/tokens';
+import type { Db } from '../../../shared/db';
 import type { EventCatalog, EventType } from '../../../shared/events/catalog';
 import { emit, type Producer } from '../../../shared/events/outbox';
-import { createLogger } from '../../../shared/logger';
-import { createTestDatabase } from '../../../test/helpers/db';
 import { eventually } from '../../../test/helpers/eventually';
-import { TOKEN_SETTINGS } from '../../../test/helpers/stack';
-import { createServer, type GamificationDeps } from '../src/server';
+import { startSubgraph } from '../../../test/helpers/subgraph';
 import { DEFAULT_SETTINGS, type GamificationSettings } from '../src/settings';
-import { startWorkers } from '../src/workers';
 
 /**
  * The gamification subgraph in process on a database of its own (the subgraph tier):
@@ -55,24 +46,14 @@ const CONSUMER = 'gamification.points';
 export async function startGamification(
   options: { now?: () => Date; settings?: Partial<GamificationSettings>; workers?: boolean } = {},
 ): Promise<GamificationHarness> {
-  const database = await createTestDatabase();
-  const db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 5000, poolMax: 30 });
-  const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
-  const deps: GamificationDeps = {
-    db,
-    logger: createLogger('test-gamification', 'silent'),
-    verifier: createTokenVerifier({
-      ...TOKEN_SETTINGS,
-      keys: staticKeys(signingKeys.map(toPublicJwk)),
-      sessions: prismaSessionLookup(db),
-    }),
-    exposeErrorDetails: true,
-    introspection: true,
+  const sg = await startSubgraph('gamification', {
+    workers: options.workers !== false,
     now: options.now,
-    settings: { ...DEFAULT_SETTINGS, leaderboardCoalesceMs: 50, ...options.settings },
-  };
-  const server = await createServer(deps);
-  let workers: Worker[] = options.workers === false ? [] : startWorkers({ ...deps });
+    poolMax: 30,
+    exposeErrorDetails: true,
+    deps: { settings: { ...DEFAULT_SETTINGS, leaderboardCoalesceMs: 50, ...options.settings } },
+  });
+  const { db } = sg;
 
   const emitOnly = <T extends EventType>(type: T, payload: EventCatalog[T], producer?: Producer) =>
     db.$transaction((tx) => emit(tx, producer ?? PRODUCERS[type] ?? 'orders', type, payload));
@@ -90,17 +71,8 @@ export async function startGamification(
 
   return {
     db,
-    async execute(query, variables, viewer = null) {
-      return (await server.execute({ query, variables, viewer })) as never;
-    },
-    viewer(roles: Role | Role[] = 'CUSTOMER', userId: string = randomUUID()) {
-      return {
-        userId,
-        roles: Array.isArray(roles) ? roles : [roles],
-        sessionId: randomUUID(),
-        expiresAt: new Date(Date.now() + 15 * 60_000),
-      };
-    },
+    execute: (query, variables, viewer) => sg.execute(query, variables, viewer) as never,
+    viewer: (roles, userId) => sg.viewer(roles, userId),
     emitOnly,
     drained,
     async deliver(type, payload, producer) {
@@ -124,17 +96,8 @@ export async function startGamification(
       await db.$executeRaw`UPDATE events.consumer_cursors SET seq = 0 WHERE consumer = ${CONSUMER}`;
       await drained();
     },
-    async stopWorkers() {
-      await Promise.all(workers.map((w) => w.stop()));
-      workers = [];
-    },
-    startWorkers() {
-      workers = startWorkers({ ...deps });
-    },
-    async stop() {
-      await Promise.all(workers.map((w) => w.stop()));
-      await db.$disconnect();
-      await database.drop();
-    },
+    stopWorkers: () => sg.stopWorkers(),
+    startWorkers: () => sg.startWorkers(),
+    stop: () => sg.stop(),
   };
 }
