@@ -17,7 +17,41 @@ export interface EventCatalog {
     name: string;
     roles: ('CUSTOMER' | 'ORGANIZER' | 'SCANNER' | 'AGENT' | 'ADMIN')[];
     status: 'ACTIVE' | 'DISABLED';
+    /**
+     * Whether the user proved they read mail at `email` (verifyEmail, resetPassword). Absent in
+     * events emitted before it existed: read as false.
+     */
+    emailVerified?: boolean;
+    /** The user's preferred locale (BCP 47, e.g. `es-ES`), which their mail is written in. Absent in older events. */
+    locale?: string;
     changedAt: string;
+  };
+  /**
+   * users → notifications: mail `email` a link proving they own it. Carries the raw single-use
+   * token, since the mail must contain it (users stores only its hash): it is worthless once
+   * used, superseded by a newer one, or past `expiresAt` (docs/events.md, "Tokens in events").
+   */
+  EmailVerificationRequested: {
+    userId: string;
+    email: string;
+    name: string;
+    locale: string;
+    token: string;
+    expiresAt: string;
+    requestedAt: string;
+  };
+  /**
+   * users → notifications: mail `email` a password-reset link (requestPasswordReset for an
+   * existing, active account). The raw token, as for EmailVerificationRequested; expires soon.
+   */
+  PasswordResetRequested: {
+    userId: string;
+    email: string;
+    name: string;
+    locale: string;
+    token: string;
+    expiresAt: string;
+    requestedAt: string;
   };
   /** tickets → orders: a ticket type was created or changed (orders keeps a local copy to sell it). */
   TicketTypeChanged: {

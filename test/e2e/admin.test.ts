@@ -147,7 +147,7 @@ test('register, name, roles and status changes each commit a UserChanged with th
   expect(
     (await stack.gql(UPDATE, { input: { name: 'Anunciada' } }, { token: user.accessToken })).errors,
   ).toBeUndefined();
-  // A profile change that leaves the name alone is nobody else's business.
+  // A profile change that leaves the name and locale alone is nobody else's business.
   expect((await stack.gql(UPDATE, { input: { bio: 'hola' } }, { token: user.accessToken })).errors).toBeUndefined();
   expect(
     (await stack.gql(SET_ROLES, { id: user.id, roles: ['AGENT'] }, { token: admin.accessToken })).errors,
@@ -160,11 +160,12 @@ test('register, name, roles and status changes each commit a UserChanged with th
   );
 
   const events = await announced();
+  const same = { userId: user.id, email: 'announced@example.com', emailVerified: false, locale: 'es-ES' };
   expect(events.map(({ changedAt: _, ...state }) => state)).toEqual([
-    { userId: user.id, email: 'announced@example.com', name: 'announced', roles: ['CUSTOMER'], status: 'ACTIVE' },
-    { userId: user.id, email: 'announced@example.com', name: 'Anunciada', roles: ['CUSTOMER'], status: 'ACTIVE' },
-    { userId: user.id, email: 'announced@example.com', name: 'Anunciada', roles: ['AGENT'], status: 'ACTIVE' },
-    { userId: user.id, email: 'announced@example.com', name: 'Anunciada', roles: ['AGENT'], status: 'DISABLED' },
+    { ...same, name: 'announced', roles: ['CUSTOMER'], status: 'ACTIVE' },
+    { ...same, name: 'Anunciada', roles: ['CUSTOMER'], status: 'ACTIVE' },
+    { ...same, name: 'Anunciada', roles: ['AGENT'], status: 'ACTIVE' },
+    { ...same, name: 'Anunciada', roles: ['AGENT'], status: 'DISABLED' },
   ]);
   // Versions strictly increase, and the last one is the row's.
   const instants = events.map((e) => Date.parse(e.changedAt));

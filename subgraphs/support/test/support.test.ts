@@ -3,7 +3,7 @@ import { importTickets, type ImportFile } from '../src/domain/import-service';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { eventually } from '../../../test/helpers/eventually';
 import { testRedisUrl } from '../../../test/helpers/redis';
-import { codeOf, signUp, untilSupportKnows } from '../../../test/helpers/users';
+import { codeOf, signUp, untilSupportKnows, verifyEmail } from '../../../test/helpers/users';
 import {
   checkout,
   eventOnSale,
@@ -81,15 +81,45 @@ describe('visitor tokens', () => {
     expect(entities.data?._entities?.[0] ?? null).toBeNull();
   });
 
-  test('a signed-in user with the same email claims the widget tickets', async () => {
+  test("claiming by email needs the email verified: an impostor with a guest's address gets nothing", async () => {
     const w = await widgetTicket('claimer@example.com');
-    const user = await signUp(stack, 'claimer@example.com');
+    const MINE = `{ me { supportTickets { totalCount } } }`;
+    // The attack: anyone may register with a guest's address (no proof of owning it).
+    const impostor = await signUp(stack, 'claimer@example.com');
     // Support knows the account's email from its UserChanged (registration), not from users' tables.
-    await untilSupportKnows(stack, user.id, { email: 'claimer@example.com' });
-    const res = await stack.gql(`mutation { claimWidgetTickets { id } }`, {}, { token: user.accessToken });
+    await untilSupportKnows(stack, impostor.id, { email: 'claimer@example.com', emailVerified: false });
+    const refused = await stack.gql(
+      `mutation { claimWidgetTickets { id subject } }`,
+      {},
+      { token: impostor.accessToken },
+    );
+    expect(codeOf(refused)).toBe('FORBIDDEN');
+    expect(JSON.stringify(refused.data ?? null)).not.toContain('Mi pedido');
+    expect((await stack.gql(MINE, {}, { token: impostor.accessToken })).data!.me.supportTickets.totalCount).toBe(0);
+    const read = await stack.gql(READ, { id: w.ticket.id }, { token: impostor.accessToken });
+    expect(read.data?.supportTicket ?? null).toBeNull();
+    expect((await stack.db.supportTicket.findUnique({ where: { id: w.ticket.id } }))!.requesterId).toBeNull();
+
+    // Proof of the address (the mailed link) makes the claim work.
+    await verifyEmail(stack, impostor.id);
+    await untilSupportKnows(stack, impostor.id, { emailVerified: true });
+    const res = await stack.gql(`mutation { claimWidgetTickets { id } }`, {}, { token: impostor.accessToken });
     expect(res.data!.claimWidgetTickets.map((t: { id: string }) => t.id)).toEqual([w.ticket.id]);
-    const mine = await stack.gql(`{ me { supportTickets { totalCount } } }`, {}, { token: user.accessToken });
-    expect(mine.data!.me.supportTickets.totalCount).toBe(1);
+    expect((await stack.gql(MINE, {}, { token: impostor.accessToken })).data!.me.supportTickets.totalCount).toBe(1);
+  });
+
+  test("a ticket's visitor token claims that ticket without a verified email", async () => {
+    const w = await widgetTicket('token-claim@example.com');
+    const other = await widgetTicket('token-claim@example.com', 'Otra consulta');
+    const user = await signUp(stack, 'token-claim@example.com');
+    const res = await stack.gql(
+      `mutation($t: String) { claimWidgetTickets(visitorToken: $t) { id } }`,
+      { t: w.visitorToken },
+      { token: user.accessToken },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.claimWidgetTickets.map((t: { id: string }) => t.id)).toEqual([w.ticket.id]);
+    expect((await stack.db.supportTicket.findUnique({ where: { id: other.ticket.id } }))!.requesterId).toBeNull();
   });
 });
 

@@ -35,6 +35,7 @@ test('a stale UserChanged (older changedAt) does not overwrite a newer row', asy
     ...base,
     roles: ['CUSTOMER', 'AGENT'],
     status: 'ACTIVE',
+    emailVerified: true,
     changedAt: '2026-01-01T10:00:00.002Z',
   });
   const older = userChanged({
@@ -42,6 +43,7 @@ test('a stale UserChanged (older changedAt) does not overwrite a newer row', asy
     email: 'old@example.com',
     roles: ['CUSTOMER'],
     status: 'DISABLED',
+    emailVerified: false,
     changedAt: '2026-01-01T10:00:00.001Z',
   });
 
@@ -52,6 +54,7 @@ test('a stale UserChanged (older changedAt) does not overwrite a newer row', asy
     email: 'ines@example.com',
     roles: ['CUSTOMER', 'AGENT'],
     status: 'ACTIVE',
+    emailVerified: true,
     updatedAt: new Date('2026-01-01T10:00:00.002Z'),
   });
 

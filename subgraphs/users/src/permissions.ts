@@ -29,12 +29,18 @@ export const permissions: IRules = {
     updateProfile: isAuthenticated,
     setUserRoles: isAdmin,
     setUserStatus: isAdmin,
+    requestEmailVerification: isAuthenticated,
+    // Anyone holding a mailed token: the link is opened where the user may not be signed in.
+    verifyEmail: allow,
+    requestPasswordReset: allow,
+    resetPassword: allow,
   },
   User: {
     id: allow,
     name: allow,
     createdAt: allow,
     email: privateField,
+    emailVerified: privateField,
     roles: privateField,
     status: privateField,
     profile: privateField,

@@ -4,6 +4,7 @@ import type { TokenSettings } from '../../../shared/auth/tokens';
 import { readSubgraphSdl } from '../../../shared/schema';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
+import { AccountMailService } from './domain/account-mail-service';
 import { AuthService } from './domain/auth-service';
 import { UserService } from './domain/user-service';
 import { createLoaders } from './loaders';
@@ -18,7 +19,14 @@ export interface UsersDeps extends SubgraphDeps {
 
 /** The users subgraph: accounts, authentication and the JWKS. Tests start it on port 0. */
 export function createServer(deps: UsersDeps): Promise<SubgraphServer> {
-  const auth = new AuthService({ db: deps.db, signingKey: deps.signingKeys[0]!, tokens: deps.tokens, now: deps.now });
+  const accountMail = new AccountMailService({ db: deps.db, now: deps.now });
+  const auth = new AuthService({
+    db: deps.db,
+    signingKey: deps.signingKeys[0]!,
+    tokens: deps.tokens,
+    now: deps.now,
+    onRegistered: (tx, user) => accountMail.issueVerification(tx, user),
+  });
   const users = new UserService({ db: deps.db, now: deps.now });
   const jwks = { keys: deps.signingKeys.map(toPublicJwk) };
 
@@ -34,6 +42,6 @@ export function createServer(deps: UsersDeps): Promise<SubgraphServer> {
         res.set('cache-control', 'public, max-age=300').json(jwks);
       });
     },
-    createContext: (base) => ({ ...base, loaders: createLoaders(deps.db), auth, users }),
+    createContext: (base) => ({ ...base, loaders: createLoaders(deps.db), auth, users, accountMail }),
   });
 }

@@ -156,7 +156,11 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Assigns a ticket to an AGENT, or unassigns it with a null `assigneeId` (AGENT, ADMIN). */
   assignSupportTicket: SupportTicket;
-  /** Makes the widget tickets opened with the signed-in user's email theirs. Returns them. */
+  /**
+   * Makes unclaimed widget tickets the signed-in user's and returns them: with `visitorToken`, the
+   * ticket it opens; without, those opened with the user's email, which must be verified
+   * (`User.emailVerified`), else `FORBIDDEN` and nothing is claimed.
+   */
   claimWidgetTickets: Array<SupportTicket>;
   /** Saves a reply (AGENT, ADMIN). */
   createCannedResponse: CannedResponse;
@@ -203,6 +207,11 @@ export type Mutation = {
 export type MutationAssignSupportTicketArgs = {
   assigneeId?: InputMaybe<Scalars['ID']['input']>;
   ticketId: Scalars['ID']['input'];
+};
+
+
+export type MutationClaimWidgetTicketsArgs = {
+  visitorToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1012,7 +1021,7 @@ export type FaqEdgeResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   assignSupportTicket?: Resolver<ResolversTypes['SupportTicket'], ParentType, ContextType, RequireFields<MutationAssignSupportTicketArgs, 'ticketId'>>;
-  claimWidgetTickets?: Resolver<Array<ResolversTypes['SupportTicket']>, ParentType, ContextType>;
+  claimWidgetTickets?: Resolver<Array<ResolversTypes['SupportTicket']>, ParentType, ContextType, Partial<MutationClaimWidgetTicketsArgs>>;
   createCannedResponse?: Resolver<ResolversTypes['CannedResponse'], ParentType, ContextType, RequireFields<MutationCreateCannedResponseArgs, 'input'>>;
   createFAQ?: Resolver<ResolversTypes['FAQ'], ParentType, ContextType, RequireFields<MutationCreateFaqArgs, 'input'>>;
   createSupportCategory?: Resolver<ResolversTypes['SupportCategory'], ParentType, ContextType, RequireFields<MutationCreateSupportCategoryArgs, 'input'>>;

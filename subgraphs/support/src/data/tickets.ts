@@ -71,6 +71,11 @@ export function findUnclaimedGuestTickets(db: Db | Tx, email: string): Promise<S
   return db.supportTicket.findMany({ where: { guestEmail: email, requesterId: null }, orderBy: { createdAt: 'asc' } });
 }
 
+/** The unclaimed guest ticket this visitor token opens (none or one). */
+export function findUnclaimedGuestTicketsByToken(db: Db | Tx, visitorTokenHash: string): Promise<SupportTicket[]> {
+  return db.supportTicket.findMany({ where: { visitorTokenHash, requesterId: null } });
+}
+
 function whereOf(filter: TicketListFilter, now: Date): Prisma.SupportTicketWhereInput {
   const and: Prisma.SupportTicketWhereInput[] = [];
   if (filter.status) and.push({ status: filter.status });

@@ -12,6 +12,11 @@ export type { UserDirectoryEntry };
 export interface UserDirectory {
   /** The user's email, or null when support has not heard of the user (yet). */
   emailOf(userId: string): Promise<string | null>;
+  /**
+   * The user's email if they proved they own it (users' `emailVerified`), else null: what
+   * trusts an email (claiming widget tickets by it) asks this, never `emailOf`.
+   */
+  verifiedEmailOf(userId: string): Promise<string | null>;
   /** Whether the user is an ACTIVE user with the AGENT role, as support last heard. */
   isAgent(userId: string): Promise<boolean>;
 }
@@ -23,10 +28,12 @@ export interface UserDirectory {
  */
 export async function upsertIfNewer(db: Db | Tx, entry: UserDirectoryEntry): Promise<boolean> {
   const written = await db.$executeRaw`
-    INSERT INTO support.user_directory (user_id, email, roles, status, updated_at)
-    VALUES (${entry.userId}::uuid, ${entry.email}, ${entry.roles}::varchar[], ${entry.status}, ${entry.updatedAt})
+    INSERT INTO support.user_directory (user_id, email, roles, status, email_verified, updated_at)
+    VALUES (${entry.userId}::uuid, ${entry.email}, ${entry.roles}::varchar[], ${entry.status}, ${entry.emailVerified},
+      ${entry.updatedAt})
     ON CONFLICT (user_id) DO UPDATE
-      SET email = EXCLUDED.email, roles = EXCLUDED.roles, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+      SET email = EXCLUDED.email, roles = EXCLUDED.roles, status = EXCLUDED.status,
+        email_verified = EXCLUDED.email_verified, updated_at = EXCLUDED.updated_at
       WHERE support.user_directory.updated_at < EXCLUDED.updated_at`;
   return written === 1;
 }
@@ -40,6 +47,10 @@ export function postgresUserDirectory(db: Db): UserDirectory {
   return {
     async emailOf(userId) {
       return (await findEntry(db, userId))?.email ?? null;
+    },
+    async verifiedEmailOf(userId) {
+      const entry = await findEntry(db, userId);
+      return entry?.emailVerified ? entry.email : null;
     },
     async isAgent(userId) {
       const entry = await findEntry(db, userId);

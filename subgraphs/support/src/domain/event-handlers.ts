@@ -18,6 +18,7 @@ export function userDirectoryHandlers(): EventHandlers {
         email: p.email,
         roles: p.roles,
         status: p.status,
+        emailVerified: p.emailVerified ?? false,
         updatedAt: new Date(p.changedAt),
       });
     },

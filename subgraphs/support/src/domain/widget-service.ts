@@ -5,10 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inTransaction, type Db } from '../../../../shared/db';
-import { rateLimited, unauthenticated } from '../../../../shared/errors';
+import { forbidden, rateLimited, unauthenticated } from '../../../../shared/errors';
 import type { RequestContext } from '../../../../shared/subgraph';
 import type { WindowCounter } from '../data/rate-limits';
-import { claimTickets, findUnclaimedGuestTickets, type SupportTicket } from '../data/tickets';
+import {
+  claimTickets,
+  findUnclaimedGuestTickets,
+  findUnclaimedGuestTicketsByToken,
+  type SupportTicket,
+} from '../data/tickets';
 import type { UserDirectory } from '../data/user-directory';
 import { hashVisitorToken } from './access';
 import type { TicketWriter } from './ticket-writer';
@@ -65,14 +70,25 @@ export class WidgetService {
     }
   }
 
-  /** Links the unclaimed widget tickets opened with the caller's account email to the caller. */
-  async claim(ctx: RequestContext): Promise<SupportTicket[]> {
+  /**
+   * Links unclaimed widget tickets to the caller. Claiming trusts an email only once it is
+   * proven: with `visitorToken`, the one ticket it opens (its holder proved that ticket);
+   * without, the guest tickets opened with the caller's email, which needs that email verified
+   * (anyone may register with a guest's address). Unverified, it is FORBIDDEN and claims nothing.
+   */
+  async claim(ctx: RequestContext, visitorToken?: string | null): Promise<SupportTicket[]> {
     if (!ctx.viewer) throw unauthenticated();
     const userId = ctx.viewer.userId;
-    const email = await this.deps.directory.emailOf(userId);
-    if (!email) return [];
+    let email: string | null = null;
+    if (visitorToken == null) {
+      email = await this.deps.directory.verifiedEmailOf(userId);
+      if (!email) throw forbidden('Verify your email address to claim the tickets opened with it');
+    }
     return inTransaction(this.deps.db, async (tx) => {
-      const tickets = await findUnclaimedGuestTickets(tx, email);
+      const tickets =
+        email !== null
+          ? await findUnclaimedGuestTickets(tx, email)
+          : await findUnclaimedGuestTicketsByToken(tx, hashVisitorToken(visitorToken!));
       await claimTickets(
         tx,
         tickets.map((t) => t.id),

@@ -59,12 +59,29 @@ export type Mutation = {
   refreshSession: AuthPayload;
   /** Creates a CUSTOMER account and signs it in. */
   register: AuthPayload;
+  /**
+   * Mails the signed-in user a new link proving their email (registration mails one already);
+   * earlier links stop working. Nothing when already verified. Throttled with `RATE_LIMITED`.
+   */
+  requestEmailVerification: Scalars['Boolean']['output'];
+  /**
+   * Mails a password-reset link if an active account has this email. Always `true`, whatever the
+   * email, so it reveals nothing; throttled per email and client address with `RATE_LIMITED`.
+   */
+  requestPasswordReset: Scalars['Boolean']['output'];
+  /**
+   * Sets a new password with the token of a reset link: it works once, for 30 minutes, and every
+   * session of the account ends. Also proves the email.
+   */
+  resetPassword: Scalars['Boolean']['output'];
   /** Replaces a user's roles (ADMIN). */
   setUserRoles: User;
   /** Enables or disables a user (ADMIN). Disabling ends every session of the user. */
   setUserStatus: User;
   /** Changes the signed-in user's name and profile. */
   updateProfile: User;
+  /** Marks the email a verification link was mailed to as verified. The token works once, for 24 hours. */
+  verifyEmail: Scalars['Boolean']['output'];
 };
 
 
@@ -93,6 +110,17 @@ export type MutationRegisterArgs = {
 };
 
 
+export type MutationRequestPasswordResetArgs = {
+  email: Scalars['String']['input'];
+};
+
+
+export type MutationResetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
+};
+
+
 export type MutationSetUserRolesArgs = {
   roles: Array<Role>;
   userId: Scalars['ID']['input'];
@@ -107,6 +135,11 @@ export type MutationSetUserStatusArgs = {
 
 export type MutationUpdateProfileArgs = {
   input: UpdateProfileInput;
+};
+
+
+export type MutationVerifyEmailArgs = {
+  token: Scalars['String']['input'];
 };
 
 /** Relay-style page information. */
@@ -184,6 +217,11 @@ export type User = {
   createdAt: Scalars['DateTime']['output'];
   /** Sign-in email, lower-cased. Visible to the user themself and to ADMIN. */
   email: Scalars['String']['output'];
+  /**
+   * Whether the user proved they read mail at `email` (the link of `verifyEmail`, or a password
+   * reset). Claiming what was opened with this email needs it. Visible to the user themself and to ADMIN.
+   */
+  emailVerified: Scalars['Boolean']['output'];
   /** Stable identifier (UUID). */
   id: Scalars['ID']['output'];
   /** Display name. */
@@ -402,9 +440,13 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'refreshToken'>>;
   refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
   register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  requestEmailVerification?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requestPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
+  resetPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
   setUserRoles?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserRolesArgs, 'roles' | 'userId'>>;
   setUserStatus?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationSetUserStatusArgs, 'status' | 'userId'>>;
   updateProfile?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
+  verifyEmail?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -422,6 +464,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   profile?: Resolver<ResolversTypes['UserProfile'], ParentType, ContextType>;

@@ -28,6 +28,8 @@ export interface AuthServiceDeps {
   signingKey: SigningKey;
   tokens: TokenSettings;
   now?: () => Date;
+  /** Runs in registration's transaction once the user exists: asks for the verification mail. */
+  onRegistered?: (tx: Tx, user: users.User) => Promise<void>;
 }
 
 /** Refresh tokens are random; only their SHA-256 is stored, so a database leak yields none. */
@@ -62,6 +64,7 @@ export class AuthService {
         throw err;
       }
       await announceUser(tx, user);
+      await this.deps.onRegistered?.(tx, user);
       return this.openSession(tx, user, ctx.clientIp);
     });
   }

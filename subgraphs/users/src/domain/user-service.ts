@@ -20,7 +20,7 @@ const cursor = keysetCursor({ c: 'date', i: 'uuid' });
 
 /**
  * Profiles and the administration of accounts (roles, status, listing). A change of a user's
- * name, roles or status is announced with `UserChanged` in its transaction.
+ * name, locale, roles or status is announced with `UserChanged` in its transaction.
  */
 export class UserService {
   constructor(private readonly deps: { db: Db; now?: () => Date }) {}
@@ -45,7 +45,8 @@ export class UserService {
     const userId = ctx.viewer.userId;
     const user = await inTransaction(this.deps.db, async (tx) => {
       const updated = await users.updateUserVersioned(tx, userId, data, this.now());
-      if (updated && data.name !== undefined) await announceUser(tx, updated);
+      // Others keep the name (support, notifications) and the locale mail is written in (notifications).
+      if (updated && (data.name !== undefined || data.locale !== undefined)) await announceUser(tx, updated);
       return updated;
     });
     if (!user) throw notFound('User');

@@ -16,4 +16,8 @@ export const Mutation: MutationResolvers = {
   updateProfile: (_parent, { input }, ctx) => ctx.users.updateProfile(ctx, input),
   setUserRoles: (_parent, { userId, roles }, ctx) => ctx.users.setRoles(ctx, userId, roles),
   setUserStatus: (_parent, { userId, status }, ctx) => ctx.users.setStatus(ctx, userId, status),
+  requestEmailVerification: (_parent, _args, ctx) => ctx.accountMail.requestVerification(ctx),
+  verifyEmail: (_parent, { token }, ctx) => ctx.accountMail.verifyEmail(ctx, token),
+  requestPasswordReset: (_parent, { email }, ctx) => ctx.accountMail.requestPasswordReset(ctx, email),
+  resetPassword: (_parent, { token, newPassword }, ctx) => ctx.accountMail.resetPassword(ctx, token, newPassword),
 };
