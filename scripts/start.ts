@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { generateStoredKey, type KeyType } from '../shared/auth/keys';
 import { loadConfigOrExit } from '../shared/config';
 import { createPrisma } from '../shared/db';
-import { GATEWAY, SUBGRAPHS, jwksUrl, needs, type ServiceDefinition } from '../shared/services';
+import { GATEWAY, SERVICES, SUBGRAPHS, jwksUrl, needs, type ServiceDefinition } from '../shared/services';
 import { applyMigrations } from '../prisma/tools/engine';
 import { DATA_DIR, ROOT_DIR } from '../prisma/tools/paths';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../prisma/seed';
@@ -20,12 +21,22 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
  * - JWT signing keys: JWT_SIGNING_KEYS / JWT_SIGNING_KEYS_FILE if set, else
  *   .data/keys/jwt-signing-keys.json, generated on first start. Ticket QR signing keys
  *   likewise: QR_SIGNING_KEYS / QR_SIGNING_KEYS_FILE, else .data/keys/qr-signing-keys.json.
- * - Each subgraph of the registry (shared/services.ts), then the gateway, runs as its own `tsx`
- *   child process in its own process group, on its registered port; the gateway starts once
- *   every subgraph answers GET /health with 200.
- * - Ctrl-C / SIGTERM: children get SIGTERM (SIGKILL after 10 s), then Postgres stops.
- *   Note: Ctrl-C in a terminal also reaches the embedded Postgres directly (it shares this
- *   process group), so it may begin its fast shutdown at the same time; nothing is orphaned.
+ * - Every service of the registry (shared/services.ts) runs as its own `node --import tsx` child
+ *   (one process per service: the tsx loader in the service's own process, no tsx CLI in front),
+ *   in its own process group, on its registered port. They start in parallel: nothing must come
+ *   first at start (the gateway serves the committed supergraph file, and every service fetches
+ *   the users subgraph's JWKS lazily, on the first token it verifies). Ready is when every
+ *   subgraph answers GET /health and the gateway answers GET /ready (Postgres and every
+ *   subgraph answer through it).
+ * - "Ready in" counts from the start of the outermost `npm start` / tsx process (its start time
+ *   in /proc), so npm's and tsx's own boot are included.
+ * - A service that exits while we are not stopping is restarted after a backoff (1 s doubling
+ *   to 30 s, back to 1 s once it has run for a minute), and the console says so; a
+ *   configuration error (exit 78) is not retried: it stops everything with its message.
+ * - Ctrl-C / SIGTERM: children get SIGTERM (SIGKILL after 10 s), which stops their workers
+ *   before their database connections, then Postgres stops. From then on the children's output
+ *   is not printed (a terminal's Ctrl-C also reaches the embedded Postgres directly, which shares
+ *   this process group, so a worker may see its connection end while it drains).
  *
  * This file and the test harness are the only places besides shared/config.ts that read
  * process.env: it builds the children's environment.
@@ -38,21 +49,35 @@ const QR_KEYS_FILE = path.join(DATA_DIR, 'keys', 'qr-signing-keys.json');
 const HEALTH_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 const OUTPUT_TAIL_LINES = 60;
+/** Restart backoff: first wait, cap, and how long a run must last to reset it. */
+const RESTART_FIRST_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
+const RESTART_RESET_AFTER_MS = 60_000;
+/** The exit code of a configuration error (shared/config.ts): restarting cannot fix it. */
+const EX_CONFIG = 78;
 
 interface Child {
   service: ServiceDefinition;
+  env: NodeJS.ProcessEnv;
   process: ChildProcess;
+  /** Resolves with the exit code, or 128 + signal number when a signal ended it. */
   exited: Promise<number | null>;
-  /** Last lines of output, printed if the child dies during start. */
+  /** How it ended, for the console: `code 1`, `signal SIGKILL`. */
+  exitReason?: string;
+  startedAt: number;
+  /** Last lines of output, printed when the child dies. */
   tail: string[];
+  /** The next restart's wait. */
+  backoffMs: number;
 }
 
-const children: Child[] = [];
+/** The current process of each service (replaced on restart). */
+const children = new Map<string, Child>();
 let embedded: EmbeddedPostgres | undefined;
 let stopping: Promise<void> | undefined;
 
 async function main(): Promise<void> {
-  const started = Date.now();
+  const started = launchTime();
   const config = loadConfigOrExit();
   // `on`, not `once`: Ctrl-C reaches us twice (from the terminal and again from npm), and a
   // second signal must not kill this process half-way through stopping the children.
@@ -64,6 +89,7 @@ async function main(): Promise<void> {
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     log(`starting embedded Postgres (${path.relative(ROOT_DIR, PG_DATA_DIR)})`);
+    assertTraversableByPostgres(PG_DATA_DIR);
     embedded = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR });
     const url = new URL(embedded.url);
     url.pathname = `/${EMBEDDED_DATABASE}`;
@@ -98,13 +124,15 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     JWKS_URL: jwksUrl(),
   };
-  for (const service of SUBGRAPHS) {
+  log(`starting ${SERVICES.map((s) => `${s.name} :${s.port}`).join(', ')}`);
+  for (const service of SERVICES) {
     const env: NodeJS.ProcessEnv = { ...baseEnv, PORT: String(service.port) };
     if (needs(service, 'jwtSigningKeys') && jwtKeysFile) env.JWT_SIGNING_KEYS_FILE = jwtKeysFile;
     if (needs(service, 'qrSigningKeys') && qrKeysFile) env.QR_SIGNING_KEYS_FILE = qrKeysFile;
-    await startService(service, env);
+    spawnService(service, env, RESTART_FIRST_MS);
   }
-  await startService(GATEWAY, { ...baseEnv, PORT: String(GATEWAY.port) });
+  await Promise.all(SUBGRAPHS.map((service) => untilAnswers(service, '/health')));
+  await untilAnswers(GATEWAY, '/ready');
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const url = `http://localhost:${GATEWAY.port}/graphql`;
@@ -145,23 +173,33 @@ async function ensureKeyFile(file: string, type: KeyType, label: string): Promis
   return file;
 }
 
-/** Spawns the service and resolves once its GET /health answers 200; throws if it dies first. */
-async function startService(service: ServiceDefinition, env: NodeJS.ProcessEnv): Promise<void> {
-  log(`starting ${service.name} on port ${service.port}`);
-  const proc = spawn(process.execPath, [require.resolve('tsx/cli'), service.entry], {
+/**
+ * Spawns the service (`node --import tsx <entry>`), prints its output prefixed with its name,
+ * and restarts it with backoff when it exits while we are not stopping.
+ */
+function spawnService(service: ServiceDefinition, env: NodeJS.ProcessEnv, backoffMs: number): void {
+  const proc = spawn(process.execPath, ['--import', 'tsx', service.entry], {
     cwd: ROOT_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so shutdown can signal tsx and the service process under it.
+    // Its own process group: a terminal's Ctrl-C reaches only us, and we stop it in order.
     detached: true,
   });
   const child: Child = {
     service,
+    env,
     process: proc,
+    startedAt: Date.now(),
     tail: [],
-    exited: new Promise((resolve) => proc.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)))),
+    backoffMs,
+    exited: new Promise((resolve) =>
+      proc.once('exit', (code, signal) => {
+        child.exitReason = signal ? `signal ${signal}` : `code ${code}`;
+        resolve(code ?? (signal ? 128 + os.constants.signals[signal] : null));
+      }),
+    ),
   };
-  children.push(child);
+  children.set(service.name, child);
   for (const stream of [proc.stdout, proc.stderr]) {
     let partial = '';
     stream.setEncoding('utf8').on('data', (chunk: string) => {
@@ -170,31 +208,50 @@ async function startService(service: ServiceDefinition, env: NodeJS.ProcessEnv):
       for (const line of lines) {
         child.tail.push(line);
         if (child.tail.length > OUTPUT_TAIL_LINES) child.tail.shift();
-        process.stdout.write(`[${service.name}] ${line}\n`);
+        // Once stopping, silence: what a service says while the stack goes down is noise.
+        if (!stopping) process.stdout.write(`[${service.name}] ${line}\n`);
       }
     });
   }
-  // A child that exits while we are not stopping takes everything down.
   void child.exited.then((code) => {
     if (stopping) return;
+    const tail = child.tail.slice(-15).map((l) => `  | ${l}`);
+    if (code === EX_CONFIG) {
+      console.error(`\n${service.name} stopped on a configuration error (exit ${code}):\n${tail.join('\n')}`);
+      void shutdown(1);
+      return;
+    }
+    // A run that lasted resets the backoff: this is a new crash, not a crash loop.
+    const wait = Date.now() - child.startedAt >= RESTART_RESET_AFTER_MS ? RESTART_FIRST_MS : child.backoffMs;
     console.error(
-      `\n${service.name} exited (code ${code}). Its last output:\n${child.tail.map((l) => `  | ${l}`).join('\n')}`,
+      `\n[start] ${service.name} exited (${child.exitReason}); restarting it in ${wait / 1000} s. Its last output:\n${tail.join('\n')}`,
     );
-    void shutdown(1);
+    setTimeout(() => {
+      if (stopping) return;
+      log(`restarting ${service.name}`);
+      spawnService(service, env, Math.min(wait * 2, RESTART_MAX_MS));
+      void untilAnswers(service, '/health', Infinity).then(
+        () => log(`${service.name} is back`),
+        () => undefined,
+      );
+    }, wait).unref();
   });
+}
 
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  while (!(await healthy(service.port))) {
+/** Resolves once `GET <route>` of the service answers 200 (across restarts); throws past the deadline. */
+async function untilAnswers(service: ServiceDefinition, route: string, timeoutMs = HEALTH_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await answers(service.port, route))) {
     if (stopping) throw new Error(`${service.name} did not start`);
     if (Date.now() > deadline)
-      throw new Error(`${service.name} did not answer GET /health within ${HEALTH_TIMEOUT_MS / 1000} s`);
-    await new Promise((r) => setTimeout(r, 250));
+      throw new Error(`${service.name} did not answer GET ${route} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-async function healthy(port: number): Promise<boolean> {
+async function answers(port: number, route: string): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, {
+    const res = await fetch(`http://127.0.0.1:${port}${route}`, {
       headers: { connection: 'close' }, // no idle keep-alive socket to delay the service's shutdown
       signal: AbortSignal.timeout(2_000),
     });
@@ -208,14 +265,15 @@ async function healthy(port: number): Promise<boolean> {
 /** Children first (all at once), then Postgres; then exit with `code`. */
 function shutdown(code: number): Promise<void> {
   stopping ??= (async () => {
-    await Promise.all(children.map(stopChild));
+    if (code !== 1) log('stopping');
+    await Promise.all([...children.values()].map(stopChild));
     await embedded?.stop();
     process.exit(code);
   })();
   return stopping;
 }
 
-/** Signals a child's whole process group: tsx and the service it runs. */
+/** Signals a child's whole process group. */
 function signalGroup(child: Child, signal: NodeJS.Signals): void {
   try {
     process.kill(-child.process.pid!, signal);
@@ -229,8 +287,70 @@ async function stopChild(child: Child): Promise<void> {
   const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
   await child.exited;
   clearTimeout(timer);
-  // tsx may exit before the service it runs: make sure nothing of the group survives.
+  // Nothing the service started may outlive it.
   signalGroup(child, 'SIGKILL');
+}
+
+/**
+ * When the user started us: the start time of the outermost process of this `npm start`
+ * (npm, then tsx's CLI, then this process), from /proc; this process's own start elsewhere.
+ */
+function launchTime(): number {
+  const fallback = performance.timeOrigin;
+  try {
+    const ticksPerSecond = 100; // USER_HZ: 100 on every Linux ABI Node supports
+    const bootMs = Date.now() - Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+    const startOf = (pid: number) => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command (which may hold spaces) in parentheses: state is field 3.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return { ppid: Number(fields[1]), startMs: bootMs + (Number(fields[19]) / ticksPerSecond) * 1000 };
+    };
+    let earliest = fallback;
+    let pid = process.ppid;
+    // Our ancestors that are part of this start: npm and tsx (not the shell that ran npm).
+    for (let depth = 0; depth < 3 && pid > 1; depth++) {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!/npm|tsx/.test(cmdline)) break;
+      const { ppid, startMs } = startOf(pid);
+      earliest = Math.min(earliest, startMs);
+      pid = ppid;
+    }
+    return earliest;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * As root, the embedded Postgres runs as the system user `postgres` (it refuses root), which
+ * must be able to enter every directory above its data directory: under /root (mode 700) it
+ * cannot, and the package fails with a bare `spawn EACCES`. Says what to do instead.
+ */
+function assertTraversableByPostgres(dataDir: string): void {
+  if (os.userInfo().uid !== 0) return;
+  let dir = path.dirname(path.resolve(dataDir));
+  const blocked: string[] = [];
+  for (;;) {
+    if (existsSync(dir)) {
+      const mode = statSync(dir).mode;
+      if (!(mode & constants.S_IXOTH)) blocked.push(dir);
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  if (blocked.length === 0) return;
+  throw new Error(
+    [
+      `the embedded Postgres runs as the system user "postgres" (it refuses to run as root), and that user`,
+      `cannot enter ${blocked.reverse().join(', ')} (no execute permission for others).`,
+      `Do one of:`,
+      `  - move the clone to a directory others can traverse (e.g. /srv or /opt), or`,
+      `  - allow traversal: chmod o+x ${blocked.join(' ')}, or`,
+      `  - use your own Postgres: DATABASE_URL=postgres://... npm start`,
+    ].join('\n'),
+  );
 }
 
 function log(message: string): void {
