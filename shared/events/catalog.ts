@@ -111,6 +111,7 @@ export interface EventCatalog {
       ticketTypeId: string | null;
       eventId: string | null;
       productId: string | null;
+      /** The organizer selling the line: the event's organizer for a ticket line, the product's seller. */
       sellerId: string;
       quantity: number;
       unitPriceCents: number;

@@ -1,3 +1,4 @@
+import type { Challenge } from './data/challenges';
 import type { Period } from './domain/calendar';
 
 /** Shapes resolvers pass around besides the Prisma rows (codegen.ts maps the GraphQL types to these). */
@@ -12,9 +13,10 @@ export interface LeaderboardEntryView {
   reachedAt: Date;
 }
 
-/** `Leaderboard`: one page of a period's window. */
+/** `Leaderboard`: one page of a period's window, or of a challenge's participants. */
 export interface LeaderboardView {
-  period: Period;
+  period: Period | null;
+  challenge: Challenge | null;
   startsAt: Date | null;
   endsAt: Date | null;
   timeZone: string;

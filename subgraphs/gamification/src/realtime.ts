@@ -9,6 +9,7 @@ import type { GamificationSettings } from './settings';
 export const channels = {
   points: (userId: string) => `gamification:points:${userId}`,
   leaderboard: (period: Period) => `gamification:leaderboard:${period}`,
+  challengeLeaderboard: (challengeId: string) => `gamification:leaderboard:challenge:${challengeId}`,
 };
 
 /** A `pointsChanged` event: the entry that changed a user's points and the totals after it. */
@@ -21,9 +22,7 @@ export interface PointsNotice {
 }
 
 /** A `leaderboardChanged` event: which leaderboard changed (the resolver reads its top). */
-export interface LeaderboardNotice {
-  period: Period;
-}
+export type LeaderboardNotice = { period: Period } | { challengeId: string };
 
 /**
  * What one transaction changed, gathered while it runs and published once it committed: a
@@ -32,10 +31,16 @@ export interface LeaderboardNotice {
 export class GamificationNotices {
   readonly points: PointsNotice[] = [];
   leaderboards = false;
+  /** Challenges whose leaderboard may have moved (a participant's points or activities, a join). */
+  readonly challenges = new Set<string>();
 
   pointsChanged(notice: PointsNotice, countsForLeaderboards: boolean): void {
     this.points.push(notice);
     if (countsForLeaderboards) this.leaderboards = true;
+  }
+
+  challengesChanged(challengeIds: Iterable<string>): void {
+    for (const id of challengeIds) this.challenges.add(id);
   }
 }
 
@@ -46,8 +51,9 @@ export class GamificationNotices {
  */
 export class GamificationRealtime {
   private readonly publisher: RealtimePublisher;
-  private readonly lastSent = new Map<Period, number>();
-  private readonly pending = new Map<Period, NodeJS.Timeout>();
+  /** Per channel: when it last sent, and the coalesced send waiting. */
+  private readonly lastSent = new Map<string, number>();
+  private readonly pending = new Map<string, NodeJS.Timeout>();
 
   constructor(deps: { pubsub: PubSub; logger: Logger; coalesceMs: number }) {
     this.publisher = realtimePublisher(deps.pubsub, deps.logger);
@@ -58,19 +64,22 @@ export class GamificationRealtime {
 
   async publish(notices: GamificationNotices): Promise<void> {
     for (const notice of notices.points) await this.publisher.publish(channels.points(notice.userId), notice);
-    if (notices.leaderboards) for (const period of PERIODS) this.leaderboardChanged(period);
+    if (notices.leaderboards)
+      for (const period of PERIODS) this.leaderboardChanged(channels.leaderboard(period), { period });
+    for (const challengeId of notices.challenges)
+      this.leaderboardChanged(channels.challengeLeaderboard(challengeId), { challengeId });
   }
 
-  private leaderboardChanged(period: Period): void {
-    if (this.pending.has(period)) return;
-    const wait = (this.lastSent.get(period) ?? -Infinity) + this.coalesceMs - Date.now();
+  private leaderboardChanged(channel: string, notice: LeaderboardNotice): void {
+    if (this.pending.has(channel)) return;
+    const wait = (this.lastSent.get(channel) ?? -Infinity) + this.coalesceMs - Date.now();
     const send = () => {
-      this.pending.delete(period);
-      this.lastSent.set(period, Date.now());
-      void this.publisher.publish(channels.leaderboard(period), { period } satisfies LeaderboardNotice);
+      this.pending.delete(channel);
+      this.lastSent.set(channel, Date.now());
+      void this.publisher.publish(channel, notice);
     };
     if (wait <= 0) send();
-    else this.pending.set(period, setTimeout(send, wait).unref());
+    else this.pending.set(channel, setTimeout(send, wait).unref());
   }
 
   /** Drops coalesced updates not yet sent (at shutdown). */

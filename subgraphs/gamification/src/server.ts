@@ -30,7 +30,7 @@ export function createServer(deps: GamificationDeps): Promise<SubgraphServer> {
     rewards: new RewardService({ db, ledger, realtime, now }),
     catalog: new CatalogService({ db }),
     admin: new AdminService({ db, ledger, realtime, now }),
-    challenges: new ChallengeService({ db, now }),
+    challenges: new ChallengeService({ db, realtime, now }),
   };
 
   return createSubgraphServer<Context>({

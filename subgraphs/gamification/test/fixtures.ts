@@ -7,14 +7,14 @@ export function orderPaid(
   buyerId: string,
   totalCents: number,
   paidAt: string,
-  { products = 0 }: { products?: number } = {},
+  { products = 0, sellerId }: { products?: number; sellerId?: string } = {},
 ): EventCatalog['OrderPaid'] {
   const line = (productId: string | null, cents: number) => ({
     orderLineId: randomUUID(),
     ticketTypeId: productId ? null : randomUUID(),
     eventId: productId ? null : randomUUID(),
     productId,
-    sellerId: randomUUID(),
+    sellerId: sellerId ?? randomUUID(),
     quantity: 1,
     unitPriceCents: cents,
   });

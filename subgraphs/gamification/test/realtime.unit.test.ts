@@ -46,3 +46,18 @@ test('a redemption (no leaderboard change) publishes points only', async () => {
   await realtime.publish(notices);
   expect(pubsub.sent).toEqual([channels.points('u')]);
 });
+
+test("a challenge's leaderboard has its own channel, coalesced like the others", async () => {
+  jest.useFakeTimers();
+  const pubsub = recorder();
+  const realtime = new GamificationRealtime({ pubsub, logger: createLogger('test', 'silent'), coalesceMs: 500 });
+  for (let i = 0; i < 20; i++) {
+    const notices = new GamificationNotices();
+    notices.challengesChanged(['c1']);
+    await realtime.publish(notices);
+  }
+  expect(pubsub.sent).toEqual([channels.challengeLeaderboard('c1')]); // no period leaderboard changed
+  jest.advanceTimersByTime(500);
+  expect(pubsub.sent).toEqual([channels.challengeLeaderboard('c1'), channels.challengeLeaderboard('c1')]);
+  realtime.stop();
+});

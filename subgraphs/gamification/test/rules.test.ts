@@ -122,3 +122,24 @@ test('a windowed badge needs its count within the window, and is awarded once', 
   await g.deliver('TicketCheckedIn', checkedIn(user, '2026-05-13T10:00:00.000Z'));
   expect(await g.db.badgeAward.count({ where: { userId: user, badgeId: badge.id } })).toBe(1);
 });
+
+test('policy: a badge is never revoked and a cap is not freed when the points are taken back', async () => {
+  const user = randomUUID();
+  // Monday 2026-04-13 to Wednesday, Madrid: 60 + 40 (the daily cap), then 60: three in a week.
+  const first = checkedIn(user, '2026-04-13T09:00:00.000Z');
+  for (const c of [first, checkedIn(user, '2026-04-13T12:00:00.000Z'), checkedIn(user, '2026-04-15T12:00:00.000Z')])
+    await g.deliver('TicketCheckedIn', c);
+  expect((await standing(g, user)).badges).toEqual([{ name: 'Tres en una semana' }]);
+  // The first ticket is voided: its 60 points go, the badge it helped earn stays.
+  await g.deliver('TicketVoided', { ...first, wasCheckedIn: true, voidedAt: '2026-04-13T15:00:00.000Z' });
+  expect(await standing(g, user)).toMatchObject({ points: 40 + 60, badges: [{ name: 'Tres en una semana' }] });
+  // Monday's cap still counts the 100 awarded, reversal or not: another check-in that day earns nothing.
+  await g.deliver('TicketCheckedIn', checkedIn(user, '2026-04-13T18:00:00.000Z'));
+  expect((await standing(g, user)).points).toBe(100);
+  expect(await awards(user)).toEqual([
+    ['Asistencia', 60],
+    ['Asistencia', 40],
+    ['Entrada anulada', -60],
+    ['Asistencia', 60],
+  ]);
+});

@@ -51,7 +51,7 @@ export type Badge = {
   windowDays?: Maybe<Scalars['Int']['output']>;
 };
 
-/** A badge a user earned (once per user and badge). */
+/** A badge a user earned (once per user and badge). Never revoked, even when the points or check-ins that earned it are later reversed. */
 export type BadgeAward = {
   __typename?: 'BadgeAward';
   /** When it was earned. */
@@ -131,6 +131,8 @@ export type Challenge = {
   rewardPoints: Scalars['Int']['output'];
   /** COUNT: only what happens at this event counts (its attendees); null: everyone, anywhere. */
   scopeEventId?: Maybe<Scalars['ID']['output']>;
+  /** Only this organizer's buyers join and count (a paid order with a line they sell, not wholly refunded, paid before the end); a COUNT of orders or check-ins counts only their orders and their events' check-ins. Null: everyone. */
+  scopeOrganizerId?: Maybe<Scalars['ID']['output']>;
   /** Start of the window. */
   startsAt: Scalars['DateTime']['output'];
   /** Where it is in its life. */
@@ -172,6 +174,8 @@ export type ChallengeInput = {
   rewardPoints?: Scalars['Int']['input'];
   /** COUNT only: limit it to what happens at this event. */
   scopeEventId?: InputMaybe<Scalars['ID']['input']>;
+  /** Limit it to this organizer's buyers (not with `scopeEventId`; a COUNT needs a trigger about orders or check-ins). */
+  scopeOrganizerId?: InputMaybe<Scalars['ID']['input']>;
   /** Start of the window. */
   startsAt: Scalars['DateTime']['input'];
   /** COUNT: what is counted (required for COUNT). */
@@ -185,6 +189,8 @@ export type ChallengeProgress = {
   completed: Scalars['Boolean']['output'];
   /** What to reach. */
   goal: Scalars['Int']['output'];
+  /** Whether they are in the challenge's scope (always, but for an organizer's buyers): only then can they join, count and win. */
+  inScope: Scalars['Boolean']['output'];
   /** Whether they joined (only participants can win). */
   joined: Scalars['Boolean']['output'];
   /** Points or times so far in the window (final once closed). */
@@ -209,7 +215,7 @@ export type EarningRule = {
   activeFrom?: Maybe<Scalars['DateTime']['output']>;
   /** The rule applies to what happens before this instant; null: no end. */
   activeUntil?: Maybe<Scalars['DateTime']['output']>;
-  /** Most points this rule gives one user per local day; null: no cap. */
+  /** Most points this rule gives one user per local day (what it awarded, reversals not subtracted: a refund frees no room); null: no cap. */
   dailyCap?: Maybe<Scalars['Int']['output']>;
   /** Disabled rules earn nothing. */
   enabled: Scalars['Boolean']['output'];
@@ -225,7 +231,7 @@ export type EarningRule = {
   pointsPerUnit: Scalars['Int']['output'];
   /** What earns. */
   trigger: PointsTrigger;
-  /** Most points this rule gives one user per local week (from Monday); null: no cap. */
+  /** Most points this rule gives one user per local week, from Monday (reversals not subtracted, as for `dailyCap`); null: no cap. */
   weeklyCap?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -253,22 +259,24 @@ export type EarningRuleInput = {
   weeklyCap?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** A leaderboard page. */
+/** A leaderboard page: of a period's window, or of one challenge's participants. */
 export type Leaderboard = {
   __typename?: 'Leaderboard';
+  /** The challenge whose participants this ranks; null for a period's leaderboard. */
+  challenge?: Maybe<Challenge>;
   /** The entries of this page, best first. */
   edges: Array<LeaderboardEdge>;
-  /** End of the window, exclusive (null for ALL_TIME). */
+  /** End of the window, exclusive (null for ALL_TIME); for a challenge, its end. */
   endsAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where this page ends. */
   pageInfo: PageInfo;
-  /** Which leaderboard. */
-  period: LeaderboardPeriod;
-  /** Start of the window (null for ALL_TIME). */
+  /** Which period's leaderboard; null for a challenge's. */
+  period?: Maybe<LeaderboardPeriod>;
+  /** Start of the window (null for ALL_TIME); for a challenge, its start. */
   startsAt?: Maybe<Scalars['DateTime']['output']>;
   /** The IANA time zone windows are computed in. */
   timeZone: Scalars['String']['output'];
-  /** How many users have points in the period. */
+  /** How many users have points in the period; for a challenge, how many participants count (in its scope). */
   totalCount: Scalars['Int']['output'];
   /** The viewer's own place, even when outside this page; null for anonymous callers or without points. */
   viewerEntry?: Maybe<LeaderboardEntry>;
@@ -290,7 +298,7 @@ export type LeaderboardEntry = {
   anonymous: Scalars['Boolean']['output'];
   /** Whether this is the viewer. */
   isViewer: Scalars['Boolean']['output'];
-  /** Points in the period (spending excluded). */
+  /** Points in the period (spending excluded); for a challenge, the participant's progress (points or times, as its goal counts). */
   points: Scalars['Int']['output'];
   /** 1 for the first; ties are broken by who reached the total first. */
   rank: Scalars['Int']['output'];
@@ -555,7 +563,7 @@ export type Query = {
   challenges: Array<Challenge>;
   /** Every earning rule. ADMIN only. */
   earningRules: Array<EarningRule>;
-  /** A leaderboard of the current window; hidden users appear as anonymous. */
+  /** A leaderboard of the current window, or of a challenge's participants by their progress; hidden users appear as anonymous. */
   leaderboard: Leaderboard;
   /** Every level, lowest first. */
   levels: Array<Level>;
@@ -578,6 +586,7 @@ export type QueryChallengesArgs = {
 
 export type QueryLeaderboardArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  challengeId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   period?: LeaderboardPeriod;
 };
@@ -670,6 +679,7 @@ export type Subscription = {
 
 
 export type SubscriptionLeaderboardChangedArgs = {
+  challengeId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   period?: LeaderboardPeriod;
 };
@@ -956,6 +966,7 @@ export type ChallengeResolvers<ContextType = Context, ParentType extends Resolve
   rewardBadge?: Resolver<Maybe<ResolversTypes['Badge']>, ParentType, ContextType>;
   rewardPoints?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   scopeEventId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  scopeOrganizerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ChallengeStatus'], ParentType, ContextType>;
   trigger?: Resolver<Maybe<ResolversTypes['PointsTrigger']>, ParentType, ContextType>;
@@ -965,6 +976,7 @@ export type ChallengeResolvers<ContextType = Context, ParentType extends Resolve
 export type ChallengeProgressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChallengeProgress'] = ResolversParentTypes['ChallengeProgress']> = ResolversObject<{
   completed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   goal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inScope?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   joined?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   progress?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   won?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -989,10 +1001,11 @@ export type EarningRuleResolvers<ContextType = Context, ParentType extends Resol
 }>;
 
 export type LeaderboardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Leaderboard'] = ResolversParentTypes['Leaderboard']> = ResolversObject<{
+  challenge?: Resolver<Maybe<ResolversTypes['Challenge']>, ParentType, ContextType>;
   edges?: Resolver<Array<ResolversTypes['LeaderboardEdge']>, ParentType, ContextType>;
   endsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-  period?: Resolver<ResolversTypes['LeaderboardPeriod'], ParentType, ContextType>;
+  period?: Resolver<Maybe<ResolversTypes['LeaderboardPeriod']>, ParentType, ContextType>;
   startsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

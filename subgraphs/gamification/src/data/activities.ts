@@ -23,8 +23,16 @@ export async function recordActivity(
   return count === 1;
 }
 
-export async function voidActivity(tx: Tx, trigger: PointsTrigger, sourceId: string): Promise<void> {
-  await tx.activity.updateMany({ where: { trigger, sourceId }, data: { voided: true } });
+/** Voids the activity of a source; returns what it voided (nothing when already void or never seen). */
+export async function voidActivity(
+  tx: Tx,
+  trigger: PointsTrigger,
+  sourceId: string,
+): Promise<{ userId: string; occurredAt: Date }[]> {
+  return tx.$queryRaw<{ userId: string; occurredAt: Date }[]>`
+    UPDATE gamification.activities SET voided = true
+    WHERE trigger = ${trigger}::gamification."PointsTrigger" AND source_id = ${sourceId}::uuid AND NOT voided
+    RETURNING user_id AS "userId", occurred_at AS "occurredAt"`;
 }
 
 /** How many live (not voided) activities of `trigger` the user has, on local days from `from` on if given. */

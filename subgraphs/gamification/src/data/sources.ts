@@ -12,6 +12,27 @@ export async function recordOrder(tx: Tx, order: OrderSeen): Promise<void> {
   await tx.orderSeen.createMany({ data: [order], skipDuplicates: true });
 }
 
+/**
+ * Who sold in a paid order (for challenges limited to one organizer's buyers), and the
+ * organizer of each event its ticket lines are for (which check-ins such a challenge counts).
+ */
+export async function recordSellers(
+  tx: Tx,
+  orderId: string,
+  lines: { sellerId: string; eventId: string | null; ticketTypeId: string | null }[],
+): Promise<void> {
+  const sellers = [...new Set(lines.map((l) => l.sellerId))];
+  await tx.orderSellerSeen.createMany({
+    data: sellers.map((sellerId) => ({ orderId, sellerId })),
+    skipDuplicates: true,
+  });
+  const events = new Map(lines.filter((l) => l.ticketTypeId && l.eventId).map((l) => [l.eventId!, l.sellerId]));
+  await tx.eventOrganizerSeen.createMany({
+    data: [...events].map(([eventId, organizerId]) => ({ eventId, organizerId })),
+    skipDuplicates: true,
+  });
+}
+
 export function findOrder(tx: Tx, orderId: string): Promise<OrderSeen | null> {
   return tx.orderSeen.findUnique({ where: { orderId } });
 }

@@ -33,9 +33,9 @@ export async function closeDueChallenges(deps: {
       );
       const [badge] = challenge.rewardBadgeId ? await findBadgesByIds(deps.db, [challenge.rewardBadgeId]) : [];
       for (const p of participants) {
-        const reached = progress.get(p.userId) ?? 0;
-        const won = reached >= challenge.goal;
-        await fixResult(tx, challenge.id, p.userId, reached, won);
+        const { progress: reached, inScope } = progress.get(p.userId) ?? { progress: 0, inScope: false };
+        const won = inScope && reached >= challenge.goal;
+        await fixResult(tx, challenge.id, p.userId, inScope ? reached : null, won);
         if (!won) continue;
         if (challenge.rewardPoints > 0)
           await deps.ledger.post(

@@ -1,6 +1,7 @@
 import type { Tx } from '../../../../shared/db';
 import { recordActivity, type PointsTrigger } from '../data/activities';
 import { activeRules, type EarningRule } from '../data/catalog';
+import { joinedOpenAt } from '../data/challenges';
 import { awardedBetween, entriesOfSource } from '../data/ledger';
 import type { GamificationNotices } from '../realtime';
 import { checkBadges } from './badges';
@@ -53,6 +54,7 @@ export class Earning {
     });
     if (!recorded) return false;
     if (o.voided) return true;
+    notices.challengesChanged(await joinedOpenAt(tx, o.userId, o.occurredAt)); // COUNT challenges
     for (const rule of await activeRules(tx, o.trigger, o.occurredAt)) {
       const amount = await this.capped(tx, rule, o.userId, day, rulePoints(rule, o.amountCents));
       if (amount <= 0) continue;

@@ -2,11 +2,13 @@ import type { Tx } from '../../../../shared/db';
 import type { AfterCommit, EventHandlers } from '../../../../shared/events/bus';
 import type { DomainEvent, EventCatalog } from '../../../../shared/events/catalog';
 import { voidActivity } from '../data/activities';
+import { joinedOpenAt } from '../data/challenges';
 import {
   findOrder,
   isTicketVoided,
   recordOrder,
   recordRefund,
+  recordSellers,
   recordVoidedTicket,
   refundsOfOrder,
 } from '../data/sources';
@@ -63,6 +65,7 @@ export function pointsHandlers(deps: { earning: Earning; realtime: GamificationR
       const paid = event.payload;
       const at = new Date(paid.paidAt);
       await recordOrder(tx, { orderId: paid.orderId, buyerId: paid.buyerId, totalCents: paid.totalCents, paidAt: at });
+      await recordSellers(tx, paid.orderId, paid.lines);
       const base = {
         userId: paid.buyerId,
         sourceType: 'Order',
@@ -119,7 +122,8 @@ export function pointsHandlers(deps: { earning: Earning; realtime: GamificationR
       const v = event.payload;
       const at = new Date(v.voidedAt);
       if (!(await recordVoidedTicket(tx, { ticketId: v.ticketId, eventId: v.eventId, voidedAt: at }))) return;
-      await voidActivity(tx, 'TICKET_CHECKED_IN', v.ticketId);
+      for (const voided of await voidActivity(tx, 'TICKET_CHECKED_IN', v.ticketId))
+        notices.challengesChanged(await joinedOpenAt(tx, voided.userId, voided.occurredAt));
       await earning.reverse(
         tx,
         {

@@ -1,6 +1,9 @@
 import type { Db } from '../../../../shared/db';
+import { badInput } from '../../../../shared/errors';
+import { uuid } from '../../../../shared/validation';
 import { keysetCursor, pageSize } from '../../../../shared/pagination';
 import type { RequestContext } from '../../../../shared/subgraph';
+import { challengeBoard, findChallengesByIds, type Challenge } from '../data/challenges';
 import { countRanked, leaderboardPage, rankOf, scoreOf, type ScoreRow } from '../data/scores';
 import type { LeaderboardEntryView, LeaderboardView } from '../models';
 import { showsOnLeaderboard } from './access';
@@ -18,12 +21,14 @@ export class LeaderboardService {
 
   async page(
     ctx: RequestContext,
-    args: { period: Period; first?: number | null; after?: string | null },
+    args: { period: Period; challengeId?: string | null; first?: number | null; after?: string | null },
   ): Promise<LeaderboardView> {
     const first = pageSize(args.first);
     const after = cursor.decode(args.after);
-    const window = periodWindow(args.period, this.deps.now?.() ?? new Date(), this.deps.timeZone);
     const afterKey = after && { points: after.p, reachedAt: after.r, userId: after.u };
+    if (args.challengeId != null)
+      return this.challengePage(ctx, await this.challenge(args.challengeId), afterKey, first);
+    const window = periodWindow(args.period, this.deps.now?.() ?? new Date(), this.deps.timeZone);
     const { db } = this.deps;
     const viewerId = ctx.viewer?.userId;
     const [rows, totalCount, firstRank, viewerScore] = await Promise.all([
@@ -32,19 +37,8 @@ export class LeaderboardService {
       afterKey ? rankOf(db, args.period, window.start, afterKey).then((r) => r + 1) : Promise.resolve(1),
       viewerId ? scoreOf(db, args.period, window.start, viewerId) : Promise.resolve(null),
     ]);
-    const entry = (row: ScoreRow, rank: number): LeaderboardEntryView => ({
-      rank,
-      points: row.points,
-      userId: row.userId,
-      anonymous: !showsOnLeaderboard(ctx.viewer, row.userId, row.hidden),
-      isViewer: row.userId === viewerId,
-      reachedAt: row.reachedAt,
-    });
-    const page = rows.slice(0, first);
-    const edges = page.map((row, i) => ({
-      cursor: cursor.encode({ p: row.points, r: row.reachedAt, u: row.userId }),
-      node: entry(row, firstRank + i),
-    }));
+    const entry = (row: ScoreRow, rank: number) => toEntry(ctx, row, rank);
+    const edges = rows.slice(0, first).map((row, i) => toEdge(entry(row, firstRank + i)));
     const viewerEntry =
       viewerScore && viewerScore.points > 0
         ? entry(
@@ -54,6 +48,7 @@ export class LeaderboardService {
         : null;
     return {
       period: args.period,
+      challenge: null,
       startsAt: window.startsAt,
       endsAt: window.endsAt,
       timeZone: this.deps.timeZone,
@@ -63,4 +58,55 @@ export class LeaderboardService {
       viewerEntry,
     };
   }
+
+  /** The challenge named by `challengeId`; BAD_USER_INPUT on `challengeId` when malformed or unknown. */
+  async challenge(challengeId: string): Promise<Challenge> {
+    const [challenge] = await findChallengesByIds(this.deps.db, [uuid('challengeId', challengeId)]);
+    if (!challenge) throw badInput('challengeId', 'Challenge not found');
+    return challenge;
+  }
+
+  /** A challenge's participants by progress in its window: one query ranks them all (see data/challenges.ts). */
+  private async challengePage(
+    ctx: RequestContext,
+    challenge: Challenge,
+    after: { points: number; reachedAt: Date; userId: string } | undefined,
+    first: number,
+  ): Promise<LeaderboardView> {
+    const viewerId = ctx.viewer?.userId;
+    const board = await challengeBoard(this.deps.db, challenge, after, first + 1, viewerId);
+    const edges = board.page.slice(0, first).map((row) => toEdge(toEntry(ctx, row, row.rank)));
+    return {
+      period: null,
+      challenge,
+      startsAt: challenge.startsAt,
+      endsAt: challenge.endsAt,
+      timeZone: this.deps.timeZone,
+      edges,
+      pageInfo: { hasNextPage: board.page.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: board.total,
+      viewerEntry: board.viewer && toEntry(ctx, board.viewer, board.viewer.rank),
+    };
+  }
 }
+
+/** A place in a leaderboard as the viewer sees it: hidden users anonymous to everyone else. */
+function toEntry(
+  ctx: RequestContext,
+  row: { userId: string; points: number; reachedAt: Date; hidden: boolean },
+  rank: number,
+): LeaderboardEntryView {
+  return {
+    rank,
+    points: row.points,
+    userId: row.userId,
+    anonymous: !showsOnLeaderboard(ctx.viewer, row.userId, row.hidden),
+    isViewer: row.userId === ctx.viewer?.userId,
+    reachedAt: row.reachedAt,
+  };
+}
+
+const toEdge = (node: LeaderboardEntryView) => ({
+  cursor: cursor.encode({ p: node.points, r: node.reachedAt, u: node.userId }),
+  node,
+});

@@ -1,5 +1,6 @@
 import type { Tx } from '../../../../shared/db';
 import { listLevels } from '../data/catalog';
+import { joinedOpenAt } from '../data/challenges';
 import { appendEntry, lockTotals, setLevel, type LedgerEntry, type NewEntry } from '../data/ledger';
 import type { GamificationNotices } from '../realtime';
 import { PERIODS, localDay, periodStart } from './calendar';
@@ -40,6 +41,9 @@ export class Ledger {
     if (!entry) return null;
     const countsForLifetime = entry.kind !== 'REDEMPTION';
     if (countsForLifetime) await this.updateLevel(tx, entry, totals);
+    // Challenge rewards count in no challenge's progress.
+    if (countsForLifetime && entry.sourceType !== 'Challenge')
+      notices.challengesChanged(await joinedOpenAt(tx, entry.userId, entry.occurredAt));
     await emitPointsAwarded(tx, {
       entryId: entry.id,
       userId: entry.userId,

@@ -13,8 +13,17 @@ export const Subscription: SubscriptionResolvers = {
     resolve: (notice: PointsNotice) => notice,
   },
   leaderboardChanged: {
-    subscribe: (_parent, args, ctx) => ctx.pubsub.subscribe<LeaderboardNotice>(channels.leaderboard(args.period)),
-    resolve: (_notice: LeaderboardNotice, args: { period: Period; first?: number | null }, ctx: Context) =>
-      ctx.leaderboards.page(ctx, { period: args.period, first: args.first ?? 10 }),
+    // An unknown challenge is refused at subscribe time (BAD_USER_INPUT on challengeId).
+    subscribe: async (_parent, args, ctx) =>
+      ctx.pubsub.subscribe<LeaderboardNotice>(
+        args.challengeId != null
+          ? channels.challengeLeaderboard((await ctx.leaderboards.challenge(args.challengeId)).id)
+          : channels.leaderboard(args.period),
+      ),
+    resolve: (
+      _notice: LeaderboardNotice,
+      args: { period: Period; challengeId?: string | null; first?: number | null },
+      ctx: Context,
+    ) => ctx.leaderboards.page(ctx, { period: args.period, challengeId: args.challengeId, first: args.first ?? 10 }),
   },
 };
