@@ -82,3 +82,13 @@ export function isUniqueViolation(err: unknown): boolean {
 export async function checkDatabase(db: Db): Promise<void> {
   await db.$queryRaw`SELECT 1`;
 }
+
+/**
+ * A user's text as a literal operand of Prisma's `contains`/`startsWith`/`endsWith`, and of
+ * `equals` with `mode: 'insensitive'`: on Postgres those become `LIKE`/`ILIKE` with the operand
+ * as the pattern, unescaped (prisma/prisma#10810, #19506), so `%` and `_` would be wildcards (a
+ * search for `%%` matching every row). Postgres' default LIKE escape is the backslash.
+ */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

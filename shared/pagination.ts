@@ -25,18 +25,26 @@ export type CursorKey<S extends Record<string, FieldKind>> = { [F in keyof S]: V
 
 /** Longest text field a cursor may carry (sort keys are short; a longer one is forged). */
 const MAX_TEXT = 500;
+const INT4_MIN = -(2 ** 31);
+const INT4_MAX = 2 ** 31 - 1;
 
 function decodeField(kind: FieldKind, raw: unknown): Date | number | string | undefined {
   switch (kind) {
     case 'date': {
       if (typeof raw !== 'string') return undefined;
       const date = new Date(raw);
-      return Number.isNaN(date.getTime()) || date.toISOString() !== raw ? undefined : date;
+      if (Number.isNaN(date.getTime()) || date.toISOString() !== raw) return undefined;
+      // JavaScript dates reach years ±275760; Postgres timestamps refuse years before 4713 BC.
+      const year = date.getUTCFullYear();
+      return year >= 1 && year <= 9999 ? date : undefined;
     }
     case 'uuid':
       return typeof raw === 'string' && isUuid(raw) ? raw.toLowerCase() : undefined;
     case 'int':
-      return Number.isSafeInteger(raw) ? (raw as number) : undefined;
+      // Integer sort keys are Postgres `integer` columns: a larger bound would fail in SQL.
+      return Number.isInteger(raw) && (raw as number) >= INT4_MIN && (raw as number) <= INT4_MAX
+        ? (raw as number)
+        : undefined;
     case 'string':
       return typeof raw === 'string' && raw.length <= MAX_TEXT ? raw : undefined;
   }

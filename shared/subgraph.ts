@@ -23,6 +23,7 @@ import { listenHttp, type RunningServer } from './http';
 import type { Logger } from './logger';
 import { mapAsyncIterator, pubsubFor, type PubSub } from './realtime/pubsub';
 import { serveSubgraphSubscriptions } from './realtime/subgraph-ws';
+import { inputGuardPlugin } from './input-guard';
 import { unexpectedErrorLogging } from './request-logging';
 
 /** Said by a reference rule: may this caller resolve this entity reference? */
@@ -241,6 +242,8 @@ export async function createSubgraphServer<TContext extends RequestContext>(
       // Federated traces would tell any caller how long each resolver took; we don't report to Apollo.
       ApolloServerPluginInlineTraceDisabled(),
       unexpectedErrorLogging<TContext>(deps.logger),
+      // NUL characters and oversized strings are refused before any resolver sees them.
+      inputGuardPlugin<TContext>(),
       ...(options.plugins ?? []),
     ],
   });

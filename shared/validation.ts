@@ -28,9 +28,13 @@ export function text(field: string, value: string, { min = 0, max }: { min?: num
   return trimmed;
 }
 
+/** RFC 5321's limit on a forward path; the email columns hold this many characters. */
+export const MAX_EMAIL_LENGTH = 254;
+
 export function email(field: string, value: string): string {
   const normalized = value.trim().toLowerCase();
-  if (normalized.length > 254 || !EMAIL.test(normalized)) throw badInput(field, 'Enter a valid email address');
+  if (normalized.length > MAX_EMAIL_LENGTH || !EMAIL.test(normalized))
+    throw badInput(field, 'Enter a valid email address');
   return normalized;
 }
 

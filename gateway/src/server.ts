@@ -13,6 +13,7 @@ import { authenticateHttpRequest, type TokenVerifier } from '../../shared/auth/t
 import { ConfigError, applyApolloTelemetrySwitch, type Config } from '../../shared/config';
 import type { Db } from '../../shared/db';
 import { ErrorCode, createErrorFormatter } from '../../shared/errors';
+import { inputGuardPlugin } from '../../shared/input-guard';
 import { unexpectedErrorLogging } from '../../shared/request-logging';
 import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
@@ -135,6 +136,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
       logger,
       (extensions) => 'serviceName' in extensions && extensions.code === ErrorCode.INTERNAL_SERVER_ERROR,
     ),
+    // NUL characters and oversized strings are refused here, before any subgraph is called.
+    inputGuardPlugin<GatewayContext>(),
   ];
   if (config.isDevelopment) {
     // Sandbox loads from Apollo's CDN and connects to the URL the page was served from

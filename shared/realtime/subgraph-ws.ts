@@ -7,6 +7,7 @@ import { secretMatches } from '../auth/secret';
 import { viewerFromAuthorization, type TokenVerifier, type Viewer } from '../auth/tokens';
 import { ErrorCode, createErrorFormatter } from '../errors';
 import type { RequestContext } from '../subgraph';
+import { inputViolation } from '../input-guard';
 import { closeWebSocketServer } from './websocket';
 
 /** What a connection established in `onConnect`, for every operation on it. */
@@ -80,6 +81,8 @@ export function serveSubgraphSubscriptions<TContext extends object>(options: {
             }),
           ];
         }
+        const violation = inputViolation(document, payload.operationName, payload.variables);
+        if (violation) return [violation];
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: (ctx) =>

@@ -33,6 +33,18 @@ describe('keysetCursor', () => {
     ],
     ['a fractional int', Buffer.from(JSON.stringify({ ...key, c: key.c.toISOString(), n: 1.5 })).toString('base64url')],
     [
+      'a date beyond what Postgres stores',
+      Buffer.from(JSON.stringify({ ...key, c: '-271821-04-20T00:00:00.000Z' })).toString('base64url'),
+    ],
+    [
+      'a date after year 9999',
+      Buffer.from(JSON.stringify({ ...key, c: '+275760-09-13T00:00:00.000Z' })).toString('base64url'),
+    ],
+    [
+      'an int beyond a Postgres integer',
+      Buffer.from(JSON.stringify({ ...key, c: key.c.toISOString(), n: 2 ** 53 })).toString('base64url'),
+    ],
+    [
       'an overlong text',
       Buffer.from(JSON.stringify({ ...key, c: key.c.toISOString(), s: 'x'.repeat(501) })).toString('base64url'),
     ],

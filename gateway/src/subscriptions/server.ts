@@ -19,6 +19,7 @@ import { WebSocketServer } from 'ws';
 import { viewerFromAuthorization, type TokenVerifier } from '../../../shared/auth/tokens';
 import type { Config } from '../../../shared/config';
 import { DomainError, ErrorCode, createErrorFormatter } from '../../../shared/errors';
+import { inputViolation } from '../../../shared/input-guard';
 import type { Logger } from '../../../shared/logger';
 import { closeWebSocketServer } from '../../../shared/realtime/websocket';
 import { SubgraphDataSource, routingUrlFor } from '../subgraphs';
@@ -190,6 +191,8 @@ export function serveSubscriptions(options: {
           ];
         }
         const variables = payload.variables ?? {};
+        const violation = inputViolation(document, operationName, variables);
+        if (violation) return [violation];
         const coerced = getVariableValues(current.apiSchema, operation.variableDefinitions ?? [], variables);
         if (coerced.errors) return coerced.errors.map((e) => requestError(e.message, ErrorCode.BAD_USER_INPUT, e));
 

@@ -6,7 +6,7 @@ import type {
   StockMovement,
   Warehouse,
 } from '../../../../prisma/generated/prisma/client';
-import { isUniqueViolation, type Db, type Tx } from '../../../../shared/db';
+import { isUniqueViolation, likeLiteral, type Db, type Tx } from '../../../../shared/db';
 
 /** Data access for categories, products, warehouses and the stock journal. */
 export type { Category, Product, ProductStatus, StockMovement, Warehouse };
@@ -88,7 +88,7 @@ function productWhere(q: ProductQuery): Prisma.ProductWhereInput {
     status: q.status,
     ...(q.categoryIds ? { categoryId: { in: q.categoryIds } } : {}),
     ...(q.sellerId ? { sellerId: q.sellerId } : {}),
-    ...(q.search ? { title: { contains: q.search, mode: 'insensitive' as const } } : {}),
+    ...(q.search ? { title: { contains: likeLiteral(q.search), mode: 'insensitive' as const } } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import type {
   SupportTicket,
   SupportTicketStatus,
 } from '../../../../prisma/generated/prisma/client';
-import type { Db, Tx } from '../../../../shared/db';
+import { likeLiteral, type Db, type Tx } from '../../../../shared/db';
 
 export type { Message, MessageAuthorKind, MessageFormat, SupportPriority, SupportTicket, SupportTicketStatus };
 
@@ -91,7 +91,7 @@ function whereOf(filter: TicketListFilter, now: Date): Prisma.SupportTicketWhere
     const number = /^#?(\d{1,9})$/.exec(filter.search.trim());
     and.push({
       OR: [
-        { subject: { contains: filter.search, mode: 'insensitive' } },
+        { subject: { contains: likeLiteral(filter.search), mode: 'insensitive' } },
         ...(number ? [{ number: Number(number[1]) }] : []),
       ],
     });

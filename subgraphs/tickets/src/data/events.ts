@@ -1,6 +1,6 @@
 /** Data access for `tickets.events` and `tickets.event_scanners`. */
 import type { Event, EventStatus, Prisma } from '../../../../prisma/generated/prisma/client';
-import type { Db, Tx } from '../../../../shared/db';
+import { likeLiteral, type Db, type Tx } from '../../../../shared/db';
 
 export type { Event, EventStatus };
 
@@ -48,8 +48,8 @@ export function updateEvent(db: Db | Tx, id: string, data: Prisma.EventUnchecked
 function whereOf(filter: EventListFilter): Prisma.EventWhereInput {
   return {
     status: 'PUBLISHED',
-    ...(filter.search ? { title: { contains: filter.search, mode: 'insensitive' } } : {}),
-    ...(filter.city ? { venueCity: { equals: filter.city, mode: 'insensitive' } } : {}),
+    ...(filter.search ? { title: { contains: likeLiteral(filter.search), mode: 'insensitive' } } : {}),
+    ...(filter.city ? { venueCity: { equals: likeLiteral(filter.city), mode: 'insensitive' } } : {}),
     ...(filter.from || filter.to
       ? { startsAt: { ...(filter.from && { gte: filter.from }), ...(filter.to && { lte: filter.to }) } }
       : {}),

@@ -1,5 +1,5 @@
 import type { Prisma, Role, User, UserStatus } from '../../../../prisma/generated/prisma/client';
-import { isUniqueViolation, type Db, type Tx } from '../../../../shared/db';
+import { isUniqueViolation, likeLiteral, type Db, type Tx } from '../../../../shared/db';
 
 /** Data access for `users.users`. Functions take a `Db` or a transaction client. */
 export type { Role, User, UserStatus };
@@ -67,8 +67,8 @@ function whereOf(filter: UserListFilter): Prisma.UserWhereInput {
   const where: Prisma.UserWhereInput = {};
   if (filter.search) {
     where.OR = [
-      { email: { contains: filter.search, mode: 'insensitive' } },
-      { name: { contains: filter.search, mode: 'insensitive' } },
+      { email: { contains: likeLiteral(filter.search), mode: 'insensitive' } },
+      { name: { contains: likeLiteral(filter.search), mode: 'insensitive' } },
     ];
   }
   if (filter.role) where.roles = { has: filter.role };

@@ -70,7 +70,13 @@ export class AuthService {
   }
 
   async login(ctx: RequestContext, input: { email: string; password: string }): Promise<AuthResult> {
+    // Bounded before anything is read or recorded (the failure record holds 254 characters);
+    // no account has a longer email or password, so refusing reveals nothing.
     const email = input.email.trim().toLowerCase();
+    if (email.length > valid.MAX_EMAIL_LENGTH) throw badInput('input.email', 'Enter a valid email address');
+    if (input.password.length > valid.MAX_PASSWORD_LENGTH) {
+      throw badInput('input.password', `Password must be at most ${valid.MAX_PASSWORD_LENGTH} characters`);
+    }
     const now = this.now();
     const failures = await sessions.recentLoginFailures(
       this.deps.db,
