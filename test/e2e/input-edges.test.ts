@@ -13,10 +13,12 @@ let admin: { id: string; accessToken: string };
 let agent: { id: string; accessToken: string };
 beforeAll(async () => {
   stack = await startStack();
-  admin = await signUp(stack, 'admin-edges@example.com', { roles: ['ADMIN'] });
-  agent = await signUp(stack, 'agent-edges@example.com', { roles: ['AGENT'] });
-  await signUp(stack, 'ana_lopez@example.com');
-  await signUp(stack, 'anaxlopez@example.com');
+  [admin, agent] = await Promise.all([
+    signUp(stack, 'admin-edges@example.com', { roles: ['ADMIN'] }),
+    signUp(stack, 'agent-edges@example.com', { roles: ['AGENT'] }),
+    signUp(stack, 'ana_lopez@example.com'),
+    signUp(stack, 'anaxlopez@example.com'),
+  ]);
 });
 afterAll(() => stack.stop());
 
