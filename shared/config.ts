@@ -4,7 +4,7 @@
  * the process with a message naming it.
  */
 import { z } from 'zod';
-import { SUBGRAPH_NAMES, jwksUrl, subgraphUrlVariable } from './services';
+import { SUBGRAPH_NAMES, jwksUrl, subgraphTimeoutVariable, subgraphUrlVariable } from './services';
 
 const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
 
@@ -72,6 +72,36 @@ const schema = z.object({
    * operator opts in.
    */
   APOLLO_TELEMETRY_DISABLED: bool.default(true),
+  /**
+   * gateway → subgraph HTTP client. A fetch that has no answer within SUBGRAPH_TIMEOUT_MS
+   * (or its subgraph's `SUBGRAPH_<NAME>_TIMEOUT_MS`) fails with SERVICE_UNAVAILABLE; the rest
+   * of the operation is still answered.
+   */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * gateway: the deadline of a mutation fetch. A mutation the gateway stops waiting for may
+   * still commit (a scan accepted, an order placed) while the client is told it failed, so this
+   * outlasts a subgraph's own bounded waits (a transaction waits up to 15 s for a connection and
+   * runs up to 20 s: shared/db.ts).
+   */
+  SUBGRAPH_MUTATION_TIMEOUT_MS: z.coerce.number().int().positive().default(40_000),
+  /** gateway: kept-alive connections per subgraph (requests beyond queue for one). */
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().positive().default(128),
+  /**
+   * gateway: how long an idle connection to a subgraph stays pooled. Must stay below the
+   * subgraphs' server keep-alive timeout (65 s, shared/http.ts) so the subgraph never closes a
+   * socket the gateway is about to reuse.
+   */
+  SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().positive().max(60_000).default(10_000),
+  /** gateway: consecutive failed fetches (unreachable, timed out) that open a subgraph's circuit. */
+  SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
+  /** gateway: how long an open circuit fails fast before one probe request is let through. */
+  SUBGRAPH_BREAKER_HALF_OPEN_MS: z.coerce.number().int().positive().default(5_000),
+  /**
+   * gateway: identical subgraph queries in flight at once (same subgraph, document, variables
+   * and credentials) share one fetch. Never mutations.
+   */
+  SUBGRAPH_DEDUPLICATION: bool.default(true),
   /** gateway: deepest accepted operation. */
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(12),
   /** gateway: active subscriptions one WebSocket connection may hold. */
@@ -132,11 +162,20 @@ const subgraphUrlSchema = z.object(
   Object.fromEntries(SUBGRAPH_NAMES.map((name) => [subgraphUrlVariable(name), url(['http:', 'https:']).optional()])),
 );
 
+/** gateway: `SUBGRAPH_<NAME>_TIMEOUT_MS` overrides SUBGRAPH_TIMEOUT_MS for one subgraph. */
+const subgraphTimeoutSchema = z.object(
+  Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [subgraphTimeoutVariable(name), z.coerce.number().int().positive().optional()]),
+  ),
+);
+
 export type Config = z.infer<typeof schema> & {
   isProduction: boolean;
   isDevelopment: boolean;
   /** Routing URL overrides by subgraph name (from `SUBGRAPH_<NAME>_URL`); absent: the supergraph's URL. */
   subgraphUrls: Readonly<Record<string, string>>;
+  /** Fetch timeout overrides by subgraph name (from `SUBGRAPH_<NAME>_TIMEOUT_MS`). */
+  subgraphTimeoutsMs: Readonly<Record<string, number>>;
 };
 
 export class ConfigError extends Error {
@@ -146,8 +185,9 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   const urls = subgraphUrlSchema.safeParse(env);
-  if (!parsed.success || !urls.success) {
-    const issues = [...(parsed.error?.issues ?? []), ...(urls.error?.issues ?? [])];
+  const timeouts = subgraphTimeoutSchema.safeParse(env);
+  if (!parsed.success || !urls.success || !timeouts.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(urls.error?.issues ?? []), ...(timeouts.error?.issues ?? [])];
     const lines = issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
@@ -165,6 +205,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subgraphUrls: Object.fromEntries(
       SUBGRAPH_NAMES.flatMap((name) => {
         const override = urls.data[subgraphUrlVariable(name)];
+        return override ? [[name, override]] : [];
+      }),
+    ),
+    subgraphTimeoutsMs: Object.fromEntries(
+      SUBGRAPH_NAMES.flatMap((name) => {
+        const override = timeouts.data[subgraphTimeoutVariable(name)];
         return override ? [[name, override]] : [];
       }),
     ),

@@ -86,7 +86,16 @@ export const JWKS_ISSUER: ServiceDefinition = SUBGRAPHS.find((s) => needs(s, 'jw
 
 /** The config key that overrides a subgraph's routing URL at the gateway: `users` → `SUBGRAPH_USERS_URL`. */
 export function subgraphUrlVariable(name: string): string {
-  return `SUBGRAPH_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
+  return subgraphVariable(name, 'URL');
+}
+
+/** The gateway's fetch-timeout override variable for a subgraph: `SUBGRAPH_ORDERS_TIMEOUT_MS`. */
+export function subgraphTimeoutVariable(name: string): string {
+  return subgraphVariable(name, 'TIMEOUT_MS');
+}
+
+function subgraphVariable(name: string, suffix: string): string {
+  return `SUBGRAPH_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${suffix}`;
 }
 
 /** A subgraph's GraphQL URL on `host` (localhost, or its service name on the compose network). */

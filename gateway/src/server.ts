@@ -20,7 +20,13 @@ import { listenHttp, type RunningServer } from '../../shared/http';
 import { limitRules } from './limits';
 import { readinessCheck } from './readiness';
 import { serveSubscriptions } from './subscriptions/server';
-import { SubgraphDataSource, routingUrlFor, subgraphEndpoints, type GatewayContext } from './subgraphs';
+import {
+  SubgraphDataSource,
+  routingUrlFor,
+  subgraphClients,
+  subgraphEndpoints,
+  type GatewayContext,
+} from './subgraphs';
 
 export interface GatewayDeps {
   config: Config;
@@ -38,6 +44,8 @@ export interface GatewayServer {
   app: Express;
   /** Upstream (gateway → subgraph) subscriptions open now: identical client subscriptions share one. */
   readonly upstreamSubscriptions: number;
+  /** Subgraph fetches answered by an identical fetch already in flight, since start. */
+  readonly deduplicatedFetches: number;
   listen(port: number, host?: string): Promise<RunningServer>;
 }
 
@@ -95,13 +103,18 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const subgraphs = subgraphEndpoints(supergraphSdl, config);
 
   applyApolloTelemetrySwitch(config);
+  const clients = subgraphClients(config, logger);
   const gateway = new ApolloGateway({
     supergraphSdl: config.GATEWAY_COMPOSE_FROM_SUBGRAPHS
       ? new IntrospectAndCompose({ subgraphs, pollIntervalInMs: config.GATEWAY_COMPOSE_POLL_INTERVAL_MS })
       : supergraphSdl,
     buildService: ({ name, url }) => {
       if (!url) throw new Error(`Subgraph ${name} has no routing URL`);
-      return new SubgraphDataSource(routingUrlFor(config, { name, url }), config.SUBGRAPH_SECRET);
+      return new SubgraphDataSource(
+        clients.for(name, routingUrlFor(config, { name, url })),
+        config.SUBGRAPH_SECRET,
+        config.SUBGRAPH_DEDUPLICATION,
+      );
     },
     logger: apolloLogger(logger),
   });
@@ -126,6 +139,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     logger,
     apolloLogger: apolloLogger(logger),
     validationRules,
+    clients,
   });
 
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
@@ -218,6 +232,9 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     get upstreamSubscriptions() {
       return subscriptions.upstreamSubscriptions;
     },
+    get deduplicatedFetches() {
+      return [...clients.byName().values()].reduce((sum, client) => sum + client.deduplicated, 0);
+    },
     listen: (port, host) =>
       listenHttp(httpServer, {
         port,
@@ -228,6 +245,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
         stop: async () => {
           await subscriptions.stop();
           await apollo.stop();
+          await clients.close();
         },
         fields: { subgraphs: subgraphs.map((s) => s.name) },
       }),

@@ -1,7 +1,12 @@
+import { STATUS_CODES } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { Kind, parse, type ConstDirectiveNode } from 'graphql';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { GraphQLError, Kind, parse, type ConstDirectiveNode } from 'graphql';
+import { ErrorCode } from '../../shared/errors';
 import type { Config } from '../../shared/config';
 import type { Viewer } from '../../shared/auth/tokens';
+import type { Logger } from '../../shared/logger';
+import { SubgraphClient, SubgraphUnavailableError, type SubgraphAnswer } from './subgraph-client';
 
 /** What the gateway knows about each HTTP request; subgraph calls are built from it. */
 export interface GatewayContext {
@@ -58,6 +63,103 @@ export function healthUrlOf(routingUrl: string): string {
   return new URL('health', routingUrl).toString();
 }
 
+export interface SubgraphClients {
+  /** The client of a subgraph at a URL, built on first use. */
+  for(name: string, url: string): SubgraphClient;
+  /** Every client, by subgraph name (the latest one when a subgraph moved). */
+  byName(): Map<string, SubgraphClient>;
+  close(): Promise<void>;
+}
+
+/**
+ * One HTTP client per subgraph URL, built from the settings, kept across supergraph updates
+ * (the gateway builds new data sources on each one; their pools must not pile up).
+ */
+export function subgraphClients(config: Config, logger: Logger): SubgraphClients {
+  const clients = new Map<string, SubgraphClient>();
+  return {
+    for(name: string, url: string): SubgraphClient {
+      const key = `${name} ${url}`;
+      let client = clients.get(key);
+      if (!client) {
+        client = new SubgraphClient({
+          name,
+          url,
+          timeoutMs: config.subgraphTimeoutsMs[name] ?? config.SUBGRAPH_TIMEOUT_MS,
+          mutationTimeoutMs: config.SUBGRAPH_MUTATION_TIMEOUT_MS,
+          connections: config.SUBGRAPH_CONNECTIONS,
+          keepAliveMs: config.SUBGRAPH_KEEP_ALIVE_MS,
+          breakerFailures: config.SUBGRAPH_BREAKER_FAILURES,
+          breakerHalfOpenMs: config.SUBGRAPH_BREAKER_HALF_OPEN_MS,
+          logger,
+        });
+        clients.set(key, client);
+      }
+      return client;
+    },
+    byName(): Map<string, SubgraphClient> {
+      return new Map([...clients.values()].map((c) => [c.name, c]));
+    },
+    async close(): Promise<void> {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+    },
+  };
+}
+
+/** A subgraph fetch the client may send twice and share: a query (the gateway writes `query ...` or `{...}`). */
+const QUERY_DOCUMENT = /^\s*(?:query\b|\{)/;
+/** Headers that differ between identical fetches without changing their answer. */
+const NOT_IN_DEDUP_KEY = new Set(['x-request-id', 'traceparent', 'tracestate']);
+
+/**
+ * The headers of one subgraph fetch: a plain map with the interface `willSendRequest` expects
+ * (`request.http.headers.set(...)`), instead of a node-fetch or WHATWG `Headers` per fetch.
+ * Names are lower-cased, as HTTP/1.1 treats them.
+ */
+class FetchHeaders implements Iterable<[string, string]> {
+  private readonly map = new Map<string, string>();
+  append(name: string, value: string): void {
+    const key = name.toLowerCase();
+    const existing = this.map.get(key);
+    this.map.set(key, existing === undefined ? value : `${existing}, ${value}`);
+  }
+  delete(name: string): void {
+    this.map.delete(name.toLowerCase());
+  }
+  get(name: string): string | null {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+  has(name: string): boolean {
+    return this.map.has(name.toLowerCase());
+  }
+  set(name: string, value: string): void {
+    this.map.set(name.toLowerCase(), value);
+  }
+  entries(): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+  values(): IterableIterator<string> {
+    return this.map.values();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+  toObject(): Record<string, string> {
+    return Object.fromEntries(this.map);
+  }
+  /** The credentials and anything else that may change the answer, in a stable order. */
+  dedupKey(): string {
+    let key = '';
+    for (const [name, value] of [...this.map].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (!NOT_IN_DEDUP_KEY.has(name)) key += `${name}:${value}\n`;
+    }
+    return key;
+  }
+}
+
 /**
  * How the gateway calls a subgraph. Every call carries the subgraph secret (when configured),
  * so subgraphs can refuse callers that go around the gateway. Client operations also carry the
@@ -65,13 +167,20 @@ export function healthUrlOf(routingUrl: string): string {
  * address as the gateway saw it. The client's own `x-forwarded-for` is never passed on: a
  * subgraph trusts that header from the gateway (rate limits key on it), so it must not be
  * client-controlled.
+ *
+ * The HTTP exchange is `SubgraphClient`'s (keep-alive pool, retry, deadline, circuit breaker,
+ * in-flight deduplication of queries). A subgraph that cannot answer does not fail the whole
+ * operation: its fetch answers a `SERVICE_UNAVAILABLE` error (the gateway adds
+ * `extensions.serviceName`), its fields are null, and the rest of the plan runs.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
-    url: string,
+    private readonly client: SubgraphClient,
     private readonly subgraphSecret: string | undefined,
+    private readonly deduplicate: boolean,
   ) {
-    super({ url });
+    // The gateway keeps no response cache, so subgraphs' Cache-Control headers have nothing to restrict.
+    super({ url: client.url, honorSubgraphCacheControlHeader: false });
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -87,4 +196,59 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     headers.set('x-request-id', context.requestId);
     headers.set('x-forwarded-for', context.clientIp);
   }
+
+  /**
+   * RemoteGraphQLDataSource's `process`, on our client: the same hook (`willSendRequest`) and
+   * the same request body, without its per-fetch node-fetch `Request` and `Headers`.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const headers = new FetchHeaders();
+    for (const [name, value] of request.http?.headers ?? []) headers.append(name, value);
+    headers.set('content-type', 'application/json');
+    request.http = { method: 'POST', url: this.url, headers };
+    // Our hook is synchronous (an override in a subclass must stay so, or be awaited here).
+    this.willSendRequest(options);
+    if (!request.query) throw new Error('Missing query');
+    const { http: _http, ...body } = request;
+    const text = JSON.stringify(body);
+    const isQuery = QUERY_DOCUMENT.test(request.query);
+    try {
+      const answer = await this.client.post(
+        text,
+        headers.toObject(),
+        isQuery,
+        isQuery && this.deduplicate ? `${headers.dedupKey()}${text}` : undefined,
+      );
+      return parseAnswer(answer);
+    } catch (err) {
+      if (!(err instanceof SubgraphUnavailableError)) throw err;
+      return {
+        errors: [
+          {
+            message: err.message,
+            extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfterMs: err.retryAfterMs },
+          },
+        ],
+      };
+    }
+  }
+}
+
+/** A subgraph's answer as RemoteGraphQLDataSource reads it: JSON on 2xx, an error otherwise. */
+function parseAnswer(answer: SubgraphAnswer): GatewayGraphQLResponse {
+  const json = answer.contentType?.includes('json') ?? false;
+  if (answer.status < 200 || answer.status >= 300) {
+    const extensions: Record<string, unknown> = {
+      response: { status: answer.status, body: json ? (JSON.parse(answer.body) as unknown) : answer.body },
+    };
+    if (answer.status === 401) extensions.code = ErrorCode.UNAUTHENTICATED;
+    else if (answer.status === 403) extensions.code = ErrorCode.FORBIDDEN;
+    throw new GraphQLError(`${answer.status}: ${STATUS_CODES[answer.status] ?? ''}`, { extensions });
+  }
+  const parsed: unknown = json ? JSON.parse(answer.body) : answer.body;
+  if (typeof parsed !== 'object' || parsed === null) {
+    throw new Error(`Expected JSON response body, but received: ${answer.body.slice(0, 200)}`);
+  }
+  return parsed;
 }

@@ -30,7 +30,7 @@ export class SupergraphState {
     coreSupergraphSdl: string;
     apiSchema: GraphQLSchema;
     routingUrl(subgraph: { name: string; url: string }): string;
-    dataSource(url: string): GraphQLDataSource<GatewayContext>;
+    dataSource(name: string, url: string): GraphQLDataSource<GatewayContext>;
   }) {
     const supergraph = Supergraph.build(options.coreSupergraphSdl);
     this.apiSchema = options.apiSchema;
@@ -38,7 +38,9 @@ export class SupergraphState {
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.planner = new QueryPlanner(supergraph);
     this.urls = Object.fromEntries(supergraph.subgraphsMetadata().map((s) => [s.name, options.routingUrl(s)]));
-    this.services = Object.fromEntries(Object.entries(this.urls).map(([name, url]) => [name, options.dataSource(url)]));
+    this.services = Object.fromEntries(
+      Object.entries(this.urls).map(([name, url]) => [name, options.dataSource(name, url)]),
+    );
   }
 
   /**

@@ -22,7 +22,7 @@ import { DomainError, ErrorCode, createErrorFormatter } from '../../../shared/er
 import { inputViolation } from '../../../shared/input-guard';
 import type { Logger } from '../../../shared/logger';
 import { closeWebSocketServer } from '../../../shared/realtime/websocket';
-import { SubgraphDataSource, routingUrlFor } from '../subgraphs';
+import { SubgraphDataSource, routingUrlFor, type SubgraphClients } from '../subgraphs';
 import { SupergraphState } from './planner';
 import {
   ClientSubscription,
@@ -86,6 +86,8 @@ export function serveSubscriptions(options: {
   logger: Logger;
   apolloLogger: GatewayGraphQLRequestContext['logger'];
   validationRules: ValidationRule[];
+  /** The gateway's subgraph HTTP clients (the rest of a subscription's plan fetches through them). */
+  clients: SubgraphClients;
 }): SubscriptionServer {
   const { config, logger } = options;
   const format = createErrorFormatter(config.isDevelopment);
@@ -121,7 +123,10 @@ export function serveSubscriptions(options: {
         coreSupergraphSdl,
         apiSchema,
         routingUrl: (subgraph) => routingUrlFor(config, subgraph),
-        dataSource: (url) => new SubgraphDataSource(url, config.SUBGRAPH_SECRET),
+        // Never deduplicated: an event's fetches must read what the event changed, not share a
+        // fetch that started before it (the previous event's, with the same variables).
+        dataSource: (name, url) =>
+          new SubgraphDataSource(options.clients.for(name, url), config.SUBGRAPH_SECRET, false),
       });
     } catch (err) {
       logger.error('subscriptions cannot use the new supergraph', { error: (err as Error).message });

@@ -157,8 +157,8 @@ export type Delivery = {
   deliveredAt?: Maybe<Scalars['DateTime']['output']>;
   /** Stable identifier (UUID). */
   id: Scalars['ID']['output'];
-  /** The seller who ships. */
-  seller: User;
+  /** The seller who ships. Null only while the users subgraph cannot answer (with a SERVICE_UNAVAILABLE error naming it). */
+  seller?: Maybe<User>;
   /** When it was shipped. */
   shippedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Where it stands. */
@@ -322,8 +322,8 @@ export type MutationUpdateProductArgs = {
 /** A purchase. */
 export type Order = {
   __typename?: 'Order';
-  /** Who bought. */
-  buyer: User;
+  /** Who bought. Null only while the users subgraph cannot answer (with a SERVICE_UNAVAILABLE error naming it). */
+  buyer?: Maybe<User>;
   /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
   /** ISO 4217 currency code of every line. */
@@ -383,8 +383,8 @@ export type OrderLine = {
   quantity: Scalars['Int']['output'];
   /** Units refunded so far. */
   refundedQuantity: Scalars['Int']['output'];
-  /** The seller of the line. */
-  seller: User;
+  /** The seller of the line. Null only while the users subgraph cannot answer (with a SERVICE_UNAVAILABLE error naming it). */
+  seller?: Maybe<User>;
   /** The ticket type, for a ticket line. */
   ticketType?: Maybe<TicketType>;
   /** quantity × unitPriceCents. */
@@ -468,8 +468,8 @@ export type Product = {
   images: Array<Scalars['String']['output']>;
   /** Unit price in minor units of `currency`. */
   priceCents: Scalars['Int']['output'];
-  /** The seller (an ORGANIZER). */
-  seller: User;
+  /** The seller (an ORGANIZER). Null only while the users subgraph cannot answer (with a SERVICE_UNAVAILABLE error naming it). */
+  seller?: Maybe<User>;
   /** Whether it is for sale. */
   status: ProductStatus;
   /** Units per warehouse. Visible to the seller and ADMIN. */
@@ -1050,7 +1050,7 @@ export type DeliveryResolvers<ContextType = Context, ParentType extends Resolver
   carrier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  seller?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  seller?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   shippedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DeliveryStatus'], ParentType, ContextType>;
   trackingNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1084,7 +1084,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  buyer?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  buyer?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   deliveries?: Resolver<Array<ResolversTypes['Delivery']>, ParentType, ContextType>;
@@ -1116,7 +1116,7 @@ export type OrderLineResolvers<ContextType = Context, ParentType extends Resolve
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   refundedQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  seller?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  seller?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   ticketType?: Resolver<Maybe<ResolversTypes['TicketType']>, ParentType, ContextType>;
   totalCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unitPriceCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1147,7 +1147,7 @@ export type ProductResolvers<ContextType = Context, ParentType extends Resolvers
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   images?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   priceCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  seller?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  seller?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProductStatus'], ParentType, ContextType>;
   stock?: Resolver<Array<ResolversTypes['StockLevel']>, ParentType, ContextType>;
   stockMovements?: Resolver<ResolversTypes['StockMovementConnection'], ParentType, ContextType, RequireFields<ProductStockMovementsArgs, 'first'>>;

@@ -445,8 +445,8 @@ export type SubscriptionSupportMessageAddedArgs = {
 /** Whether an agent takes automatically assigned tickets. */
 export type SupportAgent = {
   __typename?: 'SupportAgent';
-  /** The agent. */
-  agent: User;
+  /** The agent. Null only while the users subgraph cannot answer (with a SERVICE_UNAVAILABLE error naming it). */
+  agent?: Maybe<User>;
   /** Whether new tickets may be assigned to them automatically. */
   available: Scalars['Boolean']['output'];
   /** The most open (not resolved or closed) tickets assigned to them automatically. */
@@ -1074,7 +1074,7 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type SupportAgentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportAgent'] = ResolversParentTypes['SupportAgent']> = ResolversObject<{
-  agent?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  agent?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   available?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   maxOpenTickets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   openTickets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -125,8 +125,8 @@ export type Event = {
   endsAt: Scalars['DateTime']['output'];
   /** Stable identifier (UUID). */
   id: Scalars['ID']['output'];
-  /** The user who runs it. */
-  organizer: User;
+  /** The user who runs it. Null only while the users subgraph cannot answer (with a SERVICE_UNAVAILABLE error naming it). */
+  organizer?: Maybe<User>;
   /** When it starts. */
   startsAt: Scalars['DateTime']['output'];
   /** Where the event is in its life. */
@@ -337,14 +337,14 @@ export type Ticket = {
   checkedInAt?: Maybe<Scalars['DateTime']['output']>;
   /** The event it admits to. */
   event: Event;
-  /** Who holds it (the buyer). */
-  holder: User;
+  /** Who holds it (the buyer). Null only while the users subgraph cannot answer (with a SERVICE_UNAVAILABLE error naming it). */
+  holder?: Maybe<User>;
   /** Stable identifier (UUID). */
   id: Scalars['ID']['output'];
   /** When it was issued. */
   issuedAt: Scalars['DateTime']['output'];
-  /** The order that paid for it. */
-  order: Order;
+  /** The order that paid for it. Null only while the orders subgraph cannot answer (with a SERVICE_UNAVAILABLE error naming it). */
+  order?: Maybe<Order>;
   /**
    * The QR code content: a compact token signed with Ed25519 that carries the ticket and event
    * ids (nothing personal), verifiable offline with the keys at `/.well-known/qr-keys.json` of
@@ -687,7 +687,7 @@ export type EventResolvers<ContextType = Context, ParentType extends ResolversPa
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  organizer?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  organizer?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['EventStatus'], ParentType, ContextType>;
   ticketTypes?: Resolver<Array<ResolversTypes['TicketType']>, ParentType, ContextType>;
@@ -745,10 +745,10 @@ export type TicketResolvers<ContextType = Context, ParentType extends ResolversP
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Ticket']> | FederationReferenceType, FederationReferenceType, ContextType>;
   checkedInAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   event?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
-  holder?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  holder?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
   qr?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TicketStatus'], ParentType, ContextType>;
   ticketType?: Resolver<ResolversTypes['TicketType'], ParentType, ContextType>;
