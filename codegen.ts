@@ -86,6 +86,7 @@ const subgraphs: Partial<Record<string, { mappers: Record<string, string> }>> = 
       PointsChange: '../realtime#PointsNotice',
       Challenge: `${prismaClient}#Challenge as ChallengeModel`,
       ChallengeProgress: '../domain/challenge-service#ChallengeProgressView',
+      Receipt: '../data/receipts#Receipt as ReceiptModel',
       // Entities of other subgraphs: gamification only knows (and returns) their key.
       User: '../../../../shared/entities#EntityRef',
       Order: '../../../../shared/entities#EntityRef',

@@ -152,6 +152,36 @@ const schema = z.object({
   SUPPORT_WIDGET_LIMIT_PER_EMAIL: z.coerce.number().int().positive().default(5),
   /** gamification: the IANA time zone of local days, weeks and seasons (caps, streaks, leaderboards). */
   GAMIFICATION_TIMEZONE: z.string().min(1).default('Europe/Madrid'),
+  /** gateway and gamification: the largest receipt upload (`POST /uploads/receipts`), in bytes. */
+  RECEIPT_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  /** gamification: how long an upload id may be submitted (`submitReceipt`), in minutes. */
+  RECEIPT_UPLOAD_TTL_MINUTES: z.coerce.number().int().positive().default(60),
+  /** gamification: the folder of the receipt file store (originals and normalised images). */
+  RECEIPT_STORAGE_DIR: z.string().min(1).default('.data/receipts'),
+  /** gamification: receipts older than this many days are rejected (`TOO_OLD`). */
+  RECEIPT_MAX_AGE_DAYS: z.coerce.number().int().positive().default(90),
+  /** gamification: accepted receipt totals, in cents of their currency. */
+  RECEIPT_MIN_TOTAL_CENTS: z.coerce.number().int().min(0).default(50),
+  RECEIPT_MAX_TOTAL_CENTS: z.coerce.number().int().positive().default(500_000),
+  /** gamification: receipts a user may have accepted per local day (`DAILY_LIMIT` beyond). */
+  RECEIPT_MAX_PER_DAY: z.coerce.number().int().positive().default(10),
+  /** gamification: extractions below this confidence wait for an ADMIN (`NEEDS_REVIEW`). */
+  RECEIPT_REVIEW_BELOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.8),
+  /** gamification: how long a worker holds a receipt it processes before another may take it over. */
+  RECEIPT_LEASE_MS: z.coerce.number().int().positive().default(120_000),
+  /** gamification: OCR of receipts without a fiscal QR code (tesseract.js, offline). */
+  RECEIPT_OCR: bool.default(true),
+  /** gamification: the hosted model extractor, off unless `gemini` (then RECEIPT_MODEL_API_KEY is required). */
+  RECEIPT_MODEL_PROVIDER: z.enum(['none', 'gemini']).default('none'),
+  RECEIPT_MODEL_API_KEY: z.string().min(1).optional(),
+  /** gamification: the provider's API base (Gemini: `https://generativelanguage.googleapis.com/v1beta`). */
+  RECEIPT_MODEL_URL: url(['http:', 'https:']).default('https://generativelanguage.googleapis.com/v1beta'),
+  RECEIPT_MODEL_NAME: z.string().min(1).default('gemini-2.5-flash'),
+  RECEIPT_MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 /**

@@ -19,6 +19,10 @@ export enum ErrorCode {
    * or the supergraph changed under a live subscription); retrying later may succeed.
    */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  /** An upload whose content (sniffed from its first bytes, not its name) is not an accepted type. */
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  /** An upload larger than the configured limit. */
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
   // Request-level refusals, before any resolver runs; the same codes Apollo Server uses.
   /** The request is not a GraphQL request we accept (no operation, a mutation over WebSocket...). */
@@ -42,6 +46,8 @@ const EXPECTED_CODES = new Set<string>(
     ErrorCode.RATE_LIMITED,
     ErrorCode.SOLD_OUT,
     ErrorCode.SERVICE_UNAVAILABLE,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    ErrorCode.PAYLOAD_TOO_LARGE,
   ].map(String),
 );
 /** Request-level refusals: safe to show, and in development so is their detail. */

@@ -20,6 +20,7 @@ import { listenHttp, type RunningServer } from '../../shared/http';
 import { limitRules } from './limits';
 import { readinessCheck } from './readiness';
 import { serveSubscriptions } from './subscriptions/server';
+import { receiptUploadProxy } from './uploads';
 import {
   SubgraphDataSource,
   routingUrlFor,
@@ -206,6 +207,19 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
       res.type('text/plain').send(`${printSchema(apiSchema)}\n`);
     });
   }
+
+  // Receipt photos: streamed to gamification, which owns them (gateway/src/uploads.ts).
+  const gamification = subgraphs.find((s) => s.name === 'gamification');
+  app.post(
+    '/uploads/receipts',
+    receiptUploadProxy({
+      target: gamification && new URL('/uploads/receipts', gamification.url).toString(),
+      maxBytes: config.RECEIPT_UPLOAD_MAX_BYTES,
+      verifier: deps.verifier,
+      subgraphSecret: config.SUBGRAPH_SECRET,
+      logger,
+    }),
+  );
 
   app.use(
     '/graphql',

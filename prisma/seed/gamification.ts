@@ -21,6 +21,7 @@ export async function seedGamificationData(tx: Tx, customerId: string, now = new
       { name: 'Asistencia a un evento', trigger: 'TICKET_CHECKED_IN', fixedPoints: 50, dailyCap: 150, weeklyCap: 400 },
       { name: 'Valoración de soporte', trigger: 'SUPPORT_TICKET_RATED', fixedPoints: 5, weeklyCap: 20 },
       { name: 'Bienvenida', trigger: 'ACCOUNT_REGISTERED', fixedPoints: 25 },
+      { name: 'Ticket de compra', trigger: 'RECEIPT_APPROVED', fixedPoints: 5, pointsPerUnit: 1, dailyCap: 200 },
       {
         name: 'Fin de semana de puntos dobles',
         trigger: 'TICKET_CHECKED_IN',

@@ -250,6 +250,21 @@ export interface EventCatalog {
     cost: number;
     redeemedAt: string;
   };
+  /**
+   * gamification → gamification (`gamification.points`: the RECEIPT_APPROVED earning rules),
+   * reports (later): a user's shop receipt was approved (by extraction or by an ADMIN's review),
+   * once per receipt, in the approving transaction. `purchasedAt` is when the purchase happened.
+   */
+  ReceiptApproved: {
+    receiptId: string;
+    userId: string;
+    amountCents: number;
+    currency: string;
+    merchantName: string | null;
+    merchantTaxId: string | null;
+    purchasedAt: string;
+    approvedAt: string;
+  };
 }
 
 export type EventType = keyof EventCatalog;

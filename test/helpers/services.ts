@@ -6,7 +6,8 @@
  * entry builds from the config (its registered needs) the tests build here from test values,
  * so a new subgraph needs no line in this file unless it declares a new kind of need.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { generateStoredKey, type SigningKey } from '../../shared/auth/keys';
 import { loadConfig } from '../../shared/config';
@@ -40,8 +41,16 @@ const TEST_EXTRAS: Record<Need, (deps: TestSubgraphDeps) => object> = {
   qrSigningKeys: () => ({ qrKeys: TEST_QR_KEYS }),
   paymentSettings: () => ({}),
   supportSettings: () => ({ settings: supportSettings(loadConfig({ NODE_ENV: 'test' })) }),
-  gamificationSettings: () => ({ settings: gamificationSettings(loadConfig({ NODE_ENV: 'test' })) }),
+  gamificationSettings: () => ({
+    settings: gamificationSettings(loadConfig({ NODE_ENV: 'test', RECEIPT_STORAGE_DIR: testReceiptStore() })),
+  }),
 };
+
+let receiptStore: string | undefined;
+/** The receipt files of this test process: a temporary folder, not the repository's `.data/`. */
+export function testReceiptStore(): string {
+  return (receiptStore ??= mkdtempSync(path.join(os.tmpdir(), 'receipts-')));
+}
 
 export interface SubgraphFactory {
   /** The subgraph's GraphQL server, as its entry builds it (not listening yet). */

@@ -3,6 +3,7 @@ import type { AdminService } from './domain/admin-service';
 import type { CatalogService } from './domain/catalog-service';
 import type { ChallengeService } from './domain/challenge-service';
 import type { LeaderboardService } from './domain/leaderboard-service';
+import type { ReceiptService } from './domain/receipts/receipt-service';
 import type { RewardService } from './domain/reward-service';
 import type { StandingService } from './domain/standing-service';
 import type { Loaders } from './loaders';
@@ -16,4 +17,5 @@ export interface Context extends RequestContext {
   catalog: CatalogService;
   admin: AdminService;
   challenges: ChallengeService;
+  receipts: ReceiptService;
 }

@@ -3,6 +3,7 @@ import { byId, groupedBy } from '../../../shared/loaders';
 import { awardsOfUsers, findBadgesByIds, findLevelsByIds, findRewardsByIds, findRulesByIds } from './data/catalog';
 import { findChallengesByIds } from './data/challenges';
 import { findEntriesByIds, findTotals } from './data/ledger';
+import { findReceiptsByIds } from './data/receipts';
 import { findRedemptionsByIds } from './data/redemptions';
 import { hiddenUsers } from './data/scores';
 
@@ -22,6 +23,7 @@ export function createLoaders(db: Db) {
     levelById: byId((ids) => findLevelsByIds(db, ids)),
     rewardById: byId((ids) => findRewardsByIds(db, ids)),
     redemptionById: byId((ids) => findRedemptionsByIds(db, ids)),
+    receiptById: byId((ids) => findReceiptsByIds(db, ids)),
   };
 }
 

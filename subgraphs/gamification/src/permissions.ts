@@ -34,6 +34,9 @@ export const permissions: IRules = {
     earningRules: isAdmin,
     challenges: allow,
     challenge: allow,
+    receipt: isAuthenticated, // the owner or ADMIN: the receipt service decides
+    myReceipts: isAuthenticated,
+    receiptsToReview: isAdmin,
   },
   Mutation: {
     redeemReward: isAuthenticated,
@@ -50,10 +53,13 @@ export const permissions: IRules = {
     updateBadge: isAdmin,
     createReward: isAdmin,
     updateReward: isAdmin,
+    submitReceipt: isAuthenticated,
+    reviewReceipt: isAdmin,
   },
   Subscription: {
     pointsChanged: isAuthenticated,
     leaderboardChanged: allow,
+    receiptUpdated: isAuthenticated, // the owner or ADMIN, checked at subscribe and per event
   },
   User: {
     id: allow,
@@ -66,6 +72,7 @@ export const permissions: IRules = {
     nextLevel: allow,
     badges: allow,
     rank: allow,
+    receipts: isSelfOrAdmin,
   },
   Order: { id: allow },
   Ticket: { id: allow },
@@ -88,6 +95,10 @@ export const permissions: IRules = {
   PointsChange: allow,
   Challenge: allow,
   ChallengeProgress: allow,
+  Receipt: allow, // reached only through the owner's or ADMIN's fields (the receipt service checks)
+  ReceiptLine: allow,
+  ReceiptConnection: allow,
+  ReceiptEdge: allow,
   PageInfo: allow,
   _Service: allow,
 };

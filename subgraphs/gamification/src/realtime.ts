@@ -10,7 +10,15 @@ export const channels = {
   points: (userId: string) => `gamification:points:${userId}`,
   leaderboard: (period: Period) => `gamification:leaderboard:${period}`,
   challengeLeaderboard: (challengeId: string) => `gamification:leaderboard:challenge:${challengeId}`,
+  receipt: (receiptId: string) => `gamification:receipt:${receiptId}`,
 };
+
+/** A `receiptUpdated` event: the receipt whose status changed (the resolver reads it). */
+export interface ReceiptNotice {
+  receiptId: string;
+  userId: string;
+  status: string;
+}
 
 /** A `pointsChanged` event: the entry that changed a user's points and the totals after it. */
 export interface PointsNotice {

@@ -1,4 +1,5 @@
 import { ConfigError, type Config } from '../../../shared/config';
+import { receiptSettings, type ReceiptSettings } from './receipt-settings';
 
 /** What the gamification subgraph needs besides its database. */
 export interface GamificationSettings {
@@ -9,9 +10,15 @@ export interface GamificationSettings {
   timeZone: string;
   /** `leaderboardChanged`: at most one update per leaderboard per this many ms. */
   leaderboardCoalesceMs: number;
+  /** Shop receipts: uploads, extraction, plausibility (receipt-settings.ts). */
+  receipts: ReceiptSettings;
 }
 
-export const DEFAULT_SETTINGS: GamificationSettings = { timeZone: 'Europe/Madrid', leaderboardCoalesceMs: 500 };
+export const DEFAULT_SETTINGS: GamificationSettings = {
+  timeZone: 'Europe/Madrid',
+  leaderboardCoalesceMs: 500,
+  receipts: receiptSettings({ NODE_ENV: 'test' }),
+};
 
 /** gamification only: its settings, from the config; an unknown time zone stops the process. */
 export function gamificationSettings(config: Config): GamificationSettings {
@@ -21,5 +28,5 @@ export function gamificationSettings(config: Config): GamificationSettings {
   } catch {
     throw new ConfigError(`Invalid environment:\n  GAMIFICATION_TIMEZONE: unknown time zone ${timeZone}`);
   }
-  return { ...DEFAULT_SETTINGS, timeZone };
+  return { ...DEFAULT_SETTINGS, timeZone, receipts: receiptSettings(config) };
 }

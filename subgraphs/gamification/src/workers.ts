@@ -2,6 +2,8 @@ import { loop, startConsumer, startRelay, type Worker } from '../../../shared/ev
 import { closeDueChallenges } from './domain/challenge-closing';
 import { Earning } from './domain/earning';
 import { pointsHandlers } from './domain/event-handlers';
+import { receiptHandlers } from './domain/receipts/receipt-events';
+import { startReceiptWorkers } from './domain/receipts/workers';
 import { Ledger } from './domain/ledger';
 import { createRealtime } from './realtime';
 import type { GamificationDeps } from './server';
@@ -11,7 +13,9 @@ import type { GamificationDeps } from './server';
  * - the outbox relay (PointsAwarded, LevelReached, BadgeAwarded, RewardRedeemed);
  * - `gamification.points`: points and badges from OrderPaid, OrderRefunded, TicketCheckedIn,
  *   TicketVoided, SupportTicketRated (and SupportTicketResolved with a rating), UserChanged;
- * - the challenge closer: fixes the winners of challenges whose window ended (every second).
+ *   and ReceiptApproved (its own: the RECEIPT_APPROVED rules);
+ * - the challenge closer: fixes the winners of challenges whose window ended (every second);
+ * - the receipt processor (extraction and rules, leased per receipt) and the expired-upload sweeper.
  */
 export function startWorkers(deps: GamificationDeps): Worker[] {
   const bus = { db: deps.db, redis: deps.redis, stream: deps.eventStream, logger: deps.logger };
@@ -21,11 +25,12 @@ export function startWorkers(deps: GamificationDeps): Worker[] {
   const consumer = startConsumer({
     ...bus,
     name: 'gamification.points',
-    handlers: pointsHandlers({ earning, realtime }),
+    handlers: { ...pointsHandlers({ earning, realtime }), ...receiptHandlers({ earning, realtime }) },
   });
   const now = deps.now ?? (() => new Date());
   return [
     startRelay(bus),
+    ...startReceiptWorkers(deps),
     loop(() => closeDueChallenges({ db: deps.db, ledger, realtime, now }), {
       logger: deps.logger,
       pollMs: 1000,

@@ -4,6 +4,7 @@ import type { LedgerEntry as LedgerEntryModel, EarningRule as EarningRuleModel, 
 import type { LeaderboardEntryView, LeaderboardView } from '../models';
 import type { PointsNotice } from '../realtime';
 import type { ChallengeProgressView } from '../domain/challenge-service';
+import type { Receipt as ReceiptModel } from '../data/receipts';
 import type { EntityRef } from '../../../../shared/entities';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
@@ -368,8 +369,12 @@ export type Mutation = {
   joinChallenge: ChallengeProgress;
   /** Spends the viewer's points on a reward; CONFLICT when the balance does not cover it, it is sold out or the per-user limit is reached. */
   redeemReward: Redemption;
+  /** ADMIN: decides a receipt waiting for review, with corrections to what was read. */
+  reviewReceipt: Receipt;
   /** Hides the viewer from leaderboards (shown as anonymous) or shows them again; returns the setting. */
   setLeaderboardVisibility: Scalars['Boolean']['output'];
+  /** Creates a receipt from the viewer's upload; it answers PROCESSING at once and a worker extracts and checks it (follow it with `receiptUpdated`). */
+  submitReceipt: Receipt;
   /** ADMIN: changes a badge (awards already made stay). */
   updateBadge: Badge;
   /** ADMIN: changes an earning rule (from now on; the ledger keeps what it earned). */
@@ -426,8 +431,21 @@ export type MutationRedeemRewardArgs = {
 };
 
 
+export type MutationReviewReceiptArgs = {
+  corrections?: InputMaybe<ReceiptCorrections>;
+  decision: ReceiptReviewDecision;
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationSetLeaderboardVisibilityArgs = {
   hidden: Scalars['Boolean']['input'];
+};
+
+
+export type MutationSubmitReceiptArgs = {
+  input: SubmitReceiptInput;
 };
 
 
@@ -548,6 +566,8 @@ export type PointsTrigger =
   | 'MERCHANDISE_BOUGHT'
   /** An order was paid. */
   | 'ORDER_PAID'
+  /** A shop receipt was approved (`pointsPerUnit` counts its total). */
+  | 'RECEIPT_APPROVED'
   /** A support ticket was rated by its requester. */
   | 'SUPPORT_TICKET_RATED'
   /** A ticket was checked in at the door. */
@@ -567,8 +587,14 @@ export type Query = {
   leaderboard: Leaderboard;
   /** Every level, lowest first. */
   levels: Array<Level>;
+  /** The viewer's receipts, newest first. */
+  myReceipts: ReceiptConnection;
   /** The viewer's redemptions, newest first. */
   myRedemptions: RedemptionConnection;
+  /** A receipt: its owner or ADMIN (FORBIDDEN for anyone else). */
+  receipt?: Maybe<Receipt>;
+  /** ADMIN: receipts waiting for review, oldest first. */
+  receiptsToReview: ReceiptConnection;
   /** Every active reward (ADMIN: all). */
   rewards: Array<Reward>;
 };
@@ -592,10 +618,153 @@ export type QueryLeaderboardArgs = {
 };
 
 
+export type QueryMyReceiptsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryMyRedemptionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
+
+
+export type QueryReceiptArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryReceiptsToReviewArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A shop receipt a user submitted. Its owner and ADMIN may see it. */
+export type Receipt = {
+  __typename?: 'Receipt';
+  /** How sure the extraction is, 0 to 1. */
+  confidence?: Maybe<Scalars['Float']['output']>;
+  /** ISO 3166-1 country of the issuer, when known. */
+  country?: Maybe<Scalars['String']['output']>;
+  /** ISO 4217 currency of the total. */
+  currency?: Maybe<Scalars['String']['output']>;
+  /** When it was approved, rejected or set for review. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The accepted receipt this one duplicates (DUPLICATE only; null when it is another user's). */
+  duplicateOf?: Maybe<Receipt>;
+  /** The fiscal format of its QR code, when one was read: ES_VERIFACTU, ES_TICKETBAI, MX_CFDI, AR_AFIP, EC_SRI. */
+  fiscalFormat?: Maybe<Scalars['String']['output']>;
+  /** Stable identifier (UUID). */
+  id: Scalars['ID']['output'];
+  /** Line items, when read. */
+  lines: Array<ReceiptLine>;
+  /** The shop's name, as printed. */
+  merchantName?: Maybe<Scalars['String']['output']>;
+  /** The shop's tax id (NIF/CIF, RFC, CUIT, RUC), check digit verified. */
+  merchantTaxId?: Maybe<Scalars['String']['output']>;
+  /** How its data was read (null while processing, or when nothing could be read). */
+  method?: Maybe<ReceiptExtractionMethod>;
+  /** When the purchase happened (the receipt's local time, written as UTC). */
+  purchasedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The receipt's number (series included). */
+  receiptNumber?: Maybe<Scalars['String']['output']>;
+  /** Why it was refused or waits for review: FUTURE_DATE, TOO_OLD, TOTAL_TOO_LOW, TOTAL_TOO_HIGH, DAILY_LIMIT, INVALID_FISCAL_CODE, UNREADABLE, REVIEW_REJECTED (or an ADMIN's reason). */
+  rejectionReason?: Maybe<Scalars['String']['output']>;
+  /** Where it is in its life. */
+  status: ReceiptStatus;
+  /** When it was submitted. */
+  submittedAt: Scalars['DateTime']['output'];
+  /** The total paid, in cents of `currency`. */
+  totalCents?: Maybe<Scalars['Int']['output']>;
+  /** Who submitted it. */
+  user: User;
+};
+
+/** A page of receipts. */
+export type ReceiptConnection = {
+  __typename?: 'ReceiptConnection';
+  /** The receipts of this page. */
+  edges: Array<ReceiptEdge>;
+  /** Paging. */
+  pageInfo: PageInfo;
+  /** How many receipts the list has in all. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** What an ADMIN corrects on a receipt waiting for review (absent fields keep what was read). */
+export type ReceiptCorrections = {
+  /** ISO 4217 currency. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** The shop's name. */
+  merchantName?: InputMaybe<Scalars['String']['input']>;
+  /** The shop's tax id (its check digit is verified). */
+  merchantTaxId?: InputMaybe<Scalars['String']['input']>;
+  /** When the purchase happened. */
+  purchasedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The receipt's number. */
+  receiptNumber?: InputMaybe<Scalars['String']['input']>;
+  /** The total, in cents. */
+  totalCents?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One receipt of a list. */
+export type ReceiptEdge = {
+  __typename?: 'ReceiptEdge';
+  /** Opaque cursor for `after`. */
+  cursor: Scalars['String']['output'];
+  /** The receipt. */
+  node: Receipt;
+};
+
+/** How a receipt's data was read. */
+export type ReceiptExtractionMethod =
+  /** A fiscal QR code (VERI*FACTU, TicketBAI, CFDI, AFIP/ARCA, SRI access key). */
+  | 'FISCAL_QR'
+  /** The configured hosted model. */
+  | 'HOSTED_MODEL'
+  /** An ADMIN's corrections. */
+  | 'MANUAL'
+  /** Text recognition and the receipt parser. */
+  | 'OCR';
+
+/** Which receipts to list. */
+export type ReceiptFilter = {
+  /** Only receipts with this status. */
+  status?: InputMaybe<ReceiptStatus>;
+};
+
+/** One line item read from a receipt. */
+export type ReceiptLine = {
+  __typename?: 'ReceiptLine';
+  /** What was bought, as printed. */
+  description: Scalars['String']['output'];
+  /** How many, when printed. */
+  quantity?: Maybe<Scalars['Float']['output']>;
+  /** The line's amount in cents, when read. */
+  totalCents?: Maybe<Scalars['Int']['output']>;
+};
+
+/** An ADMIN's decision on a receipt waiting for review. */
+export type ReceiptReviewDecision =
+  /** Accept it (with the corrections given): it earns its points unless it is a duplicate or implausible. */
+  | 'APPROVE'
+  /** Refuse it. */
+  | 'REJECT';
+
+/** Where a receipt is in its life. */
+export type ReceiptStatus =
+  /** Accepted: it earned its points. */
+  | 'APPROVED'
+  /** The same receipt (the same fiscal identity or the same image) was already accepted: earns nothing. */
+  | 'DUPLICATE'
+  /** Waiting for an ADMIN: what was read is not certain enough. */
+  | 'NEEDS_REVIEW'
+  /** Submitted: being extracted and checked (`receiptUpdated` tells when that ends). */
+  | 'PROCESSING'
+  /** Refused: `rejectionReason` says why. */
+  | 'REJECTED';
 
 /** Points spent on a reward. */
 export type Redemption = {
@@ -669,12 +838,20 @@ export type RewardInput = {
   stock?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A receipt to create from an upload. */
+export type SubmitReceiptInput = {
+  /** The `uploadId` that `POST /uploads/receipts` answered (the viewer's own, not expired, not submitted yet). */
+  uploadId: Scalars['ID']['input'];
+};
+
 export type Subscription = {
   __typename?: 'Subscription';
   /** The top of a leaderboard after changes that affect it, at most a few times per second. */
   leaderboardChanged: Leaderboard;
   /** The viewer's points: an event right after each committed change, with the entry that made it. */
   pointsChanged: PointsChange;
+  /** A receipt of the viewer's (or any, for ADMIN): an event after each status change. */
+  receiptUpdated: Receipt;
 };
 
 
@@ -682,6 +859,11 @@ export type SubscriptionLeaderboardChangedArgs = {
   challengeId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   period?: LeaderboardPeriod;
+};
+
+
+export type SubscriptionReceiptUpdatedArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** A help-desk ticket (owned by the support subgraph). */
@@ -721,6 +903,8 @@ export type User = {
   pointsHistory: PointsEntryConnection;
   /** The user's place in a leaderboard; null without points in the period, or for a hidden user (but to themself and ADMIN). */
   rank?: Maybe<LeaderboardEntry>;
+  /** The user's receipts, newest first. The user themself and ADMIN. */
+  receipts: ReceiptConnection;
 };
 
 
@@ -734,6 +918,14 @@ export type UserPointsHistoryArgs = {
 /** A person with an account (owned by the users subgraph); here, their points, level and badges. */
 export type UserRankArgs = {
   period?: LeaderboardPeriod;
+};
+
+
+/** A person with an account (owned by the users subgraph); here, their points, level and badges. */
+export type UserReceiptsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -878,11 +1070,21 @@ export type ResolversTypes = ResolversObject<{
   PointsSource: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PointsSource']>;
   PointsTrigger: PointsTrigger;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Receipt: ResolverTypeWrapper<ReceiptModel>;
+  ReceiptConnection: ResolverTypeWrapper<Omit<ReceiptConnection, 'edges'> & { edges: Array<ResolversTypes['ReceiptEdge']> }>;
+  ReceiptCorrections: ReceiptCorrections;
+  ReceiptEdge: ResolverTypeWrapper<Omit<ReceiptEdge, 'node'> & { node: ResolversTypes['Receipt'] }>;
+  ReceiptExtractionMethod: ReceiptExtractionMethod;
+  ReceiptFilter: ReceiptFilter;
+  ReceiptLine: ResolverTypeWrapper<ReceiptLine>;
+  ReceiptReviewDecision: ReceiptReviewDecision;
+  ReceiptStatus: ReceiptStatus;
   Redemption: ResolverTypeWrapper<RedemptionModel>;
   RedemptionConnection: ResolverTypeWrapper<Omit<RedemptionConnection, 'edges'> & { edges: Array<ResolversTypes['RedemptionEdge']> }>;
   RedemptionEdge: ResolverTypeWrapper<Omit<RedemptionEdge, 'node'> & { node: ResolversTypes['Redemption'] }>;
   Reward: ResolverTypeWrapper<RewardModel>;
   RewardInput: RewardInput;
+  SubmitReceiptInput: SubmitReceiptInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SupportTicket: ResolverTypeWrapper<EntityRef>;
   Ticket: ResolverTypeWrapper<EntityRef>;
@@ -923,11 +1125,18 @@ export type ResolversParentTypes = ResolversObject<{
   PointsEntryEdge: Omit<PointsEntryEdge, 'node'> & { node: ResolversParentTypes['PointsEntry'] };
   PointsSource: ResolversUnionTypes<ResolversParentTypes>['PointsSource'];
   Query: Record<PropertyKey, never>;
+  Receipt: ReceiptModel;
+  ReceiptConnection: Omit<ReceiptConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReceiptEdge']> };
+  ReceiptCorrections: ReceiptCorrections;
+  ReceiptEdge: Omit<ReceiptEdge, 'node'> & { node: ResolversParentTypes['Receipt'] };
+  ReceiptFilter: ReceiptFilter;
+  ReceiptLine: ReceiptLine;
   Redemption: RedemptionModel;
   RedemptionConnection: Omit<RedemptionConnection, 'edges'> & { edges: Array<ResolversParentTypes['RedemptionEdge']> };
   RedemptionEdge: Omit<RedemptionEdge, 'node'> & { node: ResolversParentTypes['Redemption'] };
   Reward: RewardModel;
   RewardInput: RewardInput;
+  SubmitReceiptInput: SubmitReceiptInput;
   Subscription: Record<PropertyKey, never>;
   SupportTicket: EntityRef;
   Ticket: EntityRef;
@@ -1044,7 +1253,9 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteLevel?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteLevelArgs, 'id'>>;
   joinChallenge?: Resolver<ResolversTypes['ChallengeProgress'], ParentType, ContextType, RequireFields<MutationJoinChallengeArgs, 'id'>>;
   redeemReward?: Resolver<ResolversTypes['Redemption'], ParentType, ContextType, RequireFields<MutationRedeemRewardArgs, 'rewardId'>>;
+  reviewReceipt?: Resolver<ResolversTypes['Receipt'], ParentType, ContextType, RequireFields<MutationReviewReceiptArgs, 'decision' | 'id'>>;
   setLeaderboardVisibility?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationSetLeaderboardVisibilityArgs, 'hidden'>>;
+  submitReceipt?: Resolver<ResolversTypes['Receipt'], ParentType, ContextType, RequireFields<MutationSubmitReceiptArgs, 'input'>>;
   updateBadge?: Resolver<ResolversTypes['Badge'], ParentType, ContextType, RequireFields<MutationUpdateBadgeArgs, 'id' | 'input'>>;
   updateEarningRule?: Resolver<ResolversTypes['EarningRule'], ParentType, ContextType, RequireFields<MutationUpdateEarningRuleArgs, 'id' | 'input'>>;
   updateLevel?: Resolver<ResolversTypes['Level'], ParentType, ContextType, RequireFields<MutationUpdateLevelArgs, 'id' | 'input'>>;
@@ -1102,8 +1313,49 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   earningRules?: Resolver<Array<ResolversTypes['EarningRule']>, ParentType, ContextType>;
   leaderboard?: Resolver<ResolversTypes['Leaderboard'], ParentType, ContextType, RequireFields<QueryLeaderboardArgs, 'period'>>;
   levels?: Resolver<Array<ResolversTypes['Level']>, ParentType, ContextType>;
+  myReceipts?: Resolver<ResolversTypes['ReceiptConnection'], ParentType, ContextType, Partial<QueryMyReceiptsArgs>>;
   myRedemptions?: Resolver<ResolversTypes['RedemptionConnection'], ParentType, ContextType, Partial<QueryMyRedemptionsArgs>>;
+  receipt?: Resolver<Maybe<ResolversTypes['Receipt']>, ParentType, ContextType, RequireFields<QueryReceiptArgs, 'id'>>;
+  receiptsToReview?: Resolver<ResolversTypes['ReceiptConnection'], ParentType, ContextType, Partial<QueryReceiptsToReviewArgs>>;
   rewards?: Resolver<Array<ResolversTypes['Reward']>, ParentType, ContextType>;
+}>;
+
+export type ReceiptResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Receipt'] = ResolversParentTypes['Receipt']> = ResolversObject<{
+  confidence?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  duplicateOf?: Resolver<Maybe<ResolversTypes['Receipt']>, ParentType, ContextType>;
+  fiscalFormat?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['ReceiptLine']>, ParentType, ContextType>;
+  merchantName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  merchantTaxId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  method?: Resolver<Maybe<ResolversTypes['ReceiptExtractionMethod']>, ParentType, ContextType>;
+  purchasedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  receiptNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReceiptStatus'], ParentType, ContextType>;
+  submittedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  totalCents?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+}>;
+
+export type ReceiptConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReceiptConnection'] = ResolversParentTypes['ReceiptConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ReceiptEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ReceiptEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReceiptEdge'] = ResolversParentTypes['ReceiptEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Receipt'], ParentType, ContextType>;
+}>;
+
+export type ReceiptLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReceiptLine'] = ResolversParentTypes['ReceiptLine']> = ResolversObject<{
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  totalCents?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
 export type RedemptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Redemption'] = ResolversParentTypes['Redemption']> = ResolversObject<{
@@ -1140,6 +1392,7 @@ export type RewardResolvers<ContextType = Context, ParentType extends ResolversP
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
   leaderboardChanged?: SubscriptionResolver<ResolversTypes['Leaderboard'], "leaderboardChanged", ParentType, ContextType, RequireFields<SubscriptionLeaderboardChangedArgs, 'first' | 'period'>>;
   pointsChanged?: SubscriptionResolver<ResolversTypes['PointsChange'], "pointsChanged", ParentType, ContextType>;
+  receiptUpdated?: SubscriptionResolver<ResolversTypes['Receipt'], "receiptUpdated", ParentType, ContextType, RequireFields<SubscriptionReceiptUpdatedArgs, 'id'>>;
 }>;
 
 export type SupportTicketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportTicket'] = ResolversParentTypes['SupportTicket']> = ResolversObject<{
@@ -1164,6 +1417,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   pointsDebt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pointsHistory?: Resolver<ResolversTypes['PointsEntryConnection'], ParentType, ContextType, Partial<UserPointsHistoryArgs>>;
   rank?: Resolver<Maybe<ResolversTypes['LeaderboardEntry']>, ParentType, ContextType, RequireFields<UserRankArgs, 'period'>>;
+  receipts?: Resolver<ResolversTypes['ReceiptConnection'], ParentType, ContextType, Partial<UserReceiptsArgs>>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
@@ -1187,6 +1441,10 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PointsEntryEdge?: PointsEntryEdgeResolvers<ContextType>;
   PointsSource?: PointsSourceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Receipt?: ReceiptResolvers<ContextType>;
+  ReceiptConnection?: ReceiptConnectionResolvers<ContextType>;
+  ReceiptEdge?: ReceiptEdgeResolvers<ContextType>;
+  ReceiptLine?: ReceiptLineResolvers<ContextType>;
   Redemption?: RedemptionResolvers<ContextType>;
   RedemptionConnection?: RedemptionConnectionResolvers<ContextType>;
   RedemptionEdge?: RedemptionEdgeResolvers<ContextType>;

@@ -13,7 +13,7 @@ export interface Occurrence {
   userId: string;
   trigger: PointsTrigger;
   /** The order, ticket, support ticket or user it is about (once per trigger and source). */
-  sourceType: 'Order' | 'Ticket' | 'SupportTicket' | 'User';
+  sourceType: 'Order' | 'Ticket' | 'SupportTicket' | 'User' | 'Receipt';
   sourceId: string;
   eventId: string;
   /** The (tickets) event it happened at, if any: what challenges scoped to an event count. */

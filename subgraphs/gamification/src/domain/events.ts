@@ -13,3 +13,5 @@ export const emitBadgeAwarded = (tx: Tx, payload: EventCatalog['BadgeAwarded']) 
   producer.emit(tx, 'BadgeAwarded', payload);
 export const emitRewardRedeemed = (tx: Tx, payload: EventCatalog['RewardRedeemed']) =>
   producer.emit(tx, 'RewardRedeemed', payload);
+export const emitReceiptApproved = (tx: Tx, payload: EventCatalog['ReceiptApproved']) =>
+  producer.emit(tx, 'ReceiptApproved', payload);

@@ -12,4 +12,5 @@ export const User: UserResolvers = {
   pointsHistory: (user, args, ctx) => ctx.standing.history(user.id, args),
   rank: (user, { period }, ctx) => ctx.standing.rank(ctx, user.id, period),
   leaderboardHidden: (user, _args, ctx) => ctx.standing.hidden(ctx, user.id),
+  receipts: (user, args, ctx) => ctx.receipts.ofUser(ctx.viewer, user.id, args),
 };

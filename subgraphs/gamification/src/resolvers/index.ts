@@ -9,15 +9,16 @@ import { PointsChange } from './PointsChange';
 import { PointsEntry } from './PointsEntry';
 import { PointsSource } from './PointsSource';
 import { Query } from './Query';
+import { Receipt, ReceiptMutations, ReceiptQueries, ReceiptSubscriptions } from './Receipt';
 import { Redemption } from './Redemption';
 import { Subscription } from './Subscription';
 import { User } from './User';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query,
-  Mutation,
-  Subscription,
+  Query: { ...Query, ...ReceiptQueries },
+  Mutation: { ...Mutation, ...ReceiptMutations },
+  Subscription: { ...Subscription, ...ReceiptSubscriptions },
   User,
   PointsEntry,
   PointsSource,
@@ -27,4 +28,5 @@ export const resolvers: Resolvers = {
   LeaderboardEntry,
   PointsChange,
   Challenge,
+  Receipt,
 };
