@@ -25,7 +25,12 @@ COPY package.json package-lock.json ./
 # CLI tools or the Prisma CLI (all devDependencies). `--omit=optional` as well: the Prisma CLI
 # is an optional peer of @prisma/client, which npm would otherwise keep; the generated client
 # needs only @prisma/client's runtime. --ignore-scripts: the postinstall is a dev step.
-RUN npm ci --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
+# sharp (receipt images) ships its native binary as optional platform packages: the one of this
+# image's platform is installed explicitly, without the rest of the optional tree.
+RUN npm ci --omit=dev --omit=optional --ignore-scripts \
+  && ARCH=$(node -p process.arch) \
+  && npm install --no-save --omit=dev --ignore-scripts "@img/sharp-linux-$ARCH@0.35.5" "@img/sharp-libvips-linux-$ARCH@1.3.4" \
+  && npm cache clean --force
 # `npm run build` put what the compiled code reads at run time (schema/*.graphql,
 # prisma/schema, prisma/migrations) under dist/, next to the code that reads it.
 COPY --from=build /app/dist ./dist
