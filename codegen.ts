@@ -94,6 +94,18 @@ const subgraphs: Partial<Record<string, { mappers: Record<string, string> }>> = 
       SupportTicket: '../../../../shared/entities#EntityRef',
     },
   },
+  reports: {
+    mappers: {
+      Dashboard: '../models#DashboardView',
+      CheckInSummary: '../models#CheckInView',
+      SupportQueueItem: '../models#SupportQueueView',
+      // Entities of other subgraphs: reports only knows (and returns) their key.
+      Event: '../../../../shared/entities#EntityRef',
+      User: '../../../../shared/entities#EntityRef',
+      Ticket: '../../../../shared/entities#EntityRef',
+      SupportTicket: '../../../../shared/entities#EntityRef',
+    },
+  },
   support: {
     mappers: {
       SupportTicket: `${prismaClient}#SupportTicket as SupportTicketModel`,
@@ -139,7 +151,7 @@ const config: CodegenConfig = {
           contextType: '../context#Context',
           // Matches shared/scalars.ts: parsed arguments are Dates; resolvers may return a Date
           // or an ISO string, which the scalar serializes.
-          scalars: { DateTime: { input: 'Date', output: 'Date | string' } },
+          scalars: { DateTime: { input: 'Date', output: 'Date | string' }, Long: 'number' },
           mappers: subgraphs[name]?.mappers ?? {},
         },
       },

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SUBGRAPH_NAMES, jwksUrl, subgraphTimeoutVariable, subgraphUrlVariable } from './services';
+import { knownTimeZone } from './validation';
 
 const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
 
@@ -182,6 +183,11 @@ const schema = z.object({
   RECEIPT_MODEL_URL: url(['http:', 'https:']).default('https://generativelanguage.googleapis.com/v1beta'),
   RECEIPT_MODEL_NAME: z.string().min(1).default('gemini-2.5-flash'),
   RECEIPT_MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** reports: the IANA time zone reports are bucketed in when a query names none (days, the dashboard's today). */
+  REPORTS_TIMEZONE: z
+    .string()
+    .refine((name) => knownTimeZone(name) !== undefined, 'unknown IANA time zone')
+    .default('Europe/Madrid'),
 });
 
 /**

@@ -30,3 +30,28 @@ function parseIso(value: unknown): Date {
   }
   return date;
 }
+
+/**
+ * Whole numbers beyond GraphQL's 32-bit `Int` (sums of money in minor units), as JSON numbers:
+ * exact up to 2^53 - 1, which no sum of cents this platform keeps comes near.
+ */
+export const LongScalar = new GraphQLScalarType<number, number>({
+  name: 'Long',
+  description: 'A whole number that may exceed 32 bits, as a JSON number (exact up to 2^53 - 1).',
+  serialize(value) {
+    const n = typeof value === 'bigint' ? Number(value) : Number(value);
+    if (!Number.isSafeInteger(n)) throw new GraphQLError('Long cannot represent a non-integer or unsafe value');
+    return n;
+  },
+  parseValue(value) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value))
+      throw new GraphQLError('Long must be a whole number', { extensions: { code: 'BAD_USER_INPUT' } });
+    return value;
+  },
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.INT) throw new GraphQLError('Long must be a whole number');
+    const n = Number(ast.value);
+    if (!Number.isSafeInteger(n)) throw new GraphQLError('Long must be a whole number up to 2^53 - 1');
+    return n;
+  },
+});

@@ -31,6 +31,8 @@ export const NEEDS = {
   supportSettings: { env: ['SUPPORT_BUSINESS_HOURS', 'SUPPORT_TIMEZONE'] },
   /** Gamification settings: the time zone of local days, weeks and seasons. */
   gamificationSettings: { env: ['GAMIFICATION_TIMEZONE'] },
+  /** Reports settings: the time zone of reports that name none. */
+  reportsSettings: { env: ['REPORTS_TIMEZONE'] },
 } as const satisfies Record<string, { env: readonly string[] }>;
 
 export type Need = keyof typeof NEEDS;
@@ -53,6 +55,7 @@ export const SERVICES = [
   { name: 'users', kind: 'subgraph', port: 4001, entry: 'subgraphs/users/src/index.ts', dbSchema: 'users', needs: ['database', 'jwtSigningKeys'] },
   { name: 'tickets', kind: 'subgraph', port: 4002, entry: 'subgraphs/tickets/src/index.ts', dbSchema: 'tickets', needs: ['database', 'qrSigningKeys'] },
   { name: 'orders', kind: 'subgraph', port: 4003, entry: 'subgraphs/orders/src/index.ts', dbSchema: 'orders', needs: ['database', 'paymentSettings'] },
+  { name: 'reports', kind: 'subgraph', port: 4004, entry: 'subgraphs/reports/src/index.ts', dbSchema: 'reports', needs: ['database', 'reportsSettings'] },
   { name: 'gamification', kind: 'subgraph', port: 4005, entry: 'subgraphs/gamification/src/index.ts', dbSchema: 'gamification', needs: ['database', 'gamificationSettings'] },
   { name: 'support', kind: 'subgraph', port: 4006, entry: 'subgraphs/support/src/index.ts', dbSchema: 'support', needs: ['database', 'supportSettings'] },
   { name: 'gateway', kind: 'gateway', port: 4000, entry: 'gateway/src/index.ts', needs: ['database'] },

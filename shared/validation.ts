@@ -67,3 +67,22 @@ export function currency(field: string, value: string): string {
   if (!CURRENCY.test(upper)) throw badInput(field, `${field} must be an ISO 4217 code such as EUR`);
   return upper;
 }
+
+/** The canonical name of an IANA time zone the runtime knows (e.g. `Europe/Madrid`), or undefined. */
+export function knownTimeZone(value: string): string | undefined {
+  const name = value.trim();
+  if (name === '' || name.length > 64) return undefined;
+  try {
+    // Throws RangeError for a zone the ICU data does not know.
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An IANA time zone name the runtime knows, e.g. `Europe/Madrid`. */
+export function timezone(field: string, value: string): string {
+  const name = knownTimeZone(value);
+  if (!name) throw badInput(field, `${field} must be an IANA time zone such as Europe/Madrid`);
+  return value.trim();
+}

@@ -59,12 +59,12 @@ describe('services:check names each disagreement', () => {
     const file = parseYaml(COMPOSE, { merge: true }) as {
       services: Record<string, { command: string[]; environment: Record<string, string> }>;
     };
-    file.services.reports = { ...file.services.orders!, command: ['node', 'dist/subgraphs/reports/src/index.js'] };
-    file.services.gateway!.environment.SUBGRAPH_REPORTS_URL = 'http://reports:4004/graphql';
+    file.services.analytics = { ...file.services.orders!, command: ['node', 'dist/subgraphs/analytics/src/index.js'] };
+    file.services.gateway!.environment.SUBGRAPH_ANALYTICS_URL = 'http://analytics:4009/graphql';
     expect(checkDockerCompose(JSON.stringify(file))).toEqual(
       expect.arrayContaining([
-        'docker-compose.yml: reports: runs a service that is not in shared/services.ts',
-        'docker-compose.yml: gateway: environment.SUBGRAPH_REPORTS_URL: no such subgraph in shared/services.ts',
+        'docker-compose.yml: analytics: runs a service that is not in shared/services.ts',
+        'docker-compose.yml: gateway: environment.SUBGRAPH_ANALYTICS_URL: no such subgraph in shared/services.ts',
       ]),
     );
   });
@@ -93,7 +93,8 @@ describe('services:check names each disagreement', () => {
   });
 
   test('a subgraph schema missing from Prisma', () => {
-    const schema = 'datasource db {\n  schemas = ["users", "events", "tickets", "orders", "gamification"]\n}\n';
+    const schema =
+      'datasource db {\n  schemas = ["users", "events", "tickets", "orders", "gamification", "reports"]\n}\n';
     expect(checkPrismaSchemas(schema, (s) => s !== 'orders')).toEqual([
       "prisma/schema/orders.prisma: missing (orders's models)",
       'prisma/schema/schema.prisma: add "support" to `schemas` (support\'s schema)',

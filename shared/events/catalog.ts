@@ -3,6 +3,19 @@
  * consumes each. Payloads are JSON: ids as strings, instants as ISO strings, money in cents.
  * Add an event here first; `emit` and consumers are typed from this map.
  */
+/** An order line as order events carry it: `ticketTypeId` (and `eventId`) xor `productId`. */
+export type EventOrderLine = {
+  orderLineId: string;
+  ticketTypeId: string | null;
+  eventId: string | null;
+  productId: string | null;
+  /** The organizer selling the line: the event's organizer for a ticket line, the product's seller. */
+  sellerId: string;
+  /** Units (of a refund: the units it returns). */
+  quantity: number;
+  unitPriceCents: number;
+};
+
 export interface EventCatalog {
   /**
    * users → support (`support.user-directory`): a user was registered, or their email, name,
@@ -106,16 +119,7 @@ export interface EventCatalog {
     totalCents: number;
     paidAt: string;
     /** Every line, tickets and products alike; `ticketTypeId` xor `productId`. */
-    lines: {
-      orderLineId: string;
-      ticketTypeId: string | null;
-      eventId: string | null;
-      productId: string | null;
-      /** The organizer selling the line: the event's organizer for a ticket line, the product's seller. */
-      sellerId: string;
-      quantity: number;
-      unitPriceCents: number;
-    }[];
+    lines: EventOrderLine[];
   };
   /**
    * orders → tickets (voids the tickets of these lines), gamification, reports: part or all of
@@ -128,8 +132,24 @@ export interface EventCatalog {
     reason: string;
     amountCents: number;
     currency: string;
-    lines: { orderLineId: string; ticketTypeId: string | null; productId: string | null; quantity: number }[];
+    /** The refunded units; `eventId`, `sellerId` and `unitPriceCents` as in the line's `OrderPaid`. */
+    lines: EventOrderLine[];
     refundedAt: string;
+  };
+  /**
+   * orders → reports: an unpaid order was closed without payment (cancelled by its buyer or
+   * with its event, its hold expired, or its payment failed), in the transaction that closed
+   * it. Once per order; a paid order is never cancelled (it is refunded: `OrderRefunded`).
+   */
+  OrderCancelled: {
+    orderId: string;
+    buyerId: string;
+    status: 'CANCELLED' | 'EXPIRED' | 'PAYMENT_FAILED';
+    currency: string;
+    totalCents: number;
+    /** Every line, as in `OrderPaid`. */
+    lines: EventOrderLine[];
+    closedAt: string;
   };
   /**
    * tickets → orders (live `orderUpdated` events): tickets of an order were issued or voided,

@@ -16,6 +16,7 @@ import type { Worker } from '../../shared/events/bus';
 import { serviceNamed, type Need, type SubgraphName } from '../../shared/services';
 import type { SubgraphDeps, SubgraphServer } from '../../shared/subgraph';
 import { gamificationSettings } from '../../subgraphs/gamification/src/settings';
+import { reportsSettings } from '../../subgraphs/reports/src/settings';
 import { loadQrSigningKeys } from '../../subgraphs/tickets/src/domain/qr';
 
 export type { SubgraphName };
@@ -44,6 +45,7 @@ const TEST_EXTRAS: Record<Need, (deps: TestSubgraphDeps) => object> = {
   gamificationSettings: () => ({
     settings: gamificationSettings(loadConfig({ NODE_ENV: 'test', RECEIPT_STORAGE_DIR: testReceiptStore() })),
   }),
+  reportsSettings: () => ({ settings: reportsSettings(loadConfig({ NODE_ENV: 'test' })) }),
 };
 
 let receiptStore: string | undefined;

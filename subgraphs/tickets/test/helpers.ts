@@ -140,7 +140,17 @@ export async function refundLine(
       reason: 'requested',
       amountCents: quantity * 2500,
       currency: 'EUR',
-      lines: [{ orderLineId: order.lineIds[0]!, ticketTypeId, productId: null, quantity }],
+      lines: [
+        {
+          orderLineId: order.lineIds[0]!,
+          ticketTypeId,
+          eventId: null,
+          productId: null,
+          sellerId: buyerId,
+          quantity,
+          unitPriceCents: 2500,
+        },
+      ],
       refundedAt: new Date().toISOString(),
     }),
   );

@@ -1,5 +1,5 @@
 import type { Tx } from '../../../../shared/db';
-import type { EventCatalog } from '../../../../shared/events/catalog';
+import type { EventCatalog, EventOrderLine } from '../../../../shared/events/catalog';
 import { eventProducer } from '../../../../shared/events/outbox';
 import type { Order, OrderLine } from '../data/orders';
 
@@ -18,6 +18,17 @@ export function orderPlaced(tx: Tx, order: Order): Promise<string> {
   });
 }
 
+/** A line as order events carry it (`quantity`: the units concerned, by default all of them). */
+export const lineFacts = (l: OrderLine, quantity = l.quantity): EventOrderLine => ({
+  orderLineId: l.id,
+  ticketTypeId: l.ticketTypeId,
+  eventId: l.eventId,
+  productId: l.productId,
+  sellerId: l.sellerId,
+  quantity,
+  unitPriceCents: l.unitPriceCents,
+});
+
 /** The order moved to PAID; every line is listed (tickets issues tickets for the ticket lines). */
 export function orderPaid(tx: Tx, order: Order, lines: OrderLine[], paidAt: Date): Promise<string> {
   return producer.emit(tx, 'OrderPaid', {
@@ -26,15 +37,26 @@ export function orderPaid(tx: Tx, order: Order, lines: OrderLine[], paidAt: Date
     currency: order.currency,
     totalCents: order.totalCents,
     paidAt: paidAt.toISOString(),
-    lines: lines.map((l) => ({
-      orderLineId: l.id,
-      ticketTypeId: l.ticketTypeId,
-      eventId: l.eventId,
-      productId: l.productId,
-      sellerId: l.sellerId,
-      quantity: l.quantity,
-      unitPriceCents: l.unitPriceCents,
-    })),
+    lines: lines.map((l) => lineFacts(l)),
+  });
+}
+
+/** An unpaid order was closed (cancelled, expired, payment failed); every line is listed. */
+export function orderCancelled(
+  tx: Tx,
+  order: Order,
+  status: EventCatalog['OrderCancelled']['status'],
+  lines: OrderLine[],
+  closedAt: Date,
+): Promise<string> {
+  return producer.emit(tx, 'OrderCancelled', {
+    orderId: order.id,
+    buyerId: order.buyerId,
+    status,
+    currency: order.currency,
+    totalCents: order.totalCents,
+    lines: lines.map((l) => lineFacts(l)),
+    closedAt: closedAt.toISOString(),
   });
 }
 

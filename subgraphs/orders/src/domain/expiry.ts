@@ -26,7 +26,7 @@ export async function expireOrders(db: Db, realtime: OrdersRealtime, now: Date, 
       // All lines of the batch at once, so each counter is updated once and in lock order.
       const lines = await orders.findLinesByOrderIds(tx, ids);
       await holds.release(tx, lines, 'hold expired', null);
-      for (const order of batch) await markClosed(tx, order, 'EXPIRED', now);
+      for (const order of batch) await markClosed(tx, order, 'EXPIRED', now, lines);
       return ids;
     },
     EXPIRY_TRANSACTION,

@@ -21,18 +21,30 @@ export async function closeUnpaid(
   if (!transition(order.status, to)) return false;
   const lines = await orders.findLinesByOrderIds(tx, [order.id]);
   await holds.release(tx, lines, options.reason, options.actorId);
-  await markClosed(tx, order, to, options.now);
+  await markClosed(tx, order, to, options.now, lines);
   return true;
 }
 
-/** The status half of `closeUnpaid`, for callers that release the holds of many orders at once. */
+/**
+ * The status half of `closeUnpaid`, for callers that release the holds of many orders at once;
+ * emits OrderCancelled with the order's `lines` (the caller has read them).
+ */
 export async function markClosed(
   tx: Tx,
   order: orders.Order,
   to: 'EXPIRED' | 'CANCELLED' | 'PAYMENT_FAILED',
   now: Date,
+  lines: orders.OrderLine[],
 ): Promise<void> {
-  if (transition(order.status, to)) await orders.updateOrder(tx, order.id, { status: to, closedAt: now });
+  if (!transition(order.status, to)) return;
+  await orders.updateOrder(tx, order.id, { status: to, closedAt: now });
+  await events.orderCancelled(
+    tx,
+    order,
+    to,
+    lines.filter((l) => l.orderId === order.id),
+    now,
+  );
 }
 
 /** PENDING_PAYMENT → PAID: holds become sales, and OrderPaid is emitted in the same transaction. */
@@ -124,12 +136,7 @@ export async function refund(
     reason: options.reason,
     amountCents,
     currency: order.currency,
-    lines: picked.map((p) => ({
-      orderLineId: p.line.id,
-      ticketTypeId: p.line.ticketTypeId,
-      productId: p.line.productId,
-      quantity: p.quantity,
-    })),
+    lines: picked.map((p) => events.lineFacts(p.line, p.quantity)),
     refundedAt: options.now.toISOString(),
   });
   return created;

@@ -1,24 +1,10 @@
 /** Input rules of the tickets domain. Each check throws `BAD_USER_INPUT` naming the field. */
 import { badInput } from '../../../../shared/errors';
-import { country, currency, httpUrl, text, uuid } from '../../../../shared/validation';
+import { country, currency, httpUrl, text, timezone, uuid } from '../../../../shared/validation';
 
-export { country, currency, httpUrl, text, uuid };
+export { country, currency, httpUrl, text, timezone, uuid };
 
 const NONCE = /^[\x21-\x7e]{8,128}$/;
-
-/** An IANA time zone name the runtime knows, e.g. `Europe/Madrid`. */
-export function timezone(field: string, value: string): string {
-  const name = value.trim();
-  try {
-    // Throws RangeError for a zone the ICU data does not know.
-    new Intl.DateTimeFormat('en', { timeZone: name });
-  } catch {
-    throw badInput(field, `${field} must be an IANA time zone such as Europe/Madrid`);
-  }
-  if (name === '' || name.length > 64)
-    throw badInput(field, `${field} must be an IANA time zone such as Europe/Madrid`);
-  return name;
-}
 
 export function int(field: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max)

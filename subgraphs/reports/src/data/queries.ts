@@ -1,0 +1,214 @@
+/**
+ * Reads of the read model. Periods are computed here, in SQL, from UTC quarter-hour buckets:
+ * a local day, week or month starts at `date_trunc(unit, bucket AT TIME ZONE tz) AT TIME ZONE
+ * tz` (so a DST day is 23 or 25 hours long), and a local hour at the bucket minus its local
+ * minutes, which keeps the two 02:00 hours of a DST fall-back apart.
+ */
+import type { Db, Tx } from '../../../../shared/db';
+import { PLATFORM, type ScopeKind } from './read-model';
+
+/** Whose figures: the platform, one seller, or one event. */
+export interface Scope {
+  kind: ScopeKind;
+  id: string;
+}
+
+export const platformScope: Scope = { kind: 'ALL', id: PLATFORM };
+
+export type Unit = 'hour' | 'day' | 'week' | 'month';
+
+/** The sums of one period (or range) in one currency. */
+export interface SalesRow {
+  start: Date;
+  currency: string;
+  orders: number;
+  grossCents: number;
+  refunds: number;
+  refundCents: number;
+  ticketsSold: number;
+  ticketsRefunded: number;
+  unitsSold: number;
+  unitsRefunded: number;
+  cancelledOrders: number;
+}
+
+interface RawSales {
+  start: Date;
+  currency: string;
+  orders: bigint;
+  gross_cents: bigint;
+  refunds: bigint;
+  refund_cents: bigint;
+  tickets_sold: bigint;
+  tickets_refunded: bigint;
+  units_sold: bigint;
+  units_refunded: bigint;
+  cancelled_orders: bigint;
+}
+
+const toSales = (r: RawSales): SalesRow => ({
+  start: r.start,
+  currency: r.currency,
+  orders: Number(r.orders),
+  grossCents: Number(r.gross_cents),
+  refunds: Number(r.refunds),
+  refundCents: Number(r.refund_cents),
+  ticketsSold: Number(r.tickets_sold),
+  ticketsRefunded: Number(r.tickets_refunded),
+  unitsSold: Number(r.units_sold),
+  unitsRefunded: Number(r.units_refunded),
+  cancelledOrders: Number(r.cancelled_orders),
+});
+
+/**
+ * Sales of `scope` in [from, to) by local period of `timeZone`, per currency (only periods
+ * with rows). `from` and `to` are quarter-hour instants. Served by the primary key's range
+ * (scope, bucket).
+ */
+export async function salesByPeriod(
+  db: Db,
+  q: { scope: Scope; from: Date; to: Date; unit: Unit; timeZone: string; currency?: string },
+): Promise<SalesRow[]> {
+  const rows = await db.$queryRaw<RawSales[]>`
+    SELECT p.start, b.currency, sum(b.orders) AS orders, sum(b.gross_cents) AS gross_cents,
+      sum(b.refunds) AS refunds, sum(b.refund_cents) AS refund_cents, sum(b.tickets_sold) AS tickets_sold,
+      sum(b.tickets_refunded) AS tickets_refunded, sum(b.units_sold) AS units_sold,
+      sum(b.units_refunded) AS units_refunded, sum(b.cancelled_orders) AS cancelled_orders
+    FROM reports.sales_buckets b
+    CROSS JOIN LATERAL (SELECT CASE WHEN ${q.unit} = 'hour'
+        THEN b.bucket - make_interval(mins => extract(minute FROM b.bucket AT TIME ZONE ${q.timeZone})::int)
+        ELSE date_trunc(${q.unit}, b.bucket AT TIME ZONE ${q.timeZone}) AT TIME ZONE ${q.timeZone} END AS start) p
+    WHERE b.scope_kind = ${q.scope.kind} AND b.scope_id = ${q.scope.id}::uuid
+      AND b.bucket >= ${q.from} AND b.bucket < ${q.to}
+      AND (${q.currency ?? null}::text IS NULL OR b.currency = ${q.currency ?? null})
+    GROUP BY p.start, b.currency
+    ORDER BY p.start, b.currency`;
+  return rows.map(toSales);
+}
+
+/** Sales of `scope` in [from, to) (all time without them), one row per currency (`start`: `from`). */
+export async function salesTotals(
+  db: Db,
+  q: { scope: Scope; from?: Date; to?: Date; currency?: string },
+): Promise<SalesRow[]> {
+  const rows = await db.$queryRaw<RawSales[]>`
+    SELECT ${q.from ?? new Date(0)}::timestamptz AS start, b.currency, sum(b.orders) AS orders,
+      sum(b.gross_cents) AS gross_cents, sum(b.refunds) AS refunds, sum(b.refund_cents) AS refund_cents,
+      sum(b.tickets_sold) AS tickets_sold, sum(b.tickets_refunded) AS tickets_refunded,
+      sum(b.units_sold) AS units_sold, sum(b.units_refunded) AS units_refunded,
+      sum(b.cancelled_orders) AS cancelled_orders
+    FROM reports.sales_buckets b
+    WHERE b.scope_kind = ${q.scope.kind} AND b.scope_id = ${q.scope.id}::uuid
+      AND (${q.from ?? null}::timestamptz IS NULL OR b.bucket >= ${q.from ?? null})
+      AND (${q.to ?? null}::timestamptz IS NULL OR b.bucket < ${q.to ?? null})
+      AND (${q.currency ?? null}::text IS NULL OR b.currency = ${q.currency ?? null})
+    GROUP BY b.currency
+    ORDER BY b.currency`;
+  return rows.map(toSales);
+}
+
+/** The organizer of each known event (events never seen by reports are missing). */
+export async function findEventOwners(
+  db: Db | Tx,
+  eventIds: readonly string[],
+): Promise<{ id: string; organizerId: string }[]> {
+  const rows = await db.reportEventOwner.findMany({ where: { eventId: { in: [...eventIds] } } });
+  return rows.map((r) => ({ id: r.eventId, organizerId: r.organizerId }));
+}
+
+export interface AttendanceRow {
+  id: string;
+  issued: number;
+  voided: number;
+  checkedIn: number;
+}
+
+export async function findAttendance(db: Db, eventIds: readonly string[]): Promise<AttendanceRow[]> {
+  const rows = await db.reportAttendance.findMany({ where: { eventId: { in: [...eventIds] } } });
+  return rows.map((r) => ({ id: r.eventId, issued: r.issued, voided: r.voided, checkedIn: r.checkedIn }));
+}
+
+/** Scans of `scope`'s events that count (not voided), in [from, to). */
+export async function countCheckIns(db: Db, scope: Scope, from: Date, to: Date): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM reports.check_ins c
+    WHERE c.checked_in_at >= ${from} AND c.checked_in_at < ${to} AND NOT c.voided
+      AND (${scope.kind} = 'ALL'
+        OR (${scope.kind} = 'EVENT' AND c.event_id = ${scope.id}::uuid)
+        OR (${scope.kind} = 'SELLER' AND c.event_id IN
+          (SELECT event_id FROM reports.event_owners WHERE organizer_id = ${scope.id}::uuid)))`;
+  return Number(row!.n);
+}
+
+export interface CheckInRow {
+  ticketId: string;
+  eventId: string;
+  checkedInAt: Date;
+}
+
+/** The latest scans of `scope`'s events that count, newest first. */
+export async function recentCheckIns(db: Db, scope: Scope, limit: number): Promise<CheckInRow[]> {
+  const rows = await db.$queryRaw<{ ticket_id: string; event_id: string; checked_in_at: Date }[]>`
+    SELECT c.ticket_id, c.event_id, c.checked_in_at FROM reports.check_ins c
+    WHERE c.checked_in_at IS NOT NULL AND NOT c.voided
+      AND (${scope.kind} = 'ALL'
+        OR (${scope.kind} = 'EVENT' AND c.event_id = ${scope.id}::uuid)
+        OR (${scope.kind} = 'SELLER' AND c.event_id IN
+          (SELECT event_id FROM reports.event_owners WHERE organizer_id = ${scope.id}::uuid)))
+    ORDER BY c.checked_in_at DESC, c.ticket_id
+    LIMIT ${limit}`;
+  return rows.map((r) => ({ ticketId: r.ticket_id, eventId: r.event_id, checkedInAt: r.checked_in_at }));
+}
+
+export interface SupportQueueRow {
+  ticketId: string;
+  number: number | null;
+  priority: string | null;
+  channel: string | null;
+  createdAt: Date | null;
+}
+
+/** Opened and never resolved; a ticket reopened after its resolution is not seen (no event says so). */
+export async function openSupportTickets(db: Db, limit: number): Promise<{ count: number; oldest: SupportQueueRow[] }> {
+  const count = await db.reportSupportTicket.count({ where: { resolvedAt: null, createdAt: { not: null } } });
+  const oldest = await db.reportSupportTicket.findMany({
+    where: { resolvedAt: null, createdAt: { not: null } },
+    orderBy: [{ createdAt: 'asc' }, { ticketId: 'asc' }],
+    take: limit,
+  });
+  return {
+    count,
+    oldest: oldest.map((t) => ({
+      ticketId: t.ticketId,
+      number: t.number,
+      priority: t.priority,
+      channel: t.channel,
+      createdAt: t.createdAt,
+    })),
+  };
+}
+
+/** Points awarded in [from, to), net of reversals (ADMIN adjustments and redemptions left out). */
+export async function pointsAwarded(db: Db, from: Date, to: Date): Promise<number> {
+  const [row] = await db.$queryRaw<{ n: bigint | null }[]>`
+    SELECT sum(amount) AS n FROM reports.points_entries
+    WHERE occurred_at >= ${from} AND occurred_at < ${to} AND kind IN ('AWARD', 'REVERSAL')`;
+  return Number(row!.n ?? 0);
+}
+
+export function usersRegistered(db: Db, from: Date, to: Date): Promise<number> {
+  return db.reportUser.count({ where: { registeredAt: { gte: from, lt: to } } });
+}
+
+/** Today in `timeZone` as of `now`: its local date and its [start, end) instants (23 or 25 hours on DST days). */
+export async function localDay(
+  db: Db,
+  now: Date,
+  timeZone: string,
+): Promise<{ label: string; start: Date; end: Date }> {
+  const [row] = await db.$queryRaw<{ label: string; start: Date; end: Date }[]>`
+    SELECT to_char(d, 'YYYY-MM-DD') AS label, d AT TIME ZONE ${timeZone} AS start,
+      (d + interval '1 day') AT TIME ZONE ${timeZone} AS "end"
+    FROM (SELECT date_trunc('day', ${now}::timestamptz AT TIME ZONE ${timeZone}) AS d) t`;
+  return row!;
+}

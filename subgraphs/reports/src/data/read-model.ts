@@ -1,0 +1,204 @@
+/**
+ * Writes of the read model, each in the consumer's transaction (`tx`). Counters only ever
+ * add (`x = x + excluded.x`), so events applied in any order end at the same figures; facts
+ * that arrive in pieces (a support ticket's opening and resolution) merge with COALESCE.
+ */
+import type { Db, Tx } from '../../../../shared/db';
+
+/** The scope kinds of `sales_buckets`: the platform, one seller, one event. */
+export type ScopeKind = 'ALL' | 'SELLER' | 'EVENT';
+/** The scope id of `ALL`. */
+export const PLATFORM = '00000000-0000-0000-0000-000000000000';
+
+/** Additions to one row of `sales_buckets` (absent counters add 0). */
+export interface BucketDelta {
+  scopeKind: ScopeKind;
+  scopeId: string;
+  currency: string;
+  bucket: Date;
+  orders?: number;
+  grossCents?: number;
+  refunds?: number;
+  refundCents?: number;
+  ticketsSold?: number;
+  ticketsRefunded?: number;
+  unitsSold?: number;
+  unitsRefunded?: number;
+  cancelledOrders?: number;
+  cancelledCents?: number;
+}
+
+/** One statement for all the rows an event touches. */
+export async function addToBuckets(tx: Tx, deltas: readonly BucketDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const col = <K extends keyof BucketDelta>(k: K) => deltas.map((d) => d[k] ?? 0);
+  await tx.$executeRaw`
+    INSERT INTO reports.sales_buckets AS b (scope_kind, scope_id, currency, bucket, orders, gross_cents, refunds,
+      refund_cents, tickets_sold, tickets_refunded, units_sold, units_refunded, cancelled_orders, cancelled_cents)
+    SELECT * FROM unnest(${deltas.map((d) => d.scopeKind)}::varchar[], ${deltas.map((d) => d.scopeId)}::uuid[],
+      ${deltas.map((d) => d.currency)}::char(3)[], ${deltas.map((d) => d.bucket.toISOString())}::timestamptz[],
+      ${col('orders')}::int[], ${col('grossCents')}::bigint[], ${col('refunds')}::int[], ${col('refundCents')}::bigint[],
+      ${col('ticketsSold')}::int[], ${col('ticketsRefunded')}::int[], ${col('unitsSold')}::int[],
+      ${col('unitsRefunded')}::int[], ${col('cancelledOrders')}::int[], ${col('cancelledCents')}::bigint[])
+    ON CONFLICT (scope_kind, scope_id, bucket, currency) DO UPDATE SET
+      orders = b.orders + excluded.orders,
+      gross_cents = b.gross_cents + excluded.gross_cents,
+      refunds = b.refunds + excluded.refunds,
+      refund_cents = b.refund_cents + excluded.refund_cents,
+      tickets_sold = b.tickets_sold + excluded.tickets_sold,
+      tickets_refunded = b.tickets_refunded + excluded.tickets_refunded,
+      units_sold = b.units_sold + excluded.units_sold,
+      units_refunded = b.units_refunded + excluded.units_refunded,
+      cancelled_orders = b.cancelled_orders + excluded.cancelled_orders,
+      cancelled_cents = b.cancelled_cents + excluded.cancelled_cents`;
+}
+
+/** Additions to the all-time totals of one product or event. */
+export interface ItemDelta {
+  itemKind: 'PRODUCT' | 'EVENT';
+  itemId: string;
+  currency: string;
+  sellerId: string;
+  orders?: number;
+  grossCents?: number;
+  refundCents?: number;
+  unitsSold?: number;
+  unitsRefunded?: number;
+}
+
+export async function addToItems(tx: Tx, deltas: readonly ItemDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const col = <K extends keyof ItemDelta>(k: K) => deltas.map((d) => d[k] ?? 0);
+  await tx.$executeRaw`
+    INSERT INTO reports.sales_items AS i (item_kind, item_id, currency, seller_id, orders, gross_cents, refund_cents,
+      units_sold, units_refunded)
+    SELECT * FROM unnest(${deltas.map((d) => d.itemKind)}::varchar[], ${deltas.map((d) => d.itemId)}::uuid[],
+      ${deltas.map((d) => d.currency)}::char(3)[], ${deltas.map((d) => d.sellerId)}::uuid[], ${col('orders')}::int[],
+      ${col('grossCents')}::bigint[], ${col('refundCents')}::bigint[], ${col('unitsSold')}::int[],
+      ${col('unitsRefunded')}::int[])
+    ON CONFLICT (item_kind, item_id, currency) DO UPDATE SET
+      orders = i.orders + excluded.orders,
+      gross_cents = i.gross_cents + excluded.gross_cents,
+      refund_cents = i.refund_cents + excluded.refund_cents,
+      units_sold = i.units_sold + excluded.units_sold,
+      units_refunded = i.units_refunded + excluded.units_refunded`;
+}
+
+/** Who runs each event (an event's organizer never changes). */
+export async function recordEventOwners(tx: Tx, owners: readonly { eventId: string; organizerId: string }[]) {
+  if (owners.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO reports.event_owners (event_id, organizer_id)
+    SELECT * FROM unnest(${owners.map((o) => o.eventId)}::uuid[], ${owners.map((o) => o.organizerId)}::uuid[])
+    ON CONFLICT (event_id) DO NOTHING`;
+}
+
+/** Additions to events' admission counters. */
+export async function addToAttendance(
+  tx: Tx,
+  deltas: readonly { eventId: string; issued?: number; voided?: number; checkedIn?: number }[],
+): Promise<void> {
+  if (deltas.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO reports.event_attendance AS a (event_id, issued, voided, checked_in)
+    SELECT * FROM unnest(${deltas.map((d) => d.eventId)}::uuid[], ${deltas.map((d) => d.issued ?? 0)}::int[],
+      ${deltas.map((d) => d.voided ?? 0)}::int[], ${deltas.map((d) => d.checkedIn ?? 0)}::int[])
+    ON CONFLICT (event_id) DO UPDATE SET
+      issued = a.issued + excluded.issued,
+      voided = a.voided + excluded.voided,
+      checked_in = a.checked_in + excluded.checked_in`;
+}
+
+export async function recordCheckIn(
+  tx: Tx,
+  c: { ticketId: string; eventId: string; holderId: string; checkedInAt: Date },
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.check_ins AS c (ticket_id, event_id, holder_id, checked_in_at)
+    VALUES (${c.ticketId}::uuid, ${c.eventId}::uuid, ${c.holderId}::uuid, ${c.checkedInAt})
+    ON CONFLICT (ticket_id) DO UPDATE SET checked_in_at = excluded.checked_in_at`;
+}
+
+/** A voided ticket's scan no longer counts, in whichever order the two events arrive. */
+export async function voidCheckIn(tx: Tx, c: { ticketId: string; eventId: string; holderId: string }): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.check_ins (ticket_id, event_id, holder_id, voided)
+    VALUES (${c.ticketId}::uuid, ${c.eventId}::uuid, ${c.holderId}::uuid, true)
+    ON CONFLICT (ticket_id) DO UPDATE SET voided = true`;
+}
+
+export async function supportTicketOpened(
+  tx: Tx,
+  t: { ticketId: string; number: number; channel: string; priority: string; createdAt: Date },
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.support_tickets (ticket_id, number, channel, priority, created_at)
+    VALUES (${t.ticketId}::uuid, ${t.number}, ${t.channel}, ${t.priority}, ${t.createdAt})
+    ON CONFLICT (ticket_id) DO UPDATE SET number = excluded.number, channel = excluded.channel,
+      priority = excluded.priority, created_at = excluded.created_at`;
+}
+
+/** The latest resolution wins (a reopened ticket is resolved again later; a rating repeats it). */
+export async function supportTicketResolved(
+  tx: Tx,
+  t: {
+    ticketId: string;
+    number: number;
+    resolvedAt: Date;
+    firstResponseAt: Date | null;
+    slaBreached: boolean;
+    rating: number | null;
+  },
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.support_tickets AS s (ticket_id, number, resolved_at, first_response_at, sla_breached, rating)
+    VALUES (${t.ticketId}::uuid, ${t.number}, ${t.resolvedAt}, ${t.firstResponseAt}, ${t.slaBreached}, ${t.rating})
+    ON CONFLICT (ticket_id) DO UPDATE SET
+      number = COALESCE(s.number, excluded.number),
+      resolved_at = GREATEST(s.resolved_at, excluded.resolved_at),
+      first_response_at = COALESCE(s.first_response_at, excluded.first_response_at),
+      sla_breached = s.sla_breached OR excluded.sla_breached,
+      rating = COALESCE(excluded.rating, s.rating)`;
+}
+
+/** A user's registration is the first of their changes seen (the earliest `changedAt`). */
+export async function recordUser(tx: Tx, userId: string, at: Date): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.registered_users AS u (user_id, registered_at) VALUES (${userId}::uuid, ${at})
+    ON CONFLICT (user_id) DO UPDATE SET registered_at = LEAST(u.registered_at, excluded.registered_at)`;
+}
+
+export async function recordPoints(
+  tx: Tx,
+  p: { entryId: string; userId: string; amount: number; kind: string; occurredAt: Date },
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.points_entries (entry_id, user_id, amount, kind, occurred_at)
+    VALUES (${p.entryId}::uuid, ${p.userId}::uuid, ${p.amount}, ${p.kind}, ${p.occurredAt})
+    ON CONFLICT (entry_id) DO NOTHING`;
+}
+
+/** The read model's tables, emptied by a rebuild. */
+const TABLES = [
+  'sales_buckets',
+  'sales_items',
+  'event_owners',
+  'event_attendance',
+  'check_ins',
+  'support_tickets',
+  'registered_users',
+  'points_entries',
+] as const;
+
+/**
+ * Empties the read model and forgets which events `consumer` applied, in one transaction:
+ * replaying the log from the start then rebuilds every figure exactly once. TRUNCATE locks
+ * the tables, so a live consumer waits for this commit instead of writing into the old figures.
+ */
+export async function resetReadModel(db: Db, consumer: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`TRUNCATE ${TABLES.map((t) => `reports.${t}`).join(', ')}`);
+    await tx.$executeRaw`DELETE FROM events.processed_events WHERE consumer = ${consumer}`;
+    await tx.$executeRaw`DELETE FROM events.consumer_cursors WHERE consumer = ${consumer}`;
+  });
+}

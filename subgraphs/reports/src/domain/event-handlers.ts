@@ -1,0 +1,211 @@
+import type { Tx } from '../../../../shared/db';
+import type { AfterCommit, EventHandlers } from '../../../../shared/events/bus';
+import type { DomainEvent, EventCatalog, EventOrderLine } from '../../../../shared/events/catalog';
+import {
+  PLATFORM,
+  addToAttendance,
+  addToBuckets,
+  addToItems,
+  recordCheckIn,
+  recordEventOwners,
+  recordPoints,
+  recordUser,
+  supportTicketOpened,
+  supportTicketResolved,
+  voidCheckIn,
+  type BucketDelta,
+  type ItemDelta,
+} from '../data/read-model';
+import { findEventOwners, type Scope } from '../data/queries';
+import type { ReportsRealtime } from '../realtime';
+import { quarterHour } from './periods';
+
+/** The one consumer of reports: its name keys `processed_events`, its cursor and its rebuild. */
+export const READ_MODEL_CONSUMER = 'reports.read-model';
+
+/**
+ * `reports.read-model`: other domains' events folded into the read model, each applied once
+ * (`applyOnce`). Every figure is a sum of additions, so events delivered late or out of order
+ * (a refund before its payment, a void before its check-in) end at the figures of commit
+ * order. After the commit, the dashboards whose figures changed are told (coalesced).
+ */
+export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'changed'> }): EventHandlers {
+  /** Runs `work`, then announces the scopes it touched once the transaction committed. */
+  const announcing =
+    <T extends keyof EventCatalog>(work: (tx: Tx, payload: EventCatalog[T]) => Promise<Scope[]>) =>
+    async (tx: Tx, event: DomainEvent<T>, afterCommit: AfterCommit) => {
+      const scopes = await work(tx, event.payload);
+      afterCommit(async () => deps.realtime.changed(scopes));
+    };
+
+  return {
+    OrderPaid: announcing<'OrderPaid'>(async (tx, paid) => {
+      await recordEventOwners(tx, eventOwners(paid.lines));
+      await addToItems(tx, itemDeltas(paid.currency, paid.lines, 'sold'));
+      return addToScopes(tx, paid.currency, new Date(paid.paidAt), paid.lines, (lines) => ({
+        orders: 1,
+        grossCents: value(lines),
+        ticketsSold: units(lines, 'ticket'),
+        unitsSold: units(lines, 'product'),
+      }));
+    }),
+    OrderRefunded: announcing<'OrderRefunded'>(async (tx, r) => {
+      await addToItems(tx, itemDeltas(r.currency, r.lines, 'refunded'));
+      return addToScopes(tx, r.currency, new Date(r.refundedAt), r.lines, (lines) => ({
+        refunds: 1,
+        refundCents: value(lines),
+        ticketsRefunded: units(lines, 'ticket'),
+        unitsRefunded: units(lines, 'product'),
+      }));
+    }),
+    OrderCancelled: announcing<'OrderCancelled'>(async (tx, c) =>
+      addToScopes(tx, c.currency, new Date(c.closedAt), c.lines, (lines) => ({
+        cancelledOrders: 1,
+        cancelledCents: value(lines),
+      })),
+    ),
+    TicketTypeChanged: announcing<'TicketTypeChanged'>(async (tx, t) => {
+      await recordEventOwners(tx, [{ eventId: t.eventId, organizerId: t.organizerId }]);
+      return [];
+    }),
+    TicketsIssued: announcing<'TicketsIssued'>(async (tx, issued) => {
+      const perEvent = countBy(issued.tickets.map((t) => t.eventId));
+      await addToAttendance(
+        tx,
+        [...perEvent].map(([eventId, n]) => ({ eventId, issued: n })),
+      );
+      return eventScopes(tx, [...perEvent.keys()]);
+    }),
+    TicketCheckedIn: announcing<'TicketCheckedIn'>(async (tx, c) => {
+      await recordCheckIn(tx, { ...c, checkedInAt: new Date(c.checkedInAt) });
+      await addToAttendance(tx, [{ eventId: c.eventId, checkedIn: 1 }]);
+      return eventScopes(tx, [c.eventId]);
+    }),
+    TicketVoided: announcing<'TicketVoided'>(async (tx, v) => {
+      if (v.wasCheckedIn) await voidCheckIn(tx, v);
+      await addToAttendance(tx, [{ eventId: v.eventId, voided: 1, checkedIn: v.wasCheckedIn ? -1 : 0 }]);
+      return eventScopes(tx, [v.eventId]);
+    }),
+    SupportTicketCreated: announcing<'SupportTicketCreated'>(async (tx, t) => {
+      await supportTicketOpened(tx, { ...t, createdAt: new Date(t.createdAt) });
+      return [PLATFORM_SCOPE];
+    }),
+    SupportTicketResolved: announcing<'SupportTicketResolved'>(async (tx, t) => {
+      await supportTicketResolved(tx, {
+        ticketId: t.ticketId,
+        number: t.number,
+        resolvedAt: new Date(t.resolvedAt),
+        firstResponseAt: t.firstResponseAt ? new Date(t.firstResponseAt) : null,
+        slaBreached: t.slaBreached,
+        rating: t.satisfaction?.rating ?? null,
+      });
+      return [PLATFORM_SCOPE];
+    }),
+    UserChanged: announcing<'UserChanged'>(async (tx, u) => {
+      await recordUser(tx, u.userId, new Date(u.changedAt));
+      return [PLATFORM_SCOPE];
+    }),
+    PointsAwarded: announcing<'PointsAwarded'>(async (tx, p) => {
+      await recordPoints(tx, { ...p, occurredAt: new Date(p.occurredAt) });
+      return [PLATFORM_SCOPE];
+    }),
+  };
+}
+
+const PLATFORM_SCOPE: Scope = { kind: 'ALL', id: PLATFORM };
+
+/** The scopes a line counts in: the platform, its seller, its event (ticket lines). */
+function scopesOf(line: EventOrderLine): Scope[] {
+  const scopes: Scope[] = [PLATFORM_SCOPE, { kind: 'SELLER', id: line.sellerId }];
+  if (line.eventId) scopes.push({ kind: 'EVENT', id: line.eventId });
+  return scopes;
+}
+
+const key = (s: Scope) => `${s.kind}:${s.id}`;
+
+/**
+ * Adds, for every scope the lines touch, the counters `figures` computes from that scope's
+ * lines, into the quarter-hour of `at`; returns the scopes.
+ */
+async function addToScopes(
+  tx: Tx,
+  currency: string,
+  at: Date,
+  lines: readonly EventOrderLine[],
+  figures: (lines: EventOrderLine[]) => Omit<BucketDelta, 'scopeKind' | 'scopeId' | 'currency' | 'bucket'>,
+): Promise<Scope[]> {
+  const byScope = new Map<string, { scope: Scope; lines: EventOrderLine[] }>();
+  for (const line of lines)
+    for (const scope of scopesOf(line)) {
+      const entry = byScope.get(key(scope)) ?? { scope, lines: [] };
+      entry.lines.push(line);
+      byScope.set(key(scope), entry);
+    }
+  const bucket = quarterHour(at);
+  const groups = [...byScope.values()];
+  await addToBuckets(
+    tx,
+    groups.map(({ scope, lines: inScope }) => ({
+      scopeKind: scope.kind,
+      scopeId: scope.id,
+      currency,
+      bucket,
+      ...figures(inScope),
+    })),
+  );
+  return groups.map((g) => g.scope);
+}
+
+const value = (lines: readonly EventOrderLine[]) => lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
+
+const units = (lines: readonly EventOrderLine[], kind: 'ticket' | 'product') =>
+  lines
+    .filter((l) => (kind === 'ticket' ? l.ticketTypeId !== null : l.productId !== null))
+    .reduce((sum, l) => sum + l.quantity, 0);
+
+function eventOwners(lines: readonly EventOrderLine[]) {
+  const owners = new Map<string, string>();
+  for (const l of lines) if (l.eventId) owners.set(l.eventId, l.sellerId);
+  return [...owners].map(([eventId, organizerId]) => ({ eventId, organizerId }));
+}
+
+/** All-time totals per product and per event (its ticket lines) of these lines. */
+function itemDeltas(currency: string, lines: readonly EventOrderLine[], how: 'sold' | 'refunded'): ItemDelta[] {
+  const items = new Map<string, ItemDelta>();
+  for (const l of lines) {
+    const item = l.productId
+      ? { itemKind: 'PRODUCT' as const, itemId: l.productId }
+      : l.eventId
+        ? { itemKind: 'EVENT' as const, itemId: l.eventId }
+        : undefined;
+    if (!item) continue;
+    const k = `${item.itemKind}:${item.itemId}`;
+    const d = items.get(k) ?? { ...item, currency, sellerId: l.sellerId, orders: how === 'sold' ? 1 : 0 };
+    const cents = l.quantity * l.unitPriceCents;
+    if (how === 'sold') {
+      d.grossCents = (d.grossCents ?? 0) + cents;
+      d.unitsSold = (d.unitsSold ?? 0) + l.quantity;
+    } else {
+      d.refundCents = (d.refundCents ?? 0) + cents;
+      d.unitsRefunded = (d.unitsRefunded ?? 0) + l.quantity;
+    }
+    items.set(k, d);
+  }
+  return [...items.values()];
+}
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
+
+/** The dashboards an event's admissions show on: the platform's, its organizer's, its own. */
+async function eventScopes(tx: Tx, eventIds: readonly string[]): Promise<Scope[]> {
+  const owners = await findEventOwners(tx, eventIds);
+  return [
+    PLATFORM_SCOPE,
+    ...eventIds.map((id): Scope => ({ kind: 'EVENT', id })),
+    ...owners.map((o): Scope => ({ kind: 'SELLER', id: o.organizerId })),
+  ];
+}

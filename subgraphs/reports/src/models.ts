@@ -1,0 +1,38 @@
+import type { CheckInRow, SupportQueueRow } from './data/queries';
+
+/** Shapes the reports resolvers return besides plain GraphQL shapes (codegen maps them). */
+
+/** Sales in one currency (GraphQL `CurrencySales`). */
+export interface CurrencySalesView {
+  currency: string;
+  orders: number;
+  grossCents: number;
+  refundCents: number;
+  netCents: number;
+  ticketsSold: number;
+  unitsSold: number;
+}
+
+/** `CheckInSummary`: the scan's ticket and event, as ids. */
+export type CheckInView = CheckInRow;
+
+/** `SupportQueueItem`: the support ticket, as an id. */
+export type SupportQueueView = SupportQueueRow;
+
+/** `Dashboard`. */
+export interface DashboardView {
+  organizerId: string | null;
+  eventId: string | null;
+  timezone: string;
+  day: string;
+  salesToday: CurrencySalesView[];
+  ticketsSoldToday: number;
+  checkInsToday: number;
+  salesByHour: { start: Date; label: string; currency: string; orders: number; netCents: number }[];
+  recentCheckIns: CheckInView[];
+  openSupportTickets: number | null;
+  supportQueue: SupportQueueView[] | null;
+  pointsAwardedToday: number | null;
+  usersRegisteredToday: number | null;
+  updatedAt: Date;
+}

@@ -1,0 +1,19 @@
+import { DateTimeScalar, LongScalar } from '../../../../shared/scalars';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { CheckInSummary } from './CheckInSummary';
+import { Event } from './Event';
+import { Query } from './Query';
+import { Subscription } from './Subscription';
+import { SupportQueueItem } from './SupportQueueItem';
+import { User } from './User';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Long: LongScalar,
+  Query,
+  Subscription,
+  Event,
+  User,
+  CheckInSummary,
+  SupportQueueItem,
+};

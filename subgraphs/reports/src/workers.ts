@@ -1,0 +1,30 @@
+import { startConsumer, type Worker } from '../../../shared/events/bus';
+import { READ_MODEL_CONSUMER, readModelHandlers } from './domain/event-handlers';
+import { createRealtime } from './realtime';
+import type { ReportsDeps } from './server';
+
+/**
+ * The event workers of a reports process, safe with several instances: `reports.read-model`,
+ * the read model from orders', tickets', support's, users' and gamification's events. Reports
+ * emits no events, so it runs no outbox relay.
+ */
+export function startWorkers(deps: ReportsDeps): Worker[] {
+  const realtime = createRealtime(deps);
+  const consumer = startConsumer({
+    db: deps.db,
+    redis: deps.redis,
+    stream: deps.eventStream,
+    logger: deps.logger,
+    name: READ_MODEL_CONSUMER,
+    handlers: readModelHandlers({ realtime }),
+  });
+  return [
+    {
+      runOnce: () => consumer.runOnce(),
+      async stop() {
+        await consumer.stop();
+        realtime.stop();
+      },
+    },
+  ];
+}
