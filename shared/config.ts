@@ -28,6 +28,13 @@ const schema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   /** How long to wait for a Postgres connection before failing. */
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /**
+   * Connections in this process's Postgres pool. Every service process (each subgraph, the
+   * gateway) holds its own: keep services x replicas x DB_POOL_MAX under Postgres'
+   * max_connections (100 by default; 10 each leaves room for eight services and the tools). A request that finds the pool full waits up to
+   * DB_CONNECT_TIMEOUT_MS, then gets a retryable SERVICE_UNAVAILABLE.
+   */
+  DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   /** Redis for cross-instance events, caching and rate limits; optional in embedded mode. */
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   /** The Redis stream that carries domain events; one per deployment. */

@@ -88,15 +88,51 @@ export const soldOut = (message: string, field: string) => new DomainError(Error
 export const badInput = (field: string, message: string) =>
   new DomainError(ErrorCode.BAD_USER_INPUT, message, { field });
 
+/** The retry hint of a request refused because the database pool stayed exhausted. */
+export const POOL_EXHAUSTED_RETRY_AFTER_MS = 1000;
+
 /**
- * Apollo Server `formatError`: keeps expected errors as they are and, unless `exposeDetails`,
+ * Did this fail because no database connection became free in time: Prisma's "Unable to start
+ * a transaction in the given time" (an interactive transaction's `maxWait`, shared/db.ts), its
+ * pool timeout (P2024), or node-postgres' own connect timeout on a full pool? The error arrives
+ * wrapped (a GraphQLError around Prisma's), so its causes are followed.
+ */
+export function isPoolExhaustion(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code, message, originalError, cause } = current as {
+      code?: unknown;
+      message?: unknown;
+      originalError?: unknown;
+      cause?: unknown;
+    };
+    if (code === 'P2024') return true;
+    if (typeof message === 'string' && POOL_EXHAUSTED_MESSAGE.test(message)) return true;
+    current = originalError ?? cause;
+  }
+  return false;
+}
+const POOL_EXHAUSTED_MESSAGE =
+  /Unable to start a transaction in the given time|timeout exceeded when trying to connect|Timed out fetching a new connection from the connection pool/;
+
+/**
+ * Apollo Server `formatError`: keeps expected errors as they are, answers an exhausted database
+ * pool with a retryable SERVICE_UNAVAILABLE (`retryAfterMs`) and, unless `exposeDetails`,
  * replaces anything else (a bug, a database error with SQL in it) by a generic message, and
  * strips stack traces.
  */
 export function createErrorFormatter(exposeDetails: boolean) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
     const raw = formatted.extensions?.code;
     const code = typeof raw === 'string' ? raw : '';
+    if ((!code || code === String(ErrorCode.INTERNAL_SERVER_ERROR)) && isPoolExhaustion(error)) {
+      return {
+        message: 'The service is busy (no database connection became free in time); retry shortly',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfterMs: POOL_EXHAUSTED_RETRY_AFTER_MS },
+      };
+    }
     if (EXPECTED_CODES.has(code)) {
       return withoutStack(formatted);
     }

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { isExpectedCode } from './errors';
+import { isExpectedCode, isPoolExhaustion } from './errors';
 import type { Logger } from './logger';
 
 /**
@@ -22,6 +22,11 @@ export function unexpectedErrorLogging<TContext extends { requestId: string }>(
             // `extensions` is typed as always present, but errors built outside graphql-js may lack it.
             const extensions: Record<string, unknown> = error.extensions ?? {};
             if (isExpectedCode(extensions.code) || isRemote(extensions)) continue;
+            // Load, not a bug: the caller gets a retryable SERVICE_UNAVAILABLE; one line, no stack.
+            if (isPoolExhaustion(error)) {
+              logger.warn('database pool exhausted', { requestId: contextValue.requestId, operationName });
+              continue;
+            }
             const cause = error.originalError ?? error;
             logger.error('unexpected error', {
               requestId: contextValue.requestId,

@@ -72,6 +72,7 @@ export function runSubgraph<E extends object>(
     const db = createPrisma({
       databaseUrl: requireDatabaseUrl(config, `the ${name} subgraph`),
       connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+      poolMax: config.DB_POOL_MAX,
     });
     const redis = config.REDIS_URL ? new Redis(config.REDIS_URL) : undefined;
     const deps: SubgraphDeps & E = {

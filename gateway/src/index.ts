@@ -11,6 +11,7 @@ runService('gateway', async (config, logger) => {
   const db = createPrisma({
     databaseUrl: requireDatabaseUrl(config, 'the gateway'),
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    poolMax: config.DB_POOL_MAX,
   });
   const verifier = createTokenVerifier({
     issuer: config.JWT_ISSUER,

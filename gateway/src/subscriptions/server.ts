@@ -239,7 +239,7 @@ export function serveSubscriptions(options: {
         return new ClientSubscription(args.contextValue, runtime).start();
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON())) } : undefined,
+        result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : undefined,
       onError: (_ctx, _id, _payload, errors): GraphQLFormattedError[] =>
         errors.flatMap((e) =>
           (e.originalError instanceof SubscriptionEnded ? e.originalError.errors : [e.toJSON()]).map(format),
