@@ -153,3 +153,95 @@ test("pointsChanged over WebSocket: the check-in's entry right after it commits"
   expect(event.pointsChanged).toMatchObject({ points: 70, entry: { amount: 50, reason: 'Asistencia' } });
   live.unsubscribe();
 }, 120_000);
+
+test("an organizer's challenge through the gateway: its buyers join, its leaderboard names them, live over WebSocket", async () => {
+  const {
+    eventId,
+    ticketTypeIds: [typeId],
+  } = await eventOnSale(stack, organizer, [{ priceCents: 1500 }], 'Ciclo de cine');
+  const now = Date.now();
+  const { createChallenge } = await ok(
+    stack,
+    `mutation ($input: ChallengeInput!) { createChallenge(input: $input) { id } }`,
+    {
+      input: {
+        name: 'Fieles al ciclo',
+        startsAt: new Date(now - 3_600_000).toISOString(),
+        endsAt: new Date(now + 86_400_000).toISOString(),
+        goalKind: 'COUNT',
+        trigger: 'TICKET_CHECKED_IN',
+        goal: 1,
+        scopeOrganizerId: organizer.id,
+      },
+    },
+    admin.accessToken,
+  );
+  const challengeId = (createChallenge as { id: string }).id;
+  const fan = await newAccount(stack, 'fan');
+  const outsider = await newAccount(stack, 'outsider');
+  const JOIN = `mutation ($id: ID!) { joinChallenge(id: $id) { joined inScope } }`;
+  const refused = await stack.gql(JOIN, { id: challengeId }, { token: outsider.accessToken });
+  expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+  const order = await checkout(stack, fan.accessToken, [{ ticketTypeId: typeId!, quantity: 1 }]);
+  expect(await simulatePayment(stack, fan.accessToken, order.orderId)).toBe('PAID');
+  await eventually(
+    async () => (await stack.gql(JOIN, { id: challengeId }, { token: fan.accessToken })).data?.joinChallenge,
+    { what: 'the buyer to be in scope' },
+  );
+
+  const client = createClient({
+    url: stack.gateway.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${fan.accessToken}` },
+    retryAttempts: 0,
+  });
+  clients.push(client);
+  const bad = collect(client, `subscription { leaderboardChanged(challengeId: "${randomUUID()}") { totalCount } }`);
+  await bad.ended;
+  expect(bad.codes).toContain('BAD_USER_INPUT');
+  type Live = { leaderboardChanged: { edges: { node: { rank: number; points: number; user: { name: string } } }[] } };
+  const live = collect<Live>(
+    client,
+    `subscription ($id: ID) { leaderboardChanged(challengeId: $id, first: 5) { edges { node { rank points user { name } } } } }`,
+    { id: challengeId },
+  );
+  // Probe with ADMIN adjustments (a participant's points move the challenge's leaderboard) until it is live.
+  await eventually(
+    async () => {
+      if (live.events.length > 0) return true;
+      await ok(
+        stack,
+        `mutation ($input: AdjustPointsInput!) { adjustPoints(input: $input) { id } }`,
+        { input: { userId: fan.id, amount: 1, reason: 'sonda' } },
+        admin.accessToken,
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      return live.events.length > 0;
+    },
+    { what: 'the subscription to be live' },
+  );
+  const [ticket] = await ticketsOf(stack, fan.accessToken, order.orderId, 1);
+  await ok(
+    stack,
+    CHECK_IN,
+    { input: { qr: ticket!.qr, eventId, nonce: `scan-${randomUUID()}` } },
+    organizer.accessToken,
+  );
+  const event = await eventually(
+    async () => live.events.find((e) => e.leaderboardChanged.edges[0]?.node.points === 1),
+    {
+      what: 'the check-in on leaderboardChanged',
+    },
+  );
+  expect(event.leaderboardChanged.edges.map((e) => [e.node.rank, e.node.points])).toEqual([[1, 1]]);
+  expect(typeof event.leaderboardChanged.edges[0]!.node.user.name).toBe('string'); // users' field
+  const board = await ok(
+    stack,
+    `query ($id: ID) { leaderboard(challengeId: $id) { totalCount viewerEntry { rank points } } }`,
+    { id: challengeId },
+    fan.accessToken,
+  );
+  expect(board.leaderboard).toEqual({ totalCount: 1, viewerEntry: { rank: 1, points: 1 } });
+  live.unsubscribe();
+}, 120_000);

@@ -4,7 +4,7 @@ import { uuid } from '../../../../shared/validation';
 import { keysetCursor, pageSize } from '../../../../shared/pagination';
 import type { RequestContext } from '../../../../shared/subgraph';
 import { challengeBoard, findChallengesByIds, type Challenge } from '../data/challenges';
-import { countRanked, leaderboardPage, rankOf, scoreOf, type ScoreRow } from '../data/scores';
+import { readLeaderboard } from '../data/scores';
 import type { LeaderboardEntryView, LeaderboardView } from '../models';
 import { showsOnLeaderboard } from './access';
 import { periodWindow, type Period } from './calendar';
@@ -13,8 +13,9 @@ const cursor = keysetCursor({ p: 'int', r: 'date', u: 'uuid' });
 
 /**
  * Leaderboards of the current window of a period, in the configured time zone: points earned
- * in it (spending excluded), ties broken by who reached their total first. Each page is an
- * index range scan; ranks are counts on the same index.
+ * in it (spending excluded), ties broken by who reached their total first; or of a challenge's
+ * participants by progress in its window. A period's page is one statement: an index range
+ * scan of the page, and ranks as sums over the per-total counts (data/scores.ts).
  */
 export class LeaderboardService {
   constructor(private readonly deps: { db: Db; timeZone: string; now?: () => Date }) {}
@@ -29,23 +30,17 @@ export class LeaderboardService {
     if (args.challengeId != null)
       return this.challengePage(ctx, await this.challenge(args.challengeId), afterKey, first);
     const window = periodWindow(args.period, this.deps.now?.() ?? new Date(), this.deps.timeZone);
-    const { db } = this.deps;
-    const viewerId = ctx.viewer?.userId;
-    const [rows, totalCount, firstRank, viewerScore] = await Promise.all([
-      leaderboardPage(db, args.period, window.start, afterKey, first + 1),
-      countRanked(db, args.period, window.start),
-      afterKey ? rankOf(db, args.period, window.start, afterKey).then((r) => r + 1) : Promise.resolve(1),
-      viewerId ? scoreOf(db, args.period, window.start, viewerId) : Promise.resolve(null),
-    ]);
-    const entry = (row: ScoreRow, rank: number) => toEntry(ctx, row, rank);
-    const edges = rows.slice(0, first).map((row, i) => toEdge(entry(row, firstRank + i)));
-    const viewerEntry =
-      viewerScore && viewerScore.points > 0
-        ? entry(
-            viewerScore,
-            edges.find((e) => e.node.isViewer)?.node.rank ?? (await rankOf(db, args.period, window.start, viewerScore)),
-          )
-        : null;
+    const read = await readLeaderboard(
+      this.deps.db,
+      args.period,
+      window.start,
+      afterKey,
+      first + 1,
+      ctx.viewer?.userId,
+    );
+    const firstRank = afterKey ? read.afterRank + 1 : 1;
+    const edges = read.rows.slice(0, first).map((row, i) => toEdge(toEntry(ctx, row, firstRank + i)));
+    const viewerEntry = read.viewer && toEntry(ctx, read.viewer, read.viewer.rank);
     return {
       period: args.period,
       challenge: null,
@@ -53,8 +48,8 @@ export class LeaderboardService {
       endsAt: window.endsAt,
       timeZone: this.deps.timeZone,
       edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount,
+      pageInfo: { hasNextPage: read.rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: read.total,
       viewerEntry,
     };
   }

@@ -4,7 +4,7 @@ import { keysetCursor, pageSize, toConnection, type Connection } from '../../../
 import type { RequestContext } from '../../../../shared/subgraph';
 import { listLevels, type BadgeAward, type Level } from '../data/catalog';
 import { countEntries, listEntries, type LedgerEntry } from '../data/ledger';
-import { rankOf, scoreOf, setHidden } from '../data/scores';
+import { rankedScoreOf, setHidden } from '../data/scores';
 import type { Loaders } from '../loaders';
 import type { LeaderboardEntryView } from '../models';
 import { canSeePrivate, canSeeRules, canSeeStanding } from './access';
@@ -78,16 +78,15 @@ export class StandingService {
 
   /** The user's place in the current window of `period`; null without points there or when hidden from the viewer. */
   async rank(ctx: Ctx, userId: string, period: Period): Promise<LeaderboardEntryView | null> {
-    const hidden = await this.hidden(ctx, userId);
-    if (!canSeeStanding(ctx.viewer, userId, hidden)) return null;
     const { start } = periodWindow(period, this.now(), this.deps.timeZone);
-    const score = await scoreOf(this.deps.db, period, start, userId);
-    if (!score || score.points <= 0) return null;
+    // One statement: the score, its rank and whether the user hides.
+    const score = await rankedScoreOf(this.deps.db, period, start, userId);
+    if (!score || !canSeeStanding(ctx.viewer, userId, score.hidden)) return null;
     return {
-      rank: await rankOf(this.deps.db, period, start, score),
+      rank: score.rank,
       points: score.points,
       userId,
-      anonymous: hidden,
+      anonymous: score.hidden,
       isViewer: ctx.viewer?.userId === userId,
       reachedAt: score.reachedAt,
     };
