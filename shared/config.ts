@@ -112,6 +112,20 @@ const schema = z.object({
   SUBGRAPH_DEDUPLICATION: bool.default(true),
   /** gateway: deepest accepted operation. */
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(12),
+  /** gateway: aliased fields per operation (2,000 aliases of one field are one request's worth of work x 2,000). */
+  MAX_QUERY_ALIASES: z.coerce.number().int().nonnegative().default(30),
+  /** gateway: fields at the root of one operation. */
+  MAX_QUERY_ROOT_FIELDS: z.coerce.number().int().positive().default(20),
+  /** gateway: directives per operation. */
+  MAX_QUERY_DIRECTIVES: z.coerce.number().int().nonnegative().default(20),
+  /** gateway: lexical tokens per document, checked while parsing (the body limit bounds bytes, not work). */
+  MAX_QUERY_TOKENS: z.coerce.number().int().positive().default(3000),
+  /**
+   * gateway: the cost budget of one operation for a signed-in caller, and for an anonymous one
+   * (lower: anyone can send those). See `operationCost` in gateway/src/limits.ts.
+   */
+  MAX_QUERY_COST: z.coerce.number().int().positive().default(20_000),
+  MAX_QUERY_COST_ANONYMOUS: z.coerce.number().int().positive().default(5_000),
   /** gateway: active subscriptions one WebSocket connection may hold. */
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20),
   /**

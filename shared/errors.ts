@@ -121,8 +121,8 @@ const POOL_EXHAUSTED_MESSAGE =
  * replaces anything else (a bug, a database error with SQL in it) by a generic message, and
  * strips stack traces.
  */
-export function createErrorFormatter(exposeDetails: boolean) {
-  return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
+export function createErrorFormatter(exposeDetails: boolean, options: { hideSuggestions?: boolean } = {}) {
+  const format = (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
     const raw = formatted.extensions?.code;
     const code = typeof raw === 'string' ? raw : '';
     if ((!code || code === String(ErrorCode.INTERNAL_SERVER_ERROR)) && isPoolExhaustion(error)) {
@@ -144,7 +144,16 @@ export function createErrorFormatter(exposeDetails: boolean) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+  if (!options.hideSuggestions) return format;
+  // graphql-js's "Did you mean ...?" hints (unknown fields, arguments, types, enum values in
+  // variables) name parts of the schema; in production introspection is off, so are they.
+  return (formatted: GraphQLFormattedError, error?: unknown) => {
+    const result = format(formatted, error);
+    return { ...result, message: result.message.replace(SUGGESTION, '') };
+  };
 }
+
+const SUGGESTION = / ?Did you mean .+\?$/s;
 
 function withoutStack(formatted: GraphQLFormattedError, keepStack = false): GraphQLFormattedError {
   if (keepStack || !formatted.extensions || !('stacktrace' in formatted.extensions)) return formatted;

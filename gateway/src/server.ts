@@ -17,7 +17,7 @@ import { inputGuardPlugin } from '../../shared/input-guard';
 import { unexpectedErrorLogging } from '../../shared/request-logging';
 import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
-import { limitRules } from './limits';
+import { costLimitPlugin, limitRules, type CostBudgets } from './limits';
 import { readinessCheck } from './readiness';
 import { serveSubscriptions } from './subscriptions/server';
 import { receiptUploadProxy } from './uploads';
@@ -130,7 +130,13 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
 
-  const validationRules = limitRules({ maxDepth: config.MAX_QUERY_DEPTH });
+  const validationRules = limitRules({
+    maxDepth: config.MAX_QUERY_DEPTH,
+    maxAliases: config.MAX_QUERY_ALIASES,
+    maxDirectives: config.MAX_QUERY_DIRECTIVES,
+    maxRootFields: config.MAX_QUERY_ROOT_FIELDS,
+  });
+  const costBudgets: CostBudgets = { signedIn: config.MAX_QUERY_COST, anonymous: config.MAX_QUERY_COST_ANONYMOUS };
   // Registers for schema loads, so it must exist before Apollo starts (and loads) the gateway.
   const subscriptions = serveSubscriptions({
     httpServer,
@@ -141,6 +147,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     apolloLogger: apolloLogger(logger),
     validationRules,
     clients,
+    costBudgets,
   });
 
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
@@ -153,6 +160,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     ),
     // NUL characters and oversized strings are refused here, before any subgraph is called.
     inputGuardPlugin<GatewayContext>(),
+    // The cost needs the variables (`first: $n`), so it is checked once they are known.
+    costLimitPlugin(costBudgets),
   ];
   if (config.isDevelopment) {
     // Sandbox loads from Apollo's CDN and connects to the URL the page was served from
@@ -174,8 +183,12 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     introspection: !config.isProduction,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: config.isDevelopment,
-    formatError: createErrorFormatter(config.isDevelopment),
+    formatError: createErrorFormatter(config.isDevelopment, { hideSuggestions: config.isProduction }),
     validationRules,
+    // Refuses a document of more tokens before building it (graphql-js's own limit).
+    parseOptions: { maxTokens: config.MAX_QUERY_TOKENS },
+    // "Did you mean ...?" would enumerate the schema that introspection hides.
+    hideSchemaDetailsFromClientErrors: config.isProduction,
     logger: apolloLogger(logger),
     plugins,
     // The process entry owns shutdown (stop, then disconnect the db); Apollo's own signal

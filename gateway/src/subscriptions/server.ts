@@ -23,6 +23,7 @@ import { inputViolation } from '../../../shared/input-guard';
 import type { Logger } from '../../../shared/logger';
 import { closeWebSocketServer } from '../../../shared/realtime/websocket';
 import { SubgraphDataSource, routingUrlFor, type SubgraphClients } from '../subgraphs';
+import { costRefusal, type CostBudgets } from '../limits';
 import { SupergraphState } from './planner';
 import {
   ClientSubscription,
@@ -88,9 +89,10 @@ export function serveSubscriptions(options: {
   validationRules: ValidationRule[];
   /** The gateway's subgraph HTTP clients (the rest of a subscription's plan fetches through them). */
   clients: SubgraphClients;
+  costBudgets: CostBudgets;
 }): SubscriptionServer {
   const { config, logger } = options;
-  const format = createErrorFormatter(config.isDevelopment);
+  const format = createErrorFormatter(config.isDevelopment, { hideSuggestions: config.isProduction });
   const rules = [...specifiedRules, ...options.validationRules];
   const runtime: SubscriptionRuntime = {
     upstream: new UpstreamPool({
@@ -137,7 +139,9 @@ export function serveSubscriptions(options: {
     for (const subscription of [...runtime.active]) subscription.fail(error);
   });
 
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  // A message larger than an HTTP body is refused the same way: ws closes the socket with 1009
+  // before parsing it.
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: config.MAX_BODY_BYTES });
   const server = useServer<Record<string, unknown>, ConnectionExtra>(
     {
       isProd: config.isProduction,
@@ -177,7 +181,7 @@ export function serveSubscriptions(options: {
 
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: config.MAX_QUERY_TOKENS });
         } catch (err) {
           return [requestError((err as GraphQLError).message, ErrorCode.GRAPHQL_PARSE_FAILED, err as GraphQLError)];
         }
@@ -200,6 +204,15 @@ export function serveSubscriptions(options: {
         if (violation) return [violation];
         const coerced = getVariableValues(current.apiSchema, operation.variableDefinitions ?? [], variables);
         if (coerced.errors) return coerced.errors.map((e) => requestError(e.message, ErrorCode.BAD_USER_INPUT, e));
+        const tooCostly = costRefusal(
+          options.costBudgets,
+          connection.viewer != null,
+          current.apiSchema,
+          document,
+          operationName,
+          coerced.coerced,
+        );
+        if (tooCostly) return [tooCostly];
 
         try {
           await connection.authorize(true);
