@@ -7,15 +7,18 @@ import { normalizeTaxId, taxIdKind } from './tax-ids';
  * (`POST {base}/models/{model}:generateContent`, key in `x-goog-api-key`) asking for JSON that
  * follows `RESPONSE_SCHEMA` (`generationConfig.responseMimeType` + `responseSchema`), and reads
  * `candidates[0].content.parts[*].text`. Errors come in Google's shape
- * `{ error: { code, message, status } }`: 429 / RESOURCE_EXHAUSTED (and 503 UNAVAILABLE) are
+ * `{ error: { code, message, status } }`: 429 / RESOURCE_EXHAUSTED (and 500, 503, 504) are
  * `ProviderBusy` (the receipt is tried again later, after the `RetryInfo.retryDelay` or
- * Retry-After the provider gave), anything else `ProviderFailed` (this extractor gives nothing).
+ * Retry-After the provider gave, else after the worker's backoff), and so is no answer within
+ * `timeoutMs`; anything else, a malformed answer included, is `ProviderFailed` (this extractor
+ * gives nothing, and what the others read decides).
  */
 export class ProviderBusy extends Error {
   override name = 'ProviderBusy';
   constructor(
     message: string,
-    readonly retryAfterMs: number,
+    /** What the provider asked for; undefined: the worker's own backoff. */
+    readonly retryAfterMs: number | undefined,
   ) {
     super(message);
   }
@@ -68,11 +71,22 @@ interface GeminiError {
   error?: { code?: number; message?: string; status?: string; details?: { '@type'?: string; retryDelay?: string }[] };
 }
 
-function retryDelayMs(body: GeminiError, header: string | null): number {
+/** Answers Google documents as worth retrying: 429 RESOURCE_EXHAUSTED, 500 INTERNAL, 503 UNAVAILABLE, 504 DEADLINE_EXCEEDED. */
+const BUSY = new Set([429, 500, 503, 504]);
+
+function retryDelayMs(body: GeminiError, header: string | null): number | undefined {
   const info = body.error?.details?.find((d) => d['@type']?.endsWith('RetryInfo'));
   const seconds =
     info?.retryDelay?.match(/^(\d+(?:\.\d+)?)s$/)?.[1] ?? (header && /^\d+$/.test(header) ? header : undefined);
-  return seconds ? Math.min(Math.round(Number(seconds) * 1000), 3_600_000) : 30_000;
+  return seconds ? Math.min(Math.round(Number(seconds) * 1000), 3_600_000) : undefined;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 const cents = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v * 100) : undefined);
@@ -99,23 +113,31 @@ export async function extractWithHostedModel(
       signal: AbortSignal.timeout(settings.timeoutMs),
     });
   } catch (err) {
-    throw new ProviderBusy(`The model provider did not answer: ${(err as Error).message}`, 30_000);
+    throw new ProviderBusy(`The model provider did not answer: ${(err as Error).message}`, undefined);
   }
-  const body = (await res.json().catch(() => ({}))) as GeminiResponse & GeminiError;
+  let raw: string;
+  try {
+    raw = await res.text();
+  } catch (err) {
+    throw new ProviderBusy(`The model provider's answer was cut off: ${(err as Error).message}`, undefined);
+  }
+  const body = (parseJson(raw) ?? {}) as GeminiResponse & GeminiError;
   if (!res.ok) {
     const what = `${res.status} ${body.error?.status ?? ''} ${body.error?.message ?? ''}`.trim();
-    if (res.status === 429 || res.status === 503 || body.error?.status === 'RESOURCE_EXHAUSTED')
+    if (BUSY.has(res.status) || body.error?.status === 'RESOURCE_EXHAUSTED')
       throw new ProviderBusy(`The model provider is busy: ${what}`, retryDelayMs(body, res.headers.get('retry-after')));
     throw new ProviderFailed(`The model provider refused: ${what}`);
   }
   if (body.promptFeedback?.blockReason) throw new ProviderFailed(`Blocked: ${body.promptFeedback.blockReason}`);
   const answer = body.candidates?.[0]?.content?.parts?.map((p) => p.text ?? '').join('') ?? '';
-  let data: Record<string, unknown>;
-  try {
-    data = JSON.parse(answer) as Record<string, unknown>;
-  } catch {
-    throw new ProviderFailed('The model did not answer JSON');
-  }
+  const data = parseJson(answer);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new ProviderFailed('The model did not answer a JSON object');
+  return fromAnswer(data as Record<string, unknown>);
+}
+
+/** The extraction from the model's JSON, field by field: what does not have the asked type is left out. */
+function fromAnswer(data: Record<string, unknown>): ExtractedReceipt {
   const taxId = text(data.merchantTaxId, 20);
   const validTaxId = taxId && taxIdKind(taxId) ? normalizeTaxId(taxId) : undefined;
   const at =

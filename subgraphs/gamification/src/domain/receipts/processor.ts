@@ -49,15 +49,18 @@ export async function processNextReceipt(deps: ProcessorDeps): Promise<number> {
         receiptId: receipt.id,
         retryAfterMs: err.retryAfterMs,
       });
-      await postpone(deps.db, receipt.id, token, err.retryAfterMs);
+      await postpone(deps.db, receipt.id, token, err.retryAfterMs ?? backoffMs(receipt.attempts));
       return 1;
     }
     // The lease runs out and another attempt follows; after maxAttempts it goes to review.
     deps.logger.error('receipt processing failed', { receiptId: receipt.id, error: (err as Error).message });
-    await postpone(deps.db, receipt.id, token, Math.min(60_000, 1000 * 2 ** receipt.attempts));
+    await postpone(deps.db, receipt.id, token, backoffMs(receipt.attempts));
   }
   return 1;
 }
+
+/** The wait before the next attempt of a receipt whose attempt failed: 2 s, 4 s, ... at most a minute. */
+const backoffMs = (attempts: number) => Math.min(60_000, 1000 * 2 ** attempts);
 
 async function propose(deps: ProcessorDeps, receipt: Receipt): Promise<Proposal> {
   if (receipt.attempts > deps.settings.maxAttempts) {

@@ -72,7 +72,11 @@ export async function settle(
       return write('REJECTED', { ...fields, rejectionReason: 'DAILY_LIMIT' });
     }
   }
-  const written = await write(proposal.status, { ...fields, rejectionReason: null });
+  // Waiting for review keeps why (e.g. UNREADABLE); an approval has no reason.
+  const written = await write(proposal.status, {
+    ...fields,
+    rejectionReason: proposal.status === 'APPROVED' ? null : (fields.rejectionReason ?? null),
+  });
   if (written?.status === 'APPROVED') {
     await emitReceiptApproved(tx, {
       receiptId: written.id,
