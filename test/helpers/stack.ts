@@ -35,6 +35,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface Stack {
   db: Db;
+  /** The URL of the stack's database (for scripts a test runs as processes). */
+  databaseUrl: string;
   redis?: Redis;
   /** The Redis stream this stack's events travel on (when `redis` is set). */
   eventStream: string;
@@ -173,6 +175,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     db,
+    databaseUrl: database.url,
     redis,
     eventStream,
     signingKeys,
