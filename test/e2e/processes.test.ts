@@ -33,6 +33,7 @@ import {
 import { channels as orderChannels, type OrderChanged } from '../../subgraphs/orders/src/realtime';
 import { inDays } from '../helpers/commerce';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { childEnv } from '../helpers/child-env';
 import { eventually } from '../helpers/eventually';
 import type { OperationData } from '../helpers/stack';
 import { testRedisUrl, testWithRedis } from '../helpers/redis';
@@ -302,18 +303,14 @@ testWithRedis(
       await writeFile(jwtKeysFile, JSON.stringify([generateStoredSigningKey()]), { mode: 0o600 });
       await writeFile(qrKeysFile, JSON.stringify([generateStoredKey('ed25519')]), { mode: 0o600 });
 
-      // Only what a deployment sets: nothing of this worker's environment leaks in but PATH/HOME.
-      const baseEnv: NodeJS.ProcessEnv = {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+      const baseEnv = childEnv({
         NODE_ENV: 'test',
         LOG_LEVEL: 'warn',
         DATABASE_URL: testDb.url,
         REDIS_URL: redisUrl,
         EVENT_STREAM: eventStream,
         SUBGRAPH_SECRET: `secret-${randomUUID()}`,
-      };
+      });
       lap('setup');
 
       // Every subgraph of the registry, orders twice (the replicas this test is about), each

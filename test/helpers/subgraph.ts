@@ -31,6 +31,8 @@ export interface ExecuteResult<T> {
 
 export interface InProcessSubgraph {
   db: Db;
+  /** The test database's URL (for a process of the subgraph's own, or another client). */
+  databaseUrl: string;
   deps: TestSubgraphDeps;
   server: SubgraphServer;
   execute<T = OperationData>(
@@ -89,6 +91,7 @@ export async function startSubgraph(
   };
   return {
     db,
+    databaseUrl: database.url,
     deps,
     server,
     async execute<T>(query: string, variables?: Record<string, unknown>, viewer: Viewer | null = null) {

@@ -14,6 +14,7 @@ import { DEFAULT_SETTINGS, type GamificationSettings } from '../src/settings';
  */
 export interface GamificationHarness {
   db: Db;
+  databaseUrl: string;
   execute<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -71,6 +72,7 @@ export async function startGamification(
 
   return {
     db,
+    databaseUrl: sg.databaseUrl,
     execute: (query, variables, viewer) => sg.execute(query, variables, viewer) as never,
     viewer: (roles, userId) => sg.viewer(roles, userId),
     emitOnly,

@@ -20,8 +20,8 @@ export type FakeAnswer =
     }
   /** A raw answer: status, content type and body as given. */
   | { status: number; raw: string; contentType?: string }
-  /** No answer at all until the client gives up (a timeout), or until `release()`. */
-  | { hang: true };
+  /** No answer until the client gives up (a timeout), or until `release()`: then `then`, or a closed connection. */
+  | { hang: true; then?: FakeAnswer };
 
 export interface RecordedRequest {
   path: string;
@@ -41,7 +41,7 @@ export interface FakeGemini {
   script(...answers: FakeAnswer[]): void;
   /** Holds every answer until `count` requests are waiting at once, then lets them all go. */
   barrier(count: number): void;
-  /** Ends every hanging request (closing its connection). */
+  /** Ends every hanging request: its `then` answer, or a closed connection. */
   release(): void;
   close(): Promise<void>;
 }
@@ -73,12 +73,12 @@ export function modelReading(r: {
 export async function startFakeGemini(): Promise<FakeGemini> {
   let answers: FakeAnswer[] = [{ hang: true }];
   const requests: RecordedRequest[] = [];
-  const hanging = new Set<ServerResponse>();
+  const hanging = new Map<ServerResponse, FakeAnswer | undefined>();
   let gate: { count: number; waiting: (() => void)[] } | undefined;
 
   const respond = (res: ServerResponse, answer: FakeAnswer) => {
     if ('hang' in answer) {
-      hanging.add(res);
+      hanging.set(res, answer.then);
       res.once('close', () => hanging.delete(res));
       return;
     }
@@ -142,8 +142,12 @@ export async function startFakeGemini(): Promise<FakeGemini> {
   const { port } = server.address() as AddressInfo;
 
   const release = () => {
-    for (const res of hanging) res.destroy();
+    const held = [...hanging];
     hanging.clear();
+    for (const [res, then] of held) {
+      if (then) respond(res, then);
+      else res.destroy();
+    }
   };
   return {
     baseUrl: `http://127.0.0.1:${port}/v1beta`,

@@ -38,12 +38,20 @@ export async function processNextReceipt(deps: ProcessorDeps): Promise<number> {
         receipt,
         proposal,
         { settings: deps.settings, timeZone: deps.timeZone, now: deps.now(), countsTowardsLimit: true },
-        (status, fields) => finishIfHeld(tx, receipt.id, token, status, fields),
+        async (status, fields) => {
+          const written = await finishIfHeld(tx, receipt.id, token, status, fields);
+          if (!written) throw new LeaseLost();
+          return written;
+        },
       ),
     );
-    if (settled) await deps.updates.changed(settled);
-    else deps.logger.warn('receipt lease lost before it was settled', { receiptId: receipt.id });
+    await deps.updates.changed(settled);
   } catch (err) {
+    if (err instanceof LeaseLost) {
+      // Another worker took the receipt over (this one outlived its lease): nothing was written.
+      deps.logger.warn('receipt lease lost before it was settled', { receiptId: receipt.id });
+      return 1;
+    }
     if (err instanceof ProviderBusy) {
       deps.logger.warn('receipt postponed: the model provider is busy', {
         receiptId: receipt.id,
@@ -57,6 +65,10 @@ export async function processNextReceipt(deps: ProcessorDeps): Promise<number> {
     await postpone(deps.db, receipt.id, token, backoffMs(receipt.attempts));
   }
   return 1;
+}
+
+class LeaseLost extends Error {
+  override name = 'LeaseLost';
 }
 
 /** The wait before the next attempt of a receipt whose attempt failed: 2 s, 4 s, ... at most a minute. */

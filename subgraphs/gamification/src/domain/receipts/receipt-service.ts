@@ -179,10 +179,13 @@ export class ReceiptService {
           },
         },
         { settings: this.deps.settings, timeZone: this.deps.timeZone, now: this.deps.now(), countsTowardsLimit: false },
-        (status, f) => decideIfPending(tx, receipt.id, status, f),
+        async (status, f) => {
+          const decided = await decideIfPending(tx, receipt.id, status, f);
+          if (!decided) throw conflict('The receipt was decided meanwhile', 'id');
+          return decided;
+        },
       ),
     );
-    if (!settled) throw conflict('The receipt was decided meanwhile', 'id');
     await this.deps.updates.changed(settled);
     return settled;
   }

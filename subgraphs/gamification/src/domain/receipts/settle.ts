@@ -28,14 +28,16 @@ export interface Proposal {
  * per-user lock, so concurrent receipts of one user count each other). An APPROVED receipt
  * emits `ReceiptApproved` in the same transaction. `countsTowardsLimit`: false when the
  * receipt was already counted (an ADMIN approving a receipt that waited for review).
+ * `write` throws when the receipt is no longer the caller's to decide (a lost lease, a review
+ * decided meanwhile), so the identities claimed or released here roll back with it.
  */
 export async function settle(
   tx: Tx,
   receipt: Receipt,
   proposal: Proposal,
   ctx: { settings: ReceiptSettings; timeZone: string; now: Date; countsTowardsLimit: boolean },
-  write: (status: ReceiptStatus, fields: ReceiptFields) => Promise<Receipt | null>,
-): Promise<Receipt | null> {
+  write: (status: ReceiptStatus, fields: ReceiptFields) => Promise<Receipt>,
+): Promise<Receipt> {
   const fields: ReceiptFields = { ...proposal.fields, decidedAt: ctx.now };
   const merged = { ...receipt, ...fields };
   if (proposal.status === 'REJECTED') {
@@ -77,7 +79,7 @@ export async function settle(
     ...fields,
     rejectionReason: proposal.status === 'APPROVED' ? null : (fields.rejectionReason ?? null),
   });
-  if (written?.status === 'APPROVED') {
+  if (written.status === 'APPROVED') {
     await emitReceiptApproved(tx, {
       receiptId: written.id,
       userId: written.userId,
