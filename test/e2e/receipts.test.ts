@@ -55,11 +55,30 @@ async function upload(body: Buffer | string, token?: string, headers: Record<str
 const SUBMIT = `mutation ($uploadId: ID!) { submitReceipt(input: { uploadId: $uploadId }) { id status } }`;
 const RECEIPT = `query ($id: ID!) { receipt(id: $id) { id status method fiscalFormat merchantTaxId receiptNumber totalCents currency purchasedAt rejectionReason user { id } } }`;
 
-async function verifactuReceipt(number: string, total = '24.80') {
+async function verifactuReceipt(number: string, total = '24.80', date = today()) {
   return receiptImage({
     lines: ['PANADERIA EL SOL S.L.', 'NIF B12345674', `Factura ${number}`, `TOTAL ${total.replace('.', ',')} EUR`],
-    qr: [verifactuUrl({ nif: 'B12345674', number, date: today(), total })],
+    qr: [verifactuUrl({ nif: 'B12345674', number, date, total })],
   });
+}
+
+const DAY = 86_400_000;
+
+/** Uploads and submits `image` as `user`; the receipt's id. */
+async function submitted(image: Buffer, user: Account): Promise<string> {
+  const up = await upload(image, user.accessToken);
+  return (await ok(stack, SUBMIT, { uploadId: up.body.uploadId }, user.accessToken)).submitReceipt.id as string;
+}
+
+/** The receipt as its owner reads it through the gateway, once a worker decided it. */
+function decided(id: string, user: Account) {
+  return eventually(
+    async () => {
+      const { receipt } = await ok(stack, RECEIPT, { id }, user.accessToken);
+      return receipt.status !== 'PROCESSING' && receipt;
+    },
+    { what: `receipt ${id} decided`, timeoutMs: 90_000 },
+  );
 }
 
 async function storedFiles(): Promise<string[]> {
@@ -244,3 +263,170 @@ test('the same receipt submitted 20 times at once: one APPROVED, 19 DUPLICATE', 
   expect(statuses.filter((s) => s === 'APPROVED')).toHaveLength(1);
   expect(statuses.filter((s) => s === 'DUPLICATE')).toHaveLength(19);
 }, 180_000);
+
+test('plausibility: future, too old, too small, too large and over the daily limit are REJECTED with the reason', async () => {
+  const user = await newAccount(stack, 'plausible');
+  const cases: [string, Promise<Buffer>][] = [
+    ['FUTURE_DATE', verifactuReceipt('P-FUTURE', '10.00', new Date(Date.now() + 2 * DAY))],
+    ['TOO_OLD', verifactuReceipt('P-OLD', '10.00', new Date(Date.now() - 100 * DAY))],
+    ['TOTAL_TOO_LOW', verifactuReceipt('P-LOW', '0.10')],
+    ['TOTAL_TOO_HIGH', verifactuReceipt('P-HIGH', '6000.00')],
+  ];
+  for (const [reason, image] of cases) {
+    const receipt = await decided(await submitted(await image, user), user);
+    expect([receipt.status, receipt.rejectionReason]).toEqual(['REJECTED', reason]);
+  }
+  // The limits' edges pass: 90 days old, the smallest and the largest total.
+  for (const [number, total, date] of [
+    ['P-EDGE-OLD', '10.00', new Date(Date.now() - 89 * DAY)],
+    ['P-EDGE-LOW', '0.50', today()],
+    ['P-EDGE-HIGH', '5000.00', today()],
+  ] as const) {
+    const receipt = await decided(await submitted(await verifactuReceipt(number, total, date), user), user);
+    expect([number, receipt.status]).toEqual([number, 'APPROVED']);
+  }
+
+  // RECEIPT_MAX_PER_DAY (10): the eleventh accepted receipt of a day is refused; refusals do not count.
+  const busy = await newAccount(stack, 'daily');
+  const ids: string[] = [];
+  for (let i = 0; i < 11; i++) ids.push(await submitted(await verifactuReceipt(`D-${i}`, '3.00'), busy));
+  const statuses = [];
+  for (const id of ids) statuses.push(await decided(id, busy));
+  expect(statuses.slice(0, 10).map((r) => r.status)).toEqual(Array(10).fill('APPROVED'));
+  expect([statuses[10].status, statuses[10].rejectionReason]).toEqual(['REJECTED', 'DAILY_LIMIT']);
+}, 240_000);
+
+const TO_REVIEW = `query ($first: Int, $after: String) { receiptsToReview(first: $first, after: $after) {
+  totalCount edges { node { id status rejectionReason user { id } } } pageInfo { hasNextPage endCursor } } }`;
+const REVIEW = `mutation ($id: ID!, $decision: ReceiptReviewDecision!, $corrections: ReceiptCorrections, $reason: String) {
+  reviewReceipt(id: $id, decision: $decision, corrections: $corrections, reason: $reason) {
+    id status method merchantTaxId receiptNumber totalCents currency purchasedAt rejectionReason duplicateOf { id } } }`;
+
+test('the ADMIN review queue: receipts nothing could read wait, an ADMIN approves with corrections or rejects', async () => {
+  const user = await newAccount(stack, 'reviewed');
+  // Printed text without a total or a date: OCR reads it, nothing to decide on.
+  const ids: string[] = [];
+  for (const table of [1, 2, 3, 4]) {
+    const image = await receiptImage({
+      lines: ['BAR MANOLO', `Mesa ${table} - camarero Luis`, 'GRACIAS POR SU VISITA'],
+    });
+    ids.push(await submitted(image, user));
+  }
+  for (const id of ids) expect((await decided(id, user)).status).toBe('NEEDS_REVIEW');
+  const approvedFirst = await submitted(await verifactuReceipt('R-ORIGINAL', '15.00'), user);
+  expect((await decided(approvedFirst, user)).status).toBe('APPROVED');
+
+  // Oldest first, paged.
+  const page1 = (await ok(stack, TO_REVIEW, { first: 2 }, admin.accessToken)).receiptsToReview;
+  const page2 = (await ok(stack, TO_REVIEW, { first: 100, after: page1.pageInfo.endCursor }, admin.accessToken))
+    .receiptsToReview;
+  const queue = [...page1.edges, ...page2.edges].map((e: any) => e.node);
+  expect(page1.pageInfo.hasNextPage).toBe(true);
+  expect(queue.filter((r) => ids.includes(r.id)).map((r) => r.id)).toEqual(ids);
+  expect(queue.every((r) => r.status === 'NEEDS_REVIEW')).toBe(true);
+  expect(queue.find((r) => r.id === ids[0]).user).toEqual({ id: user.id });
+
+  // Only ADMIN: the owner and another user are FORBIDDEN, anonymous UNAUTHENTICATED; nothing changes.
+  const stranger = await newAccount(stack, 'stranger');
+  expect(codeOf(await stack.gql(TO_REVIEW, {}, { token: user.accessToken }))).toBe('FORBIDDEN');
+  expect(codeOf(await stack.gql(TO_REVIEW, {}, { token: stranger.accessToken }))).toBe('FORBIDDEN');
+  expect(codeOf(await stack.gql(TO_REVIEW, {}))).toBe('UNAUTHENTICATED');
+  const approve = {
+    id: ids[0],
+    decision: 'APPROVE',
+    corrections: { totalCents: 2350, purchasedAt: today().toISOString(), currency: 'EUR' },
+  };
+  expect(codeOf(await stack.gql(REVIEW, approve, { token: user.accessToken }))).toBe('FORBIDDEN');
+  expect(codeOf(await stack.gql(REVIEW, approve, { token: stranger.accessToken }))).toBe('FORBIDDEN');
+
+  // Bad input names the field; nothing is decided.
+  const bad = async (variables: Record<string, unknown>) => {
+    const res = await stack.gql(REVIEW, variables, { token: admin.accessToken });
+    return [codeOf(res), res.errors?.[0]?.extensions?.field];
+  };
+  expect(await bad({ id: ids[0], decision: 'APPROVE' })).toEqual(['BAD_USER_INPUT', 'corrections.totalCents']);
+  expect(await bad({ id: ids[0], decision: 'APPROVE', corrections: { totalCents: 100 } })).toEqual([
+    'BAD_USER_INPUT',
+    'corrections.purchasedAt',
+  ]);
+  expect(await bad({ ...approve, corrections: { ...approve.corrections, totalCents: -5 } })).toEqual([
+    'BAD_USER_INPUT',
+    'corrections.totalCents',
+  ]);
+  expect(await bad({ ...approve, corrections: { ...approve.corrections, currency: 'EURO' } })).toEqual([
+    'BAD_USER_INPUT',
+    'corrections.currency',
+  ]);
+  expect(await bad({ ...approve, corrections: { ...approve.corrections, merchantTaxId: 'B12345670' } })).toEqual([
+    'BAD_USER_INPUT',
+    'corrections.merchantTaxId',
+  ]);
+  expect(await bad({ id: ids[1], decision: 'REJECT', reason: 'x'.repeat(41) })).toEqual(['BAD_USER_INPUT', 'reason']);
+  expect(await bad({ ...approve, id: 'not-a-uuid' })).toEqual(['BAD_USER_INPUT', 'id']);
+  expect(
+    codeOf(
+      await stack.gql(REVIEW, { ...approve, id: '00000000-0000-4000-8000-000000000000' }, { token: admin.accessToken }),
+    ),
+  ).toBe('NOT_FOUND');
+  expect(codeOf(await stack.gql(REVIEW, { ...approve, id: approvedFirst }, { token: admin.accessToken }))).toBe(
+    'CONFLICT',
+  );
+  for (const id of ids)
+    expect((await ok(stack, RECEIPT, { id }, user.accessToken)).receipt.status).toBe('NEEDS_REVIEW');
+
+  // Approved with corrections: MANUAL, the points of its total (5 + 23).
+  const pointsBefore = (await ok(stack, `{ me { points } }`, {}, user.accessToken)).me.points as number;
+  const approved = (await ok(stack, REVIEW, approve, admin.accessToken)).reviewReceipt;
+  expect(approved).toMatchObject({
+    id: ids[0],
+    status: 'APPROVED',
+    method: 'MANUAL',
+    totalCents: 2350,
+    currency: 'EUR',
+    rejectionReason: null,
+  });
+  await eventually(
+    async () => (await ok(stack, `{ me { points } }`, {}, user.accessToken)).me.points === pointsBefore + 28,
+    {
+      what: 'the points of the reviewed receipt',
+    },
+  );
+  expect(codeOf(await stack.gql(REVIEW, approve, { token: admin.accessToken }))).toBe('CONFLICT');
+
+  // Rejected, with and without a reason.
+  const rejected = (
+    await ok(stack, REVIEW, { id: ids[1], decision: 'REJECT', reason: 'ILLEGIBLE_PHOTO' }, admin.accessToken)
+  ).reviewReceipt;
+  expect([rejected.status, rejected.rejectionReason]).toEqual(['REJECTED', 'ILLEGIBLE_PHOTO']);
+
+  // An approval still goes through the rules: corrected to an implausible date, or to a purchase already accepted.
+  const future = (
+    await ok(
+      stack,
+      REVIEW,
+      {
+        ...approve,
+        id: ids[2],
+        corrections: { ...approve.corrections, purchasedAt: new Date(Date.now() + 3 * DAY).toISOString() },
+      },
+      admin.accessToken,
+    )
+  ).reviewReceipt;
+  expect([future.status, future.rejectionReason]).toEqual(['REJECTED', 'FUTURE_DATE']);
+  const again = (
+    await ok(
+      stack,
+      REVIEW,
+      {
+        ...approve,
+        id: ids[3],
+        corrections: { ...approve.corrections, merchantTaxId: 'b-12345674', receiptNumber: 'R-ORIGINAL' },
+      },
+      admin.accessToken,
+    )
+  ).reviewReceipt;
+  expect(again).toMatchObject({ status: 'DUPLICATE', duplicateOf: { id: approvedFirst } });
+
+  const left = (await ok(stack, TO_REVIEW, { first: 100 }, admin.accessToken)).receiptsToReview;
+  expect(left.edges.filter((e: any) => ids.includes(e.node.id))).toEqual([]);
+}, 240_000);

@@ -1,5 +1,6 @@
 import type { ReceiptSettings } from '../../receipt-settings';
 import { localDay } from '../calendar';
+import { COUNTRY_OF, taxIdKind } from './tax-ids';
 
 /** Why a receipt is refused (`rejectionReason`), or waits for review. */
 export type RejectionReason =
@@ -34,7 +35,10 @@ export function implausibility(
   return undefined;
 }
 
-/** What makes two receipts the same purchase: the issuer's tax id and the receipt number (in a country). */
+/**
+ * What makes two receipts the same purchase: the issuer's tax id and the receipt number, in the
+ * tax id's country (whichever extractor or reviewer gave it: a QR code, OCR, the model, an ADMIN).
+ */
 export function fiscalIdentity(r: {
   country?: string | null;
   merchantTaxId?: string | null;
@@ -42,5 +46,7 @@ export function fiscalIdentity(r: {
 }) {
   if (!r.merchantTaxId || !r.receiptNumber) return undefined;
   const number = r.receiptNumber.toUpperCase().replace(/\s/g, '');
-  return { kind: 'fiscal' as const, value: `${r.country ?? '-'}|${r.merchantTaxId}|${number}`.slice(0, 200) };
+  const kind = taxIdKind(r.merchantTaxId);
+  const country = (kind && COUNTRY_OF[kind]) ?? r.country ?? '-';
+  return { kind: 'fiscal' as const, value: `${country}|${r.merchantTaxId}|${number}`.slice(0, 200) };
 }
