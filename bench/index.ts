@@ -2,6 +2,7 @@ import checkin from './checkin';
 import subscriptions from './subscriptions';
 import checkout from './checkout';
 import leaderboard from './leaderboard';
+import receipts from './receipts';
 
 /**
  * `npm run bench -- <name> [options]`: runs one benchmark against a stack of its own (real
@@ -12,6 +13,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   checkin,
   checkout,
   leaderboard,
+  receipts,
   subscriptions,
 };
 
