@@ -82,6 +82,7 @@ export default tseslint.config(
       'shared/db.ts',
       'shared/events/outbox.ts',
       'shared/auth/sessions.ts',
+      'shared/rate-limits.ts',
       'shared/service.ts',
       'shared/subgraph.ts',
     ],

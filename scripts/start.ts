@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -21,6 +22,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
  * - JWT signing keys: JWT_SIGNING_KEYS / JWT_SIGNING_KEYS_FILE if set, else
  *   .data/keys/jwt-signing-keys.json, generated on first start. Ticket QR signing keys
  *   likewise: QR_SIGNING_KEYS / QR_SIGNING_KEYS_FILE, else .data/keys/qr-signing-keys.json.
+ * - SUBGRAPH_SECRET if set, else a random one per run: subgraphs answer only the gateway, and
+ *   listen on loopback (HOST unset); the gateway listens on every interface.
  * - Every service of the registry (shared/services.ts) runs as its own `node --import tsx` child
  *   (one process per service: the tsx loader in the service's own process, no tsx CLI in front),
  *   in its own process group, on its registered port. They start in parallel: nothing must come
@@ -123,6 +126,9 @@ async function main(): Promise<void> {
     NODE_ENV: config.NODE_ENV,
     DATABASE_URL: databaseUrl,
     JWKS_URL: jwksUrl(),
+    // A secret of this run's own unless one is configured: subgraphs then answer the gateway
+    // alone, and believe the client addresses it forwards (for per-address limits).
+    SUBGRAPH_SECRET: config.SUBGRAPH_SECRET ?? randomBytes(32).toString('base64url'),
   };
   log(`starting ${SERVICES.map((s) => `${s.name} :${s.port}`).join(', ')}`);
   for (const service of SERVICES) {

@@ -41,7 +41,12 @@ const schema = z.object({
   EVENT_STREAM: z.string().min(1).default('domain-events'),
   /** Port to listen on; each service has its own default (gateway 4000, users 4001, ...). */
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  HOST: z.string().default('0.0.0.0'),
+  /**
+   * Interface to listen on. Default: all (`0.0.0.0`) for the gateway and for subgraphs in
+   * production; loopback for subgraphs otherwise, so in development only the gateway is reachable
+   * from the network.
+   */
+  HOST: z.string().min(1).optional(),
   JWT_ISSUER: z.string().min(1).default('ticketing-supergraph'),
   JWT_AUDIENCE: z.string().min(1).default('ticketing-api'),
   /**
@@ -168,6 +173,21 @@ const schema = z.object({
   SUPPORT_BUSINESS_HOURS: z.string().min(1).default('mon-fri 09:00-18:00'),
   /** support: the IANA time zone of SUPPORT_BUSINESS_HOURS. */
   SUPPORT_TIMEZONE: z.string().min(1).default('Europe/Madrid'),
+  /**
+   * users: failed logins one client address may make in 15 minutes, whatever the accounts
+   * (password spraying), and one account may take, whatever the addresses (a distributed guess).
+   * One email from one address is limited to 5 besides.
+   */
+  LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(20),
+  LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(50),
+  /** users: accounts one client address may register per hour. */
+  REGISTRATIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().positive().default(10),
+  /**
+   * gateway: the proxies in front of it whose `X-Forwarded-For` names the client, as express's
+   * `trust proxy` takes them: comma-separated addresses, CIDRs or `loopback`/`linklocal`/
+   * `uniquelocal`. Empty (the default): the gateway is the edge and uses the peer address.
+   */
+  TRUST_PROXY: z.string().default(''),
   /** support: widget tickets one client address may open per hour. */
   SUPPORT_WIDGET_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
   /** support: widget tickets one email may open per hour. */

@@ -26,7 +26,9 @@ export function runService(
   const logger = createLogger(name, config.LOG_LEVEL);
   (async () => {
     const { server, close } = await build(config, logger);
-    const running = await server.listen(config.PORT ?? serviceNamed(name).port, config.HOST);
+    const service = serviceNamed(name);
+    const host = config.HOST ?? (service.kind === 'subgraph' && !config.isProduction ? '127.0.0.1' : '0.0.0.0');
+    const running = await server.listen(config.PORT ?? service.port, host);
     let stopping = false;
     const shutdown = async (signal: string) => {
       if (stopping) return;

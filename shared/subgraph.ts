@@ -10,10 +10,18 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express, { type Express, type Request } from 'express';
-import { parse, type GraphQLFieldResolver, type GraphQLFormattedError, type GraphQLResolveInfo } from 'graphql';
+import {
+  isObjectType,
+  parse,
+  type GraphQLFieldResolver,
+  type GraphQLFormattedError,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { shield, type IRules } from 'graphql-shield';
-import { denialError, deny, type AuthContext } from './auth/rules';
+import { allow, denialError, deny, type AuthContext } from './auth/rules';
 import { secretMatches } from './auth/secret';
 import { authenticateHttpRequest, type TokenVerifier, type Viewer } from './auth/tokens';
 import { ErrorCode, createErrorFormatter } from './errors';
@@ -138,11 +146,57 @@ function guardReferences<TContext extends RequestContext>(
   return guarded;
 }
 
-function clientIpOf(req: Request, trusted: boolean): string {
-  const forwarded = req.header('x-forwarded-for');
-  if (trusted && forwarded) return forwarded.split(',')[0]!.trim();
-  return req.socket.remoteAddress ?? 'unknown';
+/**
+ * The client's address: the gateway's `x-forwarded-for` when the caller proved to be the
+ * gateway (a subgraph secret is configured, and `/graphql` refuses every request
+ * without it); otherwise the socket's peer. Without a secret anyone could name any address and
+ * walk past per-address limits with a new one per attempt.
+ */
+function clientIpOf(req: Request, subgraphSecret: string | undefined): string {
+  const forwarded = subgraphSecret ? req.header('x-forwarded-for') : undefined;
+  return forwarded?.split(',')[0]!.trim() || (req.socket.remoteAddress ?? 'unknown');
 }
+
+/**
+ * The schema with shield's rules on every field, denying what has none. Fields of object types
+ * whose rule is plainly `allow` then get their own resolver back: shield's wrapper would only
+ * say yes, but it makes every such field a promise, and a page of 100 rows has hundreds of
+ * them (about half a GraphQL read's time). Root fields keep the wrapper whatever their rule.
+ */
+export function shieldedSchema(base: GraphQLSchema, permissions: IRules): GraphQLSchema {
+  const own = new Map<string, GraphQLFieldResolver<unknown, unknown> | undefined>();
+  for (const type of objectTypes(base))
+    for (const field of Object.values(type.getFields())) own.set(`${type.name}.${field.name}`, field.resolve);
+  const schema = applyMiddleware(
+    base,
+    shield(permissions, {
+      fallbackRule: deny,
+      // Domain errors thrown by resolvers reach the client with their codes; others are masked.
+      allowExternalErrors: true,
+      fallbackError: denialError as never,
+    }),
+  );
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  const rules = permissions as Record<string, unknown>;
+  for (const type of objectTypes(schema)) {
+    if (roots.has(type)) continue;
+    const typeRule = rules[type.name];
+    for (const field of Object.values(type.getFields())) {
+      // A type's entry is a rule (a class instance) or a plain map of field rules.
+      const rule = isPlainObject(typeRule) ? (typeRule[field.name] ?? typeRule['*']) : typeRule;
+      if (rule === allow) field.resolve = own.get(`${type.name}.${field.name}`);
+    }
+  }
+  return schema;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
+const objectTypes = (schema: GraphQLSchema) =>
+  Object.values(schema.getTypeMap()).filter(
+    (type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__'),
+  );
 
 type FieldResolver = (
   source: unknown,
@@ -196,7 +250,7 @@ function foldSubscriptionResolvers(resolvers: object, renew: (ctx: unknown) => v
 export async function createSubgraphServer<TContext extends RequestContext>(
   options: SubgraphOptions<TContext>,
 ): Promise<SubgraphServer> {
-  const schema = applyMiddleware(
+  const schema = shieldedSchema(
     buildSubgraphSchema({
       typeDefs: parse(options.typeDefs),
       resolvers: guardReferences(
@@ -204,12 +258,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
         options.referenceRules,
       ),
     }),
-    shield(options.permissions, {
-      fallbackRule: deny,
-      // Domain errors thrown by resolvers reach the client with their codes; others are masked.
-      allowExternalErrors: true,
-      fallbackError: denialError as never,
-    }),
+    options.permissions,
   );
 
   const { deps } = options;
@@ -277,13 +326,11 @@ export async function createSubgraphServer<TContext extends RequestContext>(
       context: async ({ req }) => {
         const viewer = await authenticateHttpRequest(req.header('authorization'), deps.verifier);
         const requestId = req.header('x-request-id') ?? randomUUID();
-        // The gateway's view of the client address is trusted only from the gateway itself.
-        const trusted = !deps.subgraphSecret || secretMatches(deps.subgraphSecret, req.header('x-subgraph-secret'));
         return options.createContext({
           viewer,
           requestId,
           log: deps.logger.child({ requestId }),
-          clientIp: clientIpOf(req, trusted),
+          clientIp: clientIpOf(req, deps.subgraphSecret),
           pubsub,
         });
       },

@@ -7,8 +7,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import { printSchema, type GraphQLSchema } from 'graphql';
+import { clientAddressOf } from './client-address';
 import { authenticateHttpRequest, type TokenVerifier } from '../../shared/auth/tokens';
 import { ConfigError, applyApolloTelemetrySwitch, type Config } from '../../shared/config';
 import type { Db } from '../../shared/db';
@@ -129,6 +130,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const clientAddress = clientAddressOf(config.TRUST_PROXY);
 
   const validationRules = limitRules({
     maxDepth: config.MAX_QUERY_DEPTH,
@@ -148,6 +150,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     validationRules,
     clients,
     costBudgets,
+    clientAddress,
   });
 
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
@@ -230,6 +233,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
       maxBytes: config.RECEIPT_UPLOAD_MAX_BYTES,
       verifier: deps.verifier,
       subgraphSecret: config.SUBGRAPH_SECRET,
+      clientAddress,
       logger,
     }),
   );
@@ -247,7 +251,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
           viewer: await authenticateHttpRequest(authorization, deps.verifier),
           authorization,
           requestId,
-          clientIp: clientIpOf(req),
+          clientIp: clientAddress(req),
         };
       },
     }),
@@ -277,12 +281,4 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
         fields: { subgraphs: subgraphs.map((s) => s.name) },
       }),
   };
-}
-
-/**
- * The peer address of the connection. The gateway is the edge, so a client's own
- * `x-forwarded-for` is ignored. Behind a load balancer, this is the balancer's address.
- */
-function clientIpOf(req: Request): string {
-  return req.socket.remoteAddress ?? 'unknown';
 }

@@ -1,3 +1,4 @@
+import type { ClientAddress } from './client-address';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -37,6 +38,7 @@ export function receiptUploadProxy(deps: {
   maxBytes: number;
   verifier: TokenVerifier;
   subgraphSecret?: string;
+  clientAddress: ClientAddress;
   logger: Logger;
 }): RequestHandler {
   const drain = deps.maxBytes * 2;
@@ -73,7 +75,7 @@ export function receiptUploadProxy(deps: {
       authorization,
       'content-type': 'application/octet-stream',
       'x-request-id': requestId,
-      'x-forwarded-for': req.socket.remoteAddress ?? 'unknown',
+      'x-forwarded-for': deps.clientAddress(req),
       ...(declared !== undefined ? { 'content-length': declared } : {}),
       ...(deps.subgraphSecret ? { 'x-subgraph-secret': deps.subgraphSecret } : {}),
     };

@@ -59,10 +59,12 @@ export function serveSubgraphSubscriptions<TContext extends object>(options: {
         } catch {
           return false;
         }
-        // Past the secret check, so the gateway's view of the client address is trusted.
         ctx.extra.requestId = stringParam(params, 'x-request-id') ?? randomUUID();
+        // The gateway's view of the client address, only once the secret proved the gateway.
         ctx.extra.clientIp =
-          stringParam(params, 'x-forwarded-for') ?? ctx.extra.request.socket.remoteAddress ?? 'unknown';
+          (options.subgraphSecret ? stringParam(params, 'x-forwarded-for') : undefined) ??
+          ctx.extra.request.socket.remoteAddress ??
+          'unknown';
         return true;
       },
       onSubscribe: (_ctx, _id, payload) => {

@@ -18,6 +18,7 @@ import type { SubgraphDeps, SubgraphServer } from '../../shared/subgraph';
 import { gamificationSettings } from '../../subgraphs/gamification/src/settings';
 import { reportsSettings } from '../../subgraphs/reports/src/settings';
 import { loadQrSigningKeys } from '../../subgraphs/tickets/src/domain/qr';
+import type { LoginLimits } from '../../subgraphs/users/src/domain/auth-service';
 
 export type { SubgraphName };
 
@@ -26,8 +27,20 @@ export const TOKEN_SETTINGS = { issuer: 'ticketing-supergraph', audience: 'ticke
 /** Ticket QR signing keys of every test subgraph (tests forge codes with keys of their own). */
 const TEST_QR_KEYS = loadQrSigningKeys({ json: JSON.stringify([generateStoredKey('ed25519')]) });
 
+/**
+ * Login and registration limits of test stacks: every test file registers and fails logins
+ * from 127.0.0.1, far past the production defaults. Tests of the limits pass their own.
+ */
+const RELAXED_LOGIN_LIMITS: LoginLimits = {
+  failuresPerAddress: 1_000_000,
+  failuresPerAccount: 1_000_000,
+  registrationsPerAddressHour: 1_000_000,
+};
+
 /** What a test hands every subgraph: the shared deps, and the keys its token verifier trusts. */
 export interface TestSubgraphDeps extends SubgraphDeps {
+  /** users: limits across accounts and addresses (RELAXED_LOGIN_LIMITS unless given). */
+  loginLimits?: LoginLimits;
   /** Access-token signing keys: the users subgraph signs with the first one. */
   signingKeys: SigningKey[];
 }
@@ -38,7 +51,11 @@ export interface TestSubgraphDeps extends SubgraphDeps {
  */
 const TEST_EXTRAS: Record<Need, (deps: TestSubgraphDeps) => object> = {
   database: () => ({}),
-  jwtSigningKeys: (deps) => ({ signingKeys: deps.signingKeys, tokens: TOKEN_SETTINGS }),
+  jwtSigningKeys: (deps) => ({
+    signingKeys: deps.signingKeys,
+    tokens: TOKEN_SETTINGS,
+    loginLimits: RELAXED_LOGIN_LIMITS,
+  }),
   qrSigningKeys: () => ({ qrKeys: TEST_QR_KEYS }),
   paymentSettings: () => ({}),
   supportSettings: () => ({ settings: supportSettings(loadConfig({ NODE_ENV: 'test' })) }),

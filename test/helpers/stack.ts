@@ -13,6 +13,7 @@ import { createLogger } from '../../shared/logger';
 import { JWKS_ISSUER, SUBGRAPH_NAMES, subgraphUrlVariable, type SubgraphName } from '../../shared/services';
 import type { RunningServer } from '../../shared/subgraph';
 import { createTestDatabase } from './db';
+import type { LoginLimits } from '../../subgraphs/users/src/domain/auth-service';
 import { TOKEN_SETTINGS, subgraphFactory, type TestSubgraphDeps } from './services';
 
 export { TOKEN_SETTINGS };
@@ -86,6 +87,15 @@ export interface StackOptions {
    * service has a pool of its own; benchmarks pass about that total.
    */
   poolMax?: number;
+  /** users' limits across accounts and addresses (relaxed by default: see test/helpers/services.ts). */
+  loginLimits?: LoginLimits;
+  /** The gateway's TRUST_PROXY (none by default: the gateway is the edge). */
+  trustProxy?: string;
+  /**
+   * A subgraph secret for the gateway and every subgraph: subgraphs then refuse callers without
+   * it and believe the client address the gateway forwards. Production stacks always have one.
+   */
+  subgraphSecret?: string;
 }
 
 /**
@@ -117,6 +127,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     exposeErrorDetails: false,
     introspection: true,
     now: options.now,
+    subgraphSecret: options.subgraphSecret,
+    // Present only when given: what deps carry wins over the test extras (services.ts).
+    ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
   };
 
   const factories = new Map(
@@ -159,6 +172,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       JWKS_URL: `${users.url.replace(/\/graphql$/, '')}/.well-known/jwks.json`,
       ...Object.fromEntries(Object.entries(routes).map(([name, s]) => [subgraphUrlVariable(name), s.url])),
       ...(options.nodeEnv === 'production' ? { SUBGRAPH_SECRET: 'test-secret-0123456789' } : {}),
+      ...(options.subgraphSecret ? { SUBGRAPH_SECRET: options.subgraphSecret } : {}),
+      ...(options.trustProxy ? { TRUST_PROXY: options.trustProxy } : {}),
     });
     const gatewayServer = await createGateway({
       config,

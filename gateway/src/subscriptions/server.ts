@@ -13,6 +13,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
+import type { ClientAddress } from '../client-address';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -90,6 +91,7 @@ export function serveSubscriptions(options: {
   /** The gateway's subgraph HTTP clients (the rest of a subscription's plan fetches through them). */
   clients: SubgraphClients;
   costBudgets: CostBudgets;
+  clientAddress: ClientAddress;
 }): SubscriptionServer {
   const { config, logger } = options;
   const format = createErrorFormatter(config.isDevelopment, { hideSuggestions: config.isProduction });
@@ -153,7 +155,7 @@ export function serveSubscriptions(options: {
         } catch {
           return false; // graphql-ws closes with CloseCode.Forbidden (4403)
         }
-        const clientIp = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        const clientIp = options.clientAddress(ctx.extra.request);
         ctx.extra.connection = new Connection(ctx.extra.socket, authorization || undefined, viewer, clientIp, runtime);
         return true;
       },

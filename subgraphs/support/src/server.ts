@@ -1,10 +1,10 @@
+import { windowCounter } from '../../../shared/rate-limits';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
 import { realtimePublisher } from '../../../shared/realtime/publisher';
 import { readSubgraphSdl } from '../../../shared/schema';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
 import { postgresOwnershipChecker } from './data/known-entities';
-import { postgresCounter, redisCounter } from './data/rate-limits';
 import { postgresUserDirectory } from './data/user-directory';
 import { AdminService } from './domain/admin-service';
 import { FaqService } from './domain/faq-service';
@@ -34,7 +34,12 @@ export function createServer(deps: SupportDeps): Promise<SubgraphServer> {
   const directory = postgresUserDirectory(db);
   // Redis counters are namespaced by the deployment's event stream, so deployments (and test
   // stacks) sharing one Redis do not share limits.
-  const counter = deps.redis ? redisCounter(deps.redis, `${deps.eventStream ?? 'support'}:rate:`) : postgresCounter(db);
+  const counter = windowCounter({
+    db,
+    schema: 'support',
+    redis: deps.redis,
+    prefix: `${deps.eventStream ?? 'support'}:rate:`,
+  });
   const realtime = new SupportRealtime(realtimePublisher(pubsubFor(deps), deps.logger));
   const sla = new SlaService({ db, calendar: settings.calendar, now });
   const writer = new TicketWriter({ db, sla, realtime, now });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { inTransaction, type Db } from '../../../../shared/db';
 import { forbidden, rateLimited, unauthenticated } from '../../../../shared/errors';
 import type { RequestContext } from '../../../../shared/subgraph';
-import type { WindowCounter } from '../data/rate-limits';
+import type { WindowCounter } from '../../../../shared/rate-limits';
 import {
   claimTickets,
   findUnclaimedGuestTickets,

@@ -4,6 +4,7 @@ import { signAccessToken, type TokenSettings } from '../../../../shared/auth/tok
 import { inTransaction, type Db, type Tx } from '../../../../shared/db';
 import { badInput, conflict, rateLimited, unauthenticated } from '../../../../shared/errors';
 import type { RequestContext } from '../../../../shared/subgraph';
+import type { WindowCounter } from '../../../../shared/rate-limits';
 import * as sessions from '../data/sessions';
 import * as users from '../data/users';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
@@ -13,6 +14,19 @@ import * as valid from './validation';
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_LOGIN_FAILURES = 5;
+/**
+ * Limits across accounts and addresses (fixed windows of LOGIN_WINDOW_MS): failures from one
+ * address whatever the email (password spraying), failures on one account whatever the address
+ * (a distributed guess of one password; set higher, so a victim's own attempts rarely meet it),
+ * and new accounts per address per hour. From the config (LOGIN_FAILURES_PER_ADDRESS...).
+ */
+export interface LoginLimits {
+  failuresPerAddress: number;
+  failuresPerAccount: number;
+  registrationsPerAddressHour: number;
+}
+const LOGIN_WINDOW_SECONDS = LOGIN_WINDOW_MS / 1000;
+const REGISTRATION_WINDOW_SECONDS = 3600;
 const LOGIN_FAILED = 'Invalid email or password';
 const REFRESH_REFUSED = 'Invalid or expired refresh token';
 
@@ -28,9 +42,16 @@ export interface AuthServiceDeps {
   signingKey: SigningKey;
   tokens: TokenSettings;
   now?: () => Date;
+  /** Counts failed logins and registrations across accounts and addresses. */
+  counter: WindowCounter;
+  limits: LoginLimits;
   /** Runs in registration's transaction once the user exists: asks for the verification mail. */
   onRegistered?: (tx: Tx, user: users.User) => Promise<void>;
 }
+
+/** Seconds until the fixed window containing `now` closes (at least 1). */
+const secondsLeft = (now: Date, windowSeconds: number) =>
+  Math.max(1, windowSeconds - (Math.floor(now.getTime() / 1000) % windowSeconds));
 
 /** Refresh tokens are random; only their SHA-256 is stored, so a database leak yields none. */
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -52,6 +73,14 @@ export class AuthService {
     const email = valid.email('input.email', input.email);
     const password = valid.password('input.password', input.password);
     const name = valid.text('input.name', input.name, { min: 1, max: 120 });
+    const now = this.now();
+    const registrations = await this.deps.counter.hit(`register:ip:${ctx.clientIp}`, REGISTRATION_WINDOW_SECONDS, now);
+    if (registrations > this.deps.limits.registrationsPerAddressHour) {
+      throw rateLimited(
+        'Too many new accounts from this address; try again later',
+        secondsLeft(now, REGISTRATION_WINDOW_SECONDS),
+      );
+    }
     const passwordHash = await hashPassword(password);
     return inTransaction(this.deps.db, async (tx) => {
       let user: users.User;
@@ -92,11 +121,28 @@ export class AuthService {
         Math.max(1, Math.ceil((opensAt - now.getTime()) / 1000)),
       );
     }
+    const byAddress = `login:ip:${ctx.clientIp}`;
+    const byAccount = `login:email:${email}`;
+    const { counter } = this.deps;
+    const [addressFailures, accountFailures] = await Promise.all([
+      counter.peek(byAddress, LOGIN_WINDOW_SECONDS, now),
+      counter.peek(byAccount, LOGIN_WINDOW_SECONDS, now),
+    ]);
+    if (
+      addressFailures >= this.deps.limits.failuresPerAddress ||
+      accountFailures >= this.deps.limits.failuresPerAccount
+    ) {
+      throw rateLimited('Too many failed logins; try again later', secondsLeft(now, LOGIN_WINDOW_SECONDS));
+    }
     const user = await users.findUserByEmail(this.deps.db, email);
     // Verify against a dummy hash for unknown emails, so timing does not reveal which exist.
     const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !passwordOk || user.status !== 'ACTIVE') {
-      await sessions.recordLoginFailure(this.deps.db, email, ctx.clientIp, now);
+      await Promise.all([
+        sessions.recordLoginFailure(this.deps.db, email, ctx.clientIp, now),
+        counter.hit(byAddress, LOGIN_WINDOW_SECONDS, now),
+        counter.hit(byAccount, LOGIN_WINDOW_SECONDS, now),
+      ]);
       throw unauthenticated(LOGIN_FAILED);
     }
     return inTransaction(this.deps.db, (tx) => this.openSession(tx, user, ctx.clientIp));
