@@ -3,7 +3,7 @@ import { normalizeImage } from '../subgraphs/gamification/src/domain/receipts/im
 import { sniffContentType } from '../subgraphs/gamification/src/domain/receipts/sniff';
 import { runPipeline, type PipelineOptions } from '../subgraphs/gamification/src/domain/receipts/pipeline';
 import { API_KEY, modelReading, startFakeGemini } from '../subgraphs/gamification/test/receipts/fake-gemini';
-import { receiptImage, verifactuUrl } from '../subgraphs/gamification/test/receipts/images';
+import { receiptImage, verifactuReceipt } from '../subgraphs/gamification/test/receipts/images';
 import { intOption, quantile } from './harness';
 
 /**
@@ -44,11 +44,7 @@ export default async function receiptsBench(args: string[]): Promise<void> {
   const kinds: { method: string; picture: (i: number) => Promise<Buffer>; options: PipelineOptions }[] = [
     {
       method: 'FISCAL_QR',
-      picture: (i) =>
-        receiptImage({
-          lines: ['PANADERIA EL SOL S.L.', `Factura F-${i}`, `TOTAL ${i + 1},00 EUR`],
-          qr: [verifactuUrl({ nif: 'B12345674', number: `F-${i}`, date: day, total: `${i + 1}.00` })],
-        }),
+      picture: (i) => verifactuReceipt(`F-${i}`, `${i + 1}.00`, day),
       options: { ocr: false, enoughConfidence: 0.8 },
     },
     { method: 'OCR', picture: printed, options: { ocr: true, enoughConfidence: 0.8 } },

@@ -10,7 +10,7 @@ import { codeOf } from '../helpers/users';
 import { collect } from '../helpers/ws';
 import { pubsubFor } from '../../shared/realtime/pubsub';
 import { channels } from '../../subgraphs/gamification/src/realtime';
-import { receiptImage, verifactuUrl } from '../../subgraphs/gamification/test/receipts/images';
+import { receiptImage, verifactuReceipt } from '../../subgraphs/gamification/test/receipts/images';
 
 /**
  * Shop receipts through the gateway, as a user goes: upload the photo (`POST /uploads/receipts`,
@@ -54,13 +54,6 @@ async function upload(body: Buffer | string, token?: string, headers: Record<str
 
 const SUBMIT = `mutation ($uploadId: ID!) { submitReceipt(input: { uploadId: $uploadId }) { id status } }`;
 const RECEIPT = `query ($id: ID!) { receipt(id: $id) { id status method fiscalFormat merchantTaxId receiptNumber totalCents currency purchasedAt rejectionReason user { id } } }`;
-
-async function verifactuReceipt(number: string, total = '24.80', date = today()) {
-  return receiptImage({
-    lines: ['PANADERIA EL SOL S.L.', 'NIF B12345674', `Factura ${number}`, `TOTAL ${total.replace('.', ',')} EUR`],
-    qr: [verifactuUrl({ nif: 'B12345674', number, date, total })],
-  });
-}
 
 const DAY = 86_400_000;
 

@@ -58,3 +58,17 @@ export const verifactuUrl = (r: { nif: string; number: string; date: Date; total
   const fecha = `${String(d.getUTCDate()).padStart(2, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${d.getUTCFullYear()}`;
   return `https://www2.agenciatributaria.gob.es/wlpl/TIKE-CONT/ValidarQR?nif=${r.nif}&numserie=${encodeURIComponent(r.number)}&fecha=${fecha}&importe=${r.total}`;
 };
+
+/** A Spanish bakery's receipt with its VERI*FACTU QR code (NIF B12345674), dated `date` (default today). */
+export function verifactuReceipt(
+  number: string,
+  total = '24.80',
+  date = new Date(),
+  format: ReceiptPicture['format'] = 'png',
+): Promise<Buffer> {
+  return receiptImage({
+    lines: ['PANADERIA EL SOL S.L.', 'NIF B12345674', `Factura ${number}`, `TOTAL ${total.replace('.', ',')} EUR`],
+    qr: [verifactuUrl({ nif: 'B12345674', number, date, total })],
+    format,
+  });
+}
