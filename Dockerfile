@@ -32,7 +32,7 @@ RUN npm ci --omit=dev --omit=optional --ignore-scripts \
   && npm install --no-save --omit=dev --ignore-scripts "@img/sharp-linux-$ARCH@0.35.5" "@img/sharp-libvips-linux-$ARCH@1.3.4" \
   && npm cache clean --force
 # `npm run build` put what the compiled code reads at run time (schema/*.graphql,
-# prisma/schema, prisma/migrations) under dist/, next to the code that reads it.
+# prisma/schema, prisma/migrations, gateway/dashboard) under dist/, next to the code that reads it.
 COPY --from=build /app/dist ./dist
 # The gateway's SUPERGRAPH_PATH default is relative to the working directory, /app.
 ENV SUPERGRAPH_PATH=/app/dist/schema/supergraph.graphql

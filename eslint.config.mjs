@@ -152,5 +152,8 @@ export default tseslint.config(
   // Probes that exist only as stdin (test/lint-boundaries.test.ts proves each boundary rule
   // fires on them): no type information, so no project is needed.
   { files: ['**/lint-probe.ts'], ...tseslint.configs.disableTypeChecked },
+  // The dashboard page's script runs in the browser as plain JavaScript (no build step).
+  { files: ['gateway/dashboard/**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['gateway/dashboard/**/*.js'], languageOptions: { sourceType: 'script', globals: { ...globals.browser } } },
   prettier,
 );

@@ -9,7 +9,7 @@
  *   3. copies what the compiled code reads at run time, at the same place relative to it:
  *      schema/*.graphql (each subgraph's SDL, read by shared/schema.ts; the supergraph),
  *      prisma/schema/ and prisma/migrations/ (read by the migration job through
- *      prisma/tools/paths.ts).
+ *      prisma/tools/paths.ts), gateway/dashboard/ (the page the gateway serves at /dashboard).
  *
  * Then, from the repository root: `node dist/subgraphs/users/src/index.js`. The gateway's
  * SUPERGRAPH_PATH default (`schema/supergraph.graphql`) is relative to the working directory:
@@ -23,7 +23,7 @@ const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 
 /** Non-code files the compiled code reads, relative to the root (copied to the same place under dist/). */
-export const RUNTIME_ASSETS = ['schema', 'prisma/schema', 'prisma/migrations'];
+export const RUNTIME_ASSETS = ['schema', 'prisma/schema', 'prisma/migrations', 'gateway/dashboard'];
 
 function main(): void {
   if (!existsSync(path.join(ROOT, 'prisma', 'generated', 'prisma', 'client.ts'))) {

@@ -18,6 +18,7 @@ import { inputGuardPlugin } from '../../shared/input-guard';
 import { unexpectedErrorLogging } from '../../shared/request-logging';
 import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
+import { dashboardPage } from './dashboard';
 import { costLimitPlugin, limitRules, type CostBudgets } from './limits';
 import { readinessCheck } from './readiness';
 import { serveSubscriptions } from './subscriptions/server';
@@ -223,6 +224,9 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
       res.type('text/plain').send(`${printSchema(apiSchema)}\n`);
     });
   }
+
+  // The live dashboard page (gateway/dashboard/), in every environment: it only calls the API.
+  app.use('/dashboard', dashboardPage());
 
   // Receipt photos: streamed to gamification, which owns them (gateway/src/uploads.ts).
   const gamification = subgraphs.find((s) => s.name === 'gamification');
