@@ -99,11 +99,15 @@ const subgraphs: Partial<Record<string, { mappers: Record<string, string> }>> = 
       Dashboard: '../models#DashboardView',
       CheckInSummary: '../models#CheckInView',
       SupportQueueItem: '../models#SupportQueueView',
+      TopProduct: '../models#TopItemView',
+      TopEvent: '../models#TopItemView',
+      TopSeller: '../models#TopItemView',
       // Entities of other subgraphs: reports only knows (and returns) their key.
       Event: '../../../../shared/entities#EntityRef',
       User: '../../../../shared/entities#EntityRef',
       Ticket: '../../../../shared/entities#EntityRef',
       SupportTicket: '../../../../shared/entities#EntityRef',
+      Product: '../../../../shared/entities#EntityRef',
     },
   },
   support: {

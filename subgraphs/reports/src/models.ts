@@ -1,4 +1,4 @@
-import type { CheckInRow, SupportQueueRow } from './data/queries';
+import type { CheckInRow, SupportQueueRow, TopRow } from './data/queries';
 
 /** Shapes the reports resolvers return besides plain GraphQL shapes (codegen maps them). */
 
@@ -35,4 +35,9 @@ export interface DashboardView {
   pointsAwardedToday: number | null;
   usersRegisteredToday: number | null;
   updatedAt: Date;
+}
+
+/** `TopProduct`, `TopEvent`, `TopSeller`: the item's id and its sales in one currency. */
+export interface TopItemView extends TopRow {
+  netCents: number;
 }

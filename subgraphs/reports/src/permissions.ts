@@ -27,6 +27,9 @@ export const permissions: IRules = {
     _entities: allow, // each type is guarded by its reference rule below
     salesReport: isAuthenticated,
     dashboard: isAuthenticated,
+    topProducts: isAuthenticated, // scopes and ADMIN-only rankings: the report service
+    topEvents: isAuthenticated,
+    topSellers: isAuthenticated,
   },
   Subscription: {
     dashboardUpdated: isAuthenticated,
@@ -42,6 +45,10 @@ export const permissions: IRules = {
   },
   Ticket: { id: allow },
   SupportTicket: { id: allow },
+  Product: { id: allow },
+  TopProduct: allow,
+  TopEvent: allow,
+  TopSeller: allow,
   // Reached only through the guarded fields above.
   SalesReport: allow,
   SalesPeriod: allow,

@@ -298,6 +298,79 @@ test("the dashboard: today's figures of the viewer's scope", async () => {
   expect((await r.execute(DASHBOARD, {}, r.viewer('CUSTOMER'))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 });
 
+const TOP = `query($currency: String!, $organizerId: ID, $first: Int) {
+  topProducts(currency: $currency, organizerId: $organizerId, first: $first) { product { id } currency orders grossCents refundCents netCents unitsSold }
+  topEvents(currency: $currency, organizerId: $organizerId, first: $first) { event { id } currency orders grossCents refundCents netCents ticketsSold } }`;
+const TOP_SELLERS = `query($currency: String!) { topSellers(currency: $currency) { seller { id } currency orders grossCents refundCents netCents ticketsSold unitsSold } }`;
+
+test('top products, events and sellers: by net sales in one currency; an organizer sees only their own', async () => {
+  const all = await r.execute(TOP, { currency: 'EUR' }, admin());
+  expect(all.errors).toBeUndefined();
+  // The shirt: 2 sold, 1 refunded; organizer B's two EUR products of the DST test after it.
+  expect(all.data!.topProducts.map((p: { netCents: number }) => p.netCents)).toEqual([1500, 900, 700]);
+  expect(all.data!.topProducts[0]).toMatchObject({
+    currency: 'EUR',
+    orders: 1,
+    grossCents: 3000,
+    refundCents: 1500,
+    unitsSold: 1,
+  });
+  expect(all.data!.topEvents).toEqual([
+    {
+      event: { id: eventE1 },
+      currency: 'EUR',
+      orders: 2,
+      grossCents: 7500,
+      refundCents: 0,
+      netCents: 7500,
+      ticketsSold: 3,
+    },
+  ]);
+  expect((await r.execute(TOP, { currency: 'EUR', first: 1 }, admin())).data!.topProducts).toHaveLength(1);
+
+  const own = await r.execute(TOP, { currency: 'EUR' }, r.viewer('ORGANIZER', organizerA));
+  expect(own.data!.topProducts).toEqual([all.data!.topProducts[0]]);
+  expect(own.data!.topEvents).toEqual(all.data!.topEvents);
+  const ofB = await r.execute(TOP, { currency: 'EUR', organizerId: organizerB }, r.viewer('ORGANIZER', organizerA));
+  expect(ofB.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  expect((await r.execute(TOP, { currency: 'EUR' }, r.viewer('CUSTOMER'))).errors?.[0]?.extensions?.code).toBe(
+    'FORBIDDEN',
+  );
+
+  const sellers = await r.execute(TOP_SELLERS, { currency: 'EUR' }, admin());
+  expect(sellers.data!.topSellers).toEqual([
+    {
+      seller: { id: organizerA },
+      currency: 'EUR',
+      orders: 2,
+      grossCents: 10500,
+      refundCents: 1500,
+      netCents: 9000,
+      ticketsSold: 3,
+      unitsSold: 1,
+    },
+    {
+      seller: { id: organizerB },
+      currency: 'EUR',
+      orders: 2,
+      grossCents: 1600,
+      refundCents: 0,
+      netCents: 1600,
+      ticketsSold: 0,
+      unitsSold: 2,
+    },
+  ]);
+  expect((await r.execute(TOP_SELLERS, { currency: 'USD' }, admin())).data!.topSellers).toEqual([
+    expect.objectContaining({ seller: { id: organizerB }, netCents: 1000 }),
+  ]);
+  const asOrganizer = await r.execute(TOP_SELLERS, { currency: 'EUR' }, r.viewer('ORGANIZER', organizerA));
+  expect(asOrganizer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  const tooMany = await r.execute(TOP, { currency: 'EUR', first: 101 }, admin());
+  expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  const badCurrency = await r.execute(TOP, { currency: 'euro' }, admin());
+  expect(badCurrency.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currency' });
+});
+
 test('the rebuild (npm run reports:rebuild) drops the read model and replays the log to the same figures', async () => {
   const read = async () => [
     await r.execute(REPORT, { filter: MARCH }, admin()),

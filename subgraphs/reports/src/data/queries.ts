@@ -212,3 +212,66 @@ export async function localDay(
     FROM (SELECT date_trunc('day', ${now}::timestamptz AT TIME ZONE ${timeZone}) AS d) t`;
   return row!;
 }
+
+/** A row of a top list: one product, event or seller's all-time sales in one currency. */
+export interface TopRow {
+  id: string;
+  currency: string;
+  orders: number;
+  grossCents: number;
+  refundCents: number;
+  /** Net admission tickets (events, sellers). */
+  ticketsSold: number;
+  /** Net product units (products, sellers). */
+  unitsSold: number;
+}
+
+interface RawTop {
+  id: string;
+  orders: bigint | number;
+  gross_cents: bigint;
+  refund_cents: bigint;
+  tickets: bigint | number;
+  units: bigint | number;
+}
+
+const toTop = (currency: string) => (r: RawTop) => ({
+  id: r.id,
+  currency,
+  orders: Number(r.orders),
+  grossCents: Number(r.gross_cents),
+  refundCents: Number(r.refund_cents),
+  ticketsSold: Number(r.tickets),
+  unitsSold: Number(r.units),
+});
+
+/** The products or events with the highest net sales in `currency` (of `sellerId`, when given). */
+export async function topItems(
+  db: Db,
+  q: { kind: 'PRODUCT' | 'EVENT'; currency: string; sellerId?: string; limit: number },
+): Promise<TopRow[]> {
+  const rows = await db.$queryRaw<RawTop[]>`
+    SELECT i.item_id::text AS id, i.orders, i.gross_cents, i.refund_cents,
+      CASE WHEN i.item_kind = 'EVENT' THEN i.units_sold - i.units_refunded ELSE 0 END AS tickets,
+      CASE WHEN i.item_kind = 'PRODUCT' THEN i.units_sold - i.units_refunded ELSE 0 END AS units
+    FROM reports.sales_items i
+    WHERE i.item_kind = ${q.kind} AND i.currency = ${q.currency}
+      AND (${q.sellerId ?? null}::uuid IS NULL OR i.seller_id = ${q.sellerId ?? null}::uuid)
+    ORDER BY i.gross_cents - i.refund_cents DESC, i.item_id
+    LIMIT ${q.limit}`;
+  return rows.map(toTop(q.currency));
+}
+
+/** The sellers with the highest net sales in `currency`, from their all-time buckets. */
+export async function topSellers(db: Db, q: { currency: string; limit: number }): Promise<TopRow[]> {
+  const rows = await db.$queryRaw<RawTop[]>`
+    SELECT b.scope_id::text AS id, sum(b.orders) AS orders, sum(b.gross_cents) AS gross_cents,
+      sum(b.refund_cents) AS refund_cents, sum(b.tickets_sold - b.tickets_refunded) AS tickets,
+      sum(b.units_sold - b.units_refunded) AS units
+    FROM reports.sales_buckets b
+    WHERE b.scope_kind = 'SELLER' AND b.currency = ${q.currency}
+    GROUP BY b.scope_id
+    ORDER BY sum(b.gross_cents) - sum(b.refund_cents) DESC, b.scope_id
+    LIMIT ${q.limit}`;
+  return rows.map(toTop(q.currency));
+}

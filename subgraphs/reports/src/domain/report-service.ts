@@ -1,10 +1,11 @@
 import type { Db } from '../../../../shared/db';
 import { badInput, forbidden } from '../../../../shared/errors';
+import { pageSize } from '../../../../shared/pagination';
 import { currency as validCurrency, timezone as validTimezone, uuid } from '../../../../shared/validation';
 import * as q from '../data/queries';
 import type { RequestContext } from '../../../../shared/subgraph';
 import type { Context } from '../context';
-import type { CurrencySalesView, DashboardView } from '../models';
+import type { CurrencySalesView, DashboardView, TopItemView } from '../models';
 import { canSeeEvent, canSeeSeller, readsReports, seesEverything } from './access';
 import { UNIT, localParts, periodLabel, reportRange, type Granularity } from './periods';
 
@@ -159,6 +160,35 @@ export class ReportService {
     return (await q.salesTotals(this.deps.db, { scope: { kind: 'EVENT', id: eventId } })).map(currencySales);
   }
 
+  /**
+   * The best-selling products or events in one currency: ADMIN every seller's (or one's), an
+   * ORGANIZER their own (`scopeFor`: another seller is FORBIDDEN).
+   */
+  async topItems(
+    ctx: RequestContext,
+    kind: 'PRODUCT' | 'EVENT',
+    args: { currency: string; organizerId?: string | null; first?: number | null },
+  ): Promise<TopItemView[]> {
+    const scope = await this.scopeFor(ctx, { organizerId: args.organizerId }, 'organizerId');
+    const rows = await q.topItems(this.deps.db, {
+      kind,
+      currency: validCurrency('currency', args.currency),
+      sellerId: scope.kind === 'SELLER' ? scope.id : undefined,
+      limit: pageSize(args.first),
+    });
+    return rows.map(topView);
+  }
+
+  /** The best sellers in one currency: ADMIN only. */
+  async topSellers(ctx: RequestContext, args: { currency: string; first?: number | null }): Promise<TopItemView[]> {
+    if (!seesEverything(ctx.viewer)) throw forbidden('The sellers ranking is for ADMIN');
+    const rows = await q.topSellers(this.deps.db, {
+      currency: validCurrency('currency', args.currency),
+      limit: pageSize(args.first),
+    });
+    return rows.map(topView);
+  }
+
   /** All-time sales of a seller, per currency (the seller and ADMIN; shield checks). */
   async sellerSales(sellerId: string): Promise<CurrencySalesView[]> {
     return (await q.salesTotals(this.deps.db, { scope: { kind: 'SELLER', id: sellerId } })).map(currencySales);
@@ -174,3 +204,5 @@ export const currencySales = (row: q.SalesRow): CurrencySalesView => ({
   ticketsSold: row.ticketsSold - row.ticketsRefunded,
   unitsSold: row.unitsSold - row.unitsRefunded,
 });
+
+const topView = (row: q.TopRow): TopItemView => ({ ...row, netCents: row.grossCents - row.refundCents });

@@ -3,4 +3,7 @@ import type { QueryResolvers } from '../__generated__/resolvers-types';
 export const Query: QueryResolvers = {
   salesReport: (_parent, { filter }, ctx) => ctx.reports.salesReport(ctx, filter),
   dashboard: (_parent, { scope }, ctx) => ctx.reports.dashboard(ctx, scope),
+  topProducts: (_parent, args, ctx) => ctx.reports.topItems(ctx, 'PRODUCT', args),
+  topEvents: (_parent, args, ctx) => ctx.reports.topItems(ctx, 'EVENT', args),
+  topSellers: (_parent, args, ctx) => ctx.reports.topSellers(ctx, args),
 };

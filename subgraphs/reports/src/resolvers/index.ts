@@ -5,6 +5,9 @@ import { Event } from './Event';
 import { Query } from './Query';
 import { Subscription } from './Subscription';
 import { SupportQueueItem } from './SupportQueueItem';
+import { TopEvent } from './TopEvent';
+import { TopProduct } from './TopProduct';
+import { TopSeller } from './TopSeller';
 import { User } from './User';
 
 export const resolvers: Resolvers = {
@@ -16,4 +19,7 @@ export const resolvers: Resolvers = {
   User,
   CheckInSummary,
   SupportQueueItem,
+  TopProduct,
+  TopEvent,
+  TopSeller,
 };
