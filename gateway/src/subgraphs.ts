@@ -235,9 +235,19 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 }
 
-/** A subgraph's answer as RemoteGraphQLDataSource reads it: JSON on 2xx, an error otherwise. */
+/**
+ * A subgraph's answer as RemoteGraphQLDataSource reads it: JSON on 2xx, an error otherwise;
+ * except a 400 whose errors are all BAD_USER_INPUT, which is the caller's mistake told by the
+ * subgraph (a variable its scalar refuses, such as a malformed DateTime: the gateway passes
+ * custom scalars through unparsed), so its errors reach the caller as they are.
+ */
 function parseAnswer(answer: SubgraphAnswer): GatewayGraphQLResponse {
   const json = answer.contentType?.includes('json') ?? false;
+  if (answer.status === 400 && json) {
+    const parsed = JSON.parse(answer.body) as GatewayGraphQLResponse;
+    const errors = parsed.errors ?? [];
+    if (errors.length && errors.every((e) => e.extensions?.code === ErrorCode.BAD_USER_INPUT)) return { errors };
+  }
   if (answer.status < 200 || answer.status >= 300) {
     const extensions: Record<string, unknown> = {
       response: { status: answer.status, body: json ? (JSON.parse(answer.body) as unknown) : answer.body },

@@ -185,3 +185,36 @@ describe('over WebSocket', () => {
     expect(code).toBe(1009);
   });
 });
+
+describe('field suggestions', () => {
+  // "Did you mean ...?" names fields a caller did not know: a way to map the schema without
+  // introspection, so production leaves it out; development keeps it for the people building.
+  const TYPO = '{ evnts(first: 1) { edges { node { id } } } }';
+
+  test('are given outside production', async () => {
+    const res = await stack.gql(TYPO);
+    expect(codeOf(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.errors![0]!.message).toMatch(/Did you mean "events"/);
+  });
+
+  test('are left out in production, over HTTP and WebSocket', async () => {
+    const production = await startStack({ nodeEnv: 'production' });
+    try {
+      const res = await production.gql(TYPO);
+      expect(codeOf(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(res.errors![0]!.message).toBe('Cannot query field "evnts" on type "Query".');
+      const client = createClient({
+        url: production.gateway.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+      });
+      clients.push(client);
+      const typo = collect(client, 'subscription { eventAvailabilityChangd(eventId: "x") { eventId } }');
+      await typo.ended;
+      expect(typo.codes).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(typo.messages).toEqual(['Cannot query field "eventAvailabilityChangd" on type "Subscription".']);
+    } finally {
+      await production.stop();
+    }
+  });
+});
