@@ -130,6 +130,16 @@ const subgraphs: Partial<Record<string, { mappers: Record<string, string> }>> = 
       Ticket: '../../../../shared/entities#EntityRef',
     },
   },
+  notifications: {
+    mappers: {
+      Notification: '../data/notifications#Notification as NotificationModel',
+      NotificationDelivery: '../data/notifications#Notification as NotificationModel',
+      NotificationDeliveryAttempt: '../data/notifications#DeliveryAttempt as DeliveryAttemptModel',
+      NotificationConnection: '../domain/feed-service#FeedConnection',
+      // Users are owned by the users subgraph: notifications only knows (and returns) their key.
+      User: '../../../../shared/entities#EntityRef',
+    },
+  },
 };
 
 const stray = Object.keys(subgraphs).filter((name) => !(SUBGRAPH_NAMES as readonly string[]).includes(name));

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { generateStoredKey, type KeyType } from '../shared/auth/keys';
 import { loadConfigOrExit } from '../shared/config';
 import { createPrisma } from '../shared/db';
+import { startMailbox, type Mailbox } from '../shared/mail/mailbox';
 import { GATEWAY, SERVICES, SUBGRAPHS, jwksUrl, needs, type ServiceDefinition } from '../shared/services';
 import { applyMigrations } from '../prisma/tools/engine';
 import { DATA_DIR, ROOT_DIR } from '../prisma/tools/paths';
@@ -24,6 +25,9 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
  *   likewise: QR_SIGNING_KEYS / QR_SIGNING_KEYS_FILE, else .data/keys/qr-signing-keys.json.
  * - SUBGRAPH_SECRET if set, else a random one per run: subgraphs answer only the gateway, and
  *   listen on loopback (HOST unset); the gateway listens on every interface.
+ * - No SMTP_URL (and not production): a development mailbox (shared/mail/mailbox.ts), a real
+ *   SMTP server on localhost storing every mail in MAILBOX_DIR, which notifications sends to
+ *   and the gateway's `/dev/mailbox` lists.
  * - Every service of the registry (shared/services.ts) runs as its own `node --import tsx` child
  *   (one process per service: the tsx loader in the service's own process, no tsx CLI in front),
  *   in its own process group, on its registered port. They start in parallel: nothing must come
@@ -77,6 +81,7 @@ interface Child {
 /** The current process of each service (replaced on restart). */
 const children = new Map<string, Child>();
 let embedded: EmbeddedPostgres | undefined;
+let mailbox: Mailbox | undefined;
 let stopping: Promise<void> | undefined;
 
 async function main(): Promise<void> {
@@ -121,6 +126,12 @@ async function main(): Promise<void> {
       ? undefined
       : await ensureKeyFile(QR_KEYS_FILE, 'ed25519', 'QR signing keys');
 
+  const mailboxDir = path.resolve(ROOT_DIR, config.MAILBOX_DIR);
+  if (!config.SMTP_URL && !config.isProduction) {
+    mailbox = await startMailbox({ dir: mailboxDir });
+    log(`development mailbox on ${mailbox.url} (${path.relative(ROOT_DIR, mailboxDir)})`);
+  }
+
   const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: config.NODE_ENV,
@@ -129,12 +140,14 @@ async function main(): Promise<void> {
     // A secret of this run's own unless one is configured: subgraphs then answer the gateway
     // alone, and believe the client addresses it forwards (for per-address limits).
     SUBGRAPH_SECRET: config.SUBGRAPH_SECRET ?? randomBytes(32).toString('base64url'),
+    MAILBOX_DIR: mailboxDir,
   };
   log(`starting ${SERVICES.map((s) => `${s.name} :${s.port}`).join(', ')}`);
   for (const service of SERVICES) {
     const env: NodeJS.ProcessEnv = { ...baseEnv, PORT: String(service.port) };
     if (needs(service, 'jwtSigningKeys') && jwtKeysFile) env.JWT_SIGNING_KEYS_FILE = jwtKeysFile;
     if (needs(service, 'qrSigningKeys') && qrKeysFile) env.QR_SIGNING_KEYS_FILE = qrKeysFile;
+    if (needs(service, 'mailSettings') && mailbox) env.SMTP_URL = mailbox.url;
     spawnService(service, env, RESTART_FIRST_MS);
   }
   await Promise.all(SUBGRAPHS.map((service) => untilAnswers(service, '/health')));
@@ -147,6 +160,7 @@ async function main(): Promise<void> {
       '',
       `  GraphQL gateway   ${url}`,
       `  Apollo Sandbox    ${url}   (open it in a browser)`,
+      ...(mailbox ? [`  Mailbox           http://localhost:${GATEWAY.port}/dev/mailbox   (every mail sent)`] : []),
       ...(demo
         ? [
             '',
@@ -273,6 +287,7 @@ function shutdown(code: number): Promise<void> {
   stopping ??= (async () => {
     if (code !== 1) log('stopping');
     await Promise.all([...children.values()].map(stopChild));
+    await mailbox?.stop();
     await embedded?.stop();
     process.exit(code);
   })();

@@ -229,6 +229,26 @@ const schema = z.object({
     .string()
     .refine((name) => knownTimeZone(name) !== undefined, 'unknown IANA time zone')
     .default('Europe/Madrid'),
+  /**
+   * notifications: the SMTP server mail goes out through, e.g. `smtp://user:pass@mail.example.com:587`
+   * (`smtps:` for implicit TLS). Unset under `npm start`: it runs a development mailbox on
+   * localhost and points notifications at it. Required when notifications runs on its own.
+   */
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  /** notifications: the From of every mail (`Name <address>` or an address). */
+  MAIL_FROM: z.string().min(3).default('Ticketing <no-reply@ticketing.localhost>'),
+  /** notifications: the Reply-To of every mail (help-desk mail replies to the help desk). */
+  MAIL_REPLY_TO: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
+  /** notifications: the base URL of the web app that links in mails open (verify, reset, tickets, unsubscribe). */
+  APP_URL: url(['http:', 'https:']).default('http://localhost:4000'),
+  /**
+   * Development only: the folder where `npm start`'s mailbox stores what it receives, and which
+   * the gateway's `/dev/mailbox` page lists.
+   */
+  MAILBOX_DIR: z.string().min(1).default('.data/mailbox'),
 });
 
 /**

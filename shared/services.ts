@@ -33,6 +33,8 @@ export const NEEDS = {
   gamificationSettings: { env: ['GAMIFICATION_TIMEZONE'] },
   /** Reports settings: the time zone of reports that name none. */
   reportsSettings: { env: ['REPORTS_TIMEZONE'] },
+  /** Outgoing mail: the SMTP server, the sender and reply-to, and the base URL of links in mails. */
+  mailSettings: { env: ['SMTP_URL', 'MAIL_FROM', 'MAIL_REPLY_TO', 'APP_URL'] },
 } as const satisfies Record<string, { env: readonly string[] }>;
 
 export type Need = keyof typeof NEEDS;
@@ -58,6 +60,7 @@ export const SERVICES = [
   { name: 'reports', kind: 'subgraph', port: 4004, entry: 'subgraphs/reports/src/index.ts', dbSchema: 'reports', needs: ['database', 'reportsSettings'] },
   { name: 'gamification', kind: 'subgraph', port: 4005, entry: 'subgraphs/gamification/src/index.ts', dbSchema: 'gamification', needs: ['database', 'gamificationSettings'] },
   { name: 'support', kind: 'subgraph', port: 4006, entry: 'subgraphs/support/src/index.ts', dbSchema: 'support', needs: ['database', 'supportSettings'] },
+  { name: 'notifications', kind: 'subgraph', port: 4007, entry: 'subgraphs/notifications/src/index.ts', dbSchema: 'notifications', needs: ['database', 'mailSettings'] },
   { name: 'gateway', kind: 'gateway', port: 4000, entry: 'gateway/src/index.ts', needs: ['database'] },
 ] as const satisfies readonly ServiceDefinition[];
 

@@ -94,7 +94,7 @@ describe('services:check names each disagreement', () => {
 
   test('a subgraph schema missing from Prisma', () => {
     const schema =
-      'datasource db {\n  schemas = ["users", "events", "tickets", "orders", "gamification", "reports"]\n}\n';
+      'datasource db {\n  schemas = ["users", "events", "tickets", "orders", "gamification", "reports", "notifications"]\n}\n';
     expect(checkPrismaSchemas(schema, (s) => s !== 'orders')).toEqual([
       "prisma/schema/orders.prisma: missing (orders's models)",
       'prisma/schema/schema.prisma: add "support" to `schemas` (support\'s schema)',

@@ -20,6 +20,7 @@ import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
 import { dashboardPage } from './dashboard';
 import { costLimitPlugin, limitRules, type CostBudgets } from './limits';
+import { mailboxRoutes } from './mailbox';
 import { readinessCheck } from './readiness';
 import { serveSubscriptions } from './subscriptions/server';
 import { receiptUploadProxy } from './uploads';
@@ -223,6 +224,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
       }
       res.type('text/plain').send(`${printSchema(apiSchema)}\n`);
     });
+    // What the platform mailed, as the development mailbox of `npm start` received it.
+    app.use('/dev/mailbox', mailboxRoutes(config.MAILBOX_DIR));
   }
 
   // The live dashboard page (gateway/dashboard/), in every environment: it only calls the API.

@@ -169,7 +169,19 @@ export interface EventCatalog {
    */
   TicketsIssued: {
     orderId: string;
-    tickets: { ticketId: string; eventId: string; holderId: string }[];
+    tickets: {
+      ticketId: string;
+      eventId: string;
+      holderId: string;
+      /** What notifications mails with the ticket (absent in events emitted before they were added). */
+      ticketTypeId?: string;
+      ticketTypeName?: string;
+      eventTitle?: string;
+      startsAt?: string;
+      venueName?: string;
+      /** The ticket's signed QR code, as `Ticket.qr` gives it: the mailed PNG encodes it. */
+      qr?: string;
+    }[];
     issuedAt: string;
   };
   /** support → gamification, reports (later): a support ticket was opened (any channel but IMPORT). */

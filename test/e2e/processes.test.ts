@@ -21,6 +21,7 @@ import WebSocket from 'ws';
 import { generateStoredKey, generateStoredSigningKey } from '../../shared/auth/keys';
 import { createPrisma, type Db } from '../../shared/db';
 import { freePort } from '../../scripts/embedded-postgres';
+import { startMailbox, type Mailbox } from '../../shared/mail/mailbox';
 import { pubsubFor } from '../../shared/realtime/pubsub';
 import {
   GATEWAY,
@@ -264,6 +265,7 @@ let db: Db | undefined;
 let redis: Redis | undefined;
 let eventStream: string | undefined;
 let keysDir: string | undefined;
+let mailbox: Mailbox | undefined;
 
 afterAll(async () => {
   await Promise.all(clients.map(async (c) => c.dispose()));
@@ -274,6 +276,7 @@ afterAll(async () => {
   redis?.disconnect();
   await db?.$disconnect();
   await testDb?.drop();
+  await mailbox?.stop();
   if (keysDir) await rm(keysDir, { recursive: true, force: true });
 }, 30_000);
 
@@ -302,6 +305,8 @@ testWithRedis(
       const qrKeysFile = path.join(keysDir, 'qr-signing-keys.json');
       await writeFile(jwtKeysFile, JSON.stringify([generateStoredSigningKey()]), { mode: 0o600 });
       await writeFile(qrKeysFile, JSON.stringify([generateStoredKey('ed25519')]), { mode: 0o600 });
+      // notifications mails through SMTP: a mailbox of the test's own.
+      mailbox = await startMailbox({ dir: path.join(keysDir, 'mailbox') });
 
       const baseEnv = childEnv({
         NODE_ENV: 'test',
@@ -314,11 +319,12 @@ testWithRedis(
       lap('setup');
 
       // Every subgraph of the registry, orders twice (the replicas this test is about), each
-      // given the key files its needs call for. The JWKS issuer (users) first: every other
+      // given the key files (and SMTP server) its needs call for. The JWKS issuer (users) first: every other
       // service verifies tokens with its JWKS.
       const keyFiles: Partial<Record<Need, NodeJS.ProcessEnv>> = {
         jwtSigningKeys: { JWT_SIGNING_KEYS_FILE: jwtKeysFile },
         qrSigningKeys: { QR_SIGNING_KEYS_FILE: qrKeysFile },
+        mailSettings: { SMTP_URL: mailbox.url },
       };
       const envOf = (service: ServiceDefinition): NodeJS.ProcessEnv =>
         service.needs.reduce((env, need) => ({ ...env, ...keyFiles[need] }), {});

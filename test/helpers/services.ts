@@ -16,6 +16,7 @@ import type { Worker } from '../../shared/events/bus';
 import { serviceNamed, type Need, type SubgraphName } from '../../shared/services';
 import type { SubgraphDeps, SubgraphServer } from '../../shared/subgraph';
 import { gamificationSettings } from '../../subgraphs/gamification/src/settings';
+import { mailSettings, type MailSettings } from '../../subgraphs/notifications/src/settings';
 import { reportsSettings } from '../../subgraphs/reports/src/settings';
 import { loadQrSigningKeys } from '../../subgraphs/tickets/src/domain/qr';
 import type { LoginLimits } from '../../subgraphs/users/src/domain/auth-service';
@@ -63,7 +64,22 @@ const TEST_EXTRAS: Record<Need, (deps: TestSubgraphDeps) => object> = {
     settings: gamificationSettings(loadConfig({ NODE_ENV: 'test', RECEIPT_STORAGE_DIR: testReceiptStore() })),
   }),
   reportsSettings: () => ({ settings: reportsSettings(loadConfig({ NODE_ENV: 'test' })) }),
+  // Stacks pass the SMTP URL of their own mailbox (stack.ts); elsewhere mail waits for a server.
+  mailSettings: () => ({ mail: testMailSettings(UNREACHABLE_SMTP) }),
 };
+
+/** Where a test without a mailbox sends mail: a port nothing listens on (attempts fail and retry). */
+const UNREACHABLE_SMTP = 'smtp://127.0.0.1:9';
+
+/** notifications' settings for a test, sending to `smtpUrl` and retrying fast. */
+export function testMailSettings(smtpUrl: string): MailSettings {
+  return {
+    ...mailSettings(loadConfig({ NODE_ENV: 'test', SMTP_URL: smtpUrl, APP_URL: 'http://app.test' })),
+    retryBaseMs: 200,
+    retryMaxMs: 1_000,
+    pollMs: 50,
+  };
+}
 
 let receiptStore: string | undefined;
 /** The receipt files of this test process: a temporary folder, not the repository's `.data/`. */

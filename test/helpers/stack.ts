@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { createGateway } from '../../gateway/src/server';
@@ -10,11 +11,13 @@ import { loadConfig } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
 import type { Worker } from '../../shared/events/bus';
 import { createLogger } from '../../shared/logger';
+import { startMailbox, type Mailbox } from '../../shared/mail/mailbox';
 import { JWKS_ISSUER, SUBGRAPH_NAMES, subgraphUrlVariable, type SubgraphName } from '../../shared/services';
 import type { RunningServer } from '../../shared/subgraph';
+import type { MailSettings } from '../../subgraphs/notifications/src/settings';
 import { createTestDatabase } from './db';
 import type { LoginLimits } from '../../subgraphs/users/src/domain/auth-service';
-import { TOKEN_SETTINGS, subgraphFactory, type TestSubgraphDeps } from './services';
+import { TOKEN_SETTINGS, subgraphFactory, testMailSettings, type TestSubgraphDeps } from './services';
 
 export { TOKEN_SETTINGS };
 
@@ -42,6 +45,13 @@ export interface Stack {
   /** The Redis stream this stack's events travel on (when `redis` is set). */
   eventStream: string;
   signingKeys: SigningKey[];
+  /**
+   * The stack's SMTP server (the development mailbox, shared/mail/mailbox.ts), where
+   * notifications sends every mail: `messages()` reads what arrived. Stop it to take SMTP
+   * down; `restartMailbox()` brings it back on the same port.
+   */
+  mailbox: Mailbox;
+  restartMailbox(): Promise<Mailbox>;
   gateway: RunningServer;
   users: RunningServer;
   /** Every subgraph by name, users included. */
@@ -117,7 +127,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Test files run in parallel against one Redis: each stack gets its own stream.
   const eventStream = `test-events-${path.basename(database.url)}`;
   const sessions = prismaSessionLookup(db);
-  const deps: TestSubgraphDeps = {
+  const mailDir = mkdtempSync(path.join(os.tmpdir(), 'mailbox-'));
+  let mailbox = await startMailbox({ dir: mailDir });
+  const deps: TestSubgraphDeps & { mail: MailSettings } = {
+    mail: testMailSettings(mailbox.url),
     db,
     signingKeys,
     redis,
@@ -169,6 +182,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       NODE_ENV: options.nodeEnv ?? 'test',
       LOG_LEVEL: 'silent',
       DATABASE_URL: database.url,
+      MAILBOX_DIR: mailDir,
       JWKS_URL: `${users.url.replace(/\/graphql$/, '')}/.well-known/jwks.json`,
       ...Object.fromEntries(Object.entries(routes).map(([name, s]) => [subgraphUrlVariable(name), s.url])),
       ...(options.nodeEnv === 'production' ? { SUBGRAPH_SECRET: 'test-secret-0123456789' } : {}),
@@ -194,6 +208,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     redis,
     eventStream,
     signingKeys,
+    get mailbox() {
+      return mailbox;
+    },
+    async restartMailbox() {
+      mailbox = await startMailbox({ dir: mailDir, port: mailbox.port });
+      return mailbox;
+    },
     gateway,
     users,
     subgraphs,
@@ -237,6 +258,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await gateway.stop();
       await stopWorkers();
       for (const s of Object.values(subgraphs)) await s.stop();
+      await mailbox.stop();
       redis?.disconnect();
       await db.$disconnect();
       await database.drop();

@@ -4,20 +4,21 @@
  * (domain/event-handlers.ts) issue and void tickets as orders are paid and refunded.
  */
 import { startConsumer, startRelay, type Worker } from '../../../shared/events/bus';
-import type { SubgraphDeps } from '../../../shared/subgraph';
 import { orderTicketsHandlers } from './domain/event-handlers';
+import { QrCodec } from './domain/qr';
+import type { TicketsDeps } from './server';
 
 /** The consumer that issues and voids tickets as orders are paid and refunded. */
 export const ORDER_EVENTS_CONSUMER = 'tickets.order-tickets';
 
-export function startWorkers(deps: SubgraphDeps): Worker[] {
+export function startWorkers(deps: TicketsDeps): Worker[] {
   const bus = { db: deps.db, redis: deps.redis, stream: deps.eventStream, logger: deps.logger };
   return [
     startRelay(bus),
     startConsumer({
       ...bus,
       name: ORDER_EVENTS_CONSUMER,
-      handlers: orderTicketsHandlers({ logger: deps.logger, now: deps.now }),
+      handlers: orderTicketsHandlers({ logger: deps.logger, qr: new QrCodec(deps.qrKeys), now: deps.now }),
     }),
   ];
 }

@@ -6,7 +6,9 @@ import { eventually } from '../../../test/helpers/eventually';
 import { describeWithRedis, testRedisUrl } from '../../../test/helpers/redis';
 import { startStack, type Stack } from '../../../test/helpers/stack';
 import { codeOf, signUp } from '../../../test/helpers/users';
+import { generateStoredKey } from '../../../shared/auth/keys';
 import { issueForOrder } from '../src/domain/event-handlers';
+import { QrCodec, loadQrSigningKeys } from '../src/domain/qr';
 import { ORDER_EVENTS_CONSUMER } from '../src/workers';
 import { payOrder, processed, publishedEvent, refundLine, ticketsIssued, viaGateway } from './helpers';
 
@@ -57,11 +59,12 @@ function issuingOver(redisUrl: string | undefined) {
     // Even with the processed record gone, the unique (orderLineId, seatIndex) issues nothing.
     await stack.db.processedEvent.deleteMany({ where: { eventId: order.eventId } });
     const logger = createLogger('test', 'silent');
+    const qr = new QrCodec(loadQrSigningKeys({ json: JSON.stringify([generateStoredKey('ed25519')]) }));
     const event = (await published(stack, order.eventId)) as DomainEvent<'OrderPaid'>;
     await applyOnce(
       stack.db,
       ORDER_EVENTS_CONSUMER,
-      { OrderPaid: (tx, e) => issueForOrder(tx, e.payload, { logger }).then(() => undefined) },
+      { OrderPaid: (tx, e) => issueForOrder(tx, e.payload, { logger, qr }).then(() => undefined) },
       event,
     );
     expect(await stack.db.ticket.count({ where: { orderId: order.orderId } })).toBe(3);

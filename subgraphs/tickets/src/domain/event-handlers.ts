@@ -7,12 +7,16 @@ import type { Tx } from '../../../../shared/db';
 import type { EventHandlers } from '../../../../shared/events/bus';
 import type { EventCatalog } from '../../../../shared/events/catalog';
 import type { Logger } from '../../../../shared/logger';
+import { findEventsByIds } from '../data/events';
 import * as ticketTypes from '../data/ticket-types';
 import * as tickets from '../data/tickets';
-import { announceIssued, announceTicketVoided, announceVoided } from './events';
+import { announceIssued, announceTicketVoided, announceVoided, type IssuedTicket } from './events';
+import type { QrCodec } from './qr';
 
 interface HandlerDeps {
   logger: Logger;
+  /** Signs the QR codes `TicketsIssued` carries (the ticket mail shows them). */
+  qr: QrCodec;
   now?: () => Date;
 }
 
@@ -34,7 +38,7 @@ export function orderTicketsHandlers(deps: HandlerDeps): EventHandlers {
  * event comes from the ticket type, not from the payload. Returns how many were issued.
  */
 export async function issueForOrder(tx: Tx, paid: EventCatalog['OrderPaid'], deps: HandlerDeps): Promise<number> {
-  const created: tickets.Ticket[] = [];
+  const created: Omit<IssuedTicket, 'event'>[] = [];
   const issuedAt = deps.now?.() ?? new Date();
   for (const line of paid.lines) {
     if (!line.ticketTypeId) continue;
@@ -58,9 +62,18 @@ export async function issueForOrder(tx: Tx, paid: EventCatalog['OrderPaid'], dep
       quantity: line.quantity,
       issuedAt,
     });
-    created.push(...seats);
+    created.push(...seats.map((ticket) => ({ ticket, type, qr: deps.qr.encode(ticket.id, ticket.eventId) })));
   }
-  if (created.length > 0) await announceIssued(tx, paid.orderId, created, issuedAt);
+  if (created.length === 0) return 0;
+  const events = new Map(
+    (await findEventsByIds(tx, [...new Set(created.map((c) => c.ticket.eventId))])).map((e) => [e.id, e]),
+  );
+  await announceIssued(
+    tx,
+    paid.orderId,
+    created.map((c) => ({ ...c, event: events.get(c.ticket.eventId)! })),
+    issuedAt,
+  );
   return created.length;
 }
 

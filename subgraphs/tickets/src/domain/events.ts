@@ -49,11 +49,21 @@ export async function announceCancelled(tx: Tx, event: Event): Promise<void> {
   });
 }
 
+/** An issued ticket as `TicketsIssued` describes it: the row, its signed QR code, its type and event. */
+export interface IssuedTicket {
+  ticket: Ticket;
+  qr: string;
+  type: TicketType;
+  event: Event;
+}
+
 /**
  * Tickets of an order were issued: `OrderTicketsChanged` (the order's live updates) and
- * `TicketsIssued` (who holds which ticket of which event). Call it only when some were.
+ * `TicketsIssued` (who holds which ticket of which event, with what notifications mails: the
+ * signed QR code, the ticket type's name, the event's title, start and venue). Call it only
+ * when some were.
  */
-export async function announceIssued(tx: Tx, orderId: string, issued: Ticket[], at: Date): Promise<void> {
+export async function announceIssued(tx: Tx, orderId: string, issued: IssuedTicket[], at: Date): Promise<void> {
   await producer.emit(tx, 'OrderTicketsChanged', {
     orderId,
     issued: issued.length,
@@ -62,7 +72,17 @@ export async function announceIssued(tx: Tx, orderId: string, issued: Ticket[], 
   });
   await producer.emit(tx, 'TicketsIssued', {
     orderId,
-    tickets: issued.map((t) => ({ ticketId: t.id, eventId: t.eventId, holderId: t.holderId })),
+    tickets: issued.map(({ ticket, qr, type, event }) => ({
+      ticketId: ticket.id,
+      eventId: ticket.eventId,
+      holderId: ticket.holderId,
+      ticketTypeId: type.id,
+      ticketTypeName: type.name,
+      eventTitle: event.title,
+      startsAt: event.startsAt.toISOString(),
+      venueName: event.venueName,
+      qr,
+    })),
     issuedAt: at.toISOString(),
   });
 }

@@ -1,0 +1,167 @@
+/**
+ * `notifications.messages`: other domains' events turned into notifications, each event
+ * applied once (`applyOnce`), in commit order, by one consumer, so the copy of users it keeps
+ * (`UserChanged`) is there before the events that mail them. Every notification is also unique
+ * per (event, recipient, template), so even a consumer whose processed record was lost mails
+ * nothing twice.
+ */
+import type { Tx } from '../../../../shared/db';
+import type { AfterCommit, EventHandlers } from '../../../../shared/events/bus';
+import type { DomainEvent, EventCatalog } from '../../../../shared/events/catalog';
+import type { Logger } from '../../../../shared/logger';
+import { findPaidOrder, recordHolders, recordPaidOrder, type PaidOrder } from '../data/orders';
+import { findRecipient, upsertIfNewer } from '../data/recipients';
+import type { Addressee, NotificationWriter } from './notification-writer';
+import {
+  accountMail,
+  orderConfirmation,
+  type AccountMailKind,
+  type OrderLineView,
+  type QrImage,
+  type TicketView,
+} from './templates';
+
+/** The one consumer of notifications: its name keys `processed_events` and its cursor. */
+export const MESSAGES_CONSUMER = 'notifications.messages';
+
+type Ticket = EventCatalog['TicketsIssued']['tickets'][number];
+
+interface HandlerDeps {
+  writer: NotificationWriter;
+  /** The web app links in mails open. */
+  appUrl: string;
+  logger: Logger;
+}
+
+export function messageHandlers(deps: HandlerDeps): EventHandlers {
+  const { writer, appUrl } = deps;
+  const link = (path: string, params: Record<string, string> = {}) => {
+    const url = new URL(path, appUrl);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    return url.toString();
+  };
+
+  /** A user as notifications knows them, or null (logged) when no `UserChanged` was seen. */
+  const userAddressee = async (tx: Tx, userId: string, why: string): Promise<Addressee | null> => {
+    const r = await findRecipient(tx, userId);
+    if (!r) {
+      deps.logger.warn('notification for a user never announced by UserChanged; not sent', { userId, why });
+      return null;
+    }
+    return { key: r.userId, userId: r.userId, feed: true, email: r.email, name: r.name, locale: r.locale };
+  };
+
+  const confirm = async (tx: Tx, afterCommit: AfterCommit, order: PaidOrder, tickets: Ticket[]) => {
+    const to = await userAddressee(tx, order.buyerId, 'order-confirmation');
+    if (!to) return;
+    const lines = order.lines as EventCatalog['OrderPaid']['lines'];
+    const images: QrImage[] = [];
+    const views: TicketView[] = tickets.map((t, i) => {
+      const image = t.qr
+        ? { filename: `ticket-${i + 1}-${t.ticketId.slice(0, 8)}.png`, cid: `qr-${t.ticketId}`, qr: t.qr }
+        : null;
+      if (image) images.push(image);
+      return {
+        ticketId: t.ticketId,
+        eventTitle: t.eventTitle ?? '',
+        ticketTypeName: t.ticketTypeName ?? '',
+        startsAt: t.startsAt ?? null,
+        venueName: t.venueName ?? null,
+        image,
+      };
+    });
+    const names = new Map(
+      tickets.map((t) => [t.ticketTypeId, [t.eventTitle, t.ticketTypeName].filter(Boolean).join(' · ')]),
+    );
+    const lineViews: OrderLineView[] = lines.map((l) => ({
+      label: (l.ticketTypeId && names.get(l.ticketTypeId)) || null,
+      ticket: l.ticketTypeId !== null,
+      quantity: l.quantity,
+      unitPriceCents: l.unitPriceCents,
+    }));
+    await writer.queue(tx, afterCommit, {
+      eventId: order.eventId,
+      template: 'order-confirmation',
+      category: 'TRANSACTIONAL',
+      to,
+      images,
+      render: (lang) =>
+        orderConfirmation(lang, {
+          name: to.name ?? '',
+          orderId: order.orderId,
+          currency: order.currency,
+          totalCents: order.totalCents,
+          lines: lineViews,
+          tickets: views,
+          link: link(`/orders/${order.orderId}`),
+        }),
+    });
+  };
+
+  /** An account mail: to the address the event names, with the link carrying its token. */
+  const accountMailFor = async (
+    tx: Tx,
+    afterCommit: AfterCommit,
+    event: DomainEvent<'EmailVerificationRequested' | 'PasswordResetRequested'>,
+    kind: AccountMailKind,
+    path: string,
+  ) => {
+    const p = event.payload;
+    await writer.queue(tx, afterCommit, {
+      eventId: event.eventId,
+      template: kind,
+      category: 'TRANSACTIONAL',
+      to: accountAddressee(p),
+      render: (lang) =>
+        accountMail(kind, lang, { name: p.name, expiresAt: p.expiresAt, link: link(path, { token: p.token }) }),
+    });
+  };
+
+  return {
+    UserChanged: async (tx, { payload: u }) => {
+      await upsertIfNewer(tx, {
+        userId: u.userId,
+        email: u.email,
+        name: u.name,
+        locale: u.locale ?? 'es-ES',
+        updatedAt: new Date(u.changedAt),
+      });
+    },
+    EmailVerificationRequested: (tx, event, afterCommit) =>
+      accountMailFor(tx, afterCommit, event, 'email-verification', '/verify-email'),
+    PasswordResetRequested: (tx, event, afterCommit) =>
+      accountMailFor(tx, afterCommit, event, 'password-reset', '/reset-password'),
+    OrderPaid: async (tx, event: DomainEvent<'OrderPaid'>, afterCommit) => {
+      const p = event.payload;
+      const order = {
+        orderId: p.orderId,
+        eventId: event.eventId,
+        buyerId: p.buyerId,
+        currency: p.currency,
+        totalCents: p.totalCents,
+        lines: p.lines,
+        paidAt: new Date(p.paidAt),
+      };
+      await recordPaidOrder(tx, order);
+      // An order with tickets is confirmed once they are issued (TicketsIssued), with them.
+      if (!p.lines.some((l) => l.ticketTypeId)) await confirm(tx, afterCommit, order, []);
+    },
+    TicketsIssued: async (tx, { payload: p }, afterCommit) => {
+      await recordHolders(
+        tx,
+        p.tickets.map((t) => ({ ticketId: t.ticketId, eventId: t.eventId, holderId: t.holderId, orderId: p.orderId })),
+      );
+      const order = await findPaidOrder(tx, p.orderId);
+      if (order) await confirm(tx, afterCommit, order, p.tickets);
+      else
+        deps.logger.warn('TicketsIssued for an order whose OrderPaid was not seen; no confirmation', {
+          orderId: p.orderId,
+        });
+    },
+  };
+}
+
+/** Account mail goes to the address the event names (maybe not yet the one on file) and is not in the feed. */
+function accountAddressee(p: { userId: string; email: string; name: string; locale: string }): Addressee {
+  return { key: p.userId, userId: p.userId, feed: false, email: p.email, name: p.name, locale: p.locale };
+}

@@ -1,0 +1,242 @@
+/**
+ * The mails, in Spanish and English: each template turns its data into a subject, a one-line
+ * summary (the feed), HTML and plain text. The language is the recipient's locale (`es*`:
+ * Spanish; anything else: English). User-supplied text is escaped in the HTML (`html`).
+ */
+import { html, type SafeHtml } from '../../../../shared/mail/html';
+
+export type Lang = 'es' | 'en';
+
+export function langOf(locale: string | null | undefined): Lang {
+  return (locale ?? 'es').toLowerCase().startsWith('es') ? 'es' : 'en';
+}
+
+/** What a template gives. `images` are QR codes the sender attaches as PNG (inline and as files). */
+export interface Rendered {
+  subject: string;
+  summary: string;
+  html: string;
+  text: string;
+}
+
+/** A QR code to attach: `cid` is how the HTML refers to it. */
+export interface QrImage {
+  filename: string;
+  cid: string;
+  qr: string;
+}
+
+const LOCALES: Record<Lang, string> = { es: 'es-ES', en: 'en-GB' };
+
+export function money(lang: Lang, cents: number, currency: string): string {
+  return new Intl.NumberFormat(LOCALES[lang], { style: 'currency', currency }).format(cents / 100);
+}
+
+function when(lang: Lang, iso: string): string {
+  return (
+    new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
+      new Date(iso),
+    ) + ' UTC'
+  );
+}
+
+/** The frame of every mail: a greeting, the body, a footer. */
+function layout(lang: Lang, name: string | null, body: SafeHtml, footer?: SafeHtml): string {
+  const hello = lang === 'es' ? 'Hola' : 'Hello';
+  return html`<!doctype html>
+    <html lang="${lang}">
+      <head>
+        <meta charset="utf-8" />
+      </head>
+      <body style="font-family: system-ui, sans-serif; color: #1a1a1a; max-width: 640px; margin: auto">
+        <p>${hello}${name ? html` ${name}` : ''},</p>
+        ${body}
+        <hr />
+        <p style="color: #666; font-size: 12px">
+          ${footer ?? (lang === 'es' ? 'Ticketing: este mensaje se envió automáticamente.' : 'Ticketing: this message was sent automatically.')}
+        </p>
+      </body>
+    </html>`.value;
+}
+
+function textOf(lang: Lang, name: string | null, lines: string[]): string {
+  const hello = lang === 'es' ? 'Hola' : 'Hello';
+  return [`${hello}${name ? ` ${name}` : ''},`, '', ...lines, ''].join('\n');
+}
+
+const button = (href: string, label: string) =>
+  html`<p>
+    <a
+      href="${href}"
+      style="background: #0b57d0; color: #fff; padding: 10px 16px; border-radius: 6px; text-decoration: none"
+      >${label}</a
+    >
+  </p>`;
+
+export interface LinkMail {
+  name: string;
+  link: string;
+  expiresAt: string;
+}
+
+/** The account mails: a link proving the address (verification) or choosing a new password (reset). */
+export type AccountMailKind = 'email-verification' | 'password-reset';
+
+const ACCOUNT_TEXTS: Record<
+  AccountMailKind,
+  Record<Lang, { subject: string; intro: string; action: string; expires: (at: string) => string }>
+> = {
+  'email-verification': {
+    es: {
+      subject: 'Confirma tu dirección de correo',
+      intro: 'Confirma que esta dirección es tuya para terminar de configurar tu cuenta.',
+      action: 'Confirmar correo',
+      expires: (at) => `El enlace caduca el ${at}. Si no creaste una cuenta, ignora este mensaje.`,
+    },
+    en: {
+      subject: 'Confirm your email address',
+      intro: 'Confirm this address is yours to finish setting up your account.',
+      action: 'Confirm email',
+      expires: (at) => `The link expires on ${at}. If you did not create an account, ignore this message.`,
+    },
+  },
+  'password-reset': {
+    es: {
+      subject: 'Restablece tu contraseña',
+      intro: 'Alguien pidió restablecer la contraseña de tu cuenta.',
+      action: 'Elegir una contraseña nueva',
+      expires: (at) =>
+        `El enlace sirve una vez y caduca el ${at}. Si no fuiste tú, ignora este mensaje: tu contraseña no cambia.`,
+    },
+    en: {
+      subject: 'Reset your password',
+      intro: 'Someone asked to reset the password of your account.',
+      action: 'Choose a new password',
+      expires: (at) =>
+        `The link works once and expires on ${at}. If it was not you, ignore this message: your password stays as it is.`,
+    },
+  },
+};
+
+export function accountMail(kind: AccountMailKind, lang: Lang, d: LinkMail): Rendered {
+  const t = ACCOUNT_TEXTS[kind][lang];
+  const expires = t.expires(when(lang, d.expiresAt));
+  return {
+    subject: t.subject,
+    summary: t.intro,
+    html: layout(
+      lang,
+      d.name,
+      html`<p>${t.intro}</p>
+        ${button(d.link, t.action)}
+        <p>${expires}</p>`,
+    ),
+    text: textOf(lang, d.name, [t.intro, '', `${t.action}: ${d.link}`, '', expires]),
+  };
+}
+
+/** A line of an order as the mail shows it. */
+export interface OrderLineView {
+  /** The ticket type and event, or null when unknown (a product: orders' events carry no names). */
+  label: string | null;
+  ticket: boolean;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+/** A ticket as the mail shows it; `image` is its QR code's `cid`. */
+export interface TicketView {
+  ticketId: string;
+  eventTitle: string;
+  ticketTypeName: string;
+  startsAt: string | null;
+  venueName: string | null;
+  image: QrImage | null;
+}
+
+export interface OrderConfirmation {
+  name: string;
+  orderId: string;
+  currency: string;
+  totalCents: number;
+  lines: OrderLineView[];
+  tickets: TicketView[];
+  link: string;
+}
+
+export function orderConfirmation(lang: Lang, d: OrderConfirmation): Rendered {
+  const es = lang === 'es';
+  const number = d.orderId.slice(0, 8).toUpperCase();
+  const subject = es ? `Tu pedido ${number} está confirmado` : `Your order ${number} is confirmed`;
+  const summary = es
+    ? `Pago recibido: ${money(lang, d.totalCents, d.currency)}${d.tickets.length ? `, ${d.tickets.length} entrada(s)` : ''}.`
+    : `Payment received: ${money(lang, d.totalCents, d.currency)}${d.tickets.length ? `, ${d.tickets.length} ticket(s)` : ''}.`;
+  const head = es ? ['Concepto', 'Cant.', 'Precio', 'Importe'] : ['Item', 'Qty', 'Price', 'Amount'];
+  const labelOf = (l: OrderLineView) => l.label ?? (l.ticket ? (es ? 'Entrada' : 'Ticket') : es ? 'Artículo' : 'Item');
+  const rows = d.lines.map(
+    (l) =>
+      html`<tr>
+        <td>${labelOf(l)}</td>
+        <td align="right">${l.quantity}</td>
+        <td align="right">${money(lang, l.unitPriceCents, d.currency)}</td>
+        <td align="right">${money(lang, l.unitPriceCents * l.quantity, d.currency)}</td>
+      </tr>`,
+  );
+  const tickets = d.tickets.map(
+    (t) =>
+      html`<div style="border: 1px solid #ddd; border-radius: 8px; padding: 12px; margin: 12px 0">
+        <p>
+          <strong>${t.eventTitle}</strong
+          ><br />${t.ticketTypeName}${t.startsAt ? html`<br />${when(lang, t.startsAt)}` : ''}${t.venueName ? html`<br />${t.venueName}` : ''}
+        </p>
+        ${t.image ? html`<img src="cid:${t.image.cid}" alt="QR" width="220" height="220" />` : ''}
+        <p style="color: #666; font-size: 12px">${es ? 'Entrada' : 'Ticket'} ${t.ticketId}</p>
+      </div>`,
+  );
+  const body = html`<p>
+      ${es ? 'Gracias por tu compra. Hemos recibido el pago de tu pedido' : 'Thank you for your purchase. We received the payment of your order'}
+      ${number}.
+    </p>
+    <table cellpadding="6" style="border-collapse: collapse; width: 100%">
+      <tr>
+        ${head.map((h) => html`<th align="left">${h}</th>`)}
+      </tr>
+      ${rows}
+      <tr>
+        <td colspan="3"><strong>Total</strong></td>
+        <td align="right"><strong>${money(lang, d.totalCents, d.currency)}</strong></td>
+      </tr>
+    </table>
+    ${
+      d.tickets.length
+        ? html`<h3>${es ? 'Tus entradas' : 'Your tickets'}</h3>
+            <p>
+              ${es ? 'Enseña el código QR de cada entrada en la puerta (también va adjunto).' : 'Show each ticket’s QR code at the door (it is attached too).'}
+            </p>
+            ${tickets}`
+        : ''
+    }
+    ${button(d.link, es ? 'Ver el pedido' : 'View the order')}`;
+  const text = [
+    es ? `Hemos recibido el pago de tu pedido ${number}.` : `We received the payment of your order ${number}.`,
+    '',
+    ...d.lines.map(
+      (l) =>
+        `${l.quantity} x ${labelOf(l)} (${money(lang, l.unitPriceCents, d.currency)}) = ${money(lang, l.unitPriceCents * l.quantity, d.currency)}`,
+    ),
+    `Total: ${money(lang, d.totalCents, d.currency)}`,
+    ...(d.tickets.length
+      ? [
+          '',
+          es ? 'Tus entradas (el código QR de cada una va adjunto):' : 'Your tickets (each one’s QR code is attached):',
+          ...d.tickets.map(
+            (t) =>
+              `- ${t.eventTitle}, ${t.ticketTypeName}${t.startsAt ? `, ${when(lang, t.startsAt)}` : ''} (${t.ticketId})`,
+          ),
+        ]
+      : []),
+    '',
+    `${es ? 'Ver el pedido' : 'View the order'}: ${d.link}`,
+  ];
+  return { subject, summary, html: layout(lang, d.name, body), text: textOf(lang, d.name, text) };
+}

@@ -1,0 +1,39 @@
+import { loop, startConsumer, type Worker } from '../../../shared/events/bus';
+import { pubsubFor } from '../../../shared/realtime/pubsub';
+import { realtimePublisher } from '../../../shared/realtime/publisher';
+import { MESSAGES_CONSUMER, messageHandlers } from './domain/event-handlers';
+import { NotificationWriter } from './domain/notification-writer';
+import { MailSender } from './domain/sender';
+import { NotificationsRealtime } from './realtime';
+import type { NotificationsDeps } from './server';
+
+/**
+ * The workers of a notifications process, each safe with several instances:
+ * - `notifications.messages`: other domains' events into the outbox of mail and the feed;
+ * - the sender: due mail to the SMTP server, retried with backoff.
+ * Notifications emits no domain events, so it runs no outbox relay.
+ */
+export function startWorkers(deps: NotificationsDeps): Worker[] {
+  const realtime = new NotificationsRealtime(realtimePublisher(pubsubFor(deps), deps.logger));
+  const writer = new NotificationWriter({ realtime, now: deps.now });
+  const consumer = startConsumer({
+    db: deps.db,
+    redis: deps.redis,
+    stream: deps.eventStream,
+    logger: deps.logger,
+    name: MESSAGES_CONSUMER,
+    handlers: messageHandlers({ writer, appUrl: deps.mail.appUrl, logger: deps.logger }),
+  });
+  const sender = new MailSender({ db: deps.db, settings: deps.mail, logger: deps.logger, now: deps.now });
+  const sending = loop(() => sender.runOnce(), { logger: deps.logger, pollMs: deps.mail.pollMs, name: 'mail sender' });
+  return [
+    consumer,
+    {
+      runOnce: () => sending.runOnce(),
+      async stop() {
+        await sending.stop();
+        sender.close();
+      },
+    },
+  ];
+}

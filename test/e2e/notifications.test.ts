@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import jsQR from 'jsqr';
+import sharp from 'sharp';
+import { applyOnce } from '../../shared/events/bus';
+import type { DomainEvent } from '../../shared/events/catalog';
+import { createLogger } from '../../shared/logger';
+import type { StoredMail } from '../../shared/mail/mailbox';
+import { pubsubFor } from '../../shared/realtime/pubsub';
+import { realtimePublisher } from '../../shared/realtime/publisher';
+import { MESSAGES_CONSUMER, messageHandlers } from '../../subgraphs/notifications/src/domain/event-handlers';
+import { NotificationWriter } from '../../subgraphs/notifications/src/domain/notification-writer';
+import { NotificationsRealtime } from '../../subgraphs/notifications/src/realtime';
+import {
+  CHECK_IN,
+  checkout,
+  email,
+  eventOnSale,
+  newAccount,
+  ok,
+  simulatePayment,
+  type Account,
+} from '../helpers/commerce';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
+import { signUp } from '../helpers/users';
+
+/**
+ * Notifications through the gateway and a real SMTP server (the stack's development mailbox):
+ * a paid order's confirmation carries each ticket's QR code as a PNG that decodes to a code the
+ * door accepts; a redelivered event mails once; mail queued while SMTP is down arrives once it
+ * is back; user text is escaped.
+ */
+let stack: Stack;
+let organizer: Account;
+
+beforeAll(async () => {
+  stack = await startStack();
+  organizer = await newAccount(stack, 'organizer', ['ORGANIZER']);
+}, 60_000);
+afterAll(() => stack?.stop());
+
+const mailsTo = async (address: string): Promise<StoredMail[]> =>
+  (await stack.mailbox.messages()).filter((m) => m.to.includes(address));
+
+/** The first mail to `address` whose subject matches. */
+const mailTo = (address: string, subject: RegExp, timeoutMs = 15_000) =>
+  eventually(async () => (await mailsTo(address)).find((m) => subject.test(m.subject)), {
+    what: `a mail to ${address} (${subject})`,
+    timeoutMs,
+  });
+
+async function decodeQr(png: Buffer): Promise<string | null> {
+  const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height)?.data ?? null;
+}
+
+async function paidOrder(title: string, quantity: number) {
+  const {
+    eventId,
+    ticketTypeIds: [typeId],
+  } = await eventOnSale(stack, organizer, [{ priceCents: 2500, name: 'General' }], title);
+  const address = email('buyer');
+  const buyer = { ...(await signUp(stack, address)), email: address };
+  const order = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId!, quantity }]);
+  expect(await simulatePayment(stack, buyer.accessToken, order.orderId)).toBe('PAID');
+  return { eventId, buyer, order };
+}
+
+test('a paid order mails its confirmation: lines, total, and each ticket as a QR PNG that checks in at the door', async () => {
+  const { eventId, buyer } = await paidOrder('Noche de jazz', 2);
+  const mail = await mailTo(buyer.email, /confirmado|confirmed/);
+
+  expect(mail.subject).toMatch(/^Tu pedido [0-9A-F]{8} está confirmado$/); // Spanish: the default locale
+  expect(mail.text).toContain('2 x Noche de jazz · General');
+  expect(mail.text).toMatch(/Total: 50,00\s€/);
+  expect(mail.html).toContain('Noche de jazz');
+  const pngs = mail.attachments.filter((a) => a.contentType === 'image/png');
+  // Each ticket's code twice: inline (shown in the HTML by cid) and as a file.
+  expect(pngs).toHaveLength(4);
+  const inline = pngs.filter((a) => a.contentId);
+  expect(inline).toHaveLength(2);
+  for (const a of inline) expect(mail.html).toContain(`cid:${a.contentId}`);
+
+  const codes = await Promise.all(pngs.map((a) => decodeQr(a.content)));
+  expect(new Set(codes).size).toBe(2);
+  const scans = [];
+  for (const qr of new Set(codes)) {
+    scans.push(
+      (await ok(stack, CHECK_IN, { input: { qr, eventId, nonce: `scan-${randomUUID()}` } }, organizer.accessToken))
+        .checkIn.status,
+    );
+  }
+  expect(scans).toEqual(['ACCEPTED', 'ACCEPTED']);
+
+  // The same mail is in the buyer's feed, through the gateway.
+  const feed = await ok(
+    stack,
+    `{ me { notifications(first: 5) { totalCount unreadCount edges { node { kind title body readAt } } } } }`,
+    {},
+    buyer.accessToken,
+  );
+  expect(feed.me.notifications).toMatchObject({
+    totalCount: 1,
+    unreadCount: 1,
+    edges: [{ node: { kind: 'order-confirmation', title: mail.subject, readAt: null } }],
+  });
+}, 60_000);
+
+test('20 redeliveries of the event, with and without its processed record: one mail', async () => {
+  const { buyer, order } = await paidOrder('Festival de otoño', 1);
+  await mailTo(buyer.email, /confirmado|confirmed/);
+  const row = await stack.db.outboxEvent.findFirstOrThrow({
+    where: { type: 'TicketsIssued', payload: { path: ['orderId'], equals: order.orderId } },
+  });
+  const event = {
+    eventId: row.eventId,
+    type: row.type,
+    producer: row.producer,
+    payload: row.payload,
+    createdAt: row.createdAt.toISOString(),
+    seq: String(row.seq),
+  } as DomainEvent<'TicketsIssued'>;
+  const logger = createLogger('test', 'silent');
+  const handlers = messageHandlers({
+    writer: new NotificationWriter({ realtime: new NotificationsRealtime(realtimePublisher(pubsubFor({}), logger)) }),
+    appUrl: 'http://app.test',
+    logger,
+  });
+  // Ten redeliveries the processed record stops, ten after it was lost, all at once.
+  await Promise.all(
+    Array.from({ length: 20 }, async (_, i) => {
+      if (i % 2)
+        await stack.db.processedEvent.deleteMany({ where: { consumer: MESSAGES_CONSUMER, eventId: row.eventId } });
+      await applyOnce(stack.db, MESSAGES_CONSUMER, handlers, event).catch(() => false);
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 1_500)); // time for a second mail to go out, were there one
+  expect((await mailsTo(buyer.email)).filter((m) => /confirmado|confirmed/.test(m.subject))).toHaveLength(1);
+  expect(await stack.db.notification.count({ where: { toEmail: buyer.email, template: 'order-confirmation' } })).toBe(
+    1,
+  );
+}, 60_000);
+
+test('SMTP down: the mail waits, every failed attempt recorded, and arrives once the server is back', async () => {
+  await stack.mailbox.stop();
+  try {
+    const { buyer } = await paidOrder('Concierto sin correo', 1);
+    const failing = await eventually(
+      async () => {
+        const n = await stack.db.notification.findFirst({
+          where: { toEmail: buyer.email, attempts: { gte: 2 } },
+          include: { deliveries: true },
+        });
+        return n ?? undefined;
+      },
+      { what: 'two failed attempts', timeoutMs: 15_000 },
+    );
+    expect(failing.status).toBe('PENDING');
+    expect(failing.deliveries.every((d) => !d.ok)).toBe(true);
+    expect(failing.lastError).toMatch(/ECONNREFUSED|connect/i);
+    await stack.restartMailbox();
+    const mail = await mailTo(buyer.email, /confirmado|confirmed/);
+    expect(mail.attachments.length).toBe(2);
+    const sent = await stack.db.notification.findFirstOrThrow({
+      where: { toEmail: buyer.email },
+      include: { deliveries: true },
+    });
+    expect(sent.status).toBe('SENT');
+    expect(sent.deliveries.at(-1)!.ok).toBe(true);
+  } finally {
+    if (!(await stack.mailbox.messages().catch(() => null))) await stack.restartMailbox();
+  }
+}, 60_000);
+
+test('user-supplied text is escaped in the HTML', async () => {
+  const { buyer } = await paidOrder('<script>alert(1)</script> & "Jazz"', 1);
+  const mail = await mailTo(buyer.email, /confirmado|confirmed/);
+  expect(mail.html).not.toContain('<script>');
+  expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Jazz&quot;');
+  expect(mail.text).toContain('<script>alert(1)</script> & "Jazz"'); // plain text is plain
+}, 60_000);
