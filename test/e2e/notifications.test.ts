@@ -36,14 +36,14 @@ let organizer: Account;
 beforeAll(async () => {
   stack = await startStack();
   organizer = await newAccount(stack, 'organizer', ['ORGANIZER']);
-}, 60_000);
+}, 120_000);
 afterAll(() => stack?.stop());
 
 const mailsTo = async (address: string): Promise<StoredMail[]> =>
   (await stack.mailbox.messages()).filter((m) => m.to.includes(address));
 
 /** The first mail to `address` whose subject matches. */
-const mailTo = (address: string, subject: RegExp, timeoutMs = 15_000) =>
+const mailTo = (address: string, subject: RegExp, timeoutMs = 40_000) =>
   eventually(async () => (await mailsTo(address)).find((m) => subject.test(m.subject)), {
     what: `a mail to ${address} (${subject})`,
     timeoutMs,
@@ -104,7 +104,7 @@ test('a paid order mails its confirmation: lines, total, and each ticket as a QR
     unreadCount: 1,
     edges: [{ node: { kind: 'order-confirmation', title: mail.subject, readAt: null } }],
   });
-}, 60_000);
+}, 120_000);
 
 test('20 redeliveries of the event, with and without its processed record: one mail', async () => {
   const { buyer, order } = await paidOrder('Festival de otoño', 1);
@@ -139,7 +139,7 @@ test('20 redeliveries of the event, with and without its processed record: one m
   expect(await stack.db.notification.count({ where: { toEmail: buyer.email, template: 'order-confirmation' } })).toBe(
     1,
   );
-}, 60_000);
+}, 120_000);
 
 test('SMTP down: the mail waits, every failed attempt recorded, and arrives once the server is back', async () => {
   await stack.mailbox.stop();
@@ -153,7 +153,7 @@ test('SMTP down: the mail waits, every failed attempt recorded, and arrives once
         });
         return n ?? undefined;
       },
-      { what: 'two failed attempts', timeoutMs: 15_000 },
+      { what: 'two failed attempts', timeoutMs: 40_000 },
     );
     expect(failing.status).toBe('PENDING');
     expect(failing.deliveries.every((d) => !d.ok)).toBe(true);
@@ -170,7 +170,7 @@ test('SMTP down: the mail waits, every failed attempt recorded, and arrives once
   } finally {
     if (!(await stack.mailbox.messages().catch(() => null))) await stack.restartMailbox();
   }
-}, 60_000);
+}, 120_000);
 
 test('user-supplied text is escaped in the HTML', async () => {
   const { buyer } = await paidOrder('<script>alert(1)</script> & "Jazz"', 1);
@@ -178,4 +178,4 @@ test('user-supplied text is escaped in the HTML', async () => {
   expect(mail.html).not.toContain('<script>');
   expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Jazz&quot;');
   expect(mail.text).toContain('<script>alert(1)</script> & "Jazz"'); // plain text is plain
-}, 60_000);
+}, 120_000);
