@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { clientAddressOf } from './client-address';
 import { authenticateHttpRequest, type TokenVerifier } from '../../shared/auth/tokens';
@@ -22,6 +22,7 @@ import { dashboardPage } from './dashboard';
 import { costLimitPlugin, limitRules, type CostBudgets } from './limits';
 import { mailboxRoutes } from './mailbox';
 import { readinessCheck } from './readiness';
+import { reportExports } from './report-exports';
 import { serveSubscriptions } from './subscriptions/server';
 import { receiptUploadProxy } from './uploads';
 import {
@@ -245,23 +246,27 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     }),
   );
 
+  /** The context of one HTTP request: its request id (echoed), verified viewer and address. */
+  const contextOf = async (req: Request, res: Response): Promise<GatewayContext> => {
+    const incomingId = req.header('x-request-id');
+    const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const authorization = req.header('authorization');
+    return {
+      viewer: await authenticateHttpRequest(authorization, deps.verifier),
+      authorization,
+      requestId,
+      clientIp: clientAddress(req),
+    };
+  };
+
+  // CSV downloads of the tabular reports, run as GraphQL operations with the caller's token.
+  app.use('/reports', reportExports({ apollo, contextOf, logger }));
+
   app.use(
     '/graphql',
     express.json({ limit: config.MAX_BODY_BYTES }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<GatewayContext> => {
-        const incomingId = req.header('x-request-id');
-        const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-        res.setHeader('x-request-id', requestId);
-        const authorization = req.header('authorization');
-        return {
-          viewer: await authenticateHttpRequest(authorization, deps.verifier),
-          authorization,
-          requestId,
-          clientIp: clientAddress(req),
-        };
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );
   app.use(bodyErrorHandler(config.MAX_BODY_BYTES, logger));
 

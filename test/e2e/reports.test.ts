@@ -347,3 +347,67 @@ test(`reconciliation: after ${ORDERS} random orders, reports' figures equal the 
   expect(stdout).toMatch(/^replayed \d+ events \(\d+ applied by reports\)/);
   await reconciled();
 }, 600_000);
+
+test('CSV downloads through the gateway, with the report’s own authorization', async () => {
+  const organizer = await newAccount(stack, 'csv-organizer', ['ORGANIZER']);
+  const {
+    ticketTypeIds: [typeId],
+  } = await eventOnSale(stack, organizer, [{ priceCents: 1200 }], 'Jazz, "en vivo"');
+  const buyer = await newAccount(stack, 'csv-buyer');
+  const order = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId!, quantity: 3 }]);
+  expect(await simulatePayment(stack, buyer.accessToken, order.orderId)).toBe('PAID');
+
+  const download = (pathAndQuery: string, token?: string) =>
+    fetch(stack.gateway.url.replace(/\/graphql$/, pathAndQuery), {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+  const day = new Date().toISOString().slice(0, 10);
+  const range = `from=${day}T00:00:00Z&to=${new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`;
+  const sales = await eventually(
+    async () => {
+      const res = await download(`/reports/sales.csv?${range}&granularity=DAY&timezone=UTC`, organizer.accessToken);
+      const text = await res.text();
+      return res.status === 200 && text.split('\r\n').length > 2 && { res, text };
+    },
+    { what: 'the sale in the CSV export' },
+  );
+  expect(sales.res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+  expect(sales.res.headers.get('content-disposition')).toBe('attachment; filename="sales.csv"');
+  expect(sales.text).toBe(
+    'start,label,currency,orders,grossCents,refunds,refundCents,netCents,ticketsSold,ticketsRefunded,unitsSold,unitsRefunded,cancelledOrders\r\n' +
+      `${day}T00:00:00.000Z,${day},EUR,1,3600,0,0,3600,3,0,0,0,0\r\n`,
+  );
+
+  const events = await download('/reports/top-events.csv?currency=EUR', organizer.accessToken);
+  expect(events.status).toBe(200);
+  const [header, row, end] = (await events.text()).split('\r\n');
+  expect(header).toBe('eventId,eventTitle,eventStartsAt,currency,orders,grossCents,refundCents,netCents,ticketsSold');
+  expect(row).toMatch(/^[0-9a-f-]{36},"Jazz, ""en vivo""",[^,]+,EUR,1,3600,0,3600,3$/);
+  expect(end).toBe('');
+
+  // The report's own rules: a customer, another seller's figures, ADMIN's ranking, no token.
+  const refused = async (pathAndQuery: string, token: string | undefined, status: number, code: string) => {
+    const res = await download(pathAndQuery, token);
+    expect({ status: res.status, code: ((await res.json()) as any).errors[0].extensions.code }).toEqual({
+      status,
+      code,
+    });
+  };
+  await refused(`/reports/sales.csv?${range}`, buyer.accessToken, 403, 'FORBIDDEN');
+  await refused(
+    `/reports/top-products.csv?currency=EUR&organizerId=${admin.id}`,
+    organizer.accessToken,
+    403,
+    'FORBIDDEN',
+  );
+  await refused('/reports/top-sellers.csv?currency=EUR', organizer.accessToken, 403, 'FORBIDDEN');
+  await refused('/reports/top-sellers.csv?currency=EUR', undefined, 401, 'UNAUTHENTICATED');
+  await refused('/reports/top-sellers.csv?currency=EUR', 'not-a-token', 401, 'UNAUTHENTICATED');
+  await refused('/reports/top-sellers.csv', admin.accessToken, 400, 'BAD_USER_INPUT');
+  await refused('/reports/nothing.csv', admin.accessToken, 404, 'NOT_FOUND');
+  const sellers = await download('/reports/top-sellers.csv?currency=EUR&first=100', admin.accessToken);
+  expect(sellers.status).toBe(200);
+  expect((await sellers.text()).split('\r\n')[0]).toBe(
+    'sellerId,sellerName,currency,orders,grossCents,refundCents,netCents,ticketsSold,unitsSold',
+  );
+}, 120_000);

@@ -1,0 +1,156 @@
+import type { ApolloServer } from '@apollo/server';
+import express, { type Request, type Response, type Router } from 'express';
+import { ErrorCode } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
+import type { GatewayContext } from './subgraphs';
+
+/** One column of a CSV export: its header and the path of its value in a row (`product.title`). */
+type Column = [header: string, path: string];
+
+/** A tabular report as CSV: the GraphQL operation, its variables from the URL, where its rows are. */
+interface Export {
+  query: string;
+  variables(params: Params): Record<string, unknown>;
+  /** The path of the list of rows in the result's data. */
+  rows: string;
+  columns: Column[];
+}
+
+type Params = Record<string, string | undefined>;
+
+/** The value at a dotted path of a GraphQL result (undefined when a step is missing). */
+function at(value: unknown, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+      value,
+    );
+}
+
+const columns = (...paths: string[]): Column[] =>
+  paths.map((p) => [p.replace(/\.(\w)/, (_m, c: string) => c.toUpperCase()), p]);
+const MONEY = ['orders', 'grossCents', 'refundCents', 'netCents'];
+const TOP_ARGS = `$currency: String!, $first: Int`;
+const top = (p: Params) => ({ currency: p.currency, first: p.first === undefined ? undefined : Number(p.first) });
+
+/**
+ * The tabular reports, by the name of their download (`/reports/<name>.csv`). Each runs the
+ * same GraphQL operation a client would, through this gateway with the caller's token, so the
+ * authorization is the report's own (ADMIN everything, an ORGANIZER their own, others FORBIDDEN).
+ */
+export const EXPORTS: Record<string, Export> = {
+  sales: {
+    query: `query($filter: SalesReportFilter!) { salesReport(filter: $filter) { periods { start label currency
+      orders grossCents refunds refundCents netCents ticketsSold ticketsRefunded unitsSold unitsRefunded cancelledOrders } } }`,
+    variables: (p) => ({
+      filter: {
+        from: p.from,
+        to: p.to,
+        granularity: p.granularity,
+        timezone: p.timezone,
+        organizerId: p.organizerId,
+        eventId: p.eventId,
+        currency: p.currency,
+      },
+    }),
+    rows: 'salesReport.periods',
+    columns: columns(
+      ...['start', 'label', 'currency', 'orders', 'grossCents', 'refunds', 'refundCents', 'netCents'],
+      ...['ticketsSold', 'ticketsRefunded', 'unitsSold', 'unitsRefunded', 'cancelledOrders'],
+    ),
+  },
+  'top-products': {
+    query: `query(${TOP_ARGS}, $organizerId: ID) { topProducts(currency: $currency, organizerId: $organizerId, first: $first) {
+      product { id title } currency orders grossCents refundCents netCents unitsSold } }`,
+    variables: (p) => ({ ...top(p), organizerId: p.organizerId }),
+    rows: 'topProducts',
+    columns: columns('product.id', 'product.title', 'currency', ...MONEY, 'unitsSold'),
+  },
+  'top-events': {
+    query: `query(${TOP_ARGS}, $organizerId: ID) { topEvents(currency: $currency, organizerId: $organizerId, first: $first) {
+      event { id title startsAt } currency orders grossCents refundCents netCents ticketsSold } }`,
+    variables: (p) => ({ ...top(p), organizerId: p.organizerId }),
+    rows: 'topEvents',
+    columns: columns('event.id', 'event.title', 'event.startsAt', 'currency', ...MONEY, 'ticketsSold'),
+  },
+  'top-sellers': {
+    query: `query(${TOP_ARGS}) { topSellers(currency: $currency, first: $first) {
+      seller { id name } currency orders grossCents refundCents netCents ticketsSold unitsSold } }`,
+    variables: top,
+    rows: 'topSellers',
+    columns: columns('seller.id', 'seller.name', 'currency', ...MONEY, 'ticketsSold', 'unitsSold'),
+  },
+};
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. Text that a
+ * spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`.
+ */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  if (typeof value === 'string') text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const HTTP_STATUS: Partial<Record<string, number>> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.RATE_LIMITED]: 429,
+};
+
+/**
+ * `GET /reports/<name>.csv?...`: a tabular report as a CSV download (UTF-8, header row, CRLF),
+ * with the bearer token of the caller; the report's arguments are query parameters
+ * (`sales.csv?from=...&to=...&granularity=DAY&timezone=...`, `top-products.csv?currency=EUR`).
+ * Refusals answer in GraphQL's error shape with the matching HTTP status (401, 403, 400).
+ */
+export function reportExports(deps: {
+  apollo: ApolloServer<GatewayContext>;
+  contextOf: (req: Request, res: Response) => Promise<GatewayContext>;
+  logger: Logger;
+}): Router {
+  const router = express.Router();
+  router.get('/:name.csv', async (req, res) => {
+    const spec = Object.hasOwn(EXPORTS, req.params.name) ? EXPORTS[req.params.name] : undefined;
+    const refuse = (status: number, code: string, message: string) =>
+      res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    if (!spec) return refuse(404, ErrorCode.NOT_FOUND, `No report ${req.params.name}.csv`);
+    const params: Params = {};
+    for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') params[k] = v;
+    try {
+      const contextValue = await deps.contextOf(req, res);
+      const response = await deps.apollo.executeOperation(
+        { query: spec.query, variables: spec.variables(params) },
+        { contextValue },
+      );
+      if (response.body.kind !== 'single') throw new Error('unexpected incremental result');
+      const { data, errors } = response.body.singleResult;
+      if (errors?.length || !data) {
+        const first = errors?.[0]?.extensions?.code;
+        const code = typeof first === 'string' ? first : ErrorCode.INTERNAL_SERVER_ERROR;
+        return res.status(HTTP_STATUS[code] ?? 500).json({ errors });
+      }
+      const lines = [
+        spec.columns.map(([header]) => header),
+        ...((at(data, spec.rows) as unknown[] | undefined) ?? []).map((row) => spec.columns.map(([, p]) => at(row, p))),
+      ];
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .setHeader('content-disposition', `attachment; filename="${req.params.name}.csv"`)
+        .send(lines.map((l) => `${l.map(csvField).join(',')}\r\n`).join(''));
+    } catch (err) {
+      const code = (err as { extensions?: { code?: string } }).extensions?.code;
+      if (code === ErrorCode.UNAUTHENTICATED) return refuse(401, code, (err as Error).message);
+      deps.logger.error('report export failed', { report: req.params.name, error: (err as Error).message });
+      return refuse(500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+    }
+  });
+  return router;
+}
