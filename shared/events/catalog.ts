@@ -95,6 +95,8 @@ export interface EventCatalog {
   EventCancelled: {
     eventId: string;
     organizerId: string;
+    /** The event's title, for the mail to its ticket holders (absent in events emitted before it was added). */
+    title?: string;
     reason: string;
     cancelledAt: string;
   };

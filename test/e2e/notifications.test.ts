@@ -20,7 +20,10 @@ import {
   simulatePayment,
   type Account,
 } from '../helpers/commerce';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { eventually } from '../helpers/eventually';
+import { collect } from '../helpers/ws';
 import { startStack, type Stack } from '../helpers/stack';
 import { signUp } from '../helpers/users';
 
@@ -178,4 +181,48 @@ test('user-supplied text is escaped in the HTML', async () => {
   expect(mail.html).not.toContain('<script>');
   expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Jazz&quot;');
   expect(mail.text).toContain('<script>alert(1)</script> & "Jazz"'); // plain text is plain
+}, 120_000);
+
+test('the feed: notificationAdded over the gateway WebSocket, unreadOnly, markNotificationsRead; a cancelled order is mailed too', async () => {
+  const {
+    ticketTypeIds: [typeId],
+  } = await eventOnSale(stack, organizer, [{ priceCents: 1000 }], 'Feria');
+  const address = email('buyer');
+  const buyer = await signUp(stack, address);
+  const client = createClient({
+    url: stack.gateway.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${buyer.accessToken}` },
+    retryAttempts: 0,
+  });
+  try {
+    const added = collect(client, `subscription { notificationAdded { kind title body readAt } }`);
+    await new Promise((r) => setTimeout(r, 500)); // the subscription reaches notifications
+    const order = await checkout(stack, buyer.accessToken, [{ ticketTypeId: typeId!, quantity: 1 }]);
+    await ok(stack, `mutation($id: ID!) { cancelOrder(id: $id) { status } }`, { id: order.orderId }, buyer.accessToken);
+    const event = await eventually(async () => added.events[0], { what: 'notificationAdded', timeoutMs: 40_000 });
+    expect(event.notificationAdded).toMatchObject({ kind: 'order-cancelled', readAt: null });
+    expect((await mailTo(address, /cancelado/)).text).toContain('sin cobrarte nada');
+
+    const FEED = `query($unread: Boolean) { me { notifications(unreadOnly: $unread) { totalCount unreadCount edges { node { id kind } } } } }`;
+    const feed = (await ok(stack, FEED, { unread: true }, buyer.accessToken)).me.notifications;
+    expect(feed).toMatchObject({ totalCount: 1, unreadCount: 1 });
+    const marked = await ok(stack, `mutation { markNotificationsRead }`, {}, buyer.accessToken);
+    expect(marked.markNotificationsRead).toBe(1);
+    expect((await ok(stack, FEED, { unread: true }, buyer.accessToken)).me.notifications).toMatchObject({
+      totalCount: 0,
+      unreadCount: 0,
+    });
+    expect((await ok(stack, FEED, { unread: false }, buyer.accessToken)).me.notifications.totalCount).toBe(1);
+    // Someone else's feed is not readable, not even through an entity reference.
+    const other = await stack.gql(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { notifications { totalCount } } } }`,
+      { r: [{ __typename: 'User', id: buyer.id }] },
+      { token: organizer.accessToken },
+    );
+    expect(other.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|GRAPHQL_VALIDATION_FAILED/);
+    added.unsubscribe();
+  } finally {
+    await client.dispose();
+  }
 }, 120_000);

@@ -9,12 +9,15 @@ import type { Tx } from '../../../../shared/db';
 import type { AfterCommit, EventHandlers } from '../../../../shared/events/bus';
 import type { DomainEvent, EventCatalog } from '../../../../shared/events/catalog';
 import type { Logger } from '../../../../shared/logger';
-import { findPaidOrder, recordHolders, recordPaidOrder, type PaidOrder } from '../data/orders';
+import { findPaidOrder, holdersOfEvent, recordHolders, recordPaidOrder, type PaidOrder } from '../data/orders';
 import { findRecipient, upsertIfNewer } from '../data/recipients';
 import type { Addressee, NotificationWriter } from './notification-writer';
 import {
   accountMail,
+  eventCancelled,
+  orderClosed,
   orderConfirmation,
+  orderRefunded,
   type AccountMailKind,
   type OrderLineView,
   type QrImage,
@@ -145,6 +148,52 @@ export function messageHandlers(deps: HandlerDeps): EventHandlers {
       await recordPaidOrder(tx, order);
       // An order with tickets is confirmed once they are issued (TicketsIssued), with them.
       if (!p.lines.some((l) => l.ticketTypeId)) await confirm(tx, afterCommit, order, []);
+    },
+    OrderRefunded: async (tx, event, afterCommit) => {
+      const p = event.payload;
+      const to = await userAddressee(tx, p.buyerId, 'order-refunded');
+      if (!to) return;
+      await writer.queue(tx, afterCommit, {
+        eventId: event.eventId,
+        template: 'order-refunded',
+        category: 'TRANSACTIONAL',
+        to,
+        render: (lang) =>
+          orderRefunded(lang, {
+            name: to.name ?? '',
+            orderId: p.orderId,
+            amountCents: p.amountCents,
+            currency: p.currency,
+            reason: p.reason,
+            link: link(`/orders/${p.orderId}`),
+          }),
+      });
+    },
+    OrderCancelled: async (tx, event, afterCommit) => {
+      const p = event.payload;
+      const to = await userAddressee(tx, p.buyerId, 'order-closed');
+      if (!to) return;
+      await writer.queue(tx, afterCommit, {
+        eventId: event.eventId,
+        template: `order-${p.status.toLowerCase().replace('_', '-')}`,
+        category: 'TRANSACTIONAL',
+        to,
+        render: (lang) => orderClosed(lang, { name: to.name ?? '', orderId: p.orderId, status: p.status }),
+      });
+    },
+    EventCancelled: async (tx, event, afterCommit) => {
+      const p = event.payload;
+      for (const holderId of await holdersOfEvent(tx, p.eventId)) {
+        const to = await userAddressee(tx, holderId, 'event-cancelled');
+        if (!to) continue;
+        await writer.queue(tx, afterCommit, {
+          eventId: event.eventId,
+          template: 'event-cancelled',
+          category: 'TRANSACTIONAL',
+          to,
+          render: (lang) => eventCancelled(lang, { name: to.name ?? '', eventTitle: p.title ?? '', reason: p.reason }),
+        });
+      }
     },
     TicketsIssued: async (tx, { payload: p }, afterCommit) => {
       await recordHolders(

@@ -166,7 +166,7 @@ export interface OrderConfirmation {
 
 export function orderConfirmation(lang: Lang, d: OrderConfirmation): Rendered {
   const es = lang === 'es';
-  const number = d.orderId.slice(0, 8).toUpperCase();
+  const number = orderNumber(d.orderId);
   const subject = es ? `Tu pedido ${number} está confirmado` : `Your order ${number} is confirmed`;
   const summary = es
     ? `Pago recibido: ${money(lang, d.totalCents, d.currency)}${d.tickets.length ? `, ${d.tickets.length} entrada(s)` : ''}.`
@@ -239,4 +239,109 @@ export function orderConfirmation(lang: Lang, d: OrderConfirmation): Rendered {
     `${es ? 'Ver el pedido' : 'View the order'}: ${d.link}`,
   ];
   return { subject, summary, html: layout(lang, d.name, body), text: textOf(lang, d.name, text) };
+}
+
+/** A mail that says one thing: paragraphs and, optionally, a button. */
+function notice(
+  lang: Lang,
+  name: string,
+  t: { subject: string; paragraphs: string[]; action?: { label: string; link: string } },
+): Rendered {
+  return {
+    subject: t.subject,
+    summary: t.paragraphs[0]!,
+    html: layout(
+      lang,
+      name,
+      html`${t.paragraphs.map((p) => html`<p>${p}</p>`)}${t.action ? button(t.action.link, t.action.label) : ''}`,
+    ),
+    text: textOf(lang, name, [...t.paragraphs, ...(t.action ? ['', `${t.action.label}: ${t.action.link}`] : [])]),
+  };
+}
+
+const orderNumber = (orderId: string) => orderId.slice(0, 8).toUpperCase();
+
+export interface OrderRefund {
+  name: string;
+  orderId: string;
+  amountCents: number;
+  currency: string;
+  reason: string;
+  link: string;
+}
+
+export function orderRefunded(lang: Lang, d: OrderRefund): Rendered {
+  const amount = money(lang, d.amountCents, d.currency);
+  const n = orderNumber(d.orderId);
+  return lang === 'es'
+    ? notice(lang, d.name, {
+        subject: `Reembolso de ${amount} de tu pedido ${n}`,
+        paragraphs: [
+          `Te hemos reembolsado ${amount} del pedido ${n}.`,
+          ...(d.reason ? [`Motivo: ${d.reason}`] : []),
+          'Las entradas reembolsadas ya no son válidas. El importe llegará a tu medio de pago en unos días.',
+        ],
+        action: { label: 'Ver el pedido', link: d.link },
+      })
+    : notice(lang, d.name, {
+        subject: `Refund of ${amount} for your order ${n}`,
+        paragraphs: [
+          `We refunded ${amount} of order ${n}.`,
+          ...(d.reason ? [`Reason: ${d.reason}`] : []),
+          'Refunded tickets are no longer valid. The money reaches your payment method within a few days.',
+        ],
+        action: { label: 'View the order', link: d.link },
+      });
+}
+
+export type ClosedStatus = 'CANCELLED' | 'EXPIRED' | 'PAYMENT_FAILED';
+
+const CLOSED_TEXTS: Record<ClosedStatus, Record<Lang, (n: string) => { subject: string; body: string }>> = {
+  CANCELLED: {
+    es: (n) => ({ subject: `Pedido ${n} cancelado`, body: `El pedido ${n} se ha cancelado sin cobrarte nada.` }),
+    en: (n) => ({ subject: `Order ${n} cancelled`, body: `Order ${n} was cancelled; you were not charged.` }),
+  },
+  EXPIRED: {
+    es: (n) => ({
+      subject: `Tu reserva del pedido ${n} ha caducado`,
+      body: `No recibimos el pago del pedido ${n} a tiempo, así que liberamos las entradas y artículos reservados. No se te ha cobrado nada.`,
+    }),
+    en: (n) => ({
+      subject: `Your hold on order ${n} expired`,
+      body: `We did not receive the payment of order ${n} in time, so the tickets and items held for it were released. You were not charged.`,
+    }),
+  },
+  PAYMENT_FAILED: {
+    es: (n) => ({
+      subject: `El pago del pedido ${n} no se completó`,
+      body: `El pago del pedido ${n} fue rechazado y el pedido se ha cerrado. Puedes volver a comprar cuando quieras.`,
+    }),
+    en: (n) => ({
+      subject: `The payment of order ${n} did not go through`,
+      body: `The payment of order ${n} was declined and the order was closed. You may buy again at any time.`,
+    }),
+  },
+};
+
+export function orderClosed(lang: Lang, d: { name: string; orderId: string; status: ClosedStatus }): Rendered {
+  const t = CLOSED_TEXTS[d.status][lang](orderNumber(d.orderId));
+  return notice(lang, d.name, { subject: t.subject, paragraphs: [t.body] });
+}
+
+export function eventCancelled(lang: Lang, d: { name: string; eventTitle: string; reason: string }): Rendered {
+  return lang === 'es'
+    ? notice(lang, d.name, {
+        subject: `Cancelado: ${d.eventTitle}`,
+        paragraphs: [
+          `El organizador ha cancelado «${d.eventTitle}». Tus entradas ya no son válidas y te devolvemos su importe.`,
+          ...(d.reason ? [`Motivo: ${d.reason}`] : []),
+        ],
+      })
+    : notice(lang, d.name, {
+        subject: `Cancelled: ${d.eventTitle}`,
+        paragraphs: [
+          `The organizer cancelled “${d.eventTitle}”. Your tickets are no longer valid and we are refunding them.`,
+          ...(d.reason ? [`Reason: ${d.reason}`] : []),
+        ],
+      });
 }

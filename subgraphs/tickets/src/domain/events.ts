@@ -44,6 +44,7 @@ export async function announceCancelled(tx: Tx, event: Event): Promise<void> {
   await producer.emit(tx, 'EventCancelled', {
     eventId: event.id,
     organizerId: event.organizerId,
+    title: event.title,
     reason: event.cancelReason ?? '',
     cancelledAt: event.cancelledAt!.toISOString(),
   });
