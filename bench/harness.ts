@@ -1,6 +1,6 @@
 import globalSetup from '../test/globalSetup';
 import globalTeardown from '../test/globalTeardown';
-import { startStack, type Stack } from '../test/helpers/stack';
+import { startStack, type Stack, type StackOptions } from '../test/helpers/stack';
 
 /**
  * Runs `body` against a stack of its own, built like the tests' (a migrated database cloned
@@ -8,12 +8,9 @@ import { startStack, type Stack } from '../test/helpers/stack';
  * Every service runs in this one process sharing one pool, sized like the five pools of 10 the
  * services hold when deployed.
  */
-export async function withStack<T>(
-  body: (stack: Stack) => Promise<T>,
-  options: { redisUrl?: string } = {},
-): Promise<T> {
+export async function withStack<T>(body: (stack: Stack) => Promise<T>, options: StackOptions = {}): Promise<T> {
   await globalSetup();
-  const stack = await startStack({ redisUrl: options.redisUrl, poolMax: 50 });
+  const stack = await startStack({ poolMax: 50, ...options });
   try {
     return await body(stack);
   } finally {

@@ -1,6 +1,7 @@
 import checkin from './checkin';
 import subscriptions from './subscriptions';
 import checkout from './checkout';
+import flood from './flood';
 import leaderboard from './leaderboard';
 import receipts from './receipts';
 
@@ -12,6 +13,7 @@ import receipts from './receipts';
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   checkin,
   checkout,
+  flood,
   leaderboard,
   receipts,
   subscriptions,

@@ -38,6 +38,7 @@ import {
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ErrorCode } from '../../shared/errors';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface OperationLimits {
   /** Deepest accepted field nesting (`MAX_QUERY_DEPTH`). */
@@ -336,41 +337,68 @@ export function operationCost(
 }
 
 /** `GRAPHQL_VALIDATION_FAILED` when the operation costs more than the caller's budget. */
-export function costRefusal(
-  budgets: CostBudgets,
-  signedIn: boolean,
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  variables: Record<string, unknown> | null | undefined,
-): GraphQLError | undefined {
-  const cost = operationCost(schema, document, operationName, variables);
+export function costRefusal(budgets: CostBudgets, signedIn: boolean, cost: number): GraphQLError | undefined {
   const maxCost = signedIn ? budgets.signedIn : budgets.anonymous;
   if (cost <= maxCost) return undefined;
   const who = signedIn ? '' : ' for anonymous callers (sign in for more)';
   return limitError(`The operation costs ${cost}; the limit is ${maxCost}${who}.`, { cost, maxCost });
 }
 
-/** The cost check over HTTP, once Apollo has resolved the operation (variables known). */
-export function costLimitPlugin<TContext extends { viewer: unknown }>(
+/**
+ * The cost each caller may spend per minute (rate-limiter-flexible, in this process's memory):
+ * a signed-in caller by user id, an anonymous one by address. `spend` answers the refusal,
+ * RATE_LIMITED with `retryAfterSeconds`, once a caller's minute is spent.
+ */
+export function costRate(perMinute: CostBudgets) {
+  const limiters = {
+    signedIn: new RateLimiterMemory({ points: perMinute.signedIn, duration: 60 }),
+    anonymous: new RateLimiterMemory({ points: perMinute.anonymous, duration: 60 }),
+  };
+  return {
+    async spend(caller: { userId?: string; clientIp: string }, cost: number): Promise<GraphQLError | undefined> {
+      const [limiter, key] = caller.userId ? [limiters.signedIn, caller.userId] : [limiters.anonymous, caller.clientIp];
+      try {
+        await limiter.consume(key, cost);
+        return undefined;
+      } catch (refused) {
+        if (!(refused instanceof RateLimiterRes)) throw refused;
+        return new GraphQLError('Too much query cost in the last minute; slow down or sign in for more', {
+          extensions: {
+            code: ErrorCode.RATE_LIMITED,
+            retryAfterSeconds: Math.max(1, Math.ceil(refused.msBeforeNext / 1000)),
+            http: { status: 429 },
+          },
+        });
+      }
+    },
+  };
+}
+export type CostRate = ReturnType<typeof costRate>;
+
+/**
+ * The cost checks over HTTP, once Apollo has resolved the operation (variables known): the
+ * operation's budget, then the caller's budget per minute.
+ */
+export function costLimitPlugin<TContext extends { viewer: { userId: string } | null; clientIp: string }>(
   budgets: CostBudgets,
+  rate: CostRate,
 ): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, contextValue }) {
-          const refusal = costRefusal(
-            budgets,
-            contextValue.viewer != null,
-            schema,
-            document,
-            request.operationName,
-            request.variables,
-          );
+          const signedIn = contextValue.viewer != null;
+          const cost = operationCost(schema, document, request.operationName, request.variables);
+          const refusal = costRefusal(budgets, signedIn, cost);
           if (refusal) {
             refusal.extensions.http = { status: 400 };
             throw refusal;
           }
+          const limited = await rate.spend(
+            { userId: contextValue.viewer?.userId, clientIp: contextValue.clientIp },
+            cost,
+          );
+          if (limited) throw limited;
         },
       };
     },

@@ -19,7 +19,7 @@ import { unexpectedErrorLogging } from '../../shared/request-logging';
 import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
 import { dashboardPage } from './dashboard';
-import { costLimitPlugin, limitRules, type CostBudgets } from './limits';
+import { costLimitPlugin, costRate, limitRules, type CostBudgets } from './limits';
 import { mailboxRoutes } from './mailbox';
 import { readinessCheck } from './readiness';
 import { reportExports } from './report-exports';
@@ -167,7 +167,10 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     // NUL characters and oversized strings are refused here, before any subgraph is called.
     inputGuardPlugin<GatewayContext>(),
     // The cost needs the variables (`first: $n`), so it is checked once they are known.
-    costLimitPlugin(costBudgets),
+    costLimitPlugin(
+      costBudgets,
+      costRate({ signedIn: config.MAX_QUERY_COST_PER_MINUTE, anonymous: config.MAX_QUERY_COST_PER_MINUTE_ANONYMOUS }),
+    ),
   ];
   if (config.isDevelopment) {
     // Sandbox loads from Apollo's CDN and connects to the URL the page was served from

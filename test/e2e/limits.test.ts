@@ -218,3 +218,37 @@ describe('field suggestions', () => {
     }
   });
 });
+
+describe('cost per minute', () => {
+  // 1 + 50 x 67 = 3351: the default anonymous minute (60,000) holds 17 of these.
+  const EVENTS = `{ events(first: 50) { edges { node { id title startsAt status
+    ticketTypes { id name priceCents currency capacity maxPerOrder } } } } }`;
+
+  test("a caller who spent the minute's cost is refused with 429 RATE_LIMITED; a signed-in caller is counted apart", async () => {
+    const limited = await startStack({
+      costPerMinute: {
+        signedIn: limits.MAX_QUERY_COST_PER_MINUTE,
+        anonymous: limits.MAX_QUERY_COST_PER_MINUTE_ANONYMOUS,
+      },
+    });
+    try {
+      const user = await signUp(limited, 'cost-minute@example.com');
+      const perMinute = Math.floor(limits.MAX_QUERY_COST_PER_MINUTE_ANONYMOUS / 3351);
+      const answers = [];
+      for (let i = 0; i < perMinute + 2; i++) answers.push(await limited.gql(EVENTS));
+      expect(answers.slice(0, perMinute).every((res) => res.status === 200 && !res.errors)).toBe(true);
+      const refused = answers[perMinute]!;
+      expect({ status: refused.status, code: codeOf(refused), data: refused.data }).toEqual({
+        status: 429,
+        code: 'RATE_LIMITED',
+        data: undefined,
+      });
+      expect(refused.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(0);
+      // A signed-in caller from the same address counts on their own account.
+      const served = await limited.gql(EVENTS, {}, { token: user.accessToken });
+      expect(served.errors).toBeUndefined();
+    } finally {
+      await limited.stop();
+    }
+  });
+});

@@ -99,6 +99,11 @@ export interface StackOptions {
   poolMax?: number;
   /** users' limits across accounts and addresses (relaxed by default: see test/helpers/services.ts). */
   loginLimits?: LoginLimits;
+  /**
+   * The gateway's cost per caller per minute (MAX_QUERY_COST_PER_MINUTE and _ANONYMOUS). Test
+   * files send far more than a person would from one address, so unlimited unless given.
+   */
+  costPerMinute?: { signedIn: number; anonymous: number };
   /** The gateway's TRUST_PROXY (none by default: the gateway is the edge). */
   trustProxy?: string;
   /**
@@ -188,6 +193,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.nodeEnv === 'production' ? { SUBGRAPH_SECRET: 'test-secret-0123456789' } : {}),
       ...(options.subgraphSecret ? { SUBGRAPH_SECRET: options.subgraphSecret } : {}),
       ...(options.trustProxy ? { TRUST_PROXY: options.trustProxy } : {}),
+      MAX_QUERY_COST_PER_MINUTE: String(options.costPerMinute?.signedIn ?? Number.MAX_SAFE_INTEGER),
+      MAX_QUERY_COST_PER_MINUTE_ANONYMOUS: String(options.costPerMinute?.anonymous ?? Number.MAX_SAFE_INTEGER),
     });
     const gatewayServer = await createGateway({
       config,

@@ -24,7 +24,7 @@ import { inputViolation } from '../../../shared/input-guard';
 import type { Logger } from '../../../shared/logger';
 import { closeWebSocketServer } from '../../../shared/realtime/websocket';
 import { SubgraphDataSource, routingUrlFor, type SubgraphClients } from '../subgraphs';
-import { costRefusal, type CostBudgets } from '../limits';
+import { costRefusal, operationCost, type CostBudgets } from '../limits';
 import { SupergraphState } from './planner';
 import {
   ClientSubscription,
@@ -209,10 +209,7 @@ export function serveSubscriptions(options: {
         const tooCostly = costRefusal(
           options.costBudgets,
           connection.viewer != null,
-          current.apiSchema,
-          document,
-          operationName,
-          coerced.coerced,
+          operationCost(current.apiSchema, document, operationName, coerced.coerced),
         );
         if (tooCostly) return [tooCostly];
 
