@@ -22,6 +22,7 @@ import { dashboardPage } from './dashboard';
 import { costLimitPlugin, costRate, limitRules, type CostBudgets } from './limits';
 import { mailboxRoutes } from './mailbox';
 import { readinessCheck } from './readiness';
+import { unsubscribeRoute } from './unsubscribe';
 import { reportExports } from './report-exports';
 import { serveSubscriptions } from './subscriptions/server';
 import { receiptUploadProxy } from './uploads';
@@ -234,6 +235,13 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
 
   // The live dashboard page (gateway/dashboard/), in every environment: it only calls the API.
   app.use('/dashboard', dashboardPage());
+
+  // One-click unsubscribe from marketing mail (RFC 8058), for notifications.
+  const notifications = subgraphs.find((s) => s.name === 'notifications');
+  app.use(
+    '/unsubscribe',
+    unsubscribeRoute({ target: notifications?.url, subgraphSecret: config.SUBGRAPH_SECRET, logger }),
+  );
 
   // Receipt photos: streamed to gamification, which owns them (gateway/src/uploads.ts).
   const gamification = subgraphs.find((s) => s.name === 'gamification');

@@ -226,3 +226,28 @@ test('the feed: notificationAdded over the gateway WebSocket, unreadOnly, markNo
     await client.dispose();
   }
 }, 120_000);
+
+test('preferences, and the one-click unsubscribe (RFC 8058) POSTed to the gateway with the token of the link', async () => {
+  const user = await signUp(stack, email('reader'));
+  const PREFS = `{ me { notificationPreferences { marketingEmail } } }`;
+  expect((await ok(stack, PREFS, {}, user.accessToken)).me.notificationPreferences.marketingEmail).toBe(true);
+  const set = await ok(
+    stack,
+    `mutation { setNotificationPreferences(input: { marketingEmail: true }) { marketingEmail } }`,
+    {},
+    user.accessToken,
+  );
+  expect(set.setNotificationPreferences.marketingEmail).toBe(true);
+  const { unsubscribeToken } = await stack.db.notificationPreference.findUniqueOrThrow({ where: { userId: user.id } });
+  const post = (token: string) =>
+    fetch(`${stack.gateway.url.replace(/\/graphql$/, '')}/unsubscribe?token=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+  // An unknown token gets the same answer and changes nothing.
+  expect((await post('not-a-token')).status).toBe(200);
+  expect((await ok(stack, PREFS, {}, user.accessToken)).me.notificationPreferences.marketingEmail).toBe(true);
+  expect((await post(unsubscribeToken)).status).toBe(200);
+  expect((await ok(stack, PREFS, {}, user.accessToken)).me.notificationPreferences.marketingEmail).toBe(false);
+}, 60_000);
