@@ -5,8 +5,8 @@ import type { Db } from './db';
 /**
  * Fixed-window counters: `hit` counts one attempt for `key` in the window containing `now` and
  * answers the count so far; `peek` answers it without counting. Redis when configured (shared
- * by every instance); otherwise a Postgres upsert into the subgraph's own `rate_limits` table,
- * atomic under concurrency (`ON CONFLICT ... DO UPDATE` serialises on the row).
+ * by every instance); otherwise rows in the subgraph's own `rate_limits` table, counted (a hit
+ * counts itself and every hit committed before it).
  */
 export interface WindowCounter {
   hit(key: string, windowSeconds: number, now: Date): Promise<number>;
@@ -43,28 +43,34 @@ function redisCounter(redis: Redis, prefix: string): WindowCounter {
   };
 }
 
-/** The schemas that have a `rate_limits` table (key, window_start, count), from their migrations. */
+/** The schemas that have a `rate_limits` table (id, key, at), from their migrations. */
 export type RateLimitSchema = 'support' | 'users';
 
+/** Hits older than this are deleted now and then: longer than any window counted. */
+const KEEP_HITS_MS = 24 * 3600 * 1000;
+
+/**
+ * One inserted row per hit: concurrent hits on one key never wait on each other (an upserted
+ * counter row would make every registration from one address queue on its lock, and wait for
+ * good behind a transaction that holds it).
+ */
 function postgresCounter(db: Db, schema: RateLimitSchema): WindowCounter {
   const table = Prisma.raw(`${schema}.rate_limits`);
   const windowStartOf = (now: Date, windowSeconds: number) =>
     new Date(windowIndex(now, windowSeconds) * windowSeconds * 1000);
+  const count = async (key: string, windowSeconds: number, now: Date) => {
+    const rows = await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM ${table} WHERE key = ${key} AND at >= ${windowStartOf(now, windowSeconds)}`;
+    return rows[0]?.n ?? 0;
+  };
   return {
     async hit(key, windowSeconds, now) {
-      const windowStart = windowStartOf(now, windowSeconds);
-      const rows = await db.$queryRaw<{ count: number }[]>`
-        INSERT INTO ${table} (key, window_start, count) VALUES (${key}, ${windowStart}, 1)
-        ON CONFLICT (key, window_start) DO UPDATE SET count = ${table}.count + 1
-        RETURNING count`;
-      // Old windows are useless: drop them now and then (1 call in 100).
-      if (Math.random() < 0.01) await db.$executeRaw`DELETE FROM ${table} WHERE window_start < ${windowStart}`;
-      return rows[0]!.count;
+      await db.$executeRaw`INSERT INTO ${table} (key, at) VALUES (${key}, ${now})`;
+      // Old hits are useless: drop them now and then (1 call in 100).
+      if (Math.random() < 0.01)
+        await db.$executeRaw`DELETE FROM ${table} WHERE at < ${new Date(now.getTime() - KEEP_HITS_MS)}`;
+      return count(key, windowSeconds, now);
     },
-    async peek(key, windowSeconds, now) {
-      const rows = await db.$queryRaw<{ count: number }[]>`
-        SELECT count FROM ${table} WHERE key = ${key} AND window_start = ${windowStartOf(now, windowSeconds)}`;
-      return rows[0]?.count ?? 0;
-    },
+    peek: count,
   };
 }

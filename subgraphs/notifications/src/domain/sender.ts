@@ -102,23 +102,17 @@ export class MailSender {
   private async message(n: Notification): Promise<SendMailOptions> {
     const { settings } = this.deps;
     const images = n.images as unknown as QrImage[];
-    const attachments = (
-      await Promise.all(
-        images.map(async (image) => {
-          const content = await qrPng(image.qr);
-          return [
-            {
-              filename: image.filename,
-              content,
-              contentType: 'image/png',
-              cid: image.cid,
-              contentDisposition: 'inline' as const,
-            },
-            { filename: image.filename, content, contentType: 'image/png' },
-          ];
-        }),
-      )
-    ).flat();
+    const attachments: SendMailOptions['attachments'] = [];
+    for (const image of images) {
+      // Drawing a QR code is synchronous work: one at a time, yielding in between, so other
+      // requests of this process are served while a mail of many tickets is prepared.
+      await new Promise((resolve) => setImmediate(resolve));
+      const content = await qrPng(image.qr);
+      attachments.push(
+        { filename: image.filename, content, contentType: 'image/png', cid: image.cid, contentDisposition: 'inline' },
+        { filename: image.filename, content, contentType: 'image/png' },
+      );
+    }
     const headers: Record<string, string> = { 'X-Notification-Id': n.id, 'X-Notification-Kind': n.template };
     if (n.category === 'MARKETING' && n.userId) {
       const prefs = await ensurePreferences(this.deps.db, n.userId);
