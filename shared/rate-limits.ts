@@ -51,8 +51,8 @@ const KEEP_HITS_MS = 24 * 3600 * 1000;
 
 /**
  * One inserted row per hit: concurrent hits on one key never wait on each other (an upserted
- * counter row would make every registration from one address queue on its lock, and wait for
- * good behind a transaction that holds it).
+ * counter row serialises every hit of a key, e.g. every registration from one address, on
+ * that row's lock). Concurrent hits may each count the other: that refuses early, never late.
  */
 function postgresCounter(db: Db, schema: RateLimitSchema): WindowCounter {
   const table = Prisma.raw(`${schema}.rate_limits`);
