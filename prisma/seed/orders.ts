@@ -1,11 +1,12 @@
 import type { Tx } from '../../shared/db';
 import * as catalog from '../../subgraphs/orders/src/data/catalog';
 import * as inventory from '../../subgraphs/orders/src/data/inventory';
+import { stockChanged } from '../../subgraphs/orders/src/domain/events';
 
 /**
  * Catalog demo data: a small category tree, products sold by the demo ORGANIZER, and a
  * warehouse holding their stock, received as journaled IN movements as `adjustStock` records
- * them. Called by `seedDemoData` on a fresh database only.
+ * them, each announced with StockChanged. Called by `seedDemoData` on a fresh database only.
  */
 interface DemoCategory {
   name: string;
@@ -95,5 +96,6 @@ export async function seedOrdersData(tx: Tx, sellerId: string): Promise<void> {
         orderId: null,
       },
     ]);
+    await stockChanged(tx, [product.id]);
   }
 }

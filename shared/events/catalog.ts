@@ -154,6 +154,27 @@ export interface EventCatalog {
     closedAt: string;
   };
   /**
+   * orders → reports (`reports.read-model`: low stock): a product's stock changed (checkout
+   * reserved units, a release on cancel or expiry, a payment took them out, a refund returned
+   * them, its seller received or corrected stock). Carries the product's whole stock over all
+   * warehouses after the change, not a diff; at most one per product per transaction (the
+   * state it commits). `changedAt` is the version: taken under the product's row lock, it
+   * increases in commit order per product (microseconds), so a consumer keeps the latest.
+   */
+  StockChanged: {
+    productId: string;
+    sellerId: string;
+    productName: string;
+    categoryId: string | null;
+    /** Units in the warehouses, held ones included. */
+    onHand: number;
+    /** Units reserved by unpaid orders. */
+    held: number;
+    /** Units still for sale: onHand - held. */
+    available: number;
+    changedAt: string;
+  };
+  /**
    * tickets → orders (live `orderUpdated` events): tickets of an order were issued or voided,
    * in the consumer transaction that did it. Not emitted when a redelivery changed nothing.
    */

@@ -23,14 +23,49 @@ export async function emit<T extends EventType>(
   return row.eventId;
 }
 
+/** The state events emitted so far by each open transaction, by key (see `emitState`). */
+const stateEvents = new WeakMap<Tx, Map<string, string>>();
+
+/**
+ * Emits an event that states an entity's current state, at most once per `key` per
+ * transaction: a later call with the same key in the same transaction rewrites the payload of
+ * the row the first one wrote (uncommitted, so no relay has seen it), and the one event carries
+ * the state the transaction commits. The row keeps its place in the outbox.
+ */
+export async function emitState<T extends EventType>(
+  tx: Tx,
+  producer: Producer,
+  type: T,
+  key: string,
+  payload: EventCatalog[T],
+): Promise<string> {
+  const emitted = stateEvents.get(tx) ?? new Map<string, string>();
+  stateEvents.set(tx, emitted);
+  const slot = `${type}/${key}`;
+  const earlier = emitted.get(slot);
+  if (earlier) {
+    await tx.outboxEvent.update({ where: { eventId: earlier }, data: { payload } });
+    return earlier;
+  }
+  const eventId = await emit(tx, producer, type, payload);
+  emitted.set(slot, eventId);
+  return eventId;
+}
+
 /** One service's emitter: `emit(tx, type, payload)` records the event in that transaction. */
 export interface EventProducer {
   readonly name: Producer;
   emit<T extends EventType>(tx: Tx, type: T, payload: EventCatalog[T]): Promise<string>;
+  /** `emitState`: at most one event per `key` per transaction, with the last payload. */
+  emitState<T extends EventType>(tx: Tx, type: T, key: string, payload: EventCatalog[T]): Promise<string>;
 }
 
 export function eventProducer(name: Producer): EventProducer {
-  return { name, emit: (tx, type, payload) => emit(tx, name, type, payload) };
+  return {
+    name,
+    emit: (tx, type, payload) => emit(tx, name, type, payload),
+    emitState: (tx, type, key, payload) => emitState(tx, name, type, key, payload),
+  };
 }
 
 /** Any lock id will do as long as every relay uses the same one. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Viewer } from '../../../shared/auth/tokens';
 import type { RunningServer } from '../../../shared/http';
+import { eventually } from '../../../test/helpers/eventually';
 import { startSubgraph, type InProcessSubgraph } from '../../../test/helpers/subgraph';
 import { ADDRESS, CHECKOUT, errorOf, feedTicketType, ok, sellerProduct } from './helpers';
 
@@ -273,5 +274,87 @@ describe('order lists', () => {
     const stranger = await sg.execute(USER_ORDERS, { reps }, sg.viewer('CUSTOMER'));
     expect(errorOf(stranger).code).toBe('FORBIDDEN');
     expect(JSON.stringify(stranger.data ?? null)).not.toContain(second.orderId);
+  });
+});
+
+describe('StockChanged', () => {
+  const stockEvents = async (productId: string) =>
+    (
+      await sg.db.outboxEvent.findMany({
+        where: { type: 'StockChanged', payload: { path: ['productId'], equals: productId } },
+        orderBy: { id: 'asc' },
+      })
+    ).map((e) => e.payload as { onHand: number; held: number; available: number; changedAt: string });
+  const totals = async (productId: string) =>
+    (await stockEvents(productId)).map(({ onHand, held, available }) => ({ onHand, held, available }));
+  const productOrder = async (productId: string, quantity: number, buyer: Viewer) =>
+    ok(
+      await sg.execute<Placed>(
+        CHECKOUT,
+        {
+          input: {
+            idempotencyKey: `stock-${randomUUID()}`,
+            lines: [{ productId, quantity }],
+            shippingAddress: ADDRESS,
+          },
+        },
+        buyer,
+      ),
+    ).checkout.order;
+
+  test('every stock change announces the product totals, once per product per transaction, in version order', async () => {
+    const { seller, productId, warehouseId } = await sellerProduct(sg, 10);
+    const buyer = sg.viewer('CUSTOMER');
+    const paid = await productOrder(productId, 2, buyer);
+    await productOrder(productId, 2, buyer);
+    await pay(paid.id, buyer);
+    const [c, d] = [await productOrder(productId, 1, buyer), await productOrder(productId, 1, buyer)];
+    expect(await totals(productId)).toEqual([
+      { onHand: 10, held: 0, available: 10 }, // received
+      { onHand: 10, held: 2, available: 8 }, // checkout
+      { onHand: 10, held: 4, available: 6 },
+      { onHand: 8, held: 2, available: 6 }, // paid: out of the warehouse
+      { onHand: 8, held: 3, available: 5 },
+      { onHand: 8, held: 4, available: 4 },
+    ]);
+    // Three holds expire in one batch, one transaction: one event with the state it commits.
+    const unpaid = (
+      await sg.db.order.findMany({ where: { status: 'PENDING_PAYMENT', lines: { some: { productId } } } })
+    ).map((o) => o.id);
+    expect(unpaid).toHaveLength(3);
+    expect(unpaid).toEqual(expect.arrayContaining([c.id, d.id]));
+    await sg.db.order.updateMany({ where: { id: { in: unpaid } }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await eventually(
+      async () => (await sg.db.order.count({ where: { id: { in: unpaid }, status: 'EXPIRED' } })) === 3,
+      {
+        what: 'the three holds to expire',
+      },
+    );
+    const REFUND = `mutation($id: ID!, $reason: String!) { refundOrder(id: $id, reason: $reason) { status } }`;
+    ok(await sg.execute(REFUND, { id: paid.id, reason: 'damaged' }, seller));
+    const ADJUST = `mutation($input: AdjustStockInput!) { adjustStock(input: $input) { available } }`;
+    ok(
+      await sg.execute(
+        ADJUST,
+        { input: { productId, warehouseId, kind: 'ADJUST', quantity: -4, reason: 'inventory count' } },
+        seller,
+      ),
+    );
+    const events = await stockEvents(productId);
+    expect((await totals(productId)).slice(6)).toEqual([
+      { onHand: 8, held: 0, available: 8 }, // expired, all three
+      { onHand: 10, held: 0, available: 10 }, // refunded
+      { onHand: 6, held: 0, available: 6 }, // corrected
+    ]);
+    expect(events[0]).toMatchObject({
+      productId,
+      sellerId: seller.userId,
+      productName: 'Festival T-shirt',
+      categoryId: null,
+    });
+    const versions = events.map((e) => e.changedAt);
+    expect(versions.every((v) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(v))).toBe(true);
+    expect([...versions].sort()).toEqual(versions);
+    expect(new Set(versions).size).toBe(versions.length);
   });
 });

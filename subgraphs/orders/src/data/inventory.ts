@@ -9,7 +9,8 @@ import type { Db, Tx } from '../../../../shared/db';
  * re-checks the condition on the committed row). Never read a counter and write it back.
  *
  * Lock order, to keep concurrent transactions from deadlocking: order rows first (by id), then
- * ticket-type rows by id, then stock rows by (product id, warehouse id). Callers pass counters
+ * ticket-type rows by id, then stock rows by (product id, warehouse id), and last the product
+ * rows whose stock changed, by id (`lockStockStates`, for StockChanged). Callers pass counters
  * in that order; `sortedTicketCounts` and `sortedStockCounts` build it.
  */
 export type { Stock, StockMovementKind, TicketTypeCopy };
@@ -196,4 +197,55 @@ export async function upsertTicketType(
 
 export async function markEventCancelled(tx: Tx, eventId: string): Promise<void> {
   await tx.ticketTypeCopy.updateMany({ where: { eventId }, data: { eventStatus: 'CANCELLED' } });
+}
+
+/** A product's stock over all its warehouses, as `StockChanged` announces it. */
+export interface ProductStockState {
+  productId: string;
+  sellerId: string;
+  title: string;
+  categoryId: string | null;
+  onHand: number;
+  held: number;
+  /** ISO-8601 UTC with microseconds, read under the product's row lock (the event's version). */
+  changedAt: string;
+}
+
+/**
+ * Locks the products' rows (`FOR NO KEY UPDATE`, by id: it does not block the key-share lock
+ * a new stock row takes) and then reads their stock totals, in a second statement so that it
+ * sees every transaction that held the lock before. Called after the stock rows were updated,
+ * so whichever of two transactions changing one product's stock (even in different
+ * warehouses) commits last also reads last, and its totals and `changedAt` are the newer ones.
+ */
+export async function lockStockStates(tx: Tx, productIds: readonly string[]): Promise<ProductStockState[]> {
+  const ids = [...new Set(productIds)].sort();
+  if (ids.length === 0) return [];
+  await tx.$queryRaw`SELECT id FROM orders.products WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
+  const rows = await tx.$queryRaw<
+    {
+      product_id: string;
+      seller_id: string;
+      title: string;
+      category_id: string | null;
+      on_hand: number;
+      held: number;
+      changed_at: string;
+    }[]
+  >`
+    SELECT p.id::text AS product_id, p.seller_id::text, p.title, p.category_id::text,
+           COALESCE(SUM(s.on_hand), 0)::int AS on_hand, COALESCE(SUM(s.held), 0)::int AS held,
+           to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS changed_at
+    FROM orders.products p LEFT JOIN orders.stock s ON s.product_id = p.id
+    WHERE p.id = ANY(${ids}::uuid[])
+    GROUP BY p.id ORDER BY p.id`;
+  return rows.map((r) => ({
+    productId: r.product_id,
+    sellerId: r.seller_id,
+    title: r.title,
+    categoryId: r.category_id,
+    onHand: r.on_hand,
+    held: r.held,
+    changedAt: r.changed_at,
+  }));
 }

@@ -6,6 +6,7 @@ import * as catalog from '../data/catalog';
 import * as inventory from '../data/inventory';
 import { canListArchived, managesProduct } from './access';
 import { newestFirst } from './cursors';
+import * as events from './events';
 import * as valid from './validation';
 
 export interface ProductFilterInput {
@@ -156,6 +157,7 @@ export class CatalogService {
           orderId: null,
         },
       ]);
+      await events.stockChanged(tx, [product.id]);
       return (await inventory.findStock(tx, product.id, warehouseId))!;
     });
   }

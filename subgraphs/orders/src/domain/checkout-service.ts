@@ -122,6 +122,10 @@ export class CheckoutService {
               orderId: created.id,
             })),
         );
+        await events.stockChanged(
+          tx,
+          lines.flatMap((l) => (l.productId ? [l.productId] : [])),
+        );
         if (address) {
           const sellers = [...new Set(lines.filter((l) => l.productId).map((l) => l.sellerId))];
           await orders.createDeliveries(

@@ -1,6 +1,7 @@
 import type { Tx } from '../../../../shared/db';
 import type { EventCatalog, EventOrderLine } from '../../../../shared/events/catalog';
 import { eventProducer } from '../../../../shared/events/outbox';
+import * as inventory from '../data/inventory';
 import type { Order, OrderLine } from '../data/orders';
 
 /**
@@ -63,4 +64,23 @@ export function orderCancelled(
 /** Units of a paid order were refunded (`quantity` per line: what this refund returns). */
 export function orderRefunded(tx: Tx, payload: EventCatalog['OrderRefunded']): Promise<string> {
   return producer.emit(tx, 'OrderRefunded', payload);
+}
+
+/**
+ * The stock of these products changed in this transaction (after the stock rows were updated):
+ * one StockChanged per product per transaction, with the totals it commits (`emitState`).
+ */
+export async function stockChanged(tx: Tx, productIds: readonly string[]): Promise<void> {
+  for (const s of await inventory.lockStockStates(tx, productIds)) {
+    await producer.emitState(tx, 'StockChanged', s.productId, {
+      productId: s.productId,
+      sellerId: s.sellerId,
+      productName: s.title,
+      categoryId: s.categoryId,
+      onHand: s.onHand,
+      held: s.held,
+      available: s.onHand - s.held,
+      changedAt: s.changedAt,
+    });
+  }
 }
