@@ -72,6 +72,11 @@ const schema = z.object({
    * without it. Required in production.
    */
   SUBGRAPH_SECRET: z.string().min(16).optional(),
+  /**
+   * Bearer token a Prometheus scraper sends to read `/metrics` on any service. Without it
+   * `/metrics` is open in development and absent in production.
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /** gateway: the composed supergraph SDL it serves. */
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   /** gateway, development only: compose from the running subgraphs instead of the file. */

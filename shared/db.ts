@@ -5,6 +5,7 @@
  * both).
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient, type Prisma } from '../prisma/generated/prisma/client';
 
 export type Db = PrismaClient;
@@ -37,18 +38,33 @@ export interface DbOptions {
   onQuery?: (event: { query: string; durationMs: number }) => void;
 }
 
+/** The pool under each client, for the pool gauges of `/metrics`. */
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** The node-postgres pool a client of `createPrisma` runs on. */
+export function poolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 /** A new client with its own connection pool. Call `$disconnect()` on shutdown to end the pool. */
 export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10, onQuery }: DbOptions): Db {
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     connectionTimeoutMillis: connectTimeoutMs,
     max: poolMax,
     // Idle connections are closed after 30 s, so an idle service does not pin connections.
     idleTimeoutMillis: 30_000,
   });
-  if (!onQuery) return new PrismaClient({ adapter });
+  // The pool is ours (so its counts can be read), and `$disconnect()` still ends it.
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  if (!onQuery) {
+    const client = new PrismaClient({ adapter });
+    pools.set(client, pool);
+    return client;
+  }
   const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   client.$on('query', (e) => onQuery({ query: e.query, durationMs: e.duration }));
+  pools.set(client, pool);
   return client;
 }
 

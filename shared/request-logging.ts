@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { isExpectedCode, isPoolExhaustion } from './errors';
+import { ErrorCode, isExpectedCode, isPoolExhaustion } from './errors';
 import type { Logger } from './logger';
+import { operationDuration, operationErrors, operationLabel } from './metrics';
 
 /**
  * Logs every unexpected error of a request where it happens, with the request's id, before
@@ -36,6 +37,48 @@ export function unexpectedErrorLogging<TContext extends { requestId: string }>(
               stack: cause.stack,
             });
           }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * One access-log line per GraphQL request over HTTP (request id, operation name and type,
+ * duration, HTTP status, error codes), and the same figures into `/metrics`. A code-less error
+ * counts as INTERNAL_SERVER_ERROR, which is what the caller is shown for it.
+ */
+export function accessLogging<TContext extends { requestId: string }>(
+  service: string,
+  logger: Logger,
+): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      const codes = new Set<string>();
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const code = (error.extensions ?? {}).code;
+            codes.add(typeof code === 'string' ? code : ErrorCode.INTERNAL_SERVER_ERROR);
+          }
+        },
+        async willSendResponse({ response, operationName, operation }) {
+          const durationMs = performance.now() - started;
+          const type = operation?.operation ?? 'unknown';
+          operationDuration.observe(
+            { service, operation: operationLabel(service, operationName), type },
+            durationMs / 1000,
+          );
+          for (const code of codes) operationErrors.inc({ service, code });
+          logger.info('request', {
+            requestId: contextValue.requestId,
+            operationName: operationName ?? null,
+            operationType: type,
+            durationMs: Math.round(durationMs * 10) / 10,
+            status: response.http.status ?? 200,
+            errors: [...codes],
+          });
         },
       };
     },

@@ -4,8 +4,9 @@ import { prismaSessionLookup } from './auth/sessions';
 import { createTokenVerifier } from './auth/tokens';
 import { ConfigError, loadConfigOrExit, requireDatabaseUrl, type Config } from './config';
 import { createPrisma } from './db';
-import type { Worker } from './events/bus';
+import { consumerLag, type Worker } from './events/bus';
 import { createLogger, type Logger } from './logger';
+import { watchService } from './metrics';
 import { serviceNamed, type ServiceName, type SubgraphName } from './services';
 import type { RunningServer, SubgraphDeps } from './subgraph';
 
@@ -92,12 +93,20 @@ export function runSubgraph<E extends object>(
       subgraphSecret: config.SUBGRAPH_SECRET,
       exposeErrorDetails: config.isDevelopment,
       introspection: !config.isProduction,
+      metrics: { token: config.METRICS_TOKEN, isProduction: config.isProduction },
     };
     const server = await options.createServer(deps);
     const workers = options.startWorkers?.(deps) ?? [];
+    const unwatch = watchService({
+      service: name,
+      db,
+      consumerLag: () => consumerLag(db, redis, config.EVENT_STREAM),
+      logger,
+    });
     return {
       server,
       async close() {
+        unwatch();
         await Promise.all(workers.map((w) => w.stop()));
         redis?.disconnect();
         await db.$disconnect();

@@ -32,7 +32,8 @@ import type { Logger } from './logger';
 import { mapAsyncIterator, pubsubFor, type PubSub } from './realtime/pubsub';
 import { serveSubgraphSubscriptions } from './realtime/subgraph-ws';
 import { inputGuardPlugin } from './input-guard';
-import { unexpectedErrorLogging } from './request-logging';
+import { metricsRoute, type MetricsAccess } from './metrics';
+import { accessLogging, unexpectedErrorLogging } from './request-logging';
 
 /** Said by a reference rule: may this caller resolve this entity reference? */
 export type ReferenceRule<TContext> = (reference: Record<string, unknown>, ctx: TContext) => boolean | Promise<boolean>;
@@ -54,6 +55,8 @@ export interface SubgraphDeps {
   introspection: boolean;
   /** The clock, replaceable in tests. */
   now?: () => Date;
+  /** Who may read `/metrics` (shared/metrics.ts); absent: open, as in development. */
+  metrics?: MetricsAccess;
 }
 
 /** What every request context starts with; each subgraph adds its loaders and services. */
@@ -291,6 +294,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
       // Federated traces would tell any caller how long each resolver took; we don't report to Apollo.
       ApolloServerPluginInlineTraceDisabled(),
       unexpectedErrorLogging<TContext>(deps.logger),
+      accessLogging<TContext>(options.name, deps.logger),
       // NUL characters and oversized strings are refused before any resolver sees them.
       inputGuardPlugin<TContext>(),
       ...(options.plugins ?? []),
@@ -310,6 +314,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
       res.status(503).json({ status: 'unavailable', service: options.name });
     }
   });
+  app.get('/metrics', metricsRoute(deps.metrics ?? { token: undefined, isProduction: false }));
   options.routes?.(app);
 
   app.use(

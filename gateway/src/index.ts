@@ -3,6 +3,7 @@ import { prismaSessionLookup } from '../../shared/auth/sessions';
 import { createTokenVerifier } from '../../shared/auth/tokens';
 import { requireDatabaseUrl } from '../../shared/config';
 import { createPrisma } from '../../shared/db';
+import { watchService } from '../../shared/metrics';
 import { runService } from '../../shared/service';
 import { createGateway } from './server';
 
@@ -19,9 +20,18 @@ runService('gateway', async (config, logger) => {
     keys: remoteJwks(config.JWKS_URL),
     sessions: prismaSessionLookup(db),
   });
+  // The pool and the outbox's lag; consumers' lag is reported by the subgraphs that run them.
+  const unwatch = watchService({ service: 'gateway', db, logger });
   try {
-    return { server: await createGateway({ config, db, verifier, logger }), close: () => db.$disconnect() };
+    return {
+      server: await createGateway({ config, db, verifier, logger }),
+      close: async () => {
+        unwatch();
+        await db.$disconnect();
+      },
+    };
   } catch (err) {
+    unwatch();
     await db.$disconnect();
     throw err;
   }

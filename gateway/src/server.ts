@@ -15,7 +15,8 @@ import { ConfigError, applyApolloTelemetrySwitch, type Config } from '../../shar
 import type { Db } from '../../shared/db';
 import { ErrorCode, createErrorFormatter } from '../../shared/errors';
 import { inputGuardPlugin } from '../../shared/input-guard';
-import { unexpectedErrorLogging } from '../../shared/request-logging';
+import { metricsRoute } from '../../shared/metrics';
+import { accessLogging, unexpectedErrorLogging } from '../../shared/request-logging';
 import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
 import { dashboardPage } from './dashboard';
@@ -165,6 +166,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
       logger,
       (extensions) => 'serviceName' in extensions && extensions.code === ErrorCode.INTERNAL_SERVER_ERROR,
     ),
+    accessLogging<GatewayContext>('gateway', logger),
     // NUL characters and oversized strings are refused here, before any subgraph is called.
     inputGuardPlugin<GatewayContext>(),
     // The cost needs the variables (`first: $n`), so it is checked once they are known.
@@ -215,6 +217,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     const { ready: isReady, checks } = await ready();
     res.status(isReady ? 200 : 503).json({ status: isReady ? 'ready' : 'unavailable', checks });
   });
+
+  app.get('/metrics', metricsRoute({ token: config.METRICS_TOKEN, isProduction: config.isProduction }));
 
   if (config.isDevelopment) {
     app.get('/', (_req, res) => {

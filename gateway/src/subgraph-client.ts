@@ -11,6 +11,7 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import { Pool } from 'undici';
 import type { Logger } from '../../shared/logger';
+import { subgraphFetchDuration } from '../../shared/metrics';
 
 export interface SubgraphClientOptions {
   /** The subgraph's name in the supergraph, for errors and logs. */
@@ -131,13 +132,13 @@ export class SubgraphClient {
    * `SubgraphUnavailableError` when the subgraph cannot answer.
    */
   post(body: string, headers: Record<string, string>, retryable: boolean, dedupKey?: string): Promise<SubgraphAnswer> {
-    if (dedupKey === undefined) return this.guarded(body, headers, retryable);
+    if (dedupKey === undefined) return this.timed(body, headers, retryable);
     const shared = this.inFlight.get(dedupKey);
     if (shared) {
       this.deduplicated++;
       return shared;
     }
-    const fetch = this.guarded(body, headers, retryable).finally(() => this.inFlight.delete(dedupKey));
+    const fetch = this.timed(body, headers, retryable).finally(() => this.inFlight.delete(dedupKey));
     this.inFlight.set(dedupKey, fetch);
     return fetch;
   }
@@ -148,6 +149,19 @@ export class SubgraphClient {
     return this.closing;
   }
   private closing: Promise<void> | undefined;
+
+  /** A fetch as `/metrics` counts it: once per request sent (a shared fetch counts once). */
+  private async timed(body: string, headers: Record<string, string>, retryable: boolean): Promise<SubgraphAnswer> {
+    const stop = subgraphFetchDuration.startTimer({ subgraph: this.name });
+    try {
+      const answer = await this.guarded(body, headers, retryable);
+      stop({ outcome: 'ok' });
+      return answer;
+    } catch (err) {
+      stop({ outcome: err instanceof SubgraphUnavailableError ? 'unavailable' : 'error' });
+      throw err;
+    }
+  }
 
   private async guarded(body: string, headers: Record<string, string>, retryable: boolean): Promise<SubgraphAnswer> {
     // While the probe is out, everyone else fails fast instead of queueing behind it (cockatiel

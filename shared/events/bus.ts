@@ -16,7 +16,8 @@ import type Redis from 'ioredis';
 import type { Db, Tx } from '../db';
 import type { Logger } from '../logger';
 import type { DomainEvent, EventType } from './catalog';
-import { advanceCursor, markProcessed, publishPending, readCursor, readPublishedAfter } from './outbox';
+import { eventsDelivered } from '../metrics';
+import { advanceCursor, cursorLag, markProcessed, publishPending, readCursor, readPublishedAfter } from './outbox';
 
 export const DEFAULT_STREAM = 'domain-events';
 /** Roughly how many events the Redis stream retains; consumers far behind that lose nothing
@@ -158,6 +159,7 @@ export async function applyOnce(
     return true;
   });
   for (const effect of effects) await effect();
+  if (applied) eventsDelivered.inc({ consumer, type: event.type });
   return applied;
 }
 
@@ -213,4 +215,31 @@ export function startConsumer(options: ConsumerOptions): Worker {
     for (const [, entries] of read ?? []) count += await handle(entries);
     return count;
   }, loopOptions);
+}
+
+/**
+ * How many events each consumer has yet to apply: with Redis, each consumer group's `lag` (Redis
+ * 7's XINFO GROUPS: entries added to the stream after the group's last delivered one); without,
+ * how far each cursor is behind the newest published event.
+ */
+export async function consumerLag(
+  db: Db,
+  redis: Redis | undefined,
+  stream = DEFAULT_STREAM,
+): Promise<{ consumer: string; lag: number }[]> {
+  if (!redis) return cursorLag(db);
+  let groups: unknown[];
+  try {
+    groups = (await redis.xinfo('GROUPS', stream)) as unknown[];
+  } catch (err) {
+    if ((err as Error).message.includes('no such key')) return []; // nothing relayed yet
+    throw err;
+  }
+  return groups.flatMap((group) => {
+    const fields = group as (string | number | null)[];
+    const at = (key: string) => fields[fields.indexOf(key) + 1];
+    const lag = at('lag');
+    // `lag` is null when Redis cannot tell (entries deleted past the group's position).
+    return typeof lag === 'number' ? [{ consumer: String(at('name')), lag }] : [];
+  });
 }

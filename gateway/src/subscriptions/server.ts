@@ -22,6 +22,7 @@ import type { Config } from '../../../shared/config';
 import { DomainError, ErrorCode, createErrorFormatter } from '../../../shared/errors';
 import { inputViolation } from '../../../shared/input-guard';
 import type { Logger } from '../../../shared/logger';
+import { activeSubscriptions, onScrape, webSocketConnections } from '../../../shared/metrics';
 import { closeWebSocketServer } from '../../../shared/realtime/websocket';
 import { SubgraphDataSource, routingUrlFor, type SubgraphClients } from '../subgraphs';
 import { costRefusal, operationCost, type CostBudgets } from '../limits';
@@ -157,10 +158,13 @@ export function serveSubscriptions(options: {
         }
         const clientIp = options.clientAddress(ctx.extra.request);
         ctx.extra.connection = new Connection(ctx.extra.socket, authorization || undefined, viewer, clientIp, runtime);
+        webSocketConnections.inc();
         return true;
       },
       onClose: (ctx) => {
-        ctx.extra.connection?.dispose();
+        if (!ctx.extra.connection) return;
+        webSocketConnections.dec();
+        ctx.extra.connection.dispose();
       },
       onSubscribe: async (ctx, _id, payload) => {
         const connection = ctx.extra.connection;
@@ -260,6 +264,9 @@ export function serveSubscriptions(options: {
     wss,
   );
 
+  const unwatch = onScrape(() => {
+    activeSubscriptions.set(runtime.active.size);
+  });
   let stopping: Promise<void> | undefined;
   return {
     get upstreamSubscriptions() {
@@ -268,6 +275,7 @@ export function serveSubscriptions(options: {
     stop() {
       stopping ??= (async () => {
         unsubscribeSchema();
+        unwatch();
         await closeWebSocketServer(wss, () => server.dispose());
         await runtime.upstream.close();
       })();
