@@ -219,6 +219,52 @@ export interface EventCatalog {
     createdAt: string;
   };
   /**
+   * support → notifications: a ticket was opened from the website widget; mail `guestEmail` a
+   * link to it. Carries the raw visitor token, since the mail must contain it (support stores
+   * only its hash): it opens this one ticket (docs/events.md, "Tokens in events"). Emitted once,
+   * in the opening transaction, besides `SupportTicketCreated`.
+   */
+  SupportWidgetTicketOpened: {
+    ticketId: string;
+    number: number;
+    subject: string;
+    guestName: string;
+    guestEmail: string;
+    visitorToken: string;
+    createdAt: string;
+  };
+  /**
+   * support → notifications: an agent's reply to the customer was added to a ticket (not an
+   * internal note, not the customer's own message), in the reply's transaction; mail it to the
+   * requester: the user `requesterId`, or else the guest at `guestEmail`.
+   */
+  SupportReplyPosted: {
+    ticketId: string;
+    number: number;
+    subject: string;
+    messageId: string;
+    /** The reply as written (Markdown or plain text, as `format` says). */
+    body: string;
+    format: 'PLAIN' | 'MARKDOWN';
+    requesterId: string | null;
+    guestName: string | null;
+    guestEmail: string | null;
+    postedAt: string;
+  };
+  /**
+   * support → notifications: a ticket's SLA (first response or resolution) went past due, once
+   * per ticket (the breach is sticky), in the transaction that recorded it; alert the assignee.
+   */
+  SupportSlaBreached: {
+    ticketId: string;
+    number: number;
+    subject: string;
+    priority: string;
+    /** Null for an unassigned ticket (no one to alert). */
+    assigneeId: string | null;
+    breachedAt: string;
+  };
+  /**
    * support → gamification, reports (later): a ticket was resolved (again, if reopened). Also
    * emitted when the requester rates it, with `satisfaction` set: the last event of a ticket
    * carries its final rating.
@@ -296,6 +342,23 @@ export interface EventCatalog {
     badgeId: string;
     name: string;
     awardedAt: string;
+  };
+  /**
+   * gamification → notifications: a participant won a challenge (reached its goal within its
+   * window), emitted once per challenge and winner, in the transaction that closes the
+   * challenge and posts the reward.
+   */
+  ChallengeWon: {
+    challengeId: string;
+    userId: string;
+    name: string;
+    goal: number;
+    progress: number;
+    /** The reward: points (0 for none) and the badge's name (null for none). */
+    rewardPoints: number;
+    badgeName: string | null;
+    endsAt: string;
+    wonAt: string;
   };
   /** gamification → reports, notifications: a user spent points on a reward. */
   RewardRedeemed: {

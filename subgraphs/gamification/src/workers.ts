@@ -10,7 +10,7 @@ import type { GamificationDeps } from './server';
 
 /**
  * The event workers of a gamification process, each safe with several instances:
- * - the outbox relay (PointsAwarded, LevelReached, BadgeAwarded, RewardRedeemed);
+ * - the outbox relay (PointsAwarded, LevelReached, BadgeAwarded, ChallengeWon, RewardRedeemed);
  * - `gamification.points`: points and badges from OrderPaid, OrderRefunded, TicketCheckedIn,
  *   TicketVoided, SupportTicketRated (and SupportTicketResolved with a rating), UserChanged;
  *   and ReceiptApproved (its own: the RECEIPT_APPROVED rules);

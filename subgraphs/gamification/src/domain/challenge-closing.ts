@@ -3,7 +3,7 @@ import { inTransaction } from '../../../../shared/db';
 import { awardBadge, findBadgesByIds } from '../data/catalog';
 import { allParticipants, fixResult, lockNextDue, markClosed, progressOf } from '../data/challenges';
 import { GamificationNotices, type GamificationRealtime } from '../realtime';
-import { emitBadgeAwarded } from './events';
+import { emitBadgeAwarded, emitChallengeWon } from './events';
 import type { Ledger } from './ledger';
 
 /**
@@ -11,7 +11,8 @@ import type { Ledger } from './ledger';
  * locked (`FOR UPDATE SKIP LOCKED`, so closers on several instances share the work) and closed
  * in the transaction that records every participant's final progress, posts the winners'
  * points and awards their badge. Progress counts only what happened inside the window, so a
- * late close fixes the same winners as a punctual one. Returns how many it closed.
+ * late close fixes the same winners as a punctual one. Each winner is announced (`ChallengeWon`)
+ * in that transaction, so exactly once. Returns how many it closed.
  */
 export async function closeDueChallenges(deps: {
   db: Db;
@@ -37,6 +38,17 @@ export async function closeDueChallenges(deps: {
         const won = inScope && reached >= challenge.goal;
         await fixResult(tx, challenge.id, p.userId, inScope ? reached : null, won);
         if (!won) continue;
+        await emitChallengeWon(tx, {
+          challengeId: challenge.id,
+          userId: p.userId,
+          name: challenge.name,
+          goal: challenge.goal,
+          progress: reached,
+          rewardPoints: challenge.rewardPoints,
+          badgeName: badge?.name ?? null,
+          endsAt: challenge.endsAt.toISOString(),
+          wonAt: deps.now().toISOString(),
+        });
         if (challenge.rewardPoints > 0)
           await deps.ledger.post(
             tx,

@@ -15,3 +15,5 @@ export const emitRewardRedeemed = (tx: Tx, payload: EventCatalog['RewardRedeemed
   producer.emit(tx, 'RewardRedeemed', payload);
 export const emitReceiptApproved = (tx: Tx, payload: EventCatalog['ReceiptApproved']) =>
   producer.emit(tx, 'ReceiptApproved', payload);
+export const emitChallengeWon = (tx: Tx, payload: EventCatalog['ChallengeWon']) =>
+  producer.emit(tx, 'ChallengeWon', payload);

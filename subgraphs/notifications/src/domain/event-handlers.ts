@@ -11,14 +11,22 @@ import type { DomainEvent, EventCatalog } from '../../../../shared/events/catalo
 import type { Logger } from '../../../../shared/logger';
 import { findPaidOrder, holdersOfEvent, recordHolders, recordPaidOrder, type PaidOrder } from '../data/orders';
 import { findRecipient, upsertIfNewer } from '../data/recipients';
-import type { Addressee, NotificationWriter } from './notification-writer';
+import { guestKey, type Addressee, type NotificationWriter } from './notification-writer';
 import {
   accountMail,
+  badgeAwarded,
+  challengeWon,
+  levelReached,
   eventCancelled,
   orderClosed,
   orderConfirmation,
   orderRefunded,
+  supportReply,
+  supportSlaBreached,
+  supportWidgetTicket,
   type AccountMailKind,
+  type Lang,
+  type Rendered,
   type OrderLineView,
   type QrImage,
   type TicketView,
@@ -128,6 +136,25 @@ export function messageHandlers(deps: HandlerDeps): EventHandlers {
     });
   };
 
+  /** Gamification's news to its user: marketing-type, so their preferences decide whether it is mailed. */
+  const gamificationNews = async (
+    tx: Tx,
+    afterCommit: AfterCommit,
+    event: DomainEvent<'LevelReached' | 'BadgeAwarded' | 'ChallengeWon'>,
+    template: string,
+    render: (lang: Lang, name: string) => Rendered,
+  ) => {
+    const to = await userAddressee(tx, event.payload.userId, template);
+    if (!to) return;
+    await writer.queue(tx, afterCommit, {
+      eventId: event.eventId,
+      template,
+      category: 'MARKETING',
+      to,
+      render: (lang) => render(lang, to.name ?? ''),
+    });
+  };
+
   return {
     UserChanged: async (tx, { payload: u }) => {
       await upsertIfNewer(tx, {
@@ -203,6 +230,91 @@ export function messageHandlers(deps: HandlerDeps): EventHandlers {
         });
       }
     },
+    SupportWidgetTicketOpened: async (tx, event, afterCommit) => {
+      const p = event.payload;
+      const to = guestAddressee(p.guestEmail, p.guestName);
+      await writer.queue(tx, afterCommit, {
+        eventId: event.eventId,
+        template: 'support-widget-ticket',
+        category: 'TRANSACTIONAL',
+        to,
+        render: (lang) =>
+          supportWidgetTicket(lang, {
+            name: p.guestName,
+            number: p.number,
+            subject: p.subject,
+            link: link(`/support/tickets/${p.ticketId}`, { visitorToken: p.visitorToken }),
+          }),
+      });
+    },
+    SupportReplyPosted: async (tx, event, afterCommit) => {
+      const p = event.payload;
+      const to = p.requesterId
+        ? await userAddressee(tx, p.requesterId, 'support-reply')
+        : p.guestEmail
+          ? guestAddressee(p.guestEmail, p.guestName)
+          : null;
+      if (!to) return;
+      await writer.queue(tx, afterCommit, {
+        eventId: event.eventId,
+        template: 'support-reply',
+        category: 'TRANSACTIONAL',
+        to,
+        render: (lang) =>
+          supportReply(lang, {
+            name: to.name,
+            number: p.number,
+            subject: p.subject,
+            body: p.body,
+            guest: !p.requesterId,
+            link: link(`/support/tickets/${p.ticketId}`),
+          }),
+      });
+    },
+    SupportSlaBreached: async (tx, event, afterCommit) => {
+      const p = event.payload;
+      // An unassigned ticket alerts no one by mail: the agents' queue shows the breach.
+      if (!p.assigneeId) return;
+      const to = await userAddressee(tx, p.assigneeId, 'support-sla-breached');
+      if (!to) return;
+      await writer.queue(tx, afterCommit, {
+        eventId: event.eventId,
+        template: 'support-sla-breached',
+        category: 'TRANSACTIONAL',
+        to,
+        render: (lang) =>
+          supportSlaBreached(lang, {
+            name: to.name ?? '',
+            number: p.number,
+            subject: p.subject,
+            priority: p.priority,
+            link: link(`/support/tickets/${p.ticketId}`),
+          }),
+      });
+    },
+    LevelReached: (tx, event, afterCommit) =>
+      gamificationNews(tx, afterCommit, event, 'level-reached', (lang, name) =>
+        levelReached(lang, {
+          name,
+          level: event.payload.name,
+          lifetimePoints: event.payload.lifetimePoints,
+          link: link('/me/points'),
+        }),
+      ),
+    BadgeAwarded: (tx, event, afterCommit) =>
+      gamificationNews(tx, afterCommit, event, 'badge-awarded', (lang, name) =>
+        badgeAwarded(lang, { name, badge: event.payload.name, link: link('/me/badges') }),
+      ),
+    ChallengeWon: (tx, event, afterCommit) =>
+      gamificationNews(tx, afterCommit, event, 'challenge-won', (lang, name) =>
+        challengeWon(lang, {
+          name,
+          challenge: event.payload.name,
+          rewardPoints: event.payload.rewardPoints,
+          badgeName: event.payload.badgeName,
+          link: link(`/challenges/${event.payload.challengeId}`),
+        }),
+      ),
     TicketsIssued: async (tx, { payload: p }, afterCommit) => {
       await recordHolders(
         tx,
@@ -221,4 +333,9 @@ export function messageHandlers(deps: HandlerDeps): EventHandlers {
 /** Account mail goes to the address the event names (maybe not yet the one on file) and is not in the feed. */
 function accountAddressee(p: { userId: string; email: string; name: string; locale: string }): Addressee {
   return { key: p.userId, userId: p.userId, feed: false, email: p.email, name: p.name, locale: p.locale };
+}
+
+/** A help-desk guest: mail only (no feed), in the default language. */
+function guestAddressee(email: string, name: string | null): Addressee {
+  return { key: guestKey(email), userId: null, feed: false, email, name, locale: null };
 }

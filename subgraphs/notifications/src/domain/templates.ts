@@ -345,3 +345,150 @@ export function eventCancelled(lang: Lang, d: { name: string; eventTitle: string
         ],
       });
 }
+
+/** A help-desk ticket as its mails name it: `#number «subject»`. */
+export interface SupportTicketRef {
+  number: number;
+  subject: string;
+  link: string;
+}
+
+/** A guest's widget ticket: the link (carrying its visitor token) is their only way back to it. */
+export function supportWidgetTicket(lang: Lang, d: SupportTicketRef & { name: string }): Rendered {
+  return lang === 'es'
+    ? notice(lang, d.name, {
+        subject: `Hemos recibido tu consulta #${d.number}: ${d.subject}`,
+        paragraphs: [
+          `Hemos recibido tu consulta #${d.number} «${d.subject}». Te responderemos por correo.`,
+          'Con este enlace ves la conversación y respondes sin cuenta; guárdalo y no lo compartas.',
+        ],
+        action: { label: 'Ver mi consulta', link: d.link },
+      })
+    : notice(lang, d.name, {
+        subject: `We received your request #${d.number}: ${d.subject}`,
+        paragraphs: [
+          `We received your request #${d.number} “${d.subject}”. We will answer by email.`,
+          'This link shows the conversation and lets you reply without an account; keep it and do not share it.',
+        ],
+        action: { label: 'View my request', link: d.link },
+      });
+}
+
+/**
+ * An agent's reply, quoted as written (Markdown is shown as its plain text). `link` opens the
+ * ticket for a signed-in requester; a guest returns with the link of their first mail.
+ */
+export function supportReply(
+  lang: Lang,
+  d: SupportTicketRef & { name: string | null; body: string; guest: boolean },
+): Rendered {
+  const es = lang === 'es';
+  const subject = es
+    ? `Respuesta a tu consulta #${d.number}: ${d.subject}`
+    : `Reply to your request #${d.number}: ${d.subject}`;
+  const intro = es
+    ? `El equipo de soporte ha respondido a tu consulta #${d.number} «${d.subject}»:`
+    : `The support team replied to your request #${d.number} “${d.subject}”:`;
+  const back = d.guest
+    ? es
+      ? 'Para contestar, usa el enlace del primer correo de esta consulta.'
+      : 'To answer, use the link in the first mail of this request.'
+    : null;
+  const action = es ? 'Ver la conversación' : 'View the conversation';
+  const quoted = d.body.split('\n').map((line, i) => (i ? html`<br />${line}` : html`${line}`));
+  return {
+    subject,
+    summary: intro,
+    html: layout(
+      lang,
+      d.name,
+      html`<p>${intro}</p>
+        <blockquote style="border-left: 3px solid #ccc; margin: 12px 0; padding-left: 12px">${quoted}</blockquote>
+        ${back ? html`<p>${back}</p>` : button(d.link, action)}`,
+    ),
+    text: textOf(lang, d.name, [
+      intro,
+      '',
+      ...d.body.split('\n').map((l) => `> ${l}`),
+      '',
+      back ?? `${action}: ${d.link}`,
+    ]),
+  };
+}
+
+/** To the assignee: a ticket of theirs went past its SLA. */
+export function supportSlaBreached(lang: Lang, d: SupportTicketRef & { name: string; priority: string }): Rendered {
+  return lang === 'es'
+    ? notice(lang, d.name, {
+        subject: `SLA incumplido: #${d.number} ${d.subject}`,
+        paragraphs: [
+          `La consulta #${d.number} «${d.subject}» (prioridad ${d.priority}), asignada a ti, ha superado su plazo de SLA.`,
+        ],
+        action: { label: 'Abrir la consulta', link: d.link },
+      })
+    : notice(lang, d.name, {
+        subject: `SLA breached: #${d.number} ${d.subject}`,
+        paragraphs: [
+          `Ticket #${d.number} “${d.subject}” (priority ${d.priority}), assigned to you, is past its SLA due time.`,
+        ],
+        action: { label: 'Open the ticket', link: d.link },
+      });
+}
+
+/** Gamification's news (marketing-type mail: preferences and unsubscribe apply). */
+export function levelReached(
+  lang: Lang,
+  d: { name: string; level: string; lifetimePoints: number; link: string },
+): Rendered {
+  return lang === 'es'
+    ? notice(lang, d.name, {
+        subject: `Has alcanzado el nivel ${d.level}`,
+        paragraphs: [`Con ${d.lifetimePoints} puntos acumulados has alcanzado el nivel ${d.level}. ¡Enhorabuena!`],
+        action: { label: 'Ver mis puntos', link: d.link },
+      })
+    : notice(lang, d.name, {
+        subject: `You reached level ${d.level}`,
+        paragraphs: [`With ${d.lifetimePoints} lifetime points you reached level ${d.level}. Congratulations!`],
+        action: { label: 'View my points', link: d.link },
+      });
+}
+
+export function badgeAwarded(lang: Lang, d: { name: string; badge: string; link: string }): Rendered {
+  return lang === 'es'
+    ? notice(lang, d.name, {
+        subject: `Nueva insignia: ${d.badge}`,
+        paragraphs: [`Has conseguido la insignia «${d.badge}».`],
+        action: { label: 'Ver mis insignias', link: d.link },
+      })
+    : notice(lang, d.name, {
+        subject: `New badge: ${d.badge}`,
+        paragraphs: [`You earned the badge “${d.badge}”.`],
+        action: { label: 'View my badges', link: d.link },
+      });
+}
+
+export function challengeWon(
+  lang: Lang,
+  d: { name: string; challenge: string; rewardPoints: number; badgeName: string | null; link: string },
+): Rendered {
+  const es = lang === 'es';
+  const rewards = [
+    ...(d.rewardPoints > 0 ? [es ? `${d.rewardPoints} puntos` : `${d.rewardPoints} points`] : []),
+    ...(d.badgeName ? [es ? `la insignia «${d.badgeName}»` : `the badge “${d.badgeName}”`] : []),
+  ];
+  const reward = rewards.length
+    ? es
+      ? `Tu premio: ${rewards.join(' y ')}.`
+      : `Your reward: ${rewards.join(' and ')}.`
+    : null;
+  return notice(lang, d.name, {
+    subject: es ? `Has ganado el reto ${d.challenge}` : `You won the challenge ${d.challenge}`,
+    paragraphs: [
+      es
+        ? `Has completado el reto «${d.challenge}» a tiempo.`
+        : `You completed the challenge “${d.challenge}” in time.`,
+      ...(reward ? [reward] : []),
+    ],
+    action: { label: es ? 'Ver mis retos' : 'View my challenges', link: d.link },
+  });
+}

@@ -185,3 +185,17 @@ export async function mergedInto(db: Db | Tx, ids: readonly string[]): Promise<{
   });
   return rows.map((r) => ({ id: r.id, mergedIntoId: r.mergedIntoId! }));
 }
+
+/**
+ * Tickets past their SLA due time and not yet marked breached (oldest due first): what the
+ * breach sweeper looks at. A paused or resolved ticket has no due time, so it is not among them.
+ */
+export async function findOverdueUnbreached(db: Db | Tx, now: Date, take: number): Promise<string[]> {
+  const rows = await db.supportTicket.findMany({
+    where: { slaBreached: false, slaDueAt: { lt: now }, status: { notIn: ['RESOLVED', 'CLOSED'] } },
+    orderBy: [{ slaDueAt: 'asc' }, { id: 'asc' }],
+    select: { id: true },
+    take,
+  });
+  return rows.map((r) => r.id);
+}

@@ -1,6 +1,6 @@
 import type { Tx } from '../../../../shared/db';
 import { eventProducer } from '../../../../shared/events/outbox';
-import type { SupportTicket } from '../data/tickets';
+import type { Message, SupportTicket } from '../data/tickets';
 
 /**
  * The events the support domain emits (docs/events.md), each recorded in the transaction of
@@ -42,5 +42,46 @@ export function emitTicketRated(tx: Tx, ticket: SupportTicket, requesterId: stri
     rating: ticket.rating!,
     comment: ticket.ratingComment,
     ratedAt: ticket.ratedAt!.toISOString(),
+  });
+}
+
+/** A widget ticket was opened: notifications mails the guest the link with its visitor token. */
+export function emitWidgetTicketOpened(tx: Tx, ticket: SupportTicket, visitorToken: string): Promise<string> {
+  return producer.emit(tx, 'SupportWidgetTicketOpened', {
+    ticketId: ticket.id,
+    number: ticket.number,
+    subject: ticket.subject,
+    guestName: ticket.guestName ?? '',
+    guestEmail: ticket.guestEmail!,
+    visitorToken,
+    createdAt: ticket.createdAt.toISOString(),
+  });
+}
+
+/** An agent answered the customer (never for internal notes): notifications mails the requester. */
+export function emitReplyPosted(tx: Tx, ticket: SupportTicket, message: Message): Promise<string> {
+  return producer.emit(tx, 'SupportReplyPosted', {
+    ticketId: ticket.id,
+    number: ticket.number,
+    subject: ticket.subject,
+    messageId: message.id,
+    body: message.body,
+    format: message.format,
+    requesterId: ticket.requesterId,
+    guestName: ticket.guestName,
+    guestEmail: ticket.guestEmail,
+    postedAt: message.createdAt.toISOString(),
+  });
+}
+
+/** The ticket's SLA was found breached (once: the flag is sticky): notifications alerts the assignee. */
+export function emitSlaBreached(tx: Tx, ticket: SupportTicket, at: Date): Promise<string> {
+  return producer.emit(tx, 'SupportSlaBreached', {
+    ticketId: ticket.id,
+    number: ticket.number,
+    subject: ticket.subject,
+    priority: ticket.priority,
+    assigneeId: ticket.assigneeId,
+    breachedAt: at.toISOString(),
   });
 }

@@ -11,7 +11,7 @@ import { findCategoriesByIds } from '../data/reference';
 import type { Message, MessageFormat, SupportPriority, SupportTicket, SupportTicketStatus } from '../data/tickets';
 import type { UserDirectory } from '../data/user-directory';
 import * as access from './access';
-import { emitTicketRated, emitTicketResolved } from './events';
+import { emitReplyPosted, emitTicketRated, emitTicketResolved } from './events';
 import { closePause, PAUSED, pausesOf, storePauses, type SlaService } from './sla-service';
 import type { TicketWriter } from './ticket-writer';
 import * as valid from './validation';
@@ -106,9 +106,9 @@ export class TicketService {
         if (status === 'NEW') status = 'OPEN';
       }
       const sla = await this.deps.sla.columns(tx, { ...ticket, firstResponseAt, resolvedAt }, pauses, now);
-      await save(ticket, { status, firstResponseAt, resolvedAt, ...sla });
+      const saved = await save(ticket, { status, firstResponseAt, resolvedAt, ...sla });
       const asUser = access.repliesAsUser(ctx.viewer, ticket, visitorToken);
-      return addMessage({
+      const message = await addMessage({
         ticketId: ticket.id,
         createdAt: now,
         body,
@@ -118,6 +118,9 @@ export class TicketService {
         authorId: asUser ? ctx.viewer!.userId : null,
         authorName: asUser ? null : ticket.guestName,
       });
+      // An agent's answer reaches the requester by mail; internal notes and the customer's own words do not.
+      if (!input.internal && !access.repliesAsCustomer(ctx.viewer, ticket)) await emitReplyPosted(tx, saved, message);
+      return message;
     });
   }
 

@@ -9,7 +9,7 @@ import { pickAgent } from '../data/agents';
 import * as data from '../data/tickets';
 import type { MessageFormat, NewMessage, NewTicket, SupportTicket, TicketUpdate } from '../data/tickets';
 import { SupportNotices, type SupportRealtime } from '../realtime';
-import { emitTicketCreated } from './events';
+import { emitSlaBreached, emitTicketCreated, emitWidgetTicketOpened } from './events';
 import type { SlaService } from './sla-service';
 
 /** What a change works with, inside its transaction. */
@@ -22,7 +22,10 @@ export interface TicketChange {
   lock: (id: string, missing?: () => Error) => Promise<SupportTicket>;
   /** Creates a ticket; the queue hears it was opened. */
   create: (ticket: NewTicket) => Promise<SupportTicket>;
-  /** Saves `changes` to a locked ticket; the queue hears what changed (assignee, status, breach). */
+  /**
+   * Saves `changes` to a locked ticket; the queue hears what changed (assignee, status, breach),
+   * and a newly breached SLA emits `SupportSlaBreached`.
+   */
   save: (before: SupportTicket, changes: TicketUpdate) => Promise<SupportTicket>;
   /** Adds a message; its ticket's followers receive it. */
   addMessage: (message: NewMessage) => Promise<data.Message>;
@@ -58,6 +61,8 @@ export class TicketWriter {
         save: async (before, changes) => {
           const after = await data.updateTicket(tx, before.id, changes);
           notices.ticketChanged(before, after);
+          // Every change goes through here, so the breach is announced once, whichever found it.
+          if (after.slaBreached && !before.slaBreached) await emitSlaBreached(tx, after, this.deps.now());
           return after;
         },
         addMessage: async (message) => {
@@ -74,8 +79,14 @@ export class TicketWriter {
   /**
    * Creates a ticket with its first message, assigns it to a free agent (if any), and emits
    * `SupportTicketCreated`, in one transaction; the agents' queue hears of it once committed.
+   * A widget ticket's raw `visitorToken` also emits `SupportWidgetTicketOpened`, which mails
+   * the guest the link to it.
    */
-  async open(fields: Omit<NewTicket, 'slaDueAt' | 'slaPauses' | 'assigneeId'>, message: FirstMessage) {
+  async open(
+    fields: Omit<NewTicket, 'slaDueAt' | 'slaPauses' | 'assigneeId'>,
+    message: FirstMessage,
+    visitorToken?: string,
+  ) {
     const now = this.deps.now();
     return this.change(async ({ tx, create }) => {
       const priority = fields.priority ?? 'NORMAL';
@@ -94,6 +105,7 @@ export class TicketWriter {
       // The first message is part of the opening: followers subscribe once the ticket exists.
       await data.createMessage(tx, { ticketId: created.id, createdAt: now, ...message });
       await emitTicketCreated(tx, created);
+      if (visitorToken) await emitWidgetTicketOpened(tx, created, visitorToken);
       // Last: the assignment lock serialises every opening, so it is held only until commit.
       const assigneeId = await pickAgent(tx, now);
       return assigneeId ? data.updateTicket(tx, created.id, { assigneeId }) : created;

@@ -54,6 +54,7 @@ export class WidgetService {
         requesterId: ctx.viewer?.userId ?? null,
       },
       { body, format: 'PLAIN', authorKind: 'GUEST', authorId: null, authorName: name },
+      visitorToken,
     );
     return { ticket, visitorToken };
   }
