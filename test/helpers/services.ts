@@ -78,6 +78,8 @@ export function testMailSettings(smtpUrl: string): MailSettings {
     retryBaseMs: 200,
     retryMaxMs: 1_000,
     pollMs: 50,
+    // Any hour of the day: a test's seller gets the day's digest as soon as a product is low.
+    lowStock: { threshold: 5, hourUtc: 0, pollMs: 200 },
   };
 }
 

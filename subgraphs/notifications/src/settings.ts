@@ -1,4 +1,5 @@
 import { ConfigError, type Config } from '../../../shared/config';
+import type { LowStockSettings } from './domain/low-stock-digest';
 
 /** What the notifications subgraph needs besides its database: where mail goes, and how it retries. */
 export interface MailSettings {
@@ -19,7 +20,12 @@ export interface MailSettings {
   pollMs: number;
   /** How many mails one pass of the sender takes (each instance takes its own, `SKIP LOCKED`). */
   batchSize: number;
+  /** The daily low-stock digest to sellers. */
+  lowStock: LowStockSettings;
 }
+
+/** The low-stock digest: 5 units or fewer is low; sent from 07:00 UTC (08:00/09:00 in Madrid), looked for every minute. */
+export const DEFAULT_LOW_STOCK: LowStockSettings = { threshold: 5, hourUtc: 7, pollMs: 60_000 };
 
 /** Retries: 2 s doubling to 10 min, 30 attempts: about four hours of an SMTP outage before a mail is given up. */
 export const DEFAULT_RETRIES = {
@@ -39,6 +45,7 @@ export function mailSettings(config: Config): MailSettings {
   }
   return {
     ...DEFAULT_RETRIES,
+    lowStock: DEFAULT_LOW_STOCK,
     smtpUrl: config.SMTP_URL,
     from: config.MAIL_FROM,
     replyTo: config.MAIL_REPLY_TO,

@@ -61,6 +61,14 @@ const CASES: Record<string, (lang: Lang) => Rendered[]> = {
   ],
   levelReached: (lang) => [templates.levelReached(lang, { name: EVIL, level: EVIL, lifetimePoints: 100, link })],
   badgeAwarded: (lang) => [templates.badgeAwarded(lang, { name: EVIL, badge: EVIL, link })],
+  lowStockDigest: (lang) => [
+    templates.lowStockDigest(lang, {
+      name: EVIL,
+      day: '2026-05-01',
+      products: [{ productName: EVIL, available: 2 }],
+      link,
+    }),
+  ],
   challengeWon: (lang) => [
     templates.challengeWon(lang, { name: EVIL, challenge: EVIL, rewardPoints: 10, badgeName: EVIL, link }),
   ],

@@ -11,6 +11,7 @@ import type { DomainEvent, EventCatalog } from '../../../../shared/events/catalo
 import type { Logger } from '../../../../shared/logger';
 import { findPaidOrder, holdersOfEvent, recordHolders, recordPaidOrder, type PaidOrder } from '../data/orders';
 import { findRecipient, upsertIfNewer } from '../data/recipients';
+import { upsertStockIfNewer } from '../data/stock';
 import { guestKey, type Addressee, type NotificationWriter } from './notification-writer';
 import {
   accountMail,
@@ -163,6 +164,16 @@ export function messageHandlers(deps: HandlerDeps): EventHandlers {
         name: u.name,
         locale: u.locale ?? 'es-ES',
         updatedAt: new Date(u.changedAt),
+      });
+    },
+    // Kept for the daily low-stock digest (low-stock-digest.ts), which mails from the copy.
+    StockChanged: async (tx, { payload: s }) => {
+      await upsertStockIfNewer(tx, {
+        productId: s.productId,
+        sellerId: s.sellerId,
+        productName: s.productName,
+        available: s.available,
+        changedAt: s.changedAt,
       });
     },
     EmailVerificationRequested: (tx, event, afterCommit) =>

@@ -492,3 +492,39 @@ export function challengeWon(
     action: { label: es ? 'Ver mis retos' : 'View my challenges', link: d.link },
   });
 }
+
+/** The daily digest to a seller: their products with few units left for sale. */
+export function lowStockDigest(
+  lang: Lang,
+  d: { name: string; day: string; products: { productName: string; available: number }[]; link: string },
+): Rendered {
+  const es = lang === 'es';
+  const subject = es
+    ? `Stock bajo: ${d.products.length} producto(s) (${d.day})`
+    : `Low stock: ${d.products.length} product(s) (${d.day})`;
+  const intro = es
+    ? 'Estos productos tuyos tienen pocas unidades a la venta:'
+    : 'These products of yours have few units left for sale:';
+  const units = (n: number) => (es ? `${n} disponible(s)` : `${n} available`);
+  const action = es ? 'Reponer stock' : 'Restock';
+  return {
+    subject,
+    summary: intro,
+    html: layout(
+      lang,
+      d.name,
+      html`<p>${intro}</p>
+        <ul>
+          ${d.products.map((p) => html`<li>${p.productName}: <strong>${units(p.available)}</strong></li>`)}
+        </ul>
+        ${button(d.link, action)}`,
+    ),
+    text: textOf(lang, d.name, [
+      intro,
+      '',
+      ...d.products.map((p) => `- ${p.productName}: ${units(p.available)}`),
+      '',
+      `${action}: ${d.link}`,
+    ]),
+  };
+}
