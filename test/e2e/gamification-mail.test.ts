@@ -36,6 +36,10 @@ async function marker(address: string, n: number) {
 
 test('challenge won, level reached, badge earned: mailed with one-click unsubscribe, never to who opted out', async () => {
   await asAdmin(`mutation($input: LevelInput!) { createLevel(input: $input) { id } }`, {
+    name: 'Inicial',
+    threshold: 0,
+  });
+  await asAdmin(`mutation($input: LevelInput!) { createLevel(input: $input) { id } }`, {
     name: `Habitual ${SCRIPT}`,
     threshold: 100,
   });
@@ -89,6 +93,8 @@ test('challenge won, level reached, badge earned: mailed with one-click unsubscr
   const level = await mailTo(stack, fanEmail, /^Has alcanzado el nivel/);
   const earned = await mailTo(stack, fanEmail, /^Nueva insignia/);
   expect(won.subject).toBe(`Has ganado el reto Maratón ${SCRIPT}`);
+  // The entry level (threshold 0), reached by the first points before the win, is not news.
+  expect((await mailsTo(stack, fanEmail)).filter((m) => m.subject.includes('Inicial'))).toEqual([]);
   expect(won.text).toContain(`Tu premio: 200 puntos y la insignia «Campeón ${SCRIPT}».`);
   expect(level.text).toContain(`Con 260 puntos acumulados has alcanzado el nivel Habitual ${SCRIPT}.`);
   expect(earned.subject).toBe(`Nueva insignia: Campeón ${SCRIPT}`);

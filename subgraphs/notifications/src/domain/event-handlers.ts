@@ -303,15 +303,18 @@ export function messageHandlers(deps: HandlerDeps): EventHandlers {
           }),
       });
     },
-    LevelReached: (tx, event, afterCommit) =>
-      gamificationNews(tx, afterCommit, event, 'level-reached', (lang, name) =>
+    // A level of threshold 0 is where everyone starts (the first points reach it): not news.
+    LevelReached: async (tx, event, afterCommit) => {
+      if (event.payload.threshold === 0) return;
+      await gamificationNews(tx, afterCommit, event, 'level-reached', (lang, name) =>
         levelReached(lang, {
           name,
           level: event.payload.name,
           lifetimePoints: event.payload.lifetimePoints,
           link: link('/me/points'),
         }),
-      ),
+      );
+    },
     BadgeAwarded: (tx, event, afterCommit) =>
       gamificationNews(tx, afterCommit, event, 'badge-awarded', (lang, name) =>
         badgeAwarded(lang, { name, badge: event.payload.name, link: link('/me/badges') }),
