@@ -344,32 +344,50 @@ export function costRefusal(budgets: CostBudgets, signedIn: boolean, cost: numbe
   return limitError(`The operation costs ${cost}; the limit is ${maxCost}${who}.`, { cost, maxCost });
 }
 
+/** Who spends a cost budget: a signed-in caller by user id, an anonymous one by address. */
+export interface Caller {
+  userId?: string;
+  clientIp: string;
+}
+
 /**
  * The cost each caller may spend per minute (rate-limiter-flexible, in this process's memory):
  * a signed-in caller by user id, an anonymous one by address. `spend` answers the refusal,
- * RATE_LIMITED with `retryAfterSeconds`, once a caller's minute is spent.
+ * RATE_LIMITED with `retryAfterSeconds`, once a caller's minute is spent; `spent` answers the
+ * same refusal, without spending, when any request would be refused (a refused spend counts
+ * too, so a caller who keeps asking stays spent until the minute is over).
  */
 export function costRate(perMinute: CostBudgets) {
   const limiters = {
     signedIn: new RateLimiterMemory({ points: perMinute.signedIn, duration: 60 }),
     anonymous: new RateLimiterMemory({ points: perMinute.anonymous, duration: 60 }),
   };
+  const limiterOf = (caller: Caller) =>
+    caller.userId ? ([limiters.signedIn, caller.userId] as const) : ([limiters.anonymous, caller.clientIp] as const);
+  const refusal = (res: RateLimiterRes) =>
+    new GraphQLError('Too much query cost in the last minute; slow down or sign in for more', {
+      extensions: {
+        code: ErrorCode.RATE_LIMITED,
+        retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+        http: { status: 429 },
+      },
+    });
   return {
-    async spend(caller: { userId?: string; clientIp: string }, cost: number): Promise<GraphQLError | undefined> {
-      const [limiter, key] = caller.userId ? [limiters.signedIn, caller.userId] : [limiters.anonymous, caller.clientIp];
+    async spend(caller: Caller, cost: number): Promise<GraphQLError | undefined> {
+      const [limiter, key] = limiterOf(caller);
       try {
         await limiter.consume(key, cost);
         return undefined;
       } catch (refused) {
         if (!(refused instanceof RateLimiterRes)) throw refused;
-        return new GraphQLError('Too much query cost in the last minute; slow down or sign in for more', {
-          extensions: {
-            code: ErrorCode.RATE_LIMITED,
-            retryAfterSeconds: Math.max(1, Math.ceil(refused.msBeforeNext / 1000)),
-            http: { status: 429 },
-          },
-        });
+        return refusal(refused);
       }
+    },
+    async spent(caller: Caller): Promise<GraphQLError | undefined> {
+      const [limiter, key] = limiterOf(caller);
+      const res = await limiter.get(key);
+      // Past the budget (not at it: a request that costs nothing still fits a budget spent exactly).
+      return res && res.consumedPoints > limiter.points ? refusal(res) : undefined;
     },
   };
 }

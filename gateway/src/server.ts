@@ -7,10 +7,16 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { clientAddressOf } from './client-address';
-import { authenticateHttpRequest, type TokenVerifier } from '../../shared/auth/tokens';
+import { authenticateHttpRequest, type TokenVerifier, type Viewer } from '../../shared/auth/tokens';
 import { ConfigError, applyApolloTelemetrySwitch, type Config } from '../../shared/config';
 import type { Db } from '../../shared/db';
 import { ErrorCode, createErrorFormatter } from '../../shared/errors';
@@ -20,7 +26,7 @@ import { accessLogging, unexpectedErrorLogging } from '../../shared/request-logg
 import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
 import { dashboardPage } from './dashboard';
-import { costLimitPlugin, costRate, limitRules, type CostBudgets } from './limits';
+import { costLimitPlugin, costRate, limitRules, type CostBudgets, type CostRate } from './limits';
 import { mailboxRoutes } from './mailbox';
 import { readinessCheck } from './readiness';
 import { unsubscribeRoute } from './unsubscribe';
@@ -95,6 +101,34 @@ function bodyErrorHandler(maxBodyBytes: number, logger: Logger): ErrorRequestHan
 }
 
 /**
+ * Refuses a caller whose cost per minute is spent before its body is read, parsed, validated
+ * or costed: a flood from a spent caller then costs the gateway a token check and a map
+ * lookup per request, not the work of the operation it sends, which is what kept a normal
+ * client waiting (`npm run bench -- flood`). The refusal is the one the cost check gives
+ * (RATE_LIMITED, HTTP 429, `retryAfterSeconds`), with `Retry-After`. A request whose token
+ * does not verify goes on, to be answered 401 by Apollo as any other.
+ */
+function refuseSpentCallers(
+  rate: CostRate,
+  callerOf: (req: Request) => Promise<{ userId?: string; clientIp: string }>,
+): RequestHandler {
+  return async (req, res, next) => {
+    // A GET without a query is the landing page (development), not an operation.
+    if (req.method === 'GET' && req.query.query === undefined) return next();
+    const caller = await callerOf(req).catch(() => undefined);
+    const refusal = caller && (await rate.spent(caller));
+    if (!refusal) return next();
+    const retryAfterSeconds = Number(refusal.extensions.retryAfterSeconds);
+    res
+      .status(429)
+      .set('retry-after', String(retryAfterSeconds))
+      .json({
+        errors: [{ message: refusal.message, extensions: { code: refusal.extensions.code, retryAfterSeconds } }],
+      });
+  };
+}
+
+/**
  * The gateway: an Apollo gateway over the subgraphs of the supergraph, behind `/graphql`, with
  * `/health` (alive) and `/ready` (Postgres and every subgraph answer). In development it also
  * serves Apollo Sandbox at `/graphql` and the API schema at `/schema.graphql`.
@@ -158,6 +192,10 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     clientAddress,
   });
 
+  const rate = costRate({
+    signedIn: config.MAX_QUERY_COST_PER_MINUTE,
+    anonymous: config.MAX_QUERY_COST_PER_MINUTE_ANONYMOUS,
+  });
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
     // A subgraph's masked error was logged by that subgraph under the same request id (the
@@ -170,10 +208,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     // NUL characters and oversized strings are refused here, before any subgraph is called.
     inputGuardPlugin<GatewayContext>(),
     // The cost needs the variables (`first: $n`), so it is checked once they are known.
-    costLimitPlugin(
-      costBudgets,
-      costRate({ signedIn: config.MAX_QUERY_COST_PER_MINUTE, anonymous: config.MAX_QUERY_COST_PER_MINUTE_ANONYMOUS }),
-    ),
+    costLimitPlugin(costBudgets, rate),
   ];
   if (config.isDevelopment) {
     // Sandbox loads from Apollo's CDN and connects to the URL the page was served from
@@ -261,6 +296,18 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     }),
   );
 
+  // A request's verified viewer, once: refuseSpentCallers needs it before the body is parsed,
+  // and the context after (verifying a token looks its session up in the database).
+  const viewers = new WeakMap<Request, Promise<Viewer | null>>();
+  const viewerOf = (req: Request): Promise<Viewer | null> => {
+    let viewer = viewers.get(req);
+    if (!viewer) {
+      viewer = authenticateHttpRequest(req.header('authorization'), deps.verifier);
+      viewers.set(req, viewer);
+    }
+    return viewer;
+  };
+
   /** The context of one HTTP request: its request id (echoed), verified viewer and address. */
   const contextOf = async (req: Request, res: Response): Promise<GatewayContext> => {
     const incomingId = req.header('x-request-id');
@@ -268,7 +315,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     res.setHeader('x-request-id', requestId);
     const authorization = req.header('authorization');
     return {
-      viewer: await authenticateHttpRequest(authorization, deps.verifier),
+      viewer: await viewerOf(req),
       authorization,
       requestId,
       clientIp: clientAddress(req),
@@ -280,6 +327,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
 
   app.use(
     '/graphql',
+    refuseSpentCallers(rate, async (req) => ({ userId: (await viewerOf(req))?.userId, clientIp: clientAddress(req) })),
     express.json({ limit: config.MAX_BODY_BYTES }),
     expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );

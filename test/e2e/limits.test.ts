@@ -224,31 +224,65 @@ describe('cost per minute', () => {
   const EVENTS = `{ events(first: 50) { edges { node { id title startsAt status
     ticketTypes { id name priceCents currency capacity maxPerOrder } } } } }`;
 
-  test("a caller who spent the minute's cost is refused with 429 RATE_LIMITED; a signed-in caller is counted apart", async () => {
-    const limited = await startStack({
+  let limited: Stack;
+  beforeAll(async () => {
+    limited = await startStack({
       costPerMinute: {
         signedIn: limits.MAX_QUERY_COST_PER_MINUTE,
         anonymous: limits.MAX_QUERY_COST_PER_MINUTE_ANONYMOUS,
       },
+      // Each test's anonymous callers come from addresses of their own (X-Forwarded-For).
+      trustProxy: 'loopback',
     });
-    try {
-      const user = await signUp(limited, 'cost-minute@example.com');
-      const perMinute = Math.floor(limits.MAX_QUERY_COST_PER_MINUTE_ANONYMOUS / 3351);
-      const answers = [];
-      for (let i = 0; i < perMinute + 2; i++) answers.push(await limited.gql(EVENTS));
-      expect(answers.slice(0, perMinute).every((res) => res.status === 200 && !res.errors)).toBe(true);
-      const refused = answers[perMinute]!;
-      expect({ status: refused.status, code: codeOf(refused), data: refused.data }).toEqual({
-        status: 429,
-        code: 'RATE_LIMITED',
-        data: undefined,
-      });
-      expect(refused.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(0);
-      // A signed-in caller from the same address counts on their own account.
-      const served = await limited.gql(EVENTS, {}, { token: user.accessToken });
-      expect(served.errors).toBeUndefined();
-    } finally {
-      await limited.stop();
+  });
+  afterAll(() => limited.stop());
+  const perMinute = Math.floor(limits.MAX_QUERY_COST_PER_MINUTE_ANONYMOUS / 3351);
+  const from = (address: string) => ({ 'x-forwarded-for': address });
+
+  test("a caller who spent the minute's cost is refused with 429 RATE_LIMITED; a signed-in caller is counted apart", async () => {
+    const user = await signUp(limited, 'cost-minute@example.com');
+    const answers = [];
+    for (let i = 0; i < perMinute + 2; i++) answers.push(await limited.gql(EVENTS, {}, { headers: from('192.0.2.1') }));
+    expect(answers.slice(0, perMinute).every((res) => res.status === 200 && !res.errors)).toBe(true);
+    const refused = answers[perMinute]!;
+    expect({ status: refused.status, code: codeOf(refused), data: refused.data }).toEqual({
+      status: 429,
+      code: 'RATE_LIMITED',
+      data: undefined,
+    });
+    expect(refused.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(0);
+    // A signed-in caller from the same address counts on their own account.
+    const served = await limited.gql(EVENTS, {}, { token: user.accessToken, headers: from('192.0.2.1') });
+    expect(served.errors).toBeUndefined();
+  });
+
+  test('a spent caller is refused before its body is even parsed; other callers are served', async () => {
+    const spender = from('192.0.2.2');
+    let spent = 0;
+    for (let i = 0; i < perMinute + 1; i++) {
+      if ((await limited.gql(EVENTS, {}, { headers: spender })).status === 429) spent++;
     }
+    expect(spent).toBe(1);
+    // Not JSON at all: parsed, it would be a 400 "Malformed request body".
+    const raw = await fetch(limited.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...spender },
+      body: '{"query": "{ events(first: 50',
+    });
+    const body = (await raw.json()) as { errors: { extensions: { code: string; retryAfterSeconds: number } }[] };
+    expect({ status: raw.status, code: body.errors[0]!.extensions.code }).toEqual({
+      status: 429,
+      code: 'RATE_LIMITED',
+    });
+    expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(body.errors[0]!.extensions.retryAfterSeconds).toBe(Number(raw.headers.get('retry-after')));
+    // Another address, and a malformed body from it, are answered as ever.
+    expect((await limited.gql(EVENTS, {}, { headers: from('192.0.2.3') })).errors).toBeUndefined();
+    const other = await fetch(limited.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...from('192.0.2.3') },
+      body: '{"query": "{ events(first: 50',
+    });
+    expect(other.status).toBe(400);
   });
 });
