@@ -9,7 +9,9 @@ import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { staticKeys } from '../shared/auth/jwks';
 import { generateStoredSigningKey, loadSigningKeys, toPublicJwk } from '../shared/auth/keys';
+import { credentialVerifier, generateCredentialKeys, loadCredentialPublicKey } from '../shared/auth/credential';
 import { allow } from '../shared/auth/rules';
+import { sessionChangeHub } from '../shared/auth/session-changes';
 import { createTokenVerifier, signAccessToken } from '../shared/auth/tokens';
 import { loadConfig } from '../shared/config';
 import { createPrisma } from '../shared/db';
@@ -75,8 +77,11 @@ async function main(): Promise<void> {
     };
   };
   const db = createPrisma({ databaseUrl: DEAD_DATABASE_URL, connectTimeoutMs: 500 });
+  // As in production: the gateway checks tokens, subgraphs its credentials.
+  const credentialKeys = generateCredentialKeys();
+  const credentials = credentialVerifier(loadCredentialPublicKey(credentialKeys.publicKey));
   const common = {
-    deps: { db, verifier, logger, exposeErrorDetails: false, introspection: false },
+    deps: { db, verifier, credentials, logger, exposeErrorDetails: false, introspection: false },
     ready: async () => undefined,
     createContext: (base: RequestContext) => base,
     pubsub,
@@ -132,9 +137,11 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'silent',
       DATABASE_URL: DEAD_DATABASE_URL,
       SUBGRAPH_SECRET: 'bench-secret-0123456789',
+      VIEWER_CREDENTIAL_SIGNING_KEY: credentialKeys.signingKey,
     }),
     db,
     verifier,
+    sessionChanges: sessionChangeHub(),
     logger,
     supergraphSdl: composed.supergraphSdl,
   });

@@ -20,6 +20,7 @@ fi
 
 NODE_ENV=production PORT=$PORT HOST=127.0.0.1 SUBGRAPH_SECRET=smoke-secret-0123456789 \
   JWT_SIGNING_KEYS="$(node dist/scripts/generate-keys.js)" \
+  VIEWER_CREDENTIAL_PUBLIC_KEY="$(node dist/scripts/generate-keys.js credential | sed -n 's/^VIEWER_CREDENTIAL_PUBLIC_KEY=//p')" \
   node dist/subgraphs/users/src/index.js >"$LOG" 2>&1 &
 pid=$!
 # GET with node's fetch (no curl needed): prints the body, fails unless 200.

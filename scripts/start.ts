@@ -4,6 +4,7 @@ import { constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { generateCredentialKeys } from '../shared/auth/credential';
 import { generateStoredKey, type KeyType } from '../shared/auth/keys';
 import { loadConfigOrExit } from '../shared/config';
 import { createPrisma } from '../shared/db';
@@ -25,6 +26,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgre
  *   likewise: QR_SIGNING_KEYS / QR_SIGNING_KEYS_FILE, else .data/keys/qr-signing-keys.json.
  * - SUBGRAPH_SECRET if set, else a random one per run: subgraphs answer only the gateway, and
  *   listen on loopback (HOST unset); the gateway listens on every interface.
+ * - VIEWER_CREDENTIAL_SIGNING_KEY and _PUBLIC_KEY if both set, else a pair per run: the gateway
+ *   gets the signing key, every subgraph the public one (shared/auth/credential.ts).
  * - No SMTP_URL (and not production): a development mailbox (shared/mail/mailbox.ts), a real
  *   SMTP server on localhost storing every mail in MAILBOX_DIR, which notifications sends to
  *   and the gateway's `/dev/mailbox` lists.
@@ -132,6 +135,11 @@ async function main(): Promise<void> {
     log(`development mailbox on ${mailbox.url} (${path.relative(ROOT_DIR, mailboxDir)})`);
   }
 
+  // A pair of this run's own unless both halves are configured: the gateway alone signs.
+  const credentialKeys =
+    config.VIEWER_CREDENTIAL_SIGNING_KEY && config.VIEWER_CREDENTIAL_PUBLIC_KEY
+      ? { signingKey: config.VIEWER_CREDENTIAL_SIGNING_KEY, publicKey: config.VIEWER_CREDENTIAL_PUBLIC_KEY }
+      : generateCredentialKeys();
   const baseEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: config.NODE_ENV,
@@ -140,14 +148,17 @@ async function main(): Promise<void> {
     // A secret of this run's own unless one is configured: subgraphs then answer the gateway
     // alone, and believe the client addresses it forwards (for per-address limits).
     SUBGRAPH_SECRET: config.SUBGRAPH_SECRET ?? randomBytes(32).toString('base64url'),
+    VIEWER_CREDENTIAL_PUBLIC_KEY: credentialKeys.publicKey,
     MAILBOX_DIR: mailboxDir,
   };
+  delete baseEnv.VIEWER_CREDENTIAL_SIGNING_KEY;
   log(`starting ${SERVICES.map((s) => `${s.name} :${s.port}`).join(', ')}`);
   for (const service of SERVICES) {
     const env: NodeJS.ProcessEnv = { ...baseEnv, PORT: String(service.port) };
     if (needs(service, 'jwtSigningKeys') && jwtKeysFile) env.JWT_SIGNING_KEYS_FILE = jwtKeysFile;
     if (needs(service, 'qrSigningKeys') && qrKeysFile) env.QR_SIGNING_KEYS_FILE = qrKeysFile;
     if (needs(service, 'mailSettings') && mailbox) env.SMTP_URL = mailbox.url;
+    if (needs(service, 'viewerCredentialKey')) env.VIEWER_CREDENTIAL_SIGNING_KEY = credentialKeys.signingKey;
     spawnService(service, env, RESTART_FIRST_MS);
   }
   await Promise.all(SUBGRAPHS.map((service) => untilAnswers(service, '/health')));

@@ -77,6 +77,16 @@ const schema = z.object({
    * `/metrics` is open in development and absent in production.
    */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * gateway only: the Ed25519 private key (base64 of its PKCS#8 DER) that signs the viewer
+   * credential it sends subgraphs with each request (shared/auth/credential.ts). Required in
+   * production; `npm run keys:generate -- credential` prints a pair, `npm start` makes one per
+   * run. Without one (development), the gateway forwards the client's token and subgraphs
+   * verify it themselves.
+   */
+  VIEWER_CREDENTIAL_SIGNING_KEY: z.string().min(1).optional(),
+  /** Subgraphs: the public half of VIEWER_CREDENTIAL_SIGNING_KEY (base64 of its SPKI DER). Required in production. */
+  VIEWER_CREDENTIAL_PUBLIC_KEY: z.string().min(1).optional(),
   /** gateway: the composed supergraph SDL it serves. */
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   /** gateway, development only: compose from the running subgraphs instead of the file. */
@@ -151,11 +161,6 @@ const schema = z.object({
    */
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(1_048_576),
   SUBSCRIPTION_MAX_PENDING_EVENTS: z.coerce.number().int().positive().default(100),
-  /**
-   * gateway: how often a subscription re-checks its client's session before delivering an
-   * event, in ms; 0 checks before every event.
-   */
-  SUBSCRIPTION_AUTH_RECHECK_MS: z.coerce.number().int().min(0).default(0),
   /**
    * gateway: reconnection to a subgraph's subscription endpoint after it drops: this many
    * attempts, waiting SUBSCRIPTION_UPSTREAM_RETRY_DELAY_MS doubled each time (capped at 8x);

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { credentialVerifier, loadCredentialPublicKey } from './auth/credential';
 import { remoteJwks, type KeyResolver } from './auth/jwks';
 import { prismaSessionLookup } from './auth/sessions';
 import { createTokenVerifier } from './auth/tokens';
@@ -72,6 +73,12 @@ export function runSubgraph<E extends object>(
 ): void {
   runService(name, async (config, logger) => {
     const extras = options.extras(config);
+    if (config.isProduction && !config.VIEWER_CREDENTIAL_PUBLIC_KEY) {
+      throw new ConfigError('Invalid environment:\n  VIEWER_CREDENTIAL_PUBLIC_KEY: required in production');
+    }
+    const credentials =
+      config.VIEWER_CREDENTIAL_PUBLIC_KEY &&
+      credentialVerifier(loadCredentialPublicKey(config.VIEWER_CREDENTIAL_PUBLIC_KEY));
     const db = createPrisma({
       databaseUrl: requireDatabaseUrl(config, `the ${name} subgraph`),
       connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
@@ -89,6 +96,8 @@ export function runSubgraph<E extends object>(
         keys: options.keys?.(extras, config) ?? remoteJwks(config.JWKS_URL),
         sessions: prismaSessionLookup(db),
       }),
+      credentials: credentials || undefined,
+      refuseUserTokens: config.isProduction,
       logger,
       subgraphSecret: config.SUBGRAPH_SECRET,
       exposeErrorDetails: config.isDevelopment,

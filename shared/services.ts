@@ -35,6 +35,8 @@ export const NEEDS = {
   reportsSettings: { env: ['REPORTS_TIMEZONE'] },
   /** Outgoing mail: the SMTP server, the sender and reply-to, and the base URL of links in mails. */
   mailSettings: { env: ['SMTP_URL', 'MAIL_FROM', 'MAIL_REPLY_TO', 'APP_URL'] },
+  /** Signs the viewer credential subgraphs trust (they get its public half, VIEWER_CREDENTIAL_PUBLIC_KEY). */
+  viewerCredentialKey: { env: ['VIEWER_CREDENTIAL_SIGNING_KEY'] },
 } as const satisfies Record<string, { env: readonly string[] }>;
 
 export type Need = keyof typeof NEEDS;
@@ -61,7 +63,7 @@ export const SERVICES = [
   { name: 'gamification', kind: 'subgraph', port: 4005, entry: 'subgraphs/gamification/src/index.ts', dbSchema: 'gamification', needs: ['database', 'gamificationSettings'] },
   { name: 'support', kind: 'subgraph', port: 4006, entry: 'subgraphs/support/src/index.ts', dbSchema: 'support', needs: ['database', 'supportSettings'] },
   { name: 'notifications', kind: 'subgraph', port: 4007, entry: 'subgraphs/notifications/src/index.ts', dbSchema: 'notifications', needs: ['database', 'mailSettings'] },
-  { name: 'gateway', kind: 'gateway', port: 4000, entry: 'gateway/src/index.ts', needs: ['database'] },
+  { name: 'gateway', kind: 'gateway', port: 4000, entry: 'gateway/src/index.ts', needs: ['database', 'viewerCredentialKey'] },
 ] as const satisfies readonly ServiceDefinition[];
 
 export type ServiceName = (typeof SERVICES)[number]['name'];

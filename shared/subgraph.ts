@@ -23,7 +23,8 @@ import { applyMiddleware } from 'graphql-middleware';
 import { shield, type IRules } from 'graphql-shield';
 import { allow, denialError, deny, type AuthContext } from './auth/rules';
 import { secretMatches } from './auth/secret';
-import { authenticateHttpRequest, type TokenVerifier, type Viewer } from './auth/tokens';
+import { CREDENTIAL_HEADER, viewerOfCall, type CredentialVerifier } from './auth/credential';
+import { refusedWith401, type TokenVerifier, type Viewer } from './auth/tokens';
 import { ErrorCode, createErrorFormatter } from './errors';
 import { checkDatabase, type Db } from './db';
 import type Redis from 'ioredis';
@@ -48,7 +49,12 @@ export interface SubgraphDeps {
   redis?: Redis;
   /** The Redis stream of domain events (`EVENT_STREAM`); tests give each stack its own. */
   eventStream?: string;
+  /** Verifies a user's own access token (token and session), for calls that come without a credential. */
   verifier: TokenVerifier;
+  /** Checks the gateway's viewer credential (`x-viewer-credential`); absent without VIEWER_CREDENTIAL_PUBLIC_KEY. */
+  credentials?: CredentialVerifier;
+  /** Refuse a user's own token (production): only the gateway's credential names a viewer. */
+  refuseUserTokens?: boolean;
   logger: Logger;
   subgraphSecret?: string;
   exposeErrorDetails: boolean;
@@ -274,7 +280,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   const subscriptions = serveSubgraphSubscriptions({
     httpServer,
     schema,
-    verifier: deps.verifier,
+    auth: deps,
     subgraphSecret: deps.subgraphSecret,
     exposeErrorDetails: deps.exposeErrorDetails,
     createContext: (base) =>
@@ -329,7 +335,9 @@ export async function createSubgraphServer<TContext extends RequestContext>(
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const viewer = await authenticateHttpRequest(req.header('authorization'), deps.verifier);
+        const viewer = await refusedWith401(() =>
+          viewerOfCall({ credential: req.header(CREDENTIAL_HEADER), authorization: req.header('authorization') }, deps),
+        );
         const requestId = req.header('x-request-id') ?? randomUUID();
         return options.createContext({
           viewer,

@@ -1,4 +1,5 @@
 import { remoteJwks } from '../../shared/auth/jwks';
+import { postgresSessionChanges } from '../../shared/auth/session-changes';
 import { prismaSessionLookup } from '../../shared/auth/sessions';
 import { createTokenVerifier } from '../../shared/auth/tokens';
 import { requireDatabaseUrl } from '../../shared/config';
@@ -7,10 +8,12 @@ import { watchService } from '../../shared/metrics';
 import { runService } from '../../shared/service';
 import { createGateway } from './server';
 
-// The gateway process (its port: shared/services.ts). It reads Postgres to check token sessions and for readiness.
+// The gateway process (its port: shared/services.ts). It reads Postgres to check token sessions (the
+// one service that does, once per request) and for readiness, and listens there for session changes.
 runService('gateway', async (config, logger) => {
+  const databaseUrl = requireDatabaseUrl(config, 'the gateway');
   const db = createPrisma({
-    databaseUrl: requireDatabaseUrl(config, 'the gateway'),
+    databaseUrl,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     poolMax: config.DB_POOL_MAX,
   });
@@ -22,17 +25,16 @@ runService('gateway', async (config, logger) => {
   });
   // The pool and the outbox's lag; consumers' lag is reported by the subgraphs that run them.
   const unwatch = watchService({ service: 'gateway', db, logger });
-  try {
-    return {
-      server: await createGateway({ config, db, verifier, logger }),
-      close: async () => {
-        unwatch();
-        await db.$disconnect();
-      },
-    };
-  } catch (err) {
+  const sessionChanges = postgresSessionChanges(databaseUrl, logger);
+  const close = async () => {
     unwatch();
+    await sessionChanges.close();
     await db.$disconnect();
+  };
+  try {
+    return { server: await createGateway({ config, db, verifier, sessionChanges, logger }), close };
+  } catch (err) {
+    await close();
     throw err;
   }
 });

@@ -16,6 +16,8 @@ import express, {
 } from 'express';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { clientAddressOf } from './client-address';
+import { credentialSigner, loadCredentialSigningKey } from '../../shared/auth/credential';
+import type { SessionChangeFeed } from '../../shared/auth/session-changes';
 import { authenticateHttpRequest, type TokenVerifier, type Viewer } from '../../shared/auth/tokens';
 import { ConfigError, applyApolloTelemetrySwitch, type Config } from '../../shared/config';
 import type { Db } from '../../shared/db';
@@ -38,6 +40,7 @@ import {
   routingUrlFor,
   subgraphClients,
   subgraphEndpoints,
+  viewerIdentity,
   type GatewayContext,
 } from './subgraphs';
 
@@ -45,6 +48,8 @@ export interface GatewayDeps {
   config: Config;
   db: Db;
   verifier: TokenVerifier;
+  /** users' pushed session revocations and role changes: they end or refresh live subscriptions. */
+  sessionChanges: SessionChangeFeed;
   logger: Logger;
   /**
    * The supergraph to serve instead of the file at `SUPERGRAPH_PATH` (tests). With
@@ -140,6 +145,14 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
       'GATEWAY_COMPOSE_FROM_SUBGRAPHS is for development; production serves the composed SUPERGRAPH_PATH',
     );
   }
+  if (config.isProduction && !config.VIEWER_CREDENTIAL_SIGNING_KEY) {
+    throw new ConfigError('Invalid environment:\n  VIEWER_CREDENTIAL_SIGNING_KEY: required in production');
+  }
+  // With it, the token and its session are checked here once per request and subgraphs trust
+  // the credential; without it (development), they verify the forwarded token themselves.
+  const sign = config.VIEWER_CREDENTIAL_SIGNING_KEY
+    ? credentialSigner(loadCredentialSigningKey(config.VIEWER_CREDENTIAL_SIGNING_KEY))
+    : undefined;
   const supergraphSdl = deps.supergraphSdl ?? readSupergraph(config.SUPERGRAPH_PATH);
   const subgraphs = subgraphEndpoints(supergraphSdl, config);
 
@@ -184,6 +197,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     gateway,
     config,
     verifier: deps.verifier,
+    sign,
+    sessionChanges: deps.sessionChanges,
     logger,
     apolloLogger: apolloLogger(logger),
     validationRules,
@@ -290,6 +305,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
       target: gamification && new URL('/uploads/receipts', gamification.url).toString(),
       maxBytes: config.RECEIPT_UPLOAD_MAX_BYTES,
       verifier: deps.verifier,
+      sign,
       subgraphSecret: config.SUBGRAPH_SECRET,
       clientAddress,
       logger,
@@ -314,9 +330,10 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     res.setHeader('x-request-id', requestId);
     const authorization = req.header('authorization');
+    const viewer = await viewerOf(req);
     return {
-      viewer: await viewerOf(req),
-      authorization,
+      viewer,
+      ...viewerIdentity(viewer, authorization, sign),
       requestId,
       clientIp: clientAddress(req),
     };

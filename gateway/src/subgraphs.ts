@@ -4,6 +4,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, parse, type ConstDirectiveNode } from 'graphql';
 import { ErrorCode } from '../../shared/errors';
 import type { Config } from '../../shared/config';
+import { CREDENTIAL_HEADER, type CredentialSigner } from '../../shared/auth/credential';
 import type { Viewer } from '../../shared/auth/tokens';
 import type { Logger } from '../../shared/logger';
 import { SubgraphClient, SubgraphUnavailableError, type SubgraphAnswer } from './subgraph-client';
@@ -12,7 +13,16 @@ import { SubgraphClient, SubgraphUnavailableError, type SubgraphAnswer } from '.
 export interface GatewayContext {
   /** Verified viewer, or `null` for an anonymous request (subgraphs decide what it may do). */
   viewer: Viewer | null;
-  /** The client's `Authorization` header, already verified; forwarded as is. */
+  /**
+   * The viewer credential subgraph fetches carry (`x-viewer-credential`): minted once per
+   * request from the verified viewer, so subgraphs check a signature instead of the token and
+   * its session again.
+   */
+  credential?: string;
+  /**
+   * The client's verified `Authorization` header, forwarded as is only when the gateway has no
+   * credential signing key (development without `npm start`): subgraphs then verify it.
+   */
   authorization?: string;
   requestId: string;
   /** The peer address the gateway saw; sent to subgraphs as `x-forwarded-for`. */
@@ -106,10 +116,28 @@ export function subgraphClients(config: Config, logger: Logger): SubgraphClients
   };
 }
 
+/**
+ * How subgraph fetches for this viewer name it: the gateway's credential when it has a signing
+ * key, else the client's own (verified) `Authorization` header.
+ */
+export function viewerIdentity(
+  viewer: Viewer | null,
+  authorization: string | undefined,
+  sign: CredentialSigner | undefined,
+): Pick<GatewayContext, 'credential' | 'authorization'> {
+  if (!sign) return { authorization };
+  return viewer ? { credential: sign(viewer) } : {};
+}
+
+/** Who a deduplicated fetch is for: the same viewer, roles and session get the same answer. */
+function viewerKey(viewer: Viewer | null): string {
+  return viewer ? `viewer:${viewer.userId} ${viewer.sessionId} ${viewer.roles.join(',')}\n` : '';
+}
+
 /** A subgraph fetch the client may send twice and share: a query (the gateway writes `query ...` or `{...}`). */
 const QUERY_DOCUMENT = /^\s*(?:query\b|\{)/;
 /** Headers that differ between identical fetches without changing their answer. */
-const NOT_IN_DEDUP_KEY = new Set(['x-request-id', 'traceparent', 'tracestate']);
+const NOT_IN_DEDUP_KEY = new Set(['x-request-id', 'traceparent', 'tracestate', CREDENTIAL_HEADER]);
 
 /**
  * The headers of one subgraph fetch: a plain map with the interface `willSendRequest` expects
@@ -150,7 +178,10 @@ class FetchHeaders implements Iterable<[string, string]> {
   toObject(): Record<string, string> {
     return Object.fromEntries(this.map);
   }
-  /** The credentials and anything else that may change the answer, in a stable order. */
+  /**
+   * Anything that may change the answer, in a stable order. The viewer credential differs per
+   * request (its expiry), so the fetch's viewer stands for it (`viewerKey`).
+   */
   dedupKey(): string {
     let key = '';
     for (const [name, value] of [...this.map].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -163,7 +194,8 @@ class FetchHeaders implements Iterable<[string, string]> {
 /**
  * How the gateway calls a subgraph. Every call carries the subgraph secret (when configured),
  * so subgraphs can refuse callers that go around the gateway. Client operations also carry the
- * verified `Authorization` header (subgraphs verify it again), the request id, and the client
+ * viewer credential (or, without a signing key, the verified `Authorization` header, which
+ * subgraphs then verify again), the request id, and the client
  * address as the gateway saw it. The client's own `x-forwarded-for` is never passed on: a
  * subgraph trusts that header from the gateway (rate limits key on it), so it must not be
  * client-controlled.
@@ -192,6 +224,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // `kind` enum to test instead).
     if (!('incomingRequestContext' in options)) return;
     const { context } = options;
+    if (context.credential) headers.set(CREDENTIAL_HEADER, context.credential);
     if (context.authorization) headers.set('authorization', context.authorization);
     headers.set('x-request-id', context.requestId);
     headers.set('x-forwarded-for', context.clientIp);
@@ -218,7 +251,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         text,
         headers.toObject(),
         isQuery,
-        isQuery && this.deduplicate ? `${headers.dedupKey()}${text}` : undefined,
+        isQuery && this.deduplicate
+          ? `${headers.dedupKey()}${'incomingRequestContext' in options ? viewerKey(options.context.viewer) : ''}${text}`
+          : undefined,
       );
       return parseAnswer(answer);
     } catch (err) {

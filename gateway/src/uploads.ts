@@ -1,8 +1,10 @@
 import type { ClientAddress } from './client-address';
+import { viewerIdentity } from './subgraphs';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { RequestHandler } from 'express';
+import { CREDENTIAL_HEADER, type CredentialSigner } from '../../shared/auth/credential';
 import { authenticateHttpRequest, type TokenVerifier } from '../../shared/auth/tokens';
 import { DomainError, ErrorCode } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
@@ -37,6 +39,8 @@ export function receiptUploadProxy(deps: {
   target: string | undefined;
   maxBytes: number;
   verifier: TokenVerifier;
+  /** Mints the viewer credential gamification trusts; absent: the token is forwarded (development). */
+  sign?: CredentialSigner;
   subgraphSecret?: string;
   clientAddress: ClientAddress;
   logger: Logger;
@@ -48,11 +52,14 @@ export function receiptUploadProxy(deps: {
       return;
     }
     const authorization = req.header('authorization');
+    let identity: ReturnType<typeof viewerIdentity>;
     try {
-      if (!(await authenticateHttpRequest(authorization, deps.verifier))) {
+      const viewer = await authenticateHttpRequest(authorization, deps.verifier);
+      if (!viewer) {
         refuseUpload(req, res, ErrorCode.UNAUTHENTICATED, 'Authentication required (a bearer token)', drain);
         return;
       }
+      identity = viewerIdentity(viewer, authorization, deps.sign);
     } catch (err) {
       if (err instanceof DomainError) {
         res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
@@ -72,7 +79,7 @@ export function receiptUploadProxy(deps: {
     const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     res.setHeader('x-request-id', requestId);
     const headers: http.OutgoingHttpHeaders = {
-      authorization,
+      ...(identity.credential ? { [CREDENTIAL_HEADER]: identity.credential } : { authorization }),
       'content-type': 'application/octet-stream',
       'x-request-id': requestId,
       'x-forwarded-for': deps.clientAddress(req),

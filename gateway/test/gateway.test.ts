@@ -16,6 +16,13 @@ import express from 'express';
 import { getIntrospectionQuery, parse } from 'graphql';
 import { staticKeys } from '../../shared/auth/jwks';
 import { generateStoredSigningKey, loadSigningKeys, toPublicJwk } from '../../shared/auth/keys';
+import {
+  CREDENTIAL_HEADER,
+  credentialVerifier,
+  generateCredentialKeys,
+  loadCredentialPublicKey,
+} from '../../shared/auth/credential';
+import { sessionChangeHub } from '../../shared/auth/session-changes';
 import { createTokenVerifier, signAccessToken, type SessionLookup } from '../../shared/auth/tokens';
 import { loadConfig } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
@@ -45,6 +52,7 @@ const SUBGRAPH_SDL = `
 
   type Echo {
     authorization: String
+    credential: String
     secret: String
     requestId: String
     forwardedFor: String
@@ -77,6 +85,7 @@ async function startEchoSubgraph(): Promise<RunningServer> {
           Query: {
             echo: (_parent: unknown, _args: unknown, ctx: EchoContext) => ({
               authorization: header(ctx.headers, 'authorization'),
+              credential: header(ctx.headers, CREDENTIAL_HEADER),
               secret: header(ctx.headers, 'x-subgraph-secret'),
               requestId: header(ctx.headers, 'x-request-id'),
               forwardedFor: header(ctx.headers, 'x-forwarded-for'),
@@ -144,6 +153,8 @@ const liveSessions = new Set<string>();
 const sessions: SessionLookup = async (sessionId) =>
   liveSessions.has(sessionId) ? { roles: ['CUSTOMER'] } : undefined;
 const verifier = createTokenVerifier({ ...TOKENS, keys: staticKeys(signingKeys.map(toPublicJwk)), sessions });
+const sessionChanges = sessionChangeHub();
+const credentialKeys = generateCredentialKeys();
 const logger = createLogger('gateway-test', 'silent');
 
 function tokenFor(sessionId: string): string {
@@ -168,7 +179,14 @@ async function startGateway(env: Record<string, string>, options: { database?: D
     MAX_BODY_BYTES: String(MAX_BODY_BYTES),
     ...env,
   });
-  const gateway = await createGateway({ config, db: options.database ?? db, verifier, logger, supergraphSdl });
+  const gateway = await createGateway({
+    config,
+    db: options.database ?? db,
+    verifier,
+    sessionChanges,
+    logger,
+    supergraphSdl,
+  });
   const server = await gateway.listen(0, '127.0.0.1');
   running.push(server);
   return server;
@@ -312,7 +330,26 @@ describe('gateway (test mode)', () => {
 describe('gateway (production)', () => {
   let gateway: RunningServer;
   beforeAll(async () => {
-    gateway = await startGateway({ NODE_ENV: 'production' });
+    gateway = await startGateway({ NODE_ENV: 'production', VIEWER_CREDENTIAL_SIGNING_KEY: credentialKeys.signingKey });
+  });
+
+  it('refuses to start without a credential signing key', async () => {
+    await expect(startGateway({ NODE_ENV: 'production' })).rejects.toThrow(/VIEWER_CREDENTIAL_SIGNING_KEY/);
+  });
+
+  it('sends subgraphs its signed viewer credential instead of the token', async () => {
+    const sessionId = randomUUID();
+    liveSessions.add(sessionId);
+    const { body } = await post(gateway.url, '{ echo { authorization credential } }', {
+      authorization: `Bearer ${tokenFor(sessionId)}`,
+    });
+    const echo = body.data?.echo as { authorization: string | null; credential: string };
+    expect(echo.authorization).toBeNull();
+    const viewer = credentialVerifier(loadCredentialPublicKey(credentialKeys.publicKey)).verify(echo.credential);
+    expect(viewer).toMatchObject({ roles: ['CUSTOMER'], sessionId });
+    // Anonymous: neither.
+    const anonymous = await post(gateway.url, '{ echo { authorization credential } }');
+    expect(anonymous.body.data?.echo).toEqual({ authorization: null, credential: null });
   });
 
   it('has introspection off', async () => {
@@ -338,9 +375,13 @@ describe('gateway (production)', () => {
   });
 
   it('refuses to compose from the subgraphs', async () => {
-    await expect(startGateway({ NODE_ENV: 'production', GATEWAY_COMPOSE_FROM_SUBGRAPHS: 'true' })).rejects.toThrow(
-      /GATEWAY_COMPOSE_FROM_SUBGRAPHS is for development/,
-    );
+    await expect(
+      startGateway({
+        NODE_ENV: 'production',
+        GATEWAY_COMPOSE_FROM_SUBGRAPHS: 'true',
+        VIEWER_CREDENTIAL_SIGNING_KEY: credentialKeys.signingKey,
+      }),
+    ).rejects.toThrow(/GATEWAY_COMPOSE_FROM_SUBGRAPHS is for development/);
   });
 });
 

@@ -15,6 +15,7 @@ import express from 'express';
 import { parse } from 'graphql';
 import { staticKeys } from '../../shared/auth/jwks';
 import { generateStoredSigningKey, loadSigningKeys, toPublicJwk } from '../../shared/auth/keys';
+import { sessionChangeHub } from '../../shared/auth/session-changes';
 import { createTokenVerifier, signAccessToken } from '../../shared/auth/tokens';
 import { loadConfig } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
@@ -192,6 +193,7 @@ async function startGateway(
     config,
     db,
     verifier,
+    sessionChanges: sessionChangeHub(),
     logger,
     supergraphSdl: supergraphOf(live.url, flakyUrl),
   });

@@ -20,6 +20,7 @@ import {
   closeFixture,
   connect,
   liveSessions,
+  sessionChanges,
   login,
   openFixture,
   startAlpha,
@@ -87,18 +88,39 @@ describe('subscriptions over WebSocket', () => {
     expect(sub.codes).toEqual(['FORBIDDEN']);
   });
 
-  it('ends with UNAUTHENTICATED on the next event once the session is revoked', async () => {
-    const { token, sessionId } = login();
+  it('ends with UNAUTHENTICATED at once when the revocation is pushed, without waiting for an event', async () => {
+    const { token, sessionId, userId } = login();
     const room = randomUUID();
     const sub = collect(connect(gateway.wsUrl, token), COUNTER, { room });
     await eventually(upstreamFor(room));
     await memoryPubSub.publish(channel(room), { id: `${room}:1`, n: 1 });
     await eventually(() => sub.events.length === 1);
     liveSessions.delete(sessionId);
-    await memoryPubSub.publish(channel(room), { id: `${room}:2`, n: 2 });
+    sessionChanges.publish({ userId, sessionId });
     await sub.ended;
     expect(sub.codes).toEqual(['UNAUTHENTICATED']);
     expect(sub.events).toHaveLength(1);
+    await eventually(() => !upstreamFor(room)(), { what: 'the upstream to close' });
+  });
+
+  it('reads no session per event: a change of another session of the user leaves it running', async () => {
+    const { token, sessionId, userId } = login();
+    const room = randomUUID();
+    const sub = collect(connect(gateway.wsUrl, token), COUNTER, { room });
+    await eventually(upstreamFor(room));
+    // Gone from the store but not announced: events are still delivered (no lookup per event).
+    liveSessions.delete(sessionId);
+    await memoryPubSub.publish(channel(room), { id: `${room}:1`, n: 1 });
+    await eventually(() => sub.events.length === 1, { what: 'the event' });
+    // Announced for another session of the same user: this connection is not re-checked.
+    sessionChanges.publish({ userId, sessionId: randomUUID() });
+    await memoryPubSub.publish(channel(room), { id: `${room}:2`, n: 2 });
+    await eventually(() => sub.events.length === 2, { what: 'the second event' });
+    expect(sub.codes).toEqual([]);
+    // Every session of the user (a password change, a disabled user): re-checked and ended.
+    sessionChanges.publish({ userId });
+    await sub.ended;
+    expect(sub.codes).toEqual(['UNAUTHENTICATED']);
   });
 
   it('ends with UNAUTHENTICATED when the token expires', async () => {

@@ -113,12 +113,14 @@ export async function viewerFromAuthorization(
  * `viewerFromAuthorization` for an HTTP context function: a refused token answers the whole
  * request with HTTP 401 and a `WWW-Authenticate` challenge.
  */
-export async function authenticateHttpRequest(
-  header: string | undefined,
-  verifier: TokenVerifier,
-): Promise<Viewer | null> {
+export function authenticateHttpRequest(header: string | undefined, verifier: TokenVerifier): Promise<Viewer | null> {
+  return refusedWith401(() => viewerFromAuthorization(header, verifier));
+}
+
+/** Runs an authentication; its `UNAUTHENTICATED` becomes HTTP 401 with a `WWW-Authenticate` challenge. */
+export async function refusedWith401(authenticate: () => Promise<Viewer | null>): Promise<Viewer | null> {
   try {
-    return await viewerFromAuthorization(header, verifier);
+    return await authenticate();
   } catch (err) {
     if (err instanceof DomainError && err.extensions.code === ErrorCode.UNAUTHENTICATED) {
       throw new DomainError(ErrorCode.UNAUTHENTICATED, err.message, {

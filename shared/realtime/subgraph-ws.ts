@@ -4,7 +4,8 @@ import { GraphQLError, OperationTypeNode, getOperationAST, parse, validate, type
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { secretMatches } from '../auth/secret';
-import { viewerFromAuthorization, type TokenVerifier, type Viewer } from '../auth/tokens';
+import { CREDENTIAL_HEADER, viewerOfCall, type CallerAuthentication } from '../auth/credential';
+import type { Viewer } from '../auth/tokens';
 import { ErrorCode, createErrorFormatter } from '../errors';
 import type { RequestContext } from '../subgraph';
 import { inputViolation } from '../input-guard';
@@ -25,8 +26,9 @@ function stringParam(params: Readonly<Record<string, unknown>> | undefined, name
  * context building:
  *
  * - `connectionParams['x-subgraph-secret']` must match when a secret is configured, and
- *   `connectionParams.authorization` must be a live token when present (verified by the same
- *   verifier); otherwise the connection is refused (graphql-ws closes it with 4403).
+ *   `connectionParams['x-viewer-credential']` (the gateway's credential) or
+ *   `connectionParams.authorization` must hold when present, checked as over HTTP
+ *   (`viewerOfCall`); otherwise the connection is refused (graphql-ws closes it with 4403).
  * - `x-request-id` / `x-forwarded-for` params are the gateway's, as the HTTP headers are.
  * - Only subscriptions are accepted: queries and mutations go over HTTP, where Apollo's plugins
  *   (rate limits...) apply.
@@ -35,7 +37,7 @@ function stringParam(params: Readonly<Record<string, unknown>> | undefined, name
 export function serveSubgraphSubscriptions<TContext extends object>(options: {
   httpServer: http.Server;
   schema: GraphQLSchema;
-  verifier: TokenVerifier;
+  auth: CallerAuthentication;
   subgraphSecret?: string;
   exposeErrorDetails: boolean;
   createContext(base: Omit<RequestContext, 'pubsub' | 'log'>): TContext | Promise<TContext>;
@@ -55,7 +57,10 @@ export function serveSubgraphSubscriptions<TContext extends object>(options: {
           return false;
         }
         try {
-          ctx.extra.viewer = await viewerFromAuthorization(stringParam(params, 'authorization'), options.verifier);
+          ctx.extra.viewer = await viewerOfCall(
+            { credential: stringParam(params, CREDENTIAL_HEADER), authorization: stringParam(params, 'authorization') },
+            options.auth,
+          );
         } catch {
           return false;
         }

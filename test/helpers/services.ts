@@ -66,6 +66,8 @@ const TEST_EXTRAS: Record<Need, (deps: TestSubgraphDeps) => object> = {
   reportsSettings: () => ({ settings: reportsSettings(loadConfig({ NODE_ENV: 'test' })) }),
   // Stacks pass the SMTP URL of their own mailbox (stack.ts); elsewhere mail waits for a server.
   mailSettings: () => ({ mail: testMailSettings(UNREACHABLE_SMTP) }),
+  // The gateway's alone (stack.ts gives it the key); no subgraph declares it.
+  viewerCredentialKey: () => ({}),
 };
 
 /** Where a test without a mailbox sends mail: a port nothing listens on (attempts fail and retry). */

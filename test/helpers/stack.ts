@@ -5,8 +5,10 @@ import Redis from 'ioredis';
 import { createGateway } from '../../gateway/src/server';
 import { remoteJwks, staticKeys } from '../../shared/auth/jwks';
 import { generateStoredSigningKey, loadSigningKeys, toPublicJwk, type SigningKey } from '../../shared/auth/keys';
+import { credentialVerifier, generateCredentialKeys, loadCredentialPublicKey } from '../../shared/auth/credential';
+import { postgresSessionChanges } from '../../shared/auth/session-changes';
 import { prismaSessionLookup } from '../../shared/auth/sessions';
-import { createTokenVerifier } from '../../shared/auth/tokens';
+import { createTokenVerifier, type SessionLookup } from '../../shared/auth/tokens';
 import { loadConfig } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
 import type { Worker } from '../../shared/events/bus';
@@ -63,6 +65,11 @@ export interface Stack {
    * the workers first (`stopWorkers()`), or their polling counts too.
    */
   sqlQueryCount(): number;
+  /**
+   * Session lookups (`users.sessions` reads of a token check) by any service of the stack
+   * since it started: through the gateway, one per request whatever its subgraph fetches.
+   */
+  sessionLookupCount(): number;
   /**
    * Stops the event workers (outbox relay, consumers, pollers) of one subgraph, or of every
    * subgraph when no name is given, as if that process died: its GraphQL server keeps serving.
@@ -131,7 +138,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const logger = createLogger('test', 'silent');
   // Test files run in parallel against one Redis: each stack gets its own stream.
   const eventStream = `test-events-${path.basename(database.url)}`;
-  const sessions = prismaSessionLookup(db);
+  const lookup = prismaSessionLookup(db);
+  let sessionLookups = 0;
+  // Every service of the stack checks sessions through this one hook, so it counts them all.
+  const sessions: SessionLookup = (sessionId, userId) => {
+    sessionLookups++;
+    return lookup(sessionId, userId);
+  };
+  // As npm start does: a pair per run, the private half for the gateway only.
+  const credentialKeys = generateCredentialKeys();
   const mailDir = mkdtempSync(path.join(os.tmpdir(), 'mailbox-'));
   let mailbox = await startMailbox({ dir: mailDir });
   const deps: TestSubgraphDeps & { mail: MailSettings } = {
@@ -142,6 +157,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     eventStream,
     logger,
     verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: staticKeys(signingKeys.map(toPublicJwk)), sessions }),
+    credentials: credentialVerifier(loadCredentialPublicKey(credentialKeys.publicKey)),
+    refuseUserTokens: options.nodeEnv === 'production',
     exposeErrorDetails: false,
     introspection: true,
     now: options.now,
@@ -183,6 +200,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const users = subgraphs[JWKS_ISSUER.name]!;
 
   const startGateway = async (routes: Record<string, RunningServer>): Promise<RunningServer> => {
+    const sessionChanges = postgresSessionChanges(database.url, logger);
     const config = loadConfig({
       NODE_ENV: options.nodeEnv ?? 'test',
       LOG_LEVEL: 'silent',
@@ -193,6 +211,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.nodeEnv === 'production' ? { SUBGRAPH_SECRET: 'test-secret-0123456789' } : {}),
       ...(options.subgraphSecret ? { SUBGRAPH_SECRET: options.subgraphSecret } : {}),
       ...(options.trustProxy ? { TRUST_PROXY: options.trustProxy } : {}),
+      VIEWER_CREDENTIAL_SIGNING_KEY: credentialKeys.signingKey,
       MAX_QUERY_COST_PER_MINUTE: String(options.costPerMinute?.signedIn ?? Number.MAX_SAFE_INTEGER),
       MAX_QUERY_COST_PER_MINUTE_ANONYMOUS: String(options.costPerMinute?.anonymous ?? Number.MAX_SAFE_INTEGER),
     });
@@ -201,9 +220,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       db,
       logger,
       verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: remoteJwks(config.JWKS_URL), sessions }),
+      sessionChanges,
       supergraphSdl: readFileSync(path.join(__dirname, '../../schema/supergraph.graphql'), 'utf8'),
     });
-    return gatewayServer.listen(0, '127.0.0.1');
+    const running = await gatewayServer.listen(0, '127.0.0.1');
+    return {
+      ...running,
+      async stop() {
+        await running.stop();
+        await sessionChanges.close();
+      },
+    };
   };
   const gateway = await startGateway(subgraphs);
   /** What `startReplica` started, stopped first by `stop()`. */
@@ -226,6 +253,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     users,
     subgraphs,
     sqlQueryCount: () => sqlQueries,
+    sessionLookupCount: () => sessionLookups,
     stopWorkers,
     startWorkers,
     async startReplica(name) {

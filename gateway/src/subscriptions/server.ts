@@ -17,6 +17,8 @@ import type { ClientAddress } from '../client-address';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { CredentialSigner } from '../../../shared/auth/credential';
+import type { SessionChangeFeed } from '../../../shared/auth/session-changes';
 import { viewerFromAuthorization, type TokenVerifier } from '../../../shared/auth/tokens';
 import type { Config } from '../../../shared/config';
 import { DomainError, ErrorCode, createErrorFormatter } from '../../../shared/errors';
@@ -32,6 +34,7 @@ import {
   Connection,
   PreparedSubscription,
   SubscriptionEnded,
+  sessionChanged,
   type SubscriptionRuntime,
 } from './subscription';
 import { UpstreamPool } from './upstream';
@@ -76,8 +79,10 @@ const requestError = (message: string, code: ErrorCode, error?: GraphQLError) =>
  *   within 3 s is closed with 4408 (graphql-ws).
  * - Each subscribe is parsed and validated against the API schema with the HTTP limits
  *   (`validationRules`), capped at MAX_SUBSCRIPTIONS_PER_CONNECTION operations, and re-checks the
- *   token; events re-check it too (SUBSCRIPTION_AUTH_RECHECK_MS), and the token's expiry ends
- *   the subscription with UNAUTHENTICATED.
+ *   token and its session. Events read no session: users pushes every revocation (and role
+ *   change) of a session (`sessionChanges`), which re-checks that session's connections at
+ *   once and ends their subscriptions with UNAUTHENTICATED when it is gone; the token's expiry
+ *   ends them too.
  * - Only subscriptions: queries and mutations go over HTTP.
  * - Errors are masked by the same formatter as HTTP.
  */
@@ -86,6 +91,10 @@ export function serveSubscriptions(options: {
   gateway: SchemaSource;
   config: Config;
   verifier: TokenVerifier;
+  /** Mints the viewer credential of subgraph calls; absent: the client's token is forwarded. */
+  sign?: CredentialSigner;
+  /** users' pushed session revocations and role changes. */
+  sessionChanges: SessionChangeFeed;
   logger: Logger;
   apolloLogger: GatewayGraphQLRequestContext['logger'];
   validationRules: ValidationRule[];
@@ -110,12 +119,14 @@ export function serveSubscriptions(options: {
       logger,
     }),
     verifier: options.verifier,
+    sign: options.sign,
     logger: options.apolloLogger,
     active: new Set(),
+    signedIn: new Map(),
     maxPendingEvents: config.SUBSCRIPTION_MAX_PENDING_EVENTS,
     maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
-    authRecheckMs: config.SUBSCRIPTION_AUTH_RECHECK_MS,
   };
+  const unsubscribeSessionChanges = options.sessionChanges.subscribe((notice) => sessionChanged(runtime, notice));
 
   let state: SupergraphState | undefined;
   // A reload ends live subscriptions with SERVICE_UNAVAILABLE: their plans, subgraphs or even
@@ -218,7 +229,7 @@ export function serveSubscriptions(options: {
         if (tooCostly) return [tooCostly];
 
         try {
-          await connection.authorize(true);
+          await connection.authorize();
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
           throw err;
@@ -276,6 +287,7 @@ export function serveSubscriptions(options: {
       stopping ??= (async () => {
         unsubscribeSchema();
         unwatch();
+        unsubscribeSessionChanges();
         await closeWebSocketServer(wss, () => server.dispose());
         await runtime.upstream.close();
       })();

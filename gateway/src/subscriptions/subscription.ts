@@ -7,10 +7,12 @@ import type {
 } from '@apollo/server-gateway-interface';
 import type { DocumentNode, GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
 import type WebSocket from 'ws';
+import type { CredentialSigner } from '../../../shared/auth/credential';
+import type { SessionChangeNotice } from '../../../shared/auth/session-changes';
 import { viewerFromAuthorization, type TokenVerifier, type Viewer } from '../../../shared/auth/tokens';
 import { unauthenticated } from '../../../shared/errors';
 import { AsyncQueue } from '../../../shared/realtime/queue';
-import type { GatewayContext } from '../subgraphs';
+import { viewerIdentity, type GatewayContext } from '../subgraphs';
 import type { SupergraphState } from './planner';
 import type { UpstreamEvent, UpstreamPool } from './upstream';
 
@@ -28,12 +30,30 @@ export const GatewayCloseCode = {
 export interface SubscriptionRuntime {
   upstream: UpstreamPool;
   verifier: TokenVerifier;
+  /** Mints the viewer credential of subgraph calls; absent: the client's token is forwarded. */
+  sign?: CredentialSigner;
   logger: GatewayGraphQLRequestContext['logger'];
   /** Live client subscriptions (a supergraph reload ends them). */
   active: Set<ClientSubscription>;
+  /** Signed-in connections by user id, for the pushed session changes (`sessionChanged`). */
+  signedIn: Map<string, Set<Connection>>;
   maxPendingEvents: number;
   maxBufferedBytes: number;
-  authRecheckMs: number;
+}
+
+/**
+ * A session change pushed by users (shared/auth/session-changes.ts): every connection it may
+ * concern re-checks its session once, now; one whose session is gone ends its subscriptions
+ * with UNAUTHENTICATED. `'resync'` (announcements may have been missed) re-checks them all.
+ */
+export function sessionChanged(runtime: SubscriptionRuntime, notice: SessionChangeNotice): void {
+  const affected =
+    notice === 'resync'
+      ? [...runtime.signedIn.values()].flatMap((connections) => [...connections])
+      : [...(runtime.signedIn.get(notice.userId) ?? [])].filter(
+          (connection) => !notice.sessionId || connection.viewer?.sessionId === notice.sessionId,
+        );
+  for (const connection of affected) void connection.recheck();
 }
 
 /** The subgraph ended the subscription with these (already formatted) errors. */
@@ -45,15 +65,15 @@ export class SubscriptionEnded extends Error {
 }
 
 /**
- * One client WebSocket connection: its token (from `connectionParams`), verified at connect,
- * re-verified at every subscribe and before events (`authorize`), and a timer that ends every
- * subscription with UNAUTHENTICATED when the token expires.
+ * One client WebSocket connection: its token (from `connectionParams`), verified at connect and
+ * at every subscribe (`authorize`), re-checked when users pushes a change of its session
+ * (`recheck`), and a timer that ends every subscription with UNAUTHENTICATED when the token
+ * expires. Events themselves read no session: a dead session has already ended them.
  */
 export class Connection {
   readonly subscriptions = new Set<ClientSubscription>();
-  private checkedAt = Date.now();
-  private checking?: Promise<void>;
-  private expired = false;
+  /** Why events may no longer be delivered: the token expired or its session is gone. */
+  private ended?: Error;
   private expiryTimer?: NodeJS.Timeout;
 
   constructor(
@@ -65,27 +85,43 @@ export class Connection {
     readonly clientIp: string,
     private readonly runtime: SubscriptionRuntime,
   ) {
-    if (viewer) this.armExpiry(viewer.expiresAt);
+    if (viewer) {
+      this.armExpiry(viewer.expiresAt);
+      const connections = runtime.signedIn.get(viewer.userId) ?? new Set();
+      connections.add(this);
+      runtime.signedIn.set(viewer.userId, connections);
+    }
   }
 
   /**
-   * Throws UNAUTHENTICATED when the token has expired or its session is no longer live. The
-   * session is looked up again when the last check is older than `authRecheckMs` (0: always)
-   * or when `force`d; concurrent checks share one lookup.
+   * Throws UNAUTHENTICATED when the token has expired or its session is no longer live: the
+   * token and session are checked again and the viewer's roles refreshed. Never shared with a
+   * check already in flight: that one may have read the session before the change that
+   * prompted this one.
    */
-  async authorize(force = false): Promise<void> {
-    if (this.expired) throw unauthenticated('The access token expired');
+  async authorize(): Promise<void> {
+    this.assertLive();
     if (!this.authorization) return;
-    if (!force && this.runtime.authRecheckMs > 0 && Date.now() - this.checkedAt < this.runtime.authRecheckMs) return;
-    this.checking ??= viewerFromAuthorization(this.authorization, this.runtime.verifier)
-      .then((viewer) => {
-        this.viewer = viewer;
-        this.checkedAt = Date.now();
-      })
-      .finally(() => {
-        this.checking = undefined;
-      });
-    await this.checking;
+    this.viewer = await viewerFromAuthorization(this.authorization, this.runtime.verifier);
+  }
+
+  /** Throws when events may no longer be delivered (no lookup: the flags that expiry and `recheck` set). */
+  assertLive(): void {
+    if (this.ended) throw this.ended;
+  }
+
+  /** A pushed change of this connection's session: re-check it, and end every subscription when it is gone. */
+  async recheck(): Promise<void> {
+    try {
+      await this.authorize();
+    } catch (err) {
+      this.end(err instanceof Error ? err : unauthenticated('The session ended'));
+    }
+  }
+
+  /** How the subgraph calls of this connection name its viewer (a fresh credential per call). */
+  identity(): Pick<GatewayContext, 'credential' | 'authorization'> {
+    return viewerIdentity(this.viewer, this.authorization, this.runtime.sign);
   }
 
   /**
@@ -105,6 +141,15 @@ export class Connection {
   /** The connection is gone: stop the expiry timer (graphql-ws returns its subscriptions). */
   dispose(): void {
     clearTimeout(this.expiryTimer);
+    if (!this.viewer) return;
+    const connections = this.runtime.signedIn.get(this.viewer.userId);
+    connections?.delete(this);
+    if (connections?.size === 0) this.runtime.signedIn.delete(this.viewer.userId);
+  }
+
+  private end(error: Error): void {
+    this.ended ??= error;
+    for (const subscription of [...this.subscriptions]) subscription.fail(this.ended);
   }
 
   private closeSlowConsumer(): void {
@@ -116,11 +161,7 @@ export class Connection {
   /** Access tokens live `ACCESS_TOKEN_TTL_SECONDS` (minutes), far inside what one `setTimeout` can wait. */
   private armExpiry(expiresAt: Date): void {
     this.expiryTimer = setTimeout(
-      () => {
-        this.expired = true;
-        const error = unauthenticated('The access token expired');
-        for (const subscription of [...this.subscriptions]) subscription.fail(error);
-      },
+      () => this.end(unauthenticated('The access token expired')),
       Math.max(0, expiresAt.getTime() - Date.now()),
     );
     this.expiryTimer.unref();
@@ -179,7 +220,7 @@ const NO_CACHE: GatewayGraphQLRequestContext['cache'] = {
 
 /**
  * One client subscription: listens to its (shared) upstream, and for each event, in order,
- * re-checks the client's session and runs the rest of the query plan with the client's
+ * checks the connection is still live and runs the rest of the query plan with the client's
  * context, so payload fields owned by other subgraphs resolve per event as in a query.
  *
  * It is the async iterator graphql-ws drains: graphql-ws pulls the next event only after the
@@ -213,6 +254,7 @@ export class ClientSubscription implements AsyncIterableIterator<GatewayExecutio
           (primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
         ),
         authorization: this.connection.authorization,
+        identity: () => this.connection.identity(),
       },
       {
         next: (event) => this.connection.deliver(this.queue, event),
@@ -237,7 +279,7 @@ export class ClientSubscription implements AsyncIterableIterator<GatewayExecutio
     try {
       const item = await this.queue.next();
       if (item.done) return { value: undefined, done: true };
-      await this.connection.authorize();
+      this.connection.assertLive();
       return { value: await this.resultOf(item.value), done: false };
     } catch (err) {
       this.cancel();
@@ -277,7 +319,7 @@ export class ClientSubscription implements AsyncIterableIterator<GatewayExecutio
   /**
    * Runs the event plan: the primary fetch is answered by the event itself (exactly the first
    * call to its subgraph, since a Sequence runs the primary first); every other fetch goes to
-   * the real subgraph with the client's context (authorization forwarded as for HTTP).
+   * the real subgraph with the client's context (a fresh viewer credential, as for HTTP).
    */
   private execute(event: UpstreamEvent): Promise<GatewayExecutionResult> {
     const { state, plan, request, operationContext, eventPlan } = this.prepared;
@@ -293,7 +335,7 @@ export class ClientSubscription implements AsyncIterableIterator<GatewayExecutio
     };
     const context: GatewayContext = {
       viewer: this.connection.viewer,
-      authorization: this.connection.authorization,
+      ...this.connection.identity(),
       requestId: request.requestId,
       clientIp: this.connection.clientIp,
     };

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { CREDENTIAL_HEADER } from '../../../shared/auth/credential';
 import { ErrorCode } from '../../../shared/errors';
 import type { Logger } from '../../../shared/logger';
 
@@ -23,8 +24,13 @@ export interface UpstreamRequest {
   query: string;
   operationName?: string;
   variables: Record<string, unknown>;
-  /** The client's verified `Authorization`; the subgraph verifies it again. */
+  /**
+   * The client's verified `Authorization`: what upstreams are shared by (one token, one
+   * session). Sent only when the gateway has no credential signing key.
+   */
   authorization?: string;
+  /** What the subgraph is told about the viewer, asked at every (re)connect. */
+  identity(): { credential?: string; authorization?: string };
 }
 
 export interface UpstreamOptions {
@@ -62,8 +68,8 @@ function isFormattedErrors(value: unknown): value is GraphQLFormattedError[] {
  * The gateway's subscriptions to subgraphs, shared: identical upstream subscriptions (same
  * subgraph, operation, variables and authorization) are one graphql-ws subscription, reference
  * counted by the client subscriptions listening to it. Each (subgraph, authorization) pair has
- * one WebSocket connection (the token travels in `connectionParams`, so it cannot be shared
- * across tokens); it closes when its last subscription ends.
+ * one WebSocket connection (the viewer's credential or token travels in `connectionParams`, so
+ * it cannot be shared across tokens); it closes when its last subscription ends.
  *
  * When a subgraph drops the connection (restart, deploy), graphql-ws reconnects and
  * resubscribes every active subscription, up to `retryAttempts` times with backoff; events
@@ -171,9 +177,14 @@ export class UpstreamPool {
     const client = createClient({
       url: webSocketUrlOf(this.options.urlOf(request.service)),
       webSocketImpl: WebSocket,
-      connectionParams: {
-        ...(request.authorization ? { authorization: request.authorization } : {}),
-        ...(subgraphSecret ? { 'x-subgraph-secret': subgraphSecret } : {}),
+      // Built at every (re)connect: a viewer credential is short-lived.
+      connectionParams: () => {
+        const { credential, authorization } = request.identity();
+        return {
+          ...(credential ? { [CREDENTIAL_HEADER]: credential } : {}),
+          ...(authorization ? { authorization } : {}),
+          ...(subgraphSecret ? { 'x-subgraph-secret': subgraphSecret } : {}),
+        };
       },
       lazy: true,
       lazyCloseTimeout: 0,

@@ -15,6 +15,8 @@ import WebSocket from 'ws';
 import { staticKeys } from '../../../shared/auth/jwks';
 import { generateStoredSigningKey, loadSigningKeys, toPublicJwk } from '../../../shared/auth/keys';
 import { allow, hasRole } from '../../../shared/auth/rules';
+import { credentialVerifier, generateCredentialKeys, loadCredentialPublicKey } from '../../../shared/auth/credential';
+import { sessionChangeHub } from '../../../shared/auth/session-changes';
 import { createTokenVerifier, signAccessToken, type Role, type SessionLookup } from '../../../shared/auth/tokens';
 import { loadConfig } from '../../../shared/config';
 import { createPrisma, type Db } from '../../../shared/db';
@@ -73,6 +75,11 @@ const sessions: SessionLookup = async (sessionId) => {
   return roles ? { roles } : undefined;
 };
 export const verifier = createTokenVerifier({ ...TOKENS, keys: staticKeys(signingKeys.map(toPublicJwk)), sessions });
+// As in production: the gateway checks the token, subgraphs trust its credential.
+const credentialKeys = generateCredentialKeys();
+const credentials = credentialVerifier(loadCredentialPublicKey(credentialKeys.publicKey));
+/** What users would push: tests revoke a session by deleting it from `liveSessions` and publishing here. */
+export const sessionChanges = sessionChangeHub();
 const logger = createLogger('subscriptions-test', 'silent');
 
 export function login(roles: Role[] = ['CUSTOMER'], now?: Date): { token: string; userId: string; sessionId: string } {
@@ -178,7 +185,15 @@ export async function startAlpha(
       _Service: allow,
     },
     referenceRules: {},
-    deps: { db: deadDb, verifier, logger, subgraphSecret: SECRET, exposeErrorDetails: false, introspection: false },
+    deps: {
+      db: deadDb,
+      verifier,
+      credentials,
+      logger,
+      subgraphSecret: SECRET,
+      exposeErrorDetails: false,
+      introspection: false,
+    },
     createContext: (base) => base,
     ready: async () => undefined,
     pubsub,
@@ -206,7 +221,15 @@ export async function startBeta(): Promise<RunningServer> {
     },
     permissions: { Query: { _service: allow, _entities: allow }, Tick: allow, _Service: allow },
     referenceRules: { Tick: () => true },
-    deps: { db: deadDb, verifier, logger, subgraphSecret: SECRET, exposeErrorDetails: false, introspection: false },
+    deps: {
+      db: deadDb,
+      verifier,
+      credentials,
+      logger,
+      subgraphSecret: SECRET,
+      exposeErrorDetails: false,
+      introspection: false,
+    },
     createContext: (base) => base,
     ready: async () => undefined,
   });
@@ -242,12 +265,20 @@ export async function startGateway(
     LOG_LEVEL: 'silent',
     DATABASE_URL: DEAD_DATABASE_URL,
     SUBGRAPH_SECRET: SECRET,
+    VIEWER_CREDENTIAL_SIGNING_KEY: credentialKeys.signingKey,
     MAX_QUERY_DEPTH: String(MAX_DEPTH),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: String(MAX_SUBSCRIPTIONS),
     SUBSCRIPTION_UPSTREAM_RETRY_DELAY_MS: '100',
     ...env,
   });
-  const server = await createGateway({ config, db: deadDb, verifier, logger, supergraphSdl: composeSupergraph(urls) });
+  const server = await createGateway({
+    config,
+    db: deadDb,
+    verifier,
+    sessionChanges,
+    logger,
+    supergraphSdl: composeSupergraph(urls),
+  });
   const listening = await server.listen(0, '127.0.0.1');
   running.push(listening);
   return { server, running: listening, httpUrl: listening.url, wsUrl: listening.url.replace(/^http/, 'ws') };

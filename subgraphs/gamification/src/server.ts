@@ -60,7 +60,7 @@ export function createServer(deps: GamificationDeps): Promise<SubgraphServer> {
     routes: (app) =>
       mountReceiptUploads(app, {
         receipts: services.receipts,
-        verifier: deps.verifier,
+        auth: deps,
         subgraphSecret: deps.subgraphSecret,
         maxBytes: settings.receipts.maxUploadBytes,
         logger: deps.logger,

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { Express } from 'express';
 import { secretMatches } from '../../../shared/auth/secret';
-import { authenticateHttpRequest, type TokenVerifier } from '../../../shared/auth/tokens';
+import { CREDENTIAL_HEADER, viewerOfCall, type CallerAuthentication } from '../../../shared/auth/credential';
+import { refusedWith401 } from '../../../shared/auth/tokens';
 import { DomainError, ErrorCode } from '../../../shared/errors';
 import type { Logger } from '../../../shared/logger';
 import { refuseUpload } from '../../../shared/uploads';
@@ -17,7 +18,7 @@ export function mountReceiptUploads(
   app: Express,
   deps: {
     receipts: ReceiptService;
-    verifier: TokenVerifier;
+    auth: CallerAuthentication;
     subgraphSecret?: string;
     maxBytes: number;
     logger: Logger;
@@ -30,7 +31,12 @@ export function mountReceiptUploads(
       return;
     }
     try {
-      const viewer = await authenticateHttpRequest(req.header('authorization'), deps.verifier);
+      const viewer = await refusedWith401(() =>
+        viewerOfCall(
+          { credential: req.header(CREDENTIAL_HEADER), authorization: req.header('authorization') },
+          deps.auth,
+        ),
+      );
       if (!viewer) {
         refuseUpload(req, res, ErrorCode.UNAUTHENTICATED, 'Authentication required', drain);
         return;

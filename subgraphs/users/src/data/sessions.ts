@@ -1,3 +1,4 @@
+import { SESSION_CHANGES_CHANNEL, type SessionChange } from '../../../../shared/auth/session-changes';
 import type { Db, Tx } from '../../../../shared/db';
 
 /** Data access for sessions (refresh-token families), refresh tokens and login failures. */
@@ -40,8 +41,22 @@ export async function markRefreshTokenUsed(db: Db | Tx, id: string, at: Date): P
   return count === 1;
 }
 
+/**
+ * Tells the gateway that sessions were revoked or their user's roles changed
+ * (shared/auth/session-changes.ts): it re-checks their live subscriptions. In a transaction,
+ * Postgres sends it at commit, and not at all on rollback.
+ */
+export async function announceSessionChange(db: Db | Tx, change: SessionChange): Promise<void> {
+  await db.$executeRaw`SELECT pg_notify(${SESSION_CHANGES_CHANNEL}, ${JSON.stringify(change)})`;
+}
+
 export async function revokeSession(db: Db | Tx, id: string, reason: string, at: Date): Promise<void> {
-  await db.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at, revokedReason: reason } });
+  const revoked = await db.session.updateManyAndReturn({
+    where: { id, revokedAt: null },
+    data: { revokedAt: at, revokedReason: reason },
+    select: { userId: true },
+  });
+  if (revoked[0]) await announceSessionChange(db, { userId: revoked[0].userId, sessionId: id });
 }
 
 /** Revokes every live session of a user, except `keepSessionId` when given. */
@@ -52,10 +67,12 @@ export async function revokeUserSessions(
   at: Date,
   keepSessionId?: string,
 ): Promise<void> {
-  await db.session.updateMany({
+  const { count } = await db.session.updateMany({
     where: { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
     data: { revokedAt: at, revokedReason: reason },
   });
+  // The gateway re-checks this user's live sessions: the one kept stays live.
+  if (count > 0) await announceSessionChange(db, { userId });
 }
 
 /** Failed logins for one email and address since `since`, oldest first. */

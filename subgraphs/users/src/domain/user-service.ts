@@ -62,7 +62,11 @@ export class UserService {
     }
     const user = await inTransaction(this.deps.db, async (tx) => {
       const updated = await users.updateUserVersioned(tx, id, { roles: unique }, this.now());
-      if (updated) await announceUser(tx, updated);
+      if (updated) {
+        await announceUser(tx, updated);
+        // Live subscriptions hold the roles of their last session check: the gateway re-checks.
+        await sessions.announceSessionChange(tx, { userId: id });
+      }
       return updated;
     });
     if (!user) throw notFound('User');
