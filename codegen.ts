@@ -102,6 +102,7 @@ const subgraphs: Partial<Record<string, { mappers: Record<string, string> }>> = 
       TopProduct: '../models#TopItemView',
       TopEvent: '../models#TopItemView',
       TopSeller: '../models#TopItemView',
+      LowStockItem: '../models#LowStockView',
       // Entities of other subgraphs: reports only knows (and returns) their key.
       Event: '../../../../shared/entities#EntityRef',
       User: '../../../../shared/entities#EntityRef',

@@ -81,6 +81,20 @@ export const EXPORTS: Record<string, Export> = {
     rows: 'topSellers',
     columns: columns('seller.id', 'seller.name', 'currency', ...MONEY, 'ticketsSold', 'unitsSold'),
   },
+  'low-stock': {
+    query: `query($threshold: Int, $organizerId: ID, $first: Int) { lowStock(threshold: $threshold, organizerId: $organizerId,
+      first: $first) { kind name remaining total product { id } ticketType { id } event { id title } seller { id name } } }`,
+    variables: (p) => ({
+      threshold: p.threshold === undefined ? undefined : Number(p.threshold),
+      organizerId: p.organizerId,
+      first: p.first === undefined ? undefined : Number(p.first),
+    }),
+    rows: 'lowStock',
+    columns: columns(
+      ...['kind', 'name', 'remaining', 'total', 'product.id', 'ticketType.id', 'event.id', 'event.title'],
+      ...['seller.id', 'seller.name'],
+    ),
+  },
 };
 
 /**

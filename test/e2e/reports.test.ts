@@ -411,3 +411,78 @@ test('CSV downloads through the gateway, with the report’s own authorization',
     'sellerId,sellerName,currency,orders,grossCents,refundCents,netCents,ticketsSold,unitsSold',
   );
 }, 120_000);
+
+test('lowStock through the gateway after a real checkout and payment; its CSV with the same rules', async () => {
+  const organizer = await newAccount(stack, 'stock-organizer', ['ORGANIZER']);
+  const [productId] = await productsInStock(stack, organizer, 1, 5);
+  const {
+    eventId,
+    ticketTypeIds: [typeId],
+  } = await eventOnSale(stack, organizer, [{ name: 'Pista', capacity: 4, priceCents: 1000 }], 'Aforo reducido');
+  const buyer = await newAccount(stack, 'stock-buyer');
+  const order = await checkout(stack, buyer.accessToken, [
+    { productId: productId!, quantity: 4 },
+    { ticketTypeId: typeId!, quantity: 3 },
+  ]);
+  expect(await simulatePayment(stack, buyer.accessToken, order.orderId)).toBe('PAID');
+
+  const LOW_STOCK = `query($threshold: Int) { lowStock(threshold: $threshold) { kind name remaining total
+    product { id title } ticketType { id name } event { id title } seller { id } } }`;
+  const rows = await eventually(
+    async () => {
+      const { lowStock } = await ok(stack, LOW_STOCK, { threshold: 1 }, organizer.accessToken);
+      return lowStock.length === 2 && lowStock.every((r: { remaining: number }) => r.remaining === 1) && lowStock;
+    },
+    { what: 'the product and the ticket type in lowStock' },
+  );
+  expect(rows).toEqual([
+    {
+      kind: 'PRODUCT',
+      name: 'T-shirt 1',
+      remaining: 1,
+      total: 1,
+      product: { id: productId, title: 'T-shirt 1' },
+      ticketType: null,
+      event: null,
+      seller: { id: organizer.id },
+    },
+    {
+      kind: 'TICKET_TYPE',
+      name: 'Pista',
+      remaining: 1,
+      total: 4,
+      product: null,
+      ticketType: { id: typeId, name: 'Pista' },
+      event: { id: eventId, title: 'Aforo reducido' },
+      seller: { id: organizer.id },
+    },
+  ]);
+
+  const download = (pathAndQuery: string, token?: string) =>
+    fetch(stack.gateway.url.replace(/\/graphql$/, pathAndQuery), {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+  const csv = await download('/reports/low-stock.csv?threshold=1', organizer.accessToken);
+  expect(csv.status).toBe(200);
+  const [header, ...lines] = (await csv.text()).split('\r\n');
+  expect(header).toBe('kind,name,remaining,total,productId,ticketTypeId,eventId,eventTitle,sellerId,sellerName');
+  expect(lines).toEqual([
+    expect.stringMatching(new RegExp(`^PRODUCT,T-shirt 1,1,1,${productId},,,,${organizer.id},`)),
+    expect.stringMatching(new RegExp(`^TICKET_TYPE,Pista,1,4,,${typeId},${eventId},Aforo reducido,${organizer.id},`)),
+    '',
+  ]);
+  const refused = async (pathAndQuery: string, token: string | undefined) => {
+    const res = await download(pathAndQuery, token);
+    return { status: res.status, code: ((await res.json()) as any).errors[0].extensions.code };
+  };
+  expect(await refused('/reports/low-stock.csv', buyer.accessToken)).toEqual({ status: 403, code: 'FORBIDDEN' });
+  expect(await refused(`/reports/low-stock.csv?organizerId=${admin.id}`, organizer.accessToken)).toEqual({
+    status: 403,
+    code: 'FORBIDDEN',
+  });
+  expect(await refused('/reports/low-stock.csv', undefined)).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+  expect(await refused('/reports/low-stock.csv?threshold=-1', admin.accessToken)).toEqual({
+    status: 400,
+    code: 'BAD_USER_INPUT',
+  });
+}, 120_000);

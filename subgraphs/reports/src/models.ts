@@ -1,4 +1,4 @@
-import type { CheckInRow, SupportQueueRow, TopRow } from './data/queries';
+import type { CheckInRow, LowStockRow, SupportQueueRow, TopRow } from './data/queries';
 
 /** Shapes the reports resolvers return besides plain GraphQL shapes (codegen maps them). */
 
@@ -41,3 +41,6 @@ export interface DashboardView {
 export interface TopItemView extends TopRow {
   netCents: number;
 }
+
+/** `LowStockItem`: a product or ticket type with its seller (and event) as ids. */
+export type LowStockView = LowStockRow;

@@ -30,6 +30,7 @@ export const permissions: IRules = {
     topProducts: isAuthenticated, // scopes and ADMIN-only rankings: the report service
     topEvents: isAuthenticated,
     topSellers: isAuthenticated,
+    lowStock: isAuthenticated,
   },
   Subscription: {
     dashboardUpdated: isAuthenticated,
@@ -49,6 +50,8 @@ export const permissions: IRules = {
   TopProduct: allow,
   TopEvent: allow,
   TopSeller: allow,
+  LowStockItem: allow,
+  TicketType: { id: allow },
   // Reached only through the guarded fields above.
   SalesReport: allow,
   SalesPeriod: allow,

@@ -371,11 +371,115 @@ test('top products, events and sellers: by net sales in one currency; an organiz
   expect(badCurrency.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'currency' });
 });
 
+const LOW_STOCK = `query($threshold: Int, $organizerId: ID, $first: Int) {
+  lowStock(threshold: $threshold, organizerId: $organizerId, first: $first) {
+    kind name remaining total product { id } ticketType { id } event { id } seller { id } } }`;
+const eventE2 = randomUUID();
+
+test('lowStock: products and ticket types near selling out, from the latest state; an organizer sees only their own', async () => {
+  const [p1, p2, p3] = [randomUUID(), randomUUID(), randomUUID()];
+  const stock = (productId: string, sellerId: string, available: number, changedAt: string) => ({
+    productId,
+    sellerId,
+    productName: `Product ${available}`,
+    categoryId: null,
+    onHand: available + 1,
+    held: 1,
+    available,
+    changedAt,
+  });
+  await r.emit('StockChanged', stock(p1, organizerA, 3, '2026-05-01T10:00:00.000002Z'));
+  // An older state of p1 (a microsecond before), delivered late: ignored.
+  await r.emit('StockChanged', stock(p1, organizerA, 50, '2026-05-01T10:00:00.000001Z'));
+  await r.emit('StockChanged', stock(p2, organizerB, 0, '2026-05-01T10:00:00Z'));
+  await r.emit('StockChanged', stock(p3, organizerA, 40, '2026-05-01T10:00:00Z'));
+  const tt = randomUUID();
+  const type = {
+    ticketTypeId: tt,
+    eventId: eventE2,
+    organizerId: organizerA,
+    name: 'Palco',
+    priceCents: 9000,
+    currency: 'GBP',
+    capacity: 5,
+    maxPerOrder: 10,
+    salesStartAt: null,
+    salesEndAt: null,
+    eventStatus: 'PUBLISHED',
+  };
+  await r.emit('TicketTypeChanged', type);
+  const seats = line({ sellerId: organizerA, eventId: eventE2, ticketTypeId: tt, unitPriceCents: 9000, quantity: 4 });
+  const order = paid([seats], '2026-05-01T12:00:00Z', 'GBP');
+  // The refund delivered before its payment: 4 sold, 1 back.
+  await r.emit('OrderRefunded', refunded(order, [{ line: seats, quantity: 1 }], '2026-05-01T13:00:00Z'));
+  await r.emit('OrderPaid', order);
+  await r.emit('TicketTypeChanged', { ...type, capacity: 6 });
+  // Sold out, but its event was cancelled: not listed.
+  await r.emit('TicketTypeChanged', {
+    ...type,
+    ticketTypeId: randomUUID(),
+    eventId: randomUUID(),
+    organizerId: organizerB,
+    capacity: 0,
+    eventStatus: 'CANCELLED',
+  });
+  await r.drained();
+
+  const product = (id: string, name: string, remaining: number, sellerId: string) => ({
+    kind: 'PRODUCT',
+    name,
+    remaining,
+    total: remaining + 1,
+    product: { id },
+    ticketType: null,
+    event: null,
+    seller: { id: sellerId },
+  });
+  const palco = {
+    kind: 'TICKET_TYPE',
+    name: 'Palco',
+    remaining: 3,
+    total: 6,
+    product: null,
+    ticketType: { id: tt },
+    event: { id: eventE2 },
+    seller: { id: organizerA },
+  };
+  const all = await r.execute(LOW_STOCK, { threshold: 5 }, admin());
+  expect(all.errors).toBeUndefined();
+  expect(all.data!.lowStock).toEqual([
+    product(p2, 'Product 0', 0, organizerB),
+    product(p1, 'Product 3', 3, organizerA),
+    palco,
+  ]);
+  expect((await r.execute(LOW_STOCK, { threshold: 2 }, admin())).data!.lowStock).toEqual([all.data!.lowStock[0]]);
+  expect((await r.execute(LOW_STOCK, { threshold: 5, first: 1 }, admin())).data!.lowStock).toHaveLength(1);
+  const ofB = await r.execute(LOW_STOCK, { organizerId: organizerB }, admin());
+  expect(ofB.data!.lowStock).toEqual([product(p2, 'Product 0', 0, organizerB)]);
+  // An organizer: their own by default (threshold 10), another seller's FORBIDDEN.
+  const own = await r.execute(LOW_STOCK, {}, r.viewer('ORGANIZER', organizerA));
+  expect(own.data!.lowStock).toEqual([product(p1, 'Product 3', 3, organizerA), palco]);
+  const code = async (variables: Record<string, unknown>, viewer: ReturnType<ReportsHarness['viewer']> | null) =>
+    (await r.execute(LOW_STOCK, variables, viewer)).errors?.[0]?.extensions;
+  expect(await code({ organizerId: organizerB }, r.viewer('ORGANIZER', organizerA))).toMatchObject({
+    code: 'FORBIDDEN',
+  });
+  expect(await code({}, r.viewer('CUSTOMER'))).toMatchObject({ code: 'FORBIDDEN' });
+  expect(await code({}, null)).toMatchObject({ code: 'UNAUTHENTICATED' });
+  expect(await code({ threshold: -1 }, admin())).toMatchObject({ code: 'BAD_USER_INPUT', field: 'threshold' });
+  expect(await code({ first: 101 }, admin())).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  expect(await code({ organizerId: 'nope' }, admin())).toMatchObject({
+    code: 'BAD_USER_INPUT',
+    field: 'organizerId',
+  });
+});
+
 test('the rebuild (npm run reports:rebuild) drops the read model and replays the log to the same figures', async () => {
   const read = async () => [
     await r.execute(REPORT, { filter: MARCH }, admin()),
     await r.execute(DASHBOARD, {}, admin()),
     await r.execute(ATTENDANCE, { reps: [{ __typename: 'Event', id: eventE1 }] }, admin()),
+    await r.execute(LOW_STOCK, { threshold: 1000 }, admin()),
   ];
   const before = await read();
   // The consumer keeps running meanwhile, as it would in a deployment.

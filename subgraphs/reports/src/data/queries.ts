@@ -275,3 +275,62 @@ export async function topSellers(db: Db, q: { currency: string; limit: number })
     LIMIT ${q.limit}`;
   return rows.map(toTop(q.currency));
 }
+
+/** A product or ticket type with few left. */
+export interface LowStockRow {
+  kind: 'PRODUCT' | 'TICKET_TYPE';
+  id: string;
+  name: string;
+  sellerId: string;
+  /** The ticket type's event (null for a product). */
+  eventId: string | null;
+  remaining: number;
+  total: number;
+}
+
+/**
+ * Products with at most `threshold` units for sale, and ticket types of published events with
+ * at most `threshold` tickets left (capacity minus sold), fewest left first (then products
+ * first, then by id); of `sellerId` when given. A ticket type whose capacity reports has not
+ * seen yet is left out.
+ */
+export async function lowStock(
+  db: Db,
+  q: { threshold: number; sellerId?: string; limit: number },
+): Promise<LowStockRow[]> {
+  const rows = await db.$queryRaw<
+    {
+      kind: 'PRODUCT' | 'TICKET_TYPE';
+      id: string;
+      name: string;
+      seller_id: string;
+      event_id: string | null;
+      remaining: number;
+      total: number;
+    }[]
+  >`
+    SELECT * FROM (
+      SELECT 'PRODUCT' AS kind, p.product_id::text AS id, p.name, p.seller_id::text, NULL::text AS event_id,
+        p.available AS remaining, p.on_hand AS total
+      FROM reports.product_stock p
+      WHERE p.available <= ${q.threshold}
+        AND (${q.sellerId ?? null}::uuid IS NULL OR p.seller_id = ${q.sellerId ?? null}::uuid)
+      UNION ALL
+      SELECT 'TICKET_TYPE', t.ticket_type_id::text, t.name, t.organizer_id::text, t.event_id::text,
+        GREATEST(t.capacity - t.sold, 0), t.capacity
+      FROM reports.ticket_type_stock t
+      WHERE t.capacity IS NOT NULL AND t.event_status = 'PUBLISHED' AND t.capacity - t.sold <= ${q.threshold}
+        AND (${q.sellerId ?? null}::uuid IS NULL OR t.organizer_id = ${q.sellerId ?? null}::uuid)
+    ) x
+    ORDER BY remaining, kind, id
+    LIMIT ${q.limit}`;
+  return rows.map((r) => ({
+    kind: r.kind,
+    id: r.id,
+    name: r.name,
+    sellerId: r.seller_id,
+    eventId: r.event_id,
+    remaining: Number(r.remaining),
+    total: Number(r.total),
+  }));
+}

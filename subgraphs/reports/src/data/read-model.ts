@@ -178,6 +178,65 @@ export async function recordPoints(
     ON CONFLICT (entry_id) DO NOTHING`;
 }
 
+/** A product's whole stock; kept only if newer than the row (`changedAt`, microseconds). */
+export async function recordProductStock(
+  tx: Tx,
+  s: {
+    productId: string;
+    sellerId: string;
+    name: string;
+    categoryId: string | null;
+    onHand: number;
+    held: number;
+    available: number;
+    changedAt: string;
+  },
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.product_stock AS p (product_id, seller_id, name, category_id, on_hand, held, available, changed_at)
+    VALUES (${s.productId}::uuid, ${s.sellerId}::uuid, ${s.name}, ${s.categoryId}::uuid, ${s.onHand}, ${s.held},
+      ${s.available}, ${s.changedAt}::timestamptz)
+    ON CONFLICT (product_id) DO UPDATE SET seller_id = excluded.seller_id, name = excluded.name,
+      category_id = excluded.category_id, on_hand = excluded.on_hand, held = excluded.held,
+      available = excluded.available, changed_at = excluded.changed_at
+    WHERE p.changed_at < excluded.changed_at`;
+}
+
+/** A ticket type's capacity and name, kept only if announced later (outbox `seq`) than the row's. */
+export async function recordTicketTypeCapacity(
+  tx: Tx,
+  t: {
+    ticketTypeId: string;
+    eventId: string;
+    organizerId: string;
+    name: string;
+    capacity: number;
+    eventStatus: string;
+    version: bigint;
+  },
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.ticket_type_stock AS t (ticket_type_id, event_id, organizer_id, name, capacity, event_status, version)
+    VALUES (${t.ticketTypeId}::uuid, ${t.eventId}::uuid, ${t.organizerId}::uuid, ${t.name}, ${t.capacity},
+      ${t.eventStatus}, ${t.version})
+    ON CONFLICT (ticket_type_id) DO UPDATE SET event_id = excluded.event_id, organizer_id = excluded.organizer_id,
+      name = excluded.name, capacity = excluded.capacity, event_status = excluded.event_status, version = excluded.version
+    WHERE t.version < excluded.version`;
+}
+
+/** Additions to ticket types' tickets sold (negative: refunded). */
+export async function addToTicketTypesSold(
+  tx: Tx,
+  deltas: readonly { ticketTypeId: string; eventId: string; organizerId: string; sold: number }[],
+): Promise<void> {
+  if (deltas.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO reports.ticket_type_stock AS t (ticket_type_id, event_id, organizer_id, sold)
+    SELECT * FROM unnest(${deltas.map((d) => d.ticketTypeId)}::uuid[], ${deltas.map((d) => d.eventId)}::uuid[],
+      ${deltas.map((d) => d.organizerId)}::uuid[], ${deltas.map((d) => d.sold)}::int[])
+    ON CONFLICT (ticket_type_id) DO UPDATE SET sold = t.sold + excluded.sold`;
+}
+
 /** The read model's tables, emptied by a rebuild. */
 const TABLES = [
   'sales_buckets',
@@ -188,6 +247,8 @@ const TABLES = [
   'support_tickets',
   'registered_users',
   'points_entries',
+  'product_stock',
+  'ticket_type_stock',
 ] as const;
 
 /**

@@ -6,9 +6,12 @@ import {
   addToAttendance,
   addToBuckets,
   addToItems,
+  addToTicketTypesSold,
   recordCheckIn,
   recordEventOwners,
   recordPoints,
+  recordProductStock,
+  recordTicketTypeCapacity,
   recordUser,
   supportTicketOpened,
   supportTicketResolved,
@@ -32,9 +35,11 @@ export const READ_MODEL_CONSUMER = 'reports.read-model';
 export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'changed'> }): EventHandlers {
   /** Runs `work`, then announces the scopes it touched once the transaction committed. */
   const announcing =
-    <T extends keyof EventCatalog>(work: (tx: Tx, payload: EventCatalog[T]) => Promise<Scope[]>) =>
+    <T extends keyof EventCatalog>(
+      work: (tx: Tx, payload: EventCatalog[T], event: DomainEvent<T>) => Promise<Scope[]>,
+    ) =>
     async (tx: Tx, event: DomainEvent<T>, afterCommit: AfterCommit) => {
-      const scopes = await work(tx, event.payload);
+      const scopes = await work(tx, event.payload, event);
       afterCommit(async () => deps.realtime.changed(scopes));
     };
 
@@ -42,6 +47,7 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
     OrderPaid: announcing<'OrderPaid'>(async (tx, paid) => {
       await recordEventOwners(tx, eventOwners(paid.lines));
       await addToItems(tx, itemDeltas(paid.currency, paid.lines, 'sold'));
+      await addToTicketTypesSold(tx, ticketTypeDeltas(paid.lines, 1));
       return addToScopes(tx, paid.currency, new Date(paid.paidAt), paid.lines, (lines) => ({
         orders: 1,
         grossCents: value(lines),
@@ -51,6 +57,7 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
     }),
     OrderRefunded: announcing<'OrderRefunded'>(async (tx, r) => {
       await addToItems(tx, itemDeltas(r.currency, r.lines, 'refunded'));
+      await addToTicketTypesSold(tx, ticketTypeDeltas(r.lines, -1));
       return addToScopes(tx, r.currency, new Date(r.refundedAt), r.lines, (lines) => ({
         refunds: 1,
         refundCents: value(lines),
@@ -64,8 +71,22 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
         cancelledCents: value(lines),
       })),
     ),
-    TicketTypeChanged: announcing<'TicketTypeChanged'>(async (tx, t) => {
+    TicketTypeChanged: announcing<'TicketTypeChanged'>(async (tx, t, event) => {
       await recordEventOwners(tx, [{ eventId: t.eventId, organizerId: t.organizerId }]);
+      // The payload has no version of its own: the outbox `seq` orders a ticket type's changes.
+      await recordTicketTypeCapacity(tx, {
+        ticketTypeId: t.ticketTypeId,
+        eventId: t.eventId,
+        organizerId: t.organizerId,
+        name: t.name,
+        capacity: t.capacity,
+        eventStatus: t.eventStatus,
+        version: BigInt(event.seq),
+      });
+      return [];
+    }),
+    StockChanged: announcing<'StockChanged'>(async (tx, s) => {
+      await recordProductStock(tx, { ...s, name: s.productName });
       return [];
     }),
     TicketsIssued: announcing<'TicketsIssued'>(async (tx, issued) => {
@@ -192,6 +213,23 @@ function itemDeltas(currency: string, lines: readonly EventOrderLine[], how: 'so
     items.set(k, d);
   }
   return [...items.values()];
+}
+
+/** Tickets sold (`sign` 1) or refunded (-1) per ticket type of these lines. */
+function ticketTypeDeltas(lines: readonly EventOrderLine[], sign: 1 | -1) {
+  const deltas = new Map<string, { ticketTypeId: string; eventId: string; organizerId: string; sold: number }>();
+  for (const l of lines) {
+    if (!l.ticketTypeId || !l.eventId) continue;
+    const d = deltas.get(l.ticketTypeId) ?? {
+      ticketTypeId: l.ticketTypeId,
+      eventId: l.eventId,
+      organizerId: l.sellerId,
+      sold: 0,
+    };
+    d.sold += sign * l.quantity;
+    deltas.set(l.ticketTypeId, d);
+  }
+  return [...deltas.values()];
 }
 
 function countBy(values: readonly string[]): Map<string, number> {

@@ -5,7 +5,7 @@ import { currency as validCurrency, timezone as validTimezone, uuid } from '../.
 import * as q from '../data/queries';
 import type { RequestContext } from '../../../../shared/subgraph';
 import type { Context } from '../context';
-import type { CurrencySalesView, DashboardView, TopItemView } from '../models';
+import type { CurrencySalesView, DashboardView, LowStockView, TopItemView } from '../models';
 import { canSeeEvent, canSeeSeller, readsReports, seesEverything } from './access';
 import { UNIT, localParts, periodLabel, reportRange, type Granularity } from './periods';
 
@@ -30,6 +30,7 @@ export interface SalesPeriodView extends q.SalesRow {
 }
 
 const RECENT = 10;
+const DEFAULT_LOW_STOCK = 10;
 
 /**
  * Reports and dashboards. Every read goes through `scopeFor`, which turns what the viewer asks
@@ -47,19 +48,21 @@ export class ReportService {
    * The scope `request` names, if the viewer may see it. ADMIN: an event, a seller or (by
    * default) the platform; ORGANIZER: their own sales (by default) or one of their events;
    * anyone else FORBIDDEN. An event reports never saw is FORBIDDEN to organizers (it cannot
-   * be theirs as far as reports knows) and empty for ADMIN.
+   * be theirs as far as reports knows) and empty for ADMIN. `field`: the argument `request`
+   * came in ('' for arguments of the field itself), which bad input names.
    */
   async scopeFor(ctx: RequestContext, request: ScopeRequest | null | undefined, field: string): Promise<q.Scope> {
     const viewer = ctx.viewer;
     if (!readsReports(viewer)) throw forbidden('Reports are for ADMIN and organizers');
-    const organizerId = request?.organizerId ? uuid(`${field}.organizerId`, request.organizerId) : undefined;
-    const eventId = request?.eventId ? uuid(`${field}.eventId`, request.eventId) : undefined;
+    const at = (name: string) => (field ? `${field}.${name}` : name);
+    const organizerId = request?.organizerId ? uuid(at('organizerId'), request.organizerId) : undefined;
+    const eventId = request?.eventId ? uuid(at('eventId'), request.eventId) : undefined;
     if (organizerId && !canSeeSeller(viewer, organizerId)) throw forbidden('Organizers see only their own sales');
     if (eventId) {
       const [owner] = await q.findEventOwners(this.deps.db, [eventId]);
       if (!canSeeEvent(viewer, owner?.organizerId)) throw forbidden('Organizers see only their own events');
       if (organizerId && owner && owner.organizerId !== organizerId)
-        throw badInput(`${field}.eventId`, `${field}.eventId is not an event of ${field}.organizerId`);
+        throw badInput(at('eventId'), `${at('eventId')} is not an event of ${at('organizerId')}`);
       return { kind: 'EVENT', id: eventId };
     }
     if (organizerId) return { kind: 'SELLER', id: organizerId };
@@ -169,7 +172,7 @@ export class ReportService {
     kind: 'PRODUCT' | 'EVENT',
     args: { currency: string; organizerId?: string | null; first?: number | null },
   ): Promise<TopItemView[]> {
-    const scope = await this.scopeFor(ctx, { organizerId: args.organizerId }, 'organizerId');
+    const scope = await this.scopeFor(ctx, { organizerId: args.organizerId }, '');
     const rows = await q.topItems(this.deps.db, {
       kind,
       currency: validCurrency('currency', args.currency),
@@ -177,6 +180,25 @@ export class ReportService {
       limit: pageSize(args.first),
     });
     return rows.map(topView);
+  }
+
+  /**
+   * Products and ticket types with at most `threshold` left: ADMIN every seller's (or one's),
+   * an ORGANIZER their own (`scopeFor`).
+   */
+  async lowStock(
+    ctx: RequestContext,
+    args: { threshold?: number | null; organizerId?: string | null; first?: number | null },
+  ): Promise<LowStockView[]> {
+    const scope = await this.scopeFor(ctx, { organizerId: args.organizerId }, '');
+    const threshold = args.threshold ?? DEFAULT_LOW_STOCK;
+    if (!Number.isInteger(threshold) || threshold < 0 || threshold > 1_000_000)
+      throw badInput('threshold', 'threshold must be between 0 and 1000000');
+    return q.lowStock(this.deps.db, {
+      threshold,
+      sellerId: scope.kind === 'SELLER' ? scope.id : undefined,
+      limit: pageSize(args.first),
+    });
   }
 
   /** The best sellers in one currency: ADMIN only. */

@@ -6,4 +6,5 @@ export const Query: QueryResolvers = {
   topProducts: (_parent, args, ctx) => ctx.reports.topItems(ctx, 'PRODUCT', args),
   topEvents: (_parent, args, ctx) => ctx.reports.topItems(ctx, 'EVENT', args),
   topSellers: (_parent, args, ctx) => ctx.reports.topSellers(ctx, args),
+  lowStock: (_parent, args, ctx) => ctx.reports.lowStock(ctx, args),
 };

@@ -2,6 +2,7 @@ import { DateTimeScalar, LongScalar } from '../../../../shared/scalars';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { CheckInSummary } from './CheckInSummary';
 import { Event } from './Event';
+import { LowStockItem } from './LowStockItem';
 import { Query } from './Query';
 import { Subscription } from './Subscription';
 import { SupportQueueItem } from './SupportQueueItem';
@@ -22,4 +23,5 @@ export const resolvers: Resolvers = {
   TopProduct,
   TopEvent,
   TopSeller,
+  LowStockItem,
 };
