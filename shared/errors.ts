@@ -88,32 +88,49 @@ export const soldOut = (message: string, field: string) => new DomainError(Error
 export const badInput = (field: string, message: string) =>
   new DomainError(ErrorCode.BAD_USER_INPUT, message, { field });
 
-/** The retry hint of a request refused because the database pool stayed exhausted. */
+/** The retry hint of a request refused because the database could not serve it in time. */
 export const POOL_EXHAUSTED_RETRY_AFTER_MS = 1000;
 
 /**
- * Did this fail because no database connection became free in time: Prisma's "Unable to start
- * a transaction in the given time" (an interactive transaction's `maxWait`, shared/db.ts), its
- * pool timeout (P2024), or node-postgres' own connect timeout on a full pool? The error arrives
- * wrapped (a GraphQLError around Prisma's), so its causes are followed.
+ * Did this fail because the database could not serve it, rather than because of this request:
+ * no pooled connection became free in time (Prisma's "Unable to start a transaction in the
+ * given time", its pool timeout P2024, node-postgres' connect timeout on a full pool), or the
+ * database is unreachable or going away (refused or reset connections, "Connection terminated",
+ * Prisma's P1001/P1017, Postgres' shutdown codes 57P01-57P03)? Either is load or an outage, for
+ * the caller to retry, not a bug. The error arrives wrapped (a GraphQLError around Prisma's,
+ * around the driver's), so its causes are followed.
  */
 export function isPoolExhaustion(error: unknown): boolean {
   let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const { code, message, originalError, cause } = current as {
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+    const { code, kind, message, originalError, cause } = current as {
       code?: unknown;
+      kind?: unknown;
       message?: unknown;
       originalError?: unknown;
       cause?: unknown;
     };
-    if (code === 'P2024') return true;
-    if (typeof message === 'string' && POOL_EXHAUSTED_MESSAGE.test(message)) return true;
+    if (typeof code === 'string' && DATABASE_UNAVAILABLE_CODES.has(code)) return true;
+    if (typeof kind === 'string' && DATABASE_UNAVAILABLE_KINDS.has(kind)) return true;
+    if (typeof message === 'string' && DATABASE_UNAVAILABLE_MESSAGE.test(message)) return true;
     current = originalError ?? cause;
   }
   return false;
 }
-const POOL_EXHAUSTED_MESSAGE =
-  /Unable to start a transaction in the given time|timeout exceeded when trying to connect|Timed out fetching a new connection from the connection pool/;
+const DATABASE_UNAVAILABLE_CODES = new Set([
+  'P2024',
+  'P1001',
+  'P1017',
+  '57P01',
+  '57P02',
+  '57P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+]);
+/** Prisma's driver-adapter error kinds for a database that cannot be reached. */
+const DATABASE_UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout']);
+const DATABASE_UNAVAILABLE_MESSAGE =
+  /Unable to start a transaction in the given time|timeout exceeded when trying to connect|Timed out fetching a new connection from the connection pool|Connection terminated|connect ECONNREFUSED|Can't reach database server|Server has closed the connection|terminating connection due to administrator command|the database system is (shutting down|starting up)/;
 
 /**
  * Apollo Server `formatError`: keeps expected errors as they are, answers an exhausted database

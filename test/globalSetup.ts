@@ -65,7 +65,7 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-async function ensureTemplate(serverUrl: string, template: string): Promise<void> {
+export async function ensureTemplate(serverUrl: string, template: string): Promise<void> {
   const existing = await withClient(serverUrl, async (c) => {
     const { rows } = await c.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE datname LIKE 'test\\_template\\_%'",

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ENV_SERVER_URL, ENV_TEMPLATE, databaseUrl, withClient } from '../postgres';
 
+/** A Postgres server holding a migrated template database to clone. */
+export interface TemplateServer {
+  serverUrl: string;
+  template: string;
+}
+
 export interface TestDatabase {
   /** postgres:// URL of a fresh database with every migration applied and no rows. */
   url: string;
@@ -16,10 +22,13 @@ export interface TestDatabase {
  *   const testDb = await createTestDatabase();
  *   const db = createPrisma({ databaseUrl: testDb.url, connectTimeoutMs: 5000 });
  *   afterAll(async () => { await db.$disconnect(); await testDb.drop(); });
+ *
+ * `on` names another server and its template (a test that stops and starts a Postgres of its
+ * own, built with globalSetup's `ensureTemplate`).
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env[ENV_SERVER_URL];
-  const template = process.env[ENV_TEMPLATE];
+export async function createTestDatabase(on?: TemplateServer): Promise<TestDatabase> {
+  const serverUrl = on?.serverUrl ?? process.env[ENV_SERVER_URL];
+  const template = on?.template ?? process.env[ENV_TEMPLATE];
   if (!serverUrl || !template) {
     throw new Error('createTestDatabase: no template database; run the tests through jest (test/globalSetup.ts)');
   }

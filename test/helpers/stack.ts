@@ -17,7 +17,7 @@ import { startMailbox, type Mailbox } from '../../shared/mail/mailbox';
 import { JWKS_ISSUER, SUBGRAPH_NAMES, subgraphUrlVariable, type SubgraphName } from '../../shared/services';
 import type { RunningServer } from '../../shared/subgraph';
 import type { MailSettings } from '../../subgraphs/notifications/src/settings';
-import { createTestDatabase } from './db';
+import { createTestDatabase, type TemplateServer } from './db';
 import type { LoginLimits } from '../../subgraphs/users/src/domain/auth-service';
 import { TOKEN_SETTINGS, subgraphFactory, testMailSettings, type TestSubgraphDeps } from './services';
 
@@ -118,6 +118,8 @@ export interface StackOptions {
    * it and believe the client address the gateway forwards. Production stacks always have one.
    */
   subgraphSecret?: string;
+  /** Clone the stack's database on this server instead of the run's (a fault test's own Postgres). */
+  postgres?: TemplateServer;
 }
 
 /**
@@ -125,7 +127,7 @@ export interface StackOptions {
  * gateway fetching the users subgraph's JWKS over HTTP like in production, event workers on.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(options.postgres);
   let sqlQueries = 0;
   const db = createPrisma({
     databaseUrl: database.url,
