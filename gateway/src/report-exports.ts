@@ -31,8 +31,14 @@ function at(value: unknown, path: string): unknown {
 const columns = (...paths: string[]): Column[] =>
   paths.map((p) => [p.replace(/\.(\w)/, (_m, c: string) => c.toUpperCase()), p]);
 const MONEY = ['orders', 'grossCents', 'refundCents', 'netCents'];
-const TOP_ARGS = `$currency: String!, $first: Int`;
-const top = (p: Params) => ({ currency: p.currency, first: p.first === undefined ? undefined : Number(p.first) });
+const TOP_ARGS = `$currency: String!, $from: DateTime, $to: DateTime, $first: Int`;
+const RANKING = 'currency: $currency, from: $from, to: $to, first: $first';
+const top = (p: Params) => ({
+  currency: p.currency,
+  from: p.from,
+  to: p.to,
+  first: p.first === undefined ? undefined : Number(p.first),
+});
 
 /**
  * The tabular reports, by the name of their download (`/reports/<name>.csv`). Each runs the
@@ -61,21 +67,21 @@ export const EXPORTS: Record<string, Export> = {
     ),
   },
   'top-products': {
-    query: `query(${TOP_ARGS}, $organizerId: ID) { topProducts(currency: $currency, organizerId: $organizerId, first: $first) {
+    query: `query(${TOP_ARGS}, $organizerId: ID) { topProducts(${RANKING}, organizerId: $organizerId) {
       product { id title } currency orders grossCents refundCents netCents unitsSold } }`,
     variables: (p) => ({ ...top(p), organizerId: p.organizerId }),
     rows: 'topProducts',
     columns: columns('product.id', 'product.title', 'currency', ...MONEY, 'unitsSold'),
   },
   'top-events': {
-    query: `query(${TOP_ARGS}, $organizerId: ID) { topEvents(currency: $currency, organizerId: $organizerId, first: $first) {
+    query: `query(${TOP_ARGS}, $organizerId: ID) { topEvents(${RANKING}, organizerId: $organizerId) {
       event { id title startsAt } currency orders grossCents refundCents netCents ticketsSold } }`,
     variables: (p) => ({ ...top(p), organizerId: p.organizerId }),
     rows: 'topEvents',
     columns: columns('event.id', 'event.title', 'event.startsAt', 'currency', ...MONEY, 'ticketsSold'),
   },
   'top-sellers': {
-    query: `query(${TOP_ARGS}) { topSellers(currency: $currency, first: $first) {
+    query: `query(${TOP_ARGS}) { topSellers(${RANKING}) {
       seller { id name } currency orders grossCents refundCents netCents ticketsSold unitsSold } }`,
     variables: top,
     rows: 'topSellers',

@@ -384,6 +384,12 @@ test('CSV downloads through the gateway, with the report’s own authorization',
   expect(header).toBe('eventId,eventTitle,eventStartsAt,currency,orders,grossCents,refundCents,netCents,ticketsSold');
   expect(row).toMatch(/^[0-9a-f-]{36},"Jazz, ""en vivo""",[^,]+,EUR,1,3600,0,3600,3$/);
   expect(end).toBe('');
+  // The ranking of a period before the sale: the header only.
+  const before = await download(
+    '/reports/top-events.csv?currency=EUR&from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z',
+    organizer.accessToken,
+  );
+  expect((await before.text()).split('\r\n')).toEqual([header, '']);
 
   // The report's own rules: a customer, another seller's figures, ADMIN's ranking, no token.
   const refused = async (pathAndQuery: string, token: string | undefined, status: number, code: string) => {
@@ -404,6 +410,12 @@ test('CSV downloads through the gateway, with the report’s own authorization',
   await refused('/reports/top-sellers.csv?currency=EUR', undefined, 401, 'UNAUTHENTICATED');
   await refused('/reports/top-sellers.csv?currency=EUR', 'not-a-token', 401, 'UNAUTHENTICATED');
   await refused('/reports/top-sellers.csv', admin.accessToken, 400, 'BAD_USER_INPUT');
+  await refused(
+    '/reports/top-sellers.csv?currency=EUR&to=2020-01-01T00:00:00Z',
+    admin.accessToken,
+    400,
+    'BAD_USER_INPUT',
+  );
   await refused('/reports/nothing.csv', admin.accessToken, 404, 'NOT_FOUND');
   const sellers = await download('/reports/top-sellers.csv?currency=EUR&first=100', admin.accessToken);
   expect(sellers.status).toBe(200);

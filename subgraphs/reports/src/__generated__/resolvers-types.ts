@@ -191,16 +191,20 @@ export type Query = {
    */
   salesReport: SalesReport;
   /**
-   * The best-selling events of all time in one currency, by net ticket sales (ties: by id).
-   * Authorization as `topProducts`.
+   * The best-selling events of all time, or of [`from`, `to`), in one currency, by net ticket
+   * sales (ties: by id). Authorization as `topProducts`.
    */
   topEvents: Array<TopEvent>;
   /**
-   * The best-selling products of all time in one currency, by net sales (ties: by id). ADMIN:
-   * every seller's, or `organizerId`'s; ORGANIZER: their own only; anyone else FORBIDDEN.
+   * The best-selling products of all time, or of [`from`, `to`), in one currency, by net sales
+   * (ties: by id). ADMIN: every seller's, or `organizerId`'s; ORGANIZER: their own only; anyone
+   * else FORBIDDEN.
    */
   topProducts: Array<TopProduct>;
-  /** The best sellers of all time in one currency, by net sales (ties: by id). ADMIN only. */
+  /**
+   * The best sellers of all time, or of [`from`, `to`), in one currency, by net sales (ties: by
+   * id). ADMIN only.
+   */
   topSellers: Array<TopSeller>;
 };
 
@@ -225,20 +229,26 @@ export type QuerySalesReportArgs = {
 export type QueryTopEventsArgs = {
   currency: Scalars['String']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
   organizerId?: InputMaybe<Scalars['ID']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
 export type QueryTopProductsArgs = {
   currency: Scalars['String']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
   organizerId?: InputMaybe<Scalars['ID']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
 export type QueryTopSellersArgs = {
   currency: Scalars['String']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** The sales of one period in one currency (amounts are never added across currencies). */
@@ -361,7 +371,7 @@ export type TicketType = {
   id: Scalars['ID']['output'];
 };
 
-/** An event among the best sellers: its all-time ticket sales in one currency. */
+/** An event among the best sellers: its ticket sales of the ranking's period (or all time) in one currency. */
 export type TopEvent = {
   __typename?: 'TopEvent';
   /** ISO 4217 currency code of every amount in this row. */
@@ -380,7 +390,7 @@ export type TopEvent = {
   ticketsSold: Scalars['Int']['output'];
 };
 
-/** A product among the best sellers: its all-time sales in one currency. */
+/** A product among the best sellers: its sales of the ranking's period (or all time) in one currency. */
 export type TopProduct = {
   __typename?: 'TopProduct';
   /** ISO 4217 currency code of every amount in this row. */
@@ -399,7 +409,7 @@ export type TopProduct = {
   unitsSold: Scalars['Int']['output'];
 };
 
-/** A seller among the best: their all-time sales (events and products) in one currency. */
+/** A seller among the best: their sales (events and products) of the ranking's period (or all time) in one currency. */
 export type TopSeller = {
   __typename?: 'TopSeller';
   /** ISO 4217 currency code of every amount in this row. */

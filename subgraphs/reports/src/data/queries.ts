@@ -213,7 +213,7 @@ export async function localDay(
   return row!;
 }
 
-/** A row of a top list: one product, event or seller's all-time sales in one currency. */
+/** A row of a top list: one product, event or seller's sales (all time, or of a period) in one currency. */
 export interface TopRow {
   id: string;
   currency: string;
@@ -245,31 +245,58 @@ const toTop = (currency: string) => (r: RawTop) => ({
   unitsSold: Number(r.units),
 });
 
-/** The products or events with the highest net sales in `currency` (of `sellerId`, when given). */
+/** A half-open range of quarter-hour instants, [from, to). */
+export interface Range {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * The products or events with the highest net sales in `currency` (of `sellerId`, when given):
+ * all time from one row per item, or within `range` from the items' quarter-hours.
+ */
 export async function topItems(
   db: Db,
-  q: { kind: 'PRODUCT' | 'EVENT'; currency: string; sellerId?: string; limit: number },
+  q: { kind: 'PRODUCT' | 'EVENT'; currency: string; sellerId?: string; range?: Range; limit: number },
 ): Promise<TopRow[]> {
-  const rows = await db.$queryRaw<RawTop[]>`
-    SELECT i.item_id::text AS id, i.orders, i.gross_cents, i.refund_cents,
-      CASE WHEN i.item_kind = 'EVENT' THEN i.units_sold - i.units_refunded ELSE 0 END AS tickets,
-      CASE WHEN i.item_kind = 'PRODUCT' THEN i.units_sold - i.units_refunded ELSE 0 END AS units
-    FROM reports.sales_items i
-    WHERE i.item_kind = ${q.kind} AND i.currency = ${q.currency}
-      AND (${q.sellerId ?? null}::uuid IS NULL OR i.seller_id = ${q.sellerId ?? null}::uuid)
-    ORDER BY i.gross_cents - i.refund_cents DESC, i.item_id
-    LIMIT ${q.limit}`;
+  const sellerId = q.sellerId ?? null;
+  const rows = q.range
+    ? await db.$queryRaw<RawTop[]>`
+        SELECT i.item_id::text AS id, sum(i.orders) AS orders, sum(i.gross_cents) AS gross_cents,
+          sum(i.refund_cents) AS refund_cents,
+          CASE WHEN ${q.kind} = 'EVENT' THEN sum(i.units_sold - i.units_refunded) ELSE 0 END AS tickets,
+          CASE WHEN ${q.kind} = 'PRODUCT' THEN sum(i.units_sold - i.units_refunded) ELSE 0 END AS units
+        FROM reports.sales_item_buckets i
+        WHERE i.item_kind = ${q.kind} AND i.currency = ${q.currency}
+          AND i.bucket >= ${q.range.from} AND i.bucket < ${q.range.to}
+          AND (${sellerId}::uuid IS NULL OR i.seller_id = ${sellerId}::uuid)
+        GROUP BY i.item_id
+        ORDER BY sum(i.gross_cents) - sum(i.refund_cents) DESC, i.item_id
+        LIMIT ${q.limit}`
+    : await db.$queryRaw<RawTop[]>`
+        SELECT i.item_id::text AS id, i.orders, i.gross_cents, i.refund_cents,
+          CASE WHEN i.item_kind = 'EVENT' THEN i.units_sold - i.units_refunded ELSE 0 END AS tickets,
+          CASE WHEN i.item_kind = 'PRODUCT' THEN i.units_sold - i.units_refunded ELSE 0 END AS units
+        FROM reports.sales_items i
+        WHERE i.item_kind = ${q.kind} AND i.currency = ${q.currency}
+          AND (${sellerId}::uuid IS NULL OR i.seller_id = ${sellerId}::uuid)
+        ORDER BY i.gross_cents - i.refund_cents DESC, i.item_id
+        LIMIT ${q.limit}`;
   return rows.map(toTop(q.currency));
 }
 
-/** The sellers with the highest net sales in `currency`, from their all-time buckets. */
-export async function topSellers(db: Db, q: { currency: string; limit: number }): Promise<TopRow[]> {
+/** The sellers with the highest net sales in `currency`, from their buckets (within `range`, if given). */
+export async function topSellers(db: Db, q: { currency: string; range?: Range; limit: number }): Promise<TopRow[]> {
+  const from = q.range?.from ?? null;
+  const to = q.range?.to ?? null;
   const rows = await db.$queryRaw<RawTop[]>`
     SELECT b.scope_id::text AS id, sum(b.orders) AS orders, sum(b.gross_cents) AS gross_cents,
       sum(b.refund_cents) AS refund_cents, sum(b.tickets_sold - b.tickets_refunded) AS tickets,
       sum(b.units_sold - b.units_refunded) AS units
     FROM reports.sales_buckets b
     WHERE b.scope_kind = 'SELLER' AND b.currency = ${q.currency}
+      AND (${from}::timestamptz IS NULL OR b.bucket >= ${from}::timestamptz)
+      AND (${to}::timestamptz IS NULL OR b.bucket < ${to}::timestamptz)
     GROUP BY b.scope_id
     ORDER BY sum(b.gross_cents) - sum(b.refund_cents) DESC, b.scope_id
     LIMIT ${q.limit}`;

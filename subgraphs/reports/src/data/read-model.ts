@@ -53,7 +53,7 @@ export async function addToBuckets(tx: Tx, deltas: readonly BucketDelta[]): Prom
       cancelled_cents = b.cancelled_cents + excluded.cancelled_cents`;
 }
 
-/** Additions to the all-time totals of one product or event. */
+/** Additions to the sales of one product or event: its all-time totals and its quarter-hour. */
 export interface ItemDelta {
   itemKind: 'PRODUCT' | 'EVENT';
   itemId: string;
@@ -66,7 +66,8 @@ export interface ItemDelta {
   unitsRefunded?: number;
 }
 
-export async function addToItems(tx: Tx, deltas: readonly ItemDelta[]): Promise<void> {
+/** Adds `deltas` to the items' all-time rows and to their rows of the quarter-hour `bucket`. */
+export async function addToItems(tx: Tx, bucket: Date, deltas: readonly ItemDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const col = <K extends keyof ItemDelta>(k: K) => deltas.map((d) => d[k] ?? 0);
   await tx.$executeRaw`
@@ -77,6 +78,22 @@ export async function addToItems(tx: Tx, deltas: readonly ItemDelta[]): Promise<
       ${col('grossCents')}::bigint[], ${col('refundCents')}::bigint[], ${col('unitsSold')}::int[],
       ${col('unitsRefunded')}::int[])
     ON CONFLICT (item_kind, item_id, currency) DO UPDATE SET
+      orders = i.orders + excluded.orders,
+      gross_cents = i.gross_cents + excluded.gross_cents,
+      refund_cents = i.refund_cents + excluded.refund_cents,
+      units_sold = i.units_sold + excluded.units_sold,
+      units_refunded = i.units_refunded + excluded.units_refunded`;
+  await tx.$executeRaw`
+    INSERT INTO reports.sales_item_buckets AS i (item_kind, currency, bucket, item_id, seller_id, orders, gross_cents,
+      refund_cents, units_sold, units_refunded)
+    SELECT d.kind, d.currency, ${bucket.toISOString()}::timestamptz, d.item_id, d.seller_id, d.orders, d.gross_cents,
+      d.refund_cents, d.units_sold, d.units_refunded
+    FROM unnest(${deltas.map((d) => d.itemKind)}::varchar[], ${deltas.map((d) => d.currency)}::char(3)[],
+      ${deltas.map((d) => d.itemId)}::uuid[], ${deltas.map((d) => d.sellerId)}::uuid[], ${col('orders')}::int[],
+      ${col('grossCents')}::bigint[], ${col('refundCents')}::bigint[], ${col('unitsSold')}::int[],
+      ${col('unitsRefunded')}::int[])
+      AS d(kind, currency, item_id, seller_id, orders, gross_cents, refund_cents, units_sold, units_refunded)
+    ON CONFLICT (item_kind, currency, bucket, item_id) DO UPDATE SET
       orders = i.orders + excluded.orders,
       gross_cents = i.gross_cents + excluded.gross_cents,
       refund_cents = i.refund_cents + excluded.refund_cents,
@@ -241,6 +258,7 @@ export async function addToTicketTypesSold(
 const TABLES = [
   'sales_buckets',
   'sales_items',
+  'sales_item_buckets',
   'event_owners',
   'event_attendance',
   'check_ins',

@@ -46,7 +46,7 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
   return {
     OrderPaid: announcing<'OrderPaid'>(async (tx, paid) => {
       await recordEventOwners(tx, eventOwners(paid.lines));
-      await addToItems(tx, itemDeltas(paid.currency, paid.lines, 'sold'));
+      await addToItems(tx, quarterHour(new Date(paid.paidAt)), itemDeltas(paid.currency, paid.lines, 'sold'));
       await addToTicketTypesSold(tx, ticketTypeDeltas(paid.lines, 1));
       return addToScopes(tx, paid.currency, new Date(paid.paidAt), paid.lines, (lines) => ({
         orders: 1,
@@ -56,7 +56,7 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
       }));
     }),
     OrderRefunded: announcing<'OrderRefunded'>(async (tx, r) => {
-      await addToItems(tx, itemDeltas(r.currency, r.lines, 'refunded'));
+      await addToItems(tx, quarterHour(new Date(r.refundedAt)), itemDeltas(r.currency, r.lines, 'refunded'));
       await addToTicketTypesSold(tx, ticketTypeDeltas(r.lines, -1));
       return addToScopes(tx, r.currency, new Date(r.refundedAt), r.lines, (lines) => ({
         refunds: 1,

@@ -36,6 +36,31 @@ export function reportRange(field: string, from: Date, to: Date, granularity: Gr
   return { from: quarterHour(from), to: new Date(Math.ceil(to.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS) };
 }
 
+/** The longest period a ranking may cover (`from` to `to`): a year, leap day included. */
+export const MAX_RANKING_DAYS = 366;
+
+/**
+ * The period of a ranking, checked: none (all time) when neither bound is given; `to` alone
+ * needs `from`; `from` alone runs until `now`. `from` is rounded down and `to` up to the
+ * quarter-hour grid; `to` must be after `from`, at most MAX_RANKING_DAYS later.
+ */
+export function rankingRange(
+  from: Date | null | undefined,
+  to: Date | null | undefined,
+  now: Date,
+): { from: Date; to: Date } | undefined {
+  if (!from) {
+    if (to) throw badInput('from', 'from is required with to');
+    return undefined;
+  }
+  const end = to ?? now;
+  const field = to ? 'to' : 'from';
+  if (end.getTime() <= from.getTime()) throw badInput(field, `${field === 'to' ? 'to' : 'now'} must be after from`);
+  if (end.getTime() - from.getTime() > MAX_RANKING_DAYS * 86_400_000)
+    throw badInput(field, `A ranking covers at most ${MAX_RANKING_DAYS} days from from to to`);
+  return { from: quarterHour(from), to: new Date(Math.ceil(end.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS) };
+}
+
 interface LocalParts {
   date: string;
   month: string;

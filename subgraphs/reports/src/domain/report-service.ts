@@ -7,7 +7,7 @@ import type { RequestContext } from '../../../../shared/subgraph';
 import type { Context } from '../context';
 import type { CurrencySalesView, DashboardView, LowStockView, TopItemView } from '../models';
 import { canSeeEvent, canSeeSeller, readsReports, seesEverything } from './access';
-import { UNIT, localParts, periodLabel, reportRange, type Granularity } from './periods';
+import { UNIT, localParts, periodLabel, rankingRange, reportRange, type Granularity } from './periods';
 
 /** What a report or dashboard asks to see; checked against the viewer by `scopeFor`. */
 export interface ScopeRequest {
@@ -21,6 +21,14 @@ export interface SalesReportFilter extends ScopeRequest {
   granularity?: Granularity | null;
   timezone?: string | null;
   currency?: string | null;
+}
+
+/** The arguments every ranking (top products, events, sellers) takes. */
+export interface RankingArgs {
+  currency: string;
+  from?: Date | null;
+  to?: Date | null;
+  first?: number | null;
 }
 
 /** Rows of a report, as the GraphQL `SalesPeriod` shape. */
@@ -164,19 +172,20 @@ export class ReportService {
   }
 
   /**
-   * The best-selling products or events in one currency: ADMIN every seller's (or one's), an
-   * ORGANIZER their own (`scopeFor`: another seller is FORBIDDEN).
+   * The best-selling products or events in one currency, of all time or of [from, to): ADMIN
+   * every seller's (or one's), an ORGANIZER their own (`scopeFor`: another seller is FORBIDDEN).
    */
   async topItems(
     ctx: RequestContext,
     kind: 'PRODUCT' | 'EVENT',
-    args: { currency: string; organizerId?: string | null; first?: number | null },
+    args: RankingArgs & { organizerId?: string | null },
   ): Promise<TopItemView[]> {
     const scope = await this.scopeFor(ctx, { organizerId: args.organizerId }, '');
     const rows = await q.topItems(this.deps.db, {
       kind,
       currency: validCurrency('currency', args.currency),
       sellerId: scope.kind === 'SELLER' ? scope.id : undefined,
+      range: rankingRange(args.from, args.to, this.now()),
       limit: pageSize(args.first),
     });
     return rows.map(topView);
@@ -201,11 +210,12 @@ export class ReportService {
     });
   }
 
-  /** The best sellers in one currency: ADMIN only. */
-  async topSellers(ctx: RequestContext, args: { currency: string; first?: number | null }): Promise<TopItemView[]> {
+  /** The best sellers in one currency, of all time or of [from, to): ADMIN only. */
+  async topSellers(ctx: RequestContext, args: RankingArgs): Promise<TopItemView[]> {
     if (!seesEverything(ctx.viewer)) throw forbidden('The sellers ranking is for ADMIN');
     const rows = await q.topSellers(this.deps.db, {
       currency: validCurrency('currency', args.currency),
+      range: rankingRange(args.from, args.to, this.now()),
       limit: pageSize(args.first),
     });
     return rows.map(topView);
