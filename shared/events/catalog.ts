@@ -207,7 +207,7 @@ export interface EventCatalog {
     }[];
     issuedAt: string;
   };
-  /** support → gamification, reports (later): a support ticket was opened (any channel but IMPORT). */
+  /** support → reports: a support ticket was opened (any channel but IMPORT). */
   SupportTicketCreated: {
     ticketId: string;
     number: number;
@@ -234,9 +234,10 @@ export interface EventCatalog {
     createdAt: string;
   };
   /**
-   * support → notifications: an agent's reply to the customer was added to a ticket (not an
-   * internal note, not the customer's own message), in the reply's transaction; mail it to the
-   * requester: the user `requesterId`, or else the guest at `guestEmail`.
+   * support → notifications, reports: an agent's reply to the customer was added to a ticket
+   * (not an internal note, not the customer's own message), in the reply's transaction; mail it
+   * to the requester: the user `requesterId`, or else the guest at `guestEmail`. reports reads
+   * the first response from it.
    */
   SupportReplyPosted: {
     ticketId: string;
@@ -250,10 +251,17 @@ export interface EventCatalog {
     guestName: string | null;
     guestEmail: string | null;
     postedAt: string;
+    /**
+     * The ticket's first response to the customer as of this reply (this reply's `postedAt`
+     * when it is the first). Absent in events emitted before it was added: every such event
+     * was an agent's reply, so the earliest `postedAt` of a ticket is its first response.
+     */
+    firstResponseAt?: string;
   };
   /**
-   * support → notifications: a ticket's SLA (first response or resolution) went past due, once
-   * per ticket (the breach is sticky), in the transaction that recorded it; alert the assignee.
+   * support → notifications, reports: a ticket's SLA (first response or resolution) went past
+   * due, once per ticket (the breach is sticky), in the transaction that recorded it; alert the
+   * assignee.
    */
   SupportSlaBreached: {
     ticketId: string;
@@ -265,7 +273,7 @@ export interface EventCatalog {
     breachedAt: string;
   };
   /**
-   * support → gamification, reports (later): a ticket was resolved (again, if reopened). Also
+   * support → gamification, reports: a ticket was resolved (again, if reopened). Also
    * emitted when the requester rates it, with `satisfaction` set: the last event of a ticket
    * carries its final rating.
    */
@@ -302,7 +310,7 @@ export interface EventCatalog {
     wasCheckedIn: boolean;
     voidedAt: string;
   };
-  /** support → gamification: the requester rated a support ticket (1-5), in the rating's transaction. */
+  /** support → gamification, reports: the requester rated a support ticket (1-5), in the rating's transaction. */
   SupportTicketRated: {
     ticketId: string;
     requesterId: string;

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../../shared/subgraph';
+import type { ActivityReportService } from './domain/activity-report-service';
 import type { ReportService } from './domain/report-service';
 import type { Loaders } from './loaders';
 
@@ -6,4 +7,5 @@ import type { Loaders } from './loaders';
 export interface Context extends RequestContext {
   loaders: Loaders;
   reports: ReportService;
+  activity: ActivityReportService;
 }

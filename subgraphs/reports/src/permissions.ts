@@ -31,6 +31,7 @@ export const permissions: IRules = {
     topEvents: isAuthenticated,
     topSellers: isAuthenticated,
     lowStock: isAuthenticated,
+    supportReport: isAuthenticated, // ADMIN and AGENTs: the activity report service
   },
   Subscription: {
     dashboardUpdated: isAuthenticated,
@@ -61,6 +62,8 @@ export const permissions: IRules = {
   CheckInSummary: allow,
   SupportQueueItem: allow,
   Attendance: allow,
+  SupportReport: allow,
+  SupportPeriod: allow,
   _Service: allow,
 };
 

@@ -1,6 +1,7 @@
 import { readSubgraphSdl } from '../../../shared/schema';
 import { createSubgraphServer, type SubgraphDeps, type SubgraphServer } from '../../../shared/subgraph';
 import type { Context } from './context';
+import { ActivityReportService } from './domain/activity-report-service';
 import { ReportService } from './domain/report-service';
 import { createLoaders } from './loaders';
 import { permissions, referenceRules } from './permissions';
@@ -15,6 +16,7 @@ export interface ReportsDeps extends SubgraphDeps {
 export function createServer(deps: ReportsDeps): Promise<SubgraphServer> {
   const { db, now, settings } = deps;
   const reports = new ReportService({ db, timeZone: settings.timeZone, now });
+  const activity = new ActivityReportService({ db, timeZone: settings.timeZone });
   return createSubgraphServer<Context>({
     name: 'reports',
     typeDefs: readSubgraphSdl('reports'),
@@ -25,6 +27,6 @@ export function createServer(deps: ReportsDeps): Promise<SubgraphServer> {
     renewContext: (ctx) => {
       ctx.loaders = createLoaders(db);
     },
-    createContext: (base) => ({ ...base, loaders: createLoaders(db), reports }),
+    createContext: (base) => ({ ...base, loaders: createLoaders(db), reports, activity }),
   });
 }

@@ -43,6 +43,9 @@ const PRODUCERS: Partial<Record<EventType, Producer>> = {
   TicketVoided: 'tickets',
   SupportTicketCreated: 'support',
   SupportTicketResolved: 'support',
+  SupportReplyPosted: 'support',
+  SupportSlaBreached: 'support',
+  SupportTicketRated: 'support',
   PointsAwarded: 'gamification',
 };
 

@@ -510,3 +510,26 @@ describe('cursors', () => {
     },
   );
 });
+
+describe('replyToSupportTicket', () => {
+  const REPLY = `mutation($input: ReplyToSupportTicketInput!) { replyToSupportTicket(input: $input) { id } }`;
+
+  test("an agent's replies announce the ticket's first response; notes and the customer's words announce nothing", async () => {
+    const ticket = await openTicket(customer);
+    const posted = () =>
+      sg.db.outboxEvent.findMany({
+        where: { type: 'SupportReplyPosted', payload: { path: ['ticketId'], equals: ticket.id } },
+        orderBy: { createdAt: 'asc' },
+      });
+    await ok(REPLY, { input: { ticketId: ticket.id, body: 'Nota', internal: true } }, agent);
+    await ok(REPLY, { input: { ticketId: ticket.id, body: 'Sigo esperando' } }, customer);
+    expect(await posted()).toHaveLength(0);
+    await ok(REPLY, { input: { ticketId: ticket.id, body: 'Hola, lo miramos' } }, agent);
+    await ok(REPLY, { input: { ticketId: ticket.id, body: 'Resuelto' } }, agent);
+    const payloads = (await posted()).map((e) => e.payload as { postedAt: string; firstResponseAt: string });
+    expect(payloads).toHaveLength(2);
+    const stored = await sg.db.supportTicket.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect(payloads.map((p) => p.firstResponseAt)).toEqual([payloads[0]!.postedAt, payloads[0]!.postedAt]);
+    expect(payloads[0]!.firstResponseAt).toBe(stored.firstResponseAt!.toISOString());
+  });
+});

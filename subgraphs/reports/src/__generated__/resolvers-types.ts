@@ -191,6 +191,11 @@ export type Query = {
    */
   salesReport: SalesReport;
   /**
+   * The help desk by period: tickets opened and resolved, first-response times, SLA breaches and
+   * satisfaction, platform-wide. ADMIN and support AGENTs; anyone else FORBIDDEN.
+   */
+  supportReport: SupportReport;
+  /**
    * The best-selling events of all time, or of [`from`, `to`), in one currency, by net ticket
    * sales (ties: by id). Authorization as `topProducts`.
    */
@@ -226,6 +231,11 @@ export type QuerySalesReportArgs = {
 };
 
 
+export type QuerySupportReportArgs = {
+  filter: ReportPeriodsFilter;
+};
+
+
 export type QueryTopEventsArgs = {
   currency: Scalars['String']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -249,6 +259,18 @@ export type QueryTopSellersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** The range of a platform-wide report, how it is grouped and in which time zone. */
+export type ReportPeriodsFilter = {
+  /** The first instant covered (inclusive). */
+  from: Scalars['DateTime']['input'];
+  /** How the range is grouped. */
+  granularity?: Granularity;
+  /** The IANA time zone periods are local to (default: the platform's, `REPORTS_TIMEZONE`). */
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  /** The end of the range (exclusive); at most 2,000 periods after `from`. */
+  to: Scalars['DateTime']['input'];
 };
 
 /** The sales of one period in one currency (amounts are never added across currencies). */
@@ -335,6 +357,37 @@ export type SubscriptionDashboardUpdatedArgs = {
   scope?: InputMaybe<DashboardScope>;
 };
 
+/**
+ * The help desk's figures of one period. Opened, answered and breached count the tickets opened
+ * in the period (a cohort: their first response and breach may come later); resolved and the
+ * ratings count the tickets whose latest resolution is in the period.
+ */
+export type SupportPeriod = {
+  __typename?: 'SupportPeriod';
+  /** Their average satisfaction, from 1 to 5 (null: no rating). */
+  averageRating?: Maybe<Scalars['Float']['output']>;
+  /** Median time from opening to the first agent answer of those, in seconds of wall-clock time (null: none answered). */
+  firstResponseMedianSeconds?: Maybe<Scalars['Float']['output']>;
+  /** 90th percentile (interpolated) of the same times, in seconds (null: none answered). */
+  firstResponseP90Seconds?: Maybe<Scalars['Float']['output']>;
+  /** The local period, as `SalesPeriod.label`. */
+  label: Scalars['String']['output'];
+  /** Support tickets opened in the period (any channel but imports). */
+  opened: Scalars['Int']['output'];
+  /** Ratings given to the tickets resolved in the period. */
+  ratings: Scalars['Int']['output'];
+  /** Tickets resolved in the period (a ticket reopened and resolved again counts at its latest resolution). */
+  resolved: Scalars['Int']['output'];
+  /** Of the tickets opened in the period, those an agent has answered. */
+  responded: Scalars['Int']['output'];
+  /** slaBreached / opened, from 0 to 1 (null: none opened). */
+  slaBreachRate?: Maybe<Scalars['Float']['output']>;
+  /** Of the tickets opened in the period, those whose SLA (first response or resolution) has been breached. */
+  slaBreached: Scalars['Int']['output'];
+  /** The instant the local period starts. */
+  start: Scalars['DateTime']['output'];
+};
+
 /** A help-desk ticket waiting in the queue. */
 export type SupportQueueItem = {
   __typename?: 'SupportQueueItem';
@@ -348,6 +401,19 @@ export type SupportQueueItem = {
   priority?: Maybe<Scalars['String']['output']>;
   /** The support ticket (owned by the support subgraph). */
   supportTicket: SupportTicket;
+};
+
+/** A help-desk report: the periods with activity, and the whole range. */
+export type SupportReport = {
+  __typename?: 'SupportReport';
+  /** The length of the periods. */
+  granularity: Granularity;
+  /** Periods with a ticket opened or resolved, oldest first; empty periods are left out. */
+  periods: Array<SupportPeriod>;
+  /** The time zone of the periods. */
+  timezone: Scalars['String']['output'];
+  /** The whole range as one period (its `start` and `label` are the range's start). */
+  totals: SupportPeriod;
 };
 
 /** A help-desk ticket (owned by the support subgraph). */
@@ -555,12 +621,15 @@ export type ResolversTypes = ResolversObject<{
   LowStockItem: ResolverTypeWrapper<LowStockView>;
   Product: ResolverTypeWrapper<EntityRef>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReportPeriodsFilter: ReportPeriodsFilter;
   SalesPeriod: ResolverTypeWrapper<SalesPeriod>;
   SalesReport: ResolverTypeWrapper<SalesReport>;
   SalesReportFilter: SalesReportFilter;
   StockItemKind: StockItemKind;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SupportPeriod: ResolverTypeWrapper<SupportPeriod>;
   SupportQueueItem: ResolverTypeWrapper<SupportQueueView>;
+  SupportReport: ResolverTypeWrapper<SupportReport>;
   SupportTicket: ResolverTypeWrapper<EntityRef>;
   Ticket: ResolverTypeWrapper<EntityRef>;
   TicketType: ResolverTypeWrapper<TicketType>;
@@ -589,11 +658,14 @@ export type ResolversParentTypes = ResolversObject<{
   LowStockItem: LowStockView;
   Product: EntityRef;
   Query: Record<PropertyKey, never>;
+  ReportPeriodsFilter: ReportPeriodsFilter;
   SalesPeriod: SalesPeriod;
   SalesReport: SalesReport;
   SalesReportFilter: SalesReportFilter;
   Subscription: Record<PropertyKey, never>;
+  SupportPeriod: SupportPeriod;
   SupportQueueItem: SupportQueueView;
+  SupportReport: SupportReport;
   SupportTicket: EntityRef;
   Ticket: EntityRef;
   TicketType: TicketType;
@@ -685,6 +757,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   dashboard?: Resolver<ResolversTypes['Dashboard'], ParentType, ContextType, Partial<QueryDashboardArgs>>;
   lowStock?: Resolver<Array<ResolversTypes['LowStockItem']>, ParentType, ContextType, RequireFields<QueryLowStockArgs, 'first' | 'threshold'>>;
   salesReport?: Resolver<ResolversTypes['SalesReport'], ParentType, ContextType, RequireFields<QuerySalesReportArgs, 'filter'>>;
+  supportReport?: Resolver<ResolversTypes['SupportReport'], ParentType, ContextType, RequireFields<QuerySupportReportArgs, 'filter'>>;
   topEvents?: Resolver<Array<ResolversTypes['TopEvent']>, ParentType, ContextType, RequireFields<QueryTopEventsArgs, 'currency' | 'first'>>;
   topProducts?: Resolver<Array<ResolversTypes['TopProduct']>, ParentType, ContextType, RequireFields<QueryTopProductsArgs, 'currency' | 'first'>>;
   topSellers?: Resolver<Array<ResolversTypes['TopSeller']>, ParentType, ContextType, RequireFields<QueryTopSellersArgs, 'currency' | 'first'>>;
@@ -717,12 +790,33 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
   dashboardUpdated?: SubscriptionResolver<ResolversTypes['Dashboard'], "dashboardUpdated", ParentType, ContextType, Partial<SubscriptionDashboardUpdatedArgs>>;
 }>;
 
+export type SupportPeriodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportPeriod'] = ResolversParentTypes['SupportPeriod']> = ResolversObject<{
+  averageRating?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  firstResponseMedianSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  firstResponseP90Seconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  opened?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ratings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  responded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  slaBreachRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  slaBreached?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
 export type SupportQueueItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportQueueItem'] = ResolversParentTypes['SupportQueueItem']> = ResolversObject<{
   channel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   number?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   priority?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   supportTicket?: Resolver<ResolversTypes['SupportTicket'], ParentType, ContextType>;
+}>;
+
+export type SupportReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportReport'] = ResolversParentTypes['SupportReport']> = ResolversObject<{
+  granularity?: Resolver<ResolversTypes['Granularity'], ParentType, ContextType>;
+  periods?: Resolver<Array<ResolversTypes['SupportPeriod']>, ParentType, ContextType>;
+  timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totals?: Resolver<ResolversTypes['SupportPeriod'], ParentType, ContextType>;
 }>;
 
 export type SupportTicketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportTicket'] = ResolversParentTypes['SupportTicket']> = ResolversObject<{
@@ -789,7 +883,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SalesPeriod?: SalesPeriodResolvers<ContextType>;
   SalesReport?: SalesReportResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  SupportPeriod?: SupportPeriodResolvers<ContextType>;
   SupportQueueItem?: SupportQueueItemResolvers<ContextType>;
+  SupportReport?: SupportReportResolvers<ContextType>;
   SupportTicket?: SupportTicketResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
   TicketType?: TicketTypeResolvers<ContextType>;

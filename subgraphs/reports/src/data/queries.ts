@@ -4,6 +4,7 @@
  * tz` (so a DST day is 23 or 25 hours long), and a local hour at the bucket minus its local
  * minutes, which keeps the two 02:00 hours of a DST fall-back apart.
  */
+import { Prisma } from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
 import { PLATFORM, type ScopeKind } from './read-model';
 
@@ -16,6 +17,19 @@ export interface Scope {
 export const platformScope: Scope = { kind: 'ALL', id: PLATFORM };
 
 export type Unit = 'hour' | 'day' | 'week' | 'month';
+
+/**
+ * The start of the local period of `timeZone` that the instant `at` (an SQL expression) falls
+ * in. Every UTC offset is a whole number of minutes, so a local hour starts at the instant's
+ * minute minus its local minutes.
+ */
+export const periodStart = (
+  at: Prisma.Sql,
+  unit: Unit,
+  timeZone: string,
+): Prisma.Sql => Prisma.sql`CASE WHEN ${unit} = 'hour'
+    THEN date_trunc('minute', ${at}) - make_interval(mins => extract(minute FROM ${at} AT TIME ZONE ${timeZone})::int)
+    ELSE date_trunc(${unit}, ${at} AT TIME ZONE ${timeZone}) AT TIME ZONE ${timeZone} END`;
 
 /** The sums of one period (or range) in one currency. */
 export interface SalesRow {
@@ -75,9 +89,7 @@ export async function salesByPeriod(
       sum(b.tickets_refunded) AS tickets_refunded, sum(b.units_sold) AS units_sold,
       sum(b.units_refunded) AS units_refunded, sum(b.cancelled_orders) AS cancelled_orders
     FROM reports.sales_buckets b
-    CROSS JOIN LATERAL (SELECT CASE WHEN ${q.unit} = 'hour'
-        THEN b.bucket - make_interval(mins => extract(minute FROM b.bucket AT TIME ZONE ${q.timeZone})::int)
-        ELSE date_trunc(${q.unit}, b.bucket AT TIME ZONE ${q.timeZone}) AT TIME ZONE ${q.timeZone} END AS start) p
+    CROSS JOIN LATERAL (SELECT ${periodStart(Prisma.sql`b.bucket`, q.unit, q.timeZone)} AS start) p
     WHERE b.scope_kind = ${q.scope.kind} AND b.scope_id = ${q.scope.id}::uuid
       AND b.bucket >= ${q.from} AND b.bucket < ${q.to}
       AND (${q.currency ?? null}::text IS NULL OR b.currency = ${q.currency ?? null})

@@ -155,6 +155,32 @@ export async function supportTicketOpened(
       priority = excluded.priority, created_at = excluded.created_at`;
 }
 
+/** The earliest agent reply is the first response, in whichever order replies arrive. */
+export async function supportTicketAnswered(
+  tx: Tx,
+  t: { ticketId: string; number: number; firstResponseAt: Date },
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.support_tickets AS s (ticket_id, number, first_response_at)
+    VALUES (${t.ticketId}::uuid, ${t.number}, ${t.firstResponseAt})
+    ON CONFLICT (ticket_id) DO UPDATE SET first_response_at = LEAST(s.first_response_at, excluded.first_response_at)`;
+}
+
+/** A breach is sticky: once seen, the ticket stays breached. */
+export async function supportTicketBreached(tx: Tx, t: { ticketId: string; number: number }): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.support_tickets AS s (ticket_id, number, sla_breached)
+    VALUES (${t.ticketId}::uuid, ${t.number}, true)
+    ON CONFLICT (ticket_id) DO UPDATE SET sla_breached = true`;
+}
+
+/** A ticket is rated once (support refuses a second rating), by this event or a resolution carrying it. */
+export async function supportTicketRated(tx: Tx, t: { ticketId: string; rating: number }): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.support_tickets AS s (ticket_id, rating) VALUES (${t.ticketId}::uuid, ${t.rating})
+    ON CONFLICT (ticket_id) DO UPDATE SET rating = excluded.rating`;
+}
+
 /** The latest resolution wins (a reopened ticket is resolved again later; a rating repeats it). */
 export async function supportTicketResolved(
   tx: Tx,
@@ -173,7 +199,7 @@ export async function supportTicketResolved(
     ON CONFLICT (ticket_id) DO UPDATE SET
       number = COALESCE(s.number, excluded.number),
       resolved_at = GREATEST(s.resolved_at, excluded.resolved_at),
-      first_response_at = COALESCE(s.first_response_at, excluded.first_response_at),
+      first_response_at = LEAST(s.first_response_at, excluded.first_response_at),
       sla_breached = s.sla_breached OR excluded.sla_breached,
       rating = COALESCE(excluded.rating, s.rating)`;
 }

@@ -19,3 +19,6 @@ export const canSeeEvent = (viewer: Viewer | null, organizerId: string | undefin
 
 /** `User.salesSummary`: the user themself and ADMIN. */
 export const canSeeUserSales = (viewer: Viewer | null, userId: string): boolean => isSelfOrAdmin(viewer, userId);
+
+/** The help desk's figures (`supportReport`): ADMIN and support AGENTs, who run it. */
+export const readsSupportReports = (viewer: Viewer | null): boolean => hasAnyRole(viewer, 'ADMIN', 'AGENT');

@@ -13,7 +13,10 @@ import {
   recordProductStock,
   recordTicketTypeCapacity,
   recordUser,
+  supportTicketAnswered,
+  supportTicketBreached,
   supportTicketOpened,
+  supportTicketRated,
   supportTicketResolved,
   voidCheckIn,
   type BucketDelta,
@@ -121,6 +124,21 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
         rating: t.satisfaction?.rating ?? null,
       });
       return [PLATFORM_SCOPE];
+    }),
+    SupportReplyPosted: announcing<'SupportReplyPosted'>(async (tx, reply) => {
+      // Only agents' replies to the customer are announced, so an older event without
+      // `firstResponseAt` is an answer too: the earliest one is the first response.
+      const firstResponseAt = new Date(reply.firstResponseAt ?? reply.postedAt);
+      await supportTicketAnswered(tx, { ticketId: reply.ticketId, number: reply.number, firstResponseAt });
+      return [];
+    }),
+    SupportSlaBreached: announcing<'SupportSlaBreached'>(async (tx, b) => {
+      await supportTicketBreached(tx, b);
+      return [];
+    }),
+    SupportTicketRated: announcing<'SupportTicketRated'>(async (tx, rated) => {
+      await supportTicketRated(tx, rated);
+      return [];
     }),
     UserChanged: announcing<'UserChanged'>(async (tx, u) => {
       await recordUser(tx, u.userId, new Date(u.changedAt));

@@ -7,4 +7,5 @@ export const Query: QueryResolvers = {
   topEvents: (_parent, args, ctx) => ctx.reports.topItems(ctx, 'EVENT', args),
   topSellers: (_parent, args, ctx) => ctx.reports.topSellers(ctx, args),
   lowStock: (_parent, args, ctx) => ctx.reports.lowStock(ctx, args),
+  supportReport: (_parent, { filter }, ctx) => ctx.activity.supportReport(ctx, filter),
 };

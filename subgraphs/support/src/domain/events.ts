@@ -71,6 +71,7 @@ export function emitReplyPosted(tx: Tx, ticket: SupportTicket, message: Message)
     guestName: ticket.guestName,
     guestEmail: ticket.guestEmail,
     postedAt: message.createdAt.toISOString(),
+    firstResponseAt: ticket.firstResponseAt?.toISOString(),
   });
 }
 

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "support_tickets_created_at_idx" ON "reports"."support_tickets"("created_at");
