@@ -153,6 +153,17 @@ const schema = z.object({
    */
   MAX_QUERY_COST_PER_MINUTE: z.coerce.number().int().positive().default(300_000),
   MAX_QUERY_COST_PER_MINUTE_ANONYMOUS: z.coerce.number().int().positive().default(60_000),
+  /**
+   * gateway: HTTP requests one caller may have running at once (a signed-in user by id, an
+   * anonymous caller by address), checked before the body is read; more wait their turn, up to
+   * MAX_QUEUED_PER_CALLER of them for at most IN_FLIGHT_MAX_WAIT_MS, and past that are refused
+   * (RATE_LIMITED, HTTP 429). Keeps one caller's flood from crowding out everyone else's
+   * requests. Counted per gateway instance.
+   */
+  MAX_IN_FLIGHT_PER_USER: z.coerce.number().int().positive().default(32),
+  MAX_IN_FLIGHT_PER_ADDRESS: z.coerce.number().int().positive().default(4),
+  MAX_QUEUED_PER_CALLER: z.coerce.number().int().nonnegative().default(256),
+  IN_FLIGHT_MAX_WAIT_MS: z.coerce.number().int().positive().default(10_000),
   /** gateway: active subscriptions one WebSocket connection may hold. */
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20),
   /**

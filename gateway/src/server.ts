@@ -28,7 +28,8 @@ import { accessLogging, unexpectedErrorLogging } from '../../shared/request-logg
 import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
 import { dashboardPage } from './dashboard';
-import { costLimitPlugin, costRate, limitRules, type CostBudgets, type CostRate } from './limits';
+import { costLimitPlugin, costRate, limitRules, type Caller, type CostBudgets, type CostRate } from './limits';
+import { limitInFlight } from './in-flight';
 import { mailboxRoutes } from './mailbox';
 import { readinessCheck } from './readiness';
 import { unsubscribeRoute } from './unsubscribe';
@@ -113,14 +114,11 @@ function bodyErrorHandler(maxBodyBytes: number, logger: Logger): ErrorRequestHan
  * (RATE_LIMITED, HTTP 429, `retryAfterSeconds`), with `Retry-After`. A request whose token
  * does not verify goes on, to be answered 401 by Apollo as any other.
  */
-function refuseSpentCallers(
-  rate: CostRate,
-  callerOf: (req: Request) => Promise<{ userId?: string; clientIp: string }>,
-): RequestHandler {
+function refuseSpentCallers(rate: CostRate, callerOf: (req: Request) => Promise<Caller | undefined>): RequestHandler {
   return async (req, res, next) => {
     // A GET without a query is the landing page (development), not an operation.
     if (req.method === 'GET' && req.query.query === undefined) return next();
-    const caller = await callerOf(req).catch(() => undefined);
+    const caller = await callerOf(req);
     const refusal = caller && (await rate.spent(caller));
     if (!refusal) return next();
     const retryAfterSeconds = Number(refusal.extensions.retryAfterSeconds);
@@ -324,6 +322,18 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     return viewer;
   };
 
+  /** Who spends a budget: undefined for a token that does not verify (Apollo answers it 401). */
+  const callerOf = async (req: Request): Promise<Caller | undefined> => {
+    const viewer = await viewerOf(req).catch(() => undefined);
+    return viewer === undefined ? undefined : { userId: viewer?.userId, clientIp: clientAddress(req) };
+  };
+  const inFlightLimits = {
+    signedIn: config.MAX_IN_FLIGHT_PER_USER,
+    anonymous: config.MAX_IN_FLIGHT_PER_ADDRESS,
+    maxQueued: config.MAX_QUEUED_PER_CALLER,
+    maxWaitMs: config.IN_FLIGHT_MAX_WAIT_MS,
+  };
+
   /** The context of one HTTP request: its request id (echoed), verified viewer and address. */
   const contextOf = async (req: Request, res: Response): Promise<GatewayContext> => {
     const incomingId = req.header('x-request-id');
@@ -344,7 +354,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
 
   app.use(
     '/graphql',
-    refuseSpentCallers(rate, async (req) => ({ userId: (await viewerOf(req))?.userId, clientIp: clientAddress(req) })),
+    limitInFlight(inFlightLimits, callerOf),
+    refuseSpentCallers(rate, callerOf),
     express.json({ limit: config.MAX_BODY_BYTES }),
     expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );

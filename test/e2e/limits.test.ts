@@ -5,11 +5,13 @@
  * refused with GRAPHQL_VALIDATION_FAILED naming the limit, before any subgraph is called (no
  * SQL runs) and with nothing changed.
  */
+import http from 'node:http';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../../shared/config';
 import { startStack, type Stack } from '../helpers/stack';
 import { codeOf, signUp } from '../helpers/users';
+import { eventually } from '../helpers/eventually';
 import { collect } from '../helpers/ws';
 
 const limits = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://x@127.0.0.1/x' });
@@ -284,5 +286,115 @@ describe('cost per minute', () => {
       body: '{"query": "{ events(first: 50',
     });
     expect(other.status).toBe(400);
+  });
+});
+
+describe('requests in flight per caller', () => {
+  // One request at a time per address, none waiting: the second is refused while the first runs.
+  let gated: Stack;
+  beforeAll(async () => {
+    gated = await startStack({
+      inFlight: { perUser: 1, perAddress: 1, maxQueued: 0, maxWaitMs: 5_000 },
+      trustProxy: 'loopback',
+    });
+  });
+  afterAll(() => gated.stop());
+  const from = (address: string) => ({ 'x-forwarded-for': address });
+  const EVENTS = '{ events(first: 1) { edges { node { id } } } }';
+
+  /** A POST whose body is sent only when `finish` is called: it holds its caller's slot until then. */
+  function heldRequest(headers: Record<string, string>) {
+    const body = JSON.stringify({ query: EVENTS });
+    // A connection of its own (no agent): a kept-alive one could be busy or closing.
+    const req = http.request(gated.gateway.url, {
+      agent: false,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(body.length),
+        expect: '100-continue',
+        ...headers,
+      },
+    });
+    let settled = false;
+    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+    }).finally(() => (settled = true));
+    answered.catch(() => undefined);
+    req.flushHeaders();
+    // Node's server answers `100 Continue` as it hands the request to the gateway: from then on,
+    // a later request of the same caller finds this one ahead of it.
+    const received = new Promise<void>((resolve) => req.once('continue', resolve));
+    return {
+      received,
+      answered,
+      pending: () => !settled,
+      finish: () => req.end(body),
+      abort: () => req.destroy(),
+    };
+  }
+
+  /**
+   * A held request that has its address's slot: proven by complete requests from the same
+   * address being refused while it is still unanswered. (A probe can win the race to the slot;
+   * then the held request is refused or waits, and the attempt is made again.)
+   */
+  function holdSlot(address: string) {
+    return eventually(
+      async () => {
+        const held = heldRequest(from(address));
+        await held.received;
+        for (let i = 0; i < 2; i++) {
+          const probe = await gated.gql(EVENTS, {}, { headers: from(address) });
+          if (probe.status !== 429 || !held.pending()) {
+            held.abort();
+            return undefined;
+          }
+          expect(probe.errors![0]!.message).toMatch(/in flight/);
+          expect(probe.errors![0]!.extensions!.retryAfterSeconds).toBe(1);
+        }
+        return held;
+      },
+      { what: `a held request to take the slot of ${address}` },
+    );
+  }
+
+  /** A request from `address` that is served, once its slot is free. */
+  const servedFrom = (address: string) =>
+    eventually(
+      async () => {
+        const res = await gated.gql(EVENTS, {}, { headers: from(address) });
+        return res.status === 200 ? res : undefined;
+      },
+      { what: `the slot of ${address} to be free` },
+    );
+
+  test("a caller's request past its share is refused before its body is read; other callers are served meanwhile", async () => {
+    const user = await signUp(gated, 'in-flight@example.com');
+    const held = await holdSlot('198.51.100.1');
+
+    // Another address, and a signed-in user from the same address, have slots of their own.
+    expect((await gated.gql(EVENTS, {}, { headers: from('198.51.100.2') })).errors).toBeUndefined();
+    expect(
+      (await gated.gql(EVENTS, {}, { token: user.accessToken, headers: from('198.51.100.1') })).errors,
+    ).toBeUndefined();
+
+    held.finish();
+    const answer = await held.answered;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ data: { events: { edges: expect.any(Array) } } });
+    expect((await servedFrom('198.51.100.1')).errors).toBeUndefined();
+  });
+
+  test('a client that goes away frees its slot', async () => {
+    const held = await holdSlot('198.51.100.3');
+    held.abort();
+    expect((await servedFrom('198.51.100.3')).errors).toBeUndefined();
   });
 });

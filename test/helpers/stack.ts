@@ -111,6 +111,8 @@ export interface StackOptions {
    * files send far more than a person would from one address, so unlimited unless given.
    */
   costPerMinute?: { signedIn: number; anonymous: number };
+  /** The gateway's requests in flight per caller (MAX_IN_FLIGHT_PER_USER and the rest; defaults otherwise). */
+  inFlight?: { perUser: number; perAddress: number; maxQueued: number; maxWaitMs: number };
   /** The gateway's TRUST_PROXY (none by default: the gateway is the edge). */
   trustProxy?: string;
   /**
@@ -216,6 +218,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       VIEWER_CREDENTIAL_SIGNING_KEY: credentialKeys.signingKey,
       MAX_QUERY_COST_PER_MINUTE: String(options.costPerMinute?.signedIn ?? Number.MAX_SAFE_INTEGER),
       MAX_QUERY_COST_PER_MINUTE_ANONYMOUS: String(options.costPerMinute?.anonymous ?? Number.MAX_SAFE_INTEGER),
+      ...(options.inFlight
+        ? {
+            MAX_IN_FLIGHT_PER_USER: String(options.inFlight.perUser),
+            MAX_IN_FLIGHT_PER_ADDRESS: String(options.inFlight.perAddress),
+            MAX_QUEUED_PER_CALLER: String(options.inFlight.maxQueued),
+            IN_FLIGHT_MAX_WAIT_MS: String(options.inFlight.maxWaitMs),
+          }
+        : {}),
     });
     const gatewayServer = await createGateway({
       config,
