@@ -335,7 +335,7 @@ export interface EventCatalog {
     lifetimePoints: number;
     occurredAt: string;
   };
-  /** gamification → notifications: a user's lifetime points reached a higher level. */
+  /** gamification → notifications, reports: a user's lifetime points reached a higher level. */
   LevelReached: {
     userId: string;
     levelId: string;
@@ -344,7 +344,7 @@ export interface EventCatalog {
     lifetimePoints: number;
     reachedAt: string;
   };
-  /** gamification → notifications: a user earned a badge (once per user and badge). */
+  /** gamification → notifications, reports: a user earned a badge (once per user and badge). */
   BadgeAwarded: {
     userId: string;
     badgeId: string;
@@ -368,7 +368,7 @@ export interface EventCatalog {
     endsAt: string;
     wonAt: string;
   };
-  /** gamification → reports, notifications: a user spent points on a reward. */
+  /** gamification → reports: a user spent points on a reward. */
   RewardRedeemed: {
     redemptionId: string;
     rewardId: string;
@@ -378,7 +378,7 @@ export interface EventCatalog {
   };
   /**
    * gamification → gamification (`gamification.points`: the RECEIPT_APPROVED earning rules),
-   * reports (later): a user's shop receipt was approved (by extraction or by an ADMIN's review),
+   * reports: a user's shop receipt was approved (by extraction or by an ADMIN's review),
    * once per receipt, in the approving transaction. `purchasedAt` is when the purchase happened.
    */
   ReceiptApproved: {

@@ -32,6 +32,7 @@ export const permissions: IRules = {
     topSellers: isAuthenticated,
     lowStock: isAuthenticated,
     supportReport: isAuthenticated, // ADMIN and AGENTs: the activity report service
+    engagementReport: isAuthenticated, // ADMIN: the activity report service
   },
   Subscription: {
     dashboardUpdated: isAuthenticated,
@@ -64,6 +65,8 @@ export const permissions: IRules = {
   Attendance: allow,
   SupportReport: allow,
   SupportPeriod: allow,
+  EngagementReport: allow,
+  EngagementPeriod: allow,
   _Service: allow,
 };
 

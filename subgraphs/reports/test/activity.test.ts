@@ -4,9 +4,10 @@ import { rebuildReadModel } from '../src/domain/rebuild';
 import { startReports, type ReportsHarness } from './helpers';
 
 /**
- * The help desk's report from support's events: local days of a time zone, first responses
- * from replies delivered out of order (and an older reply event without `firstResponseAt`),
- * breaches, resolutions and ratings; who may read it; redelivery and the rebuild.
+ * The help desk's report from support's events (first responses from replies delivered out of
+ * order, and an older reply event without `firstResponseAt`; breaches, resolutions, ratings)
+ * and the engagement report from gamification's, by local day of a time zone; who may read
+ * them; redelivery and the rebuild.
  */
 let r: ReportsHarness;
 
@@ -99,9 +100,78 @@ beforeAll(async () => {
   // Outside the range.
   await r.emit('SupportTicketCreated', created(late, '2026-03-20T10:00:00Z'));
   await r.emit('SupportTicketResolved', resolved(late, '2026-03-20T11:00:00Z', { rating: 1 }));
+  await engagementEvents();
   await r.drained();
 });
 afterAll(() => r?.stop());
+
+const ENGAGEMENT = `query($filter: ReportPeriodsFilter!) { engagementReport(filter: $filter) { timezone granularity
+  periods { ...figures } totals { ...figures } } }
+  fragment figures on EngagementPeriod { start label pointsAwarded awards pointsReversed activeUsers badgesAwarded
+    levelsReached rewardsRedeemed pointsRedeemed receiptsApproved }`;
+const [u1, u2, u3] = [randomUUID(), randomUUID(), randomUUID()];
+
+const points = (
+  userId: string,
+  amount: number,
+  kind: EventCatalog['PointsAwarded']['kind'],
+  occurredAt: string,
+): EventCatalog['PointsAwarded'] => ({
+  entryId: randomUUID(),
+  userId,
+  amount,
+  kind,
+  reason: 'test',
+  ruleId: null,
+  sourceType: null,
+  sourceId: null,
+  balance: 0,
+  lifetimePoints: 0,
+  occurredAt,
+});
+
+/** Gamification's events of 10 to 12 March (and one later), in the read model. */
+async function engagementEvents() {
+  // u1: 150 points on the 10th in Madrid (23:30 is still the 10th), 30 taken back on the 11th;
+  // a redemption's and an adjustment's entries are not awards.
+  await r.emit('PointsAwarded', points(u1, 100, 'AWARD', '2026-03-10T10:00:00Z'));
+  await r.emit('PointsAwarded', points(u1, 50, 'AWARD', '2026-03-10T22:30:00Z'));
+  await r.emit('PointsAwarded', points(u1, -30, 'REVERSAL', '2026-03-11T09:00:00Z'));
+  await r.emit('PointsAwarded', points(u1, -200, 'REDEMPTION', '2026-03-11T09:00:00Z'));
+  await r.emit('PointsAwarded', points(u1, 500, 'ADJUSTMENT', '2026-03-11T09:00:00Z'));
+  // u2: 20 points at 00:30 on the 11th in Madrid (the 10th in UTC), 10 on the 12th.
+  await r.emit('PointsAwarded', points(u2, 20, 'AWARD', '2026-03-10T23:30:00Z'));
+  await r.emit('PointsAwarded', points(u2, 10, 'AWARD', '2026-03-12T10:00:00Z'));
+  await r.emit('PointsAwarded', points(u3, 999, 'AWARD', '2026-03-20T10:00:00Z'));
+  const badge = { userId: u1, badgeId: randomUUID(), name: 'Primera compra', awardedAt: '2026-03-10T10:00:00Z' };
+  await r.emit('BadgeAwarded', badge);
+  await r.emit('BadgeAwarded', badge); // the same badge again (a replay by its producer): once
+  await r.emit('LevelReached', {
+    userId: u2,
+    levelId: randomUUID(),
+    name: 'Fan',
+    threshold: 10,
+    lifetimePoints: 20,
+    reachedAt: '2026-03-11T08:00:00Z',
+  });
+  await r.emit('RewardRedeemed', {
+    redemptionId: randomUUID(),
+    rewardId: randomUUID(),
+    userId: u1,
+    cost: 200,
+    redeemedAt: '2026-03-11T09:00:00Z',
+  });
+  await r.emit('ReceiptApproved', {
+    receiptId: randomUUID(),
+    userId: u2,
+    amountCents: 1250,
+    currency: 'EUR',
+    merchantName: 'Mercado',
+    merchantTaxId: null,
+    purchasedAt: '2026-03-09T18:00:00Z',
+    approvedAt: '2026-03-12T10:00:00Z',
+  });
+}
 
 const admin = () => r.viewer('ADMIN');
 
@@ -201,17 +271,104 @@ test('supportReport: bad input is refused naming the field', async () => {
   expect(await field({ granularity: 'HOUR', to: '2027-03-27T00:00:00Z' })).toBe('filter.to');
 });
 
+const engagement = (start: string, label: string, figures: Record<string, unknown>) => ({
+  start,
+  label,
+  pointsAwarded: 0,
+  awards: 0,
+  pointsReversed: 0,
+  activeUsers: 0,
+  badgesAwarded: 0,
+  levelsReached: 0,
+  rewardsRedeemed: 0,
+  pointsRedeemed: 0,
+  receiptsApproved: 0,
+  ...figures,
+});
+
+test('engagementReport: points, active users, badges, levels, rewards and receipts per local day', async () => {
+  const res = await r.execute(ENGAGEMENT, { filter: MARCH }, admin());
+  expect(res.errors).toBeUndefined();
+  expect(res.data!.engagementReport).toEqual({
+    timezone: 'Europe/Madrid',
+    granularity: 'DAY',
+    periods: [
+      engagement('2026-03-09T23:00:00.000Z', '2026-03-10', {
+        pointsAwarded: 150,
+        awards: 2,
+        activeUsers: 1,
+        badgesAwarded: 1,
+      }),
+      engagement('2026-03-10T23:00:00.000Z', '2026-03-11', {
+        pointsAwarded: 20,
+        awards: 1,
+        pointsReversed: 30,
+        activeUsers: 1,
+        levelsReached: 1,
+        rewardsRedeemed: 1,
+        pointsRedeemed: 200,
+      }),
+      engagement('2026-03-11T23:00:00.000Z', '2026-03-12', {
+        pointsAwarded: 10,
+        awards: 1,
+        activeUsers: 1,
+        receiptsApproved: 1,
+      }),
+    ],
+    // u2 was active on two days: one user of the range.
+    totals: engagement('2026-03-09T23:00:00.000Z', '2026-03-10', {
+      pointsAwarded: 180,
+      awards: 4,
+      pointsReversed: 30,
+      activeUsers: 2,
+      badgesAwarded: 1,
+      levelsReached: 1,
+      rewardsRedeemed: 1,
+      pointsRedeemed: 200,
+      receiptsApproved: 1,
+    }),
+  });
+  const empty = await r.execute(
+    ENGAGEMENT,
+    { filter: { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' } },
+    admin(),
+  );
+  expect(empty.data!.engagementReport.periods).toEqual([]);
+  expect(empty.data!.engagementReport.totals).toEqual(engagement('2026-01-01T00:00:00.000Z', expect.any(String), {}));
+});
+
+test('engagementReport: ADMIN only', async () => {
+  for (const [viewer, code] of [
+    [r.viewer('AGENT'), 'FORBIDDEN'],
+    [r.viewer('ORGANIZER'), 'FORBIDDEN'],
+    [r.viewer('CUSTOMER'), 'FORBIDDEN'],
+    [null, 'UNAUTHENTICATED'],
+  ] as const) {
+    const res = await r.execute(ENGAGEMENT, { filter: MARCH }, viewer);
+    expect(res.errors?.[0]?.extensions?.code).toBe(code);
+    expect(res.data?.engagementReport ?? null).toBeNull();
+  }
+  const bad = await r.execute(ENGAGEMENT, { filter: { ...MARCH, timezone: 'Nowhere/Else' } }, admin());
+  expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.timezone' });
+});
+
+const readBoth = (granularity: string) =>
+  Promise.all([
+    r.execute(SUPPORT, { filter: { ...MARCH, granularity } }, admin()),
+    r.execute(ENGAGEMENT, { filter: { ...MARCH, granularity } }, admin()),
+  ]);
+
 test('redelivered events change nothing', async () => {
-  const before = await r.execute(SUPPORT, { filter: MARCH }, admin());
+  const before = await readBoth('DAY');
   await r.replayAll();
-  expect(await r.execute(SUPPORT, { filter: MARCH }, admin())).toEqual(before);
+  expect(await readBoth('DAY')).toEqual(before);
 });
 
 test('the rebuild replays the log to the same figures', async () => {
-  const read = () => r.execute(SUPPORT, { filter: { ...MARCH, granularity: 'HOUR' } }, admin());
-  const before = await read();
-  expect(before.data!.supportReport.periods.length).toBeGreaterThan(3);
+  const before = await readBoth('HOUR');
+  expect(before[0].data!.supportReport.periods.length).toBeGreaterThan(3);
+  expect(before[1].data!.engagementReport.periods.length).toBeGreaterThan(3);
   await rebuildReadModel(r.db);
   await r.drained();
-  expect(await read()).toEqual(before);
+  expect(await readBoth('HOUR')).toEqual(before);
 });

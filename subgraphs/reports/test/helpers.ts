@@ -47,6 +47,10 @@ const PRODUCERS: Partial<Record<EventType, Producer>> = {
   SupportSlaBreached: 'support',
   SupportTicketRated: 'support',
   PointsAwarded: 'gamification',
+  BadgeAwarded: 'gamification',
+  LevelReached: 'gamification',
+  RewardRedeemed: 'gamification',
+  ReceiptApproved: 'gamification',
 };
 
 export async function startReports(

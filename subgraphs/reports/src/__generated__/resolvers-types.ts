@@ -107,6 +107,49 @@ export type DashboardScope = {
   timezone?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * Gamification's figures of one period: points and who earned them, badges, levels, rewards and
+ * receipts, platform-wide.
+ */
+export type EngagementPeriod = {
+  __typename?: 'EngagementPeriod';
+  /** Distinct users awarded points in the period. */
+  activeUsers: Scalars['Int']['output'];
+  /** How many awards those were (ledger entries). */
+  awards: Scalars['Int']['output'];
+  /** Badges earned in the period. */
+  badgesAwarded: Scalars['Int']['output'];
+  /** The local period, as `SalesPeriod.label`. */
+  label: Scalars['String']['output'];
+  /** Levels reached in the period (the first time for each user and level). */
+  levelsReached: Scalars['Int']['output'];
+  /** Points awarded in the period (earning rules, challenges, ADMIN awards; not reversals, adjustments or redemptions). */
+  pointsAwarded: Scalars['Long']['output'];
+  /** Points spent on those rewards. */
+  pointsRedeemed: Scalars['Long']['output'];
+  /** Points taken back in the period by reversals (refunds, voided check-ins), as a positive number. */
+  pointsReversed: Scalars['Long']['output'];
+  /** Shop receipts approved in the period. */
+  receiptsApproved: Scalars['Int']['output'];
+  /** Rewards redeemed in the period. */
+  rewardsRedeemed: Scalars['Int']['output'];
+  /** The instant the local period starts. */
+  start: Scalars['DateTime']['output'];
+};
+
+/** An engagement report: the periods with activity, and the whole range. */
+export type EngagementReport = {
+  __typename?: 'EngagementReport';
+  /** The length of the periods. */
+  granularity: Granularity;
+  /** Periods with any of the figures, oldest first; empty periods are left out. */
+  periods: Array<EngagementPeriod>;
+  /** The time zone of the periods. */
+  timezone: Scalars['String']['output'];
+  /** The whole range as one period (`activeUsers`: distinct over the range; `start` and `label`: the range's start). */
+  totals: EngagementPeriod;
+};
+
 /** An event (owned by the tickets subgraph), with its reports. */
 export type Event = {
   __typename?: 'Event';
@@ -180,6 +223,11 @@ export type Query = {
   /** The figures of one dashboard screen. ADMIN: any scope; ORGANIZER: their own; anyone else FORBIDDEN. */
   dashboard: Dashboard;
   /**
+   * Gamification by period: points awarded and reversed, active users, badges, levels, rewards
+   * redeemed and receipts approved, platform-wide. ADMIN only; anyone else FORBIDDEN.
+   */
+  engagementReport: EngagementReport;
+  /**
    * Products and ticket types of published events with at most `threshold` left, fewest first
    * (ties: products first, then by id). ADMIN: every seller's, or `organizerId`'s; ORGANIZER:
    * their own only; anyone else FORBIDDEN.
@@ -216,6 +264,11 @@ export type Query = {
 
 export type QueryDashboardArgs = {
   scope?: InputMaybe<DashboardScope>;
+};
+
+
+export type QueryEngagementReportArgs = {
+  filter: ReportPeriodsFilter;
 };
 
 
@@ -614,6 +667,8 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DashboardScope: DashboardScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  EngagementPeriod: ResolverTypeWrapper<EngagementPeriod>;
+  EngagementReport: ResolverTypeWrapper<EngagementReport>;
   Event: ResolverTypeWrapper<EntityRef>;
   Granularity: Granularity;
   HourSales: ResolverTypeWrapper<HourSales>;
@@ -652,6 +707,8 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   DashboardScope: DashboardScope;
   DateTime: Scalars['DateTime']['output'];
+  EngagementPeriod: EngagementPeriod;
+  EngagementReport: EngagementReport;
   Event: EntityRef;
   HourSales: HourSales;
   Long: Scalars['Long']['output'];
@@ -719,6 +776,27 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type EngagementPeriodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EngagementPeriod'] = ResolversParentTypes['EngagementPeriod']> = ResolversObject<{
+  activeUsers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  awards?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  badgesAwarded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  levelsReached?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pointsAwarded?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  pointsRedeemed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  pointsReversed?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  receiptsApproved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rewardsRedeemed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type EngagementReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EngagementReport'] = ResolversParentTypes['EngagementReport']> = ResolversObject<{
+  granularity?: Resolver<ResolversTypes['Granularity'], ParentType, ContextType>;
+  periods?: Resolver<Array<ResolversTypes['EngagementPeriod']>, ParentType, ContextType>;
+  timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totals?: Resolver<ResolversTypes['EngagementPeriod'], ParentType, ContextType>;
+}>;
+
 export type EventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event'], FederationReferenceType extends FederationReferenceTypes['Event'] = FederationReferenceTypes['Event']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Event']> | FederationReferenceType, FederationReferenceType, ContextType>;
   attendance?: Resolver<ResolversTypes['Attendance'], ParentType, ContextType>;
@@ -755,6 +833,7 @@ export type ProductResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   dashboard?: Resolver<ResolversTypes['Dashboard'], ParentType, ContextType, Partial<QueryDashboardArgs>>;
+  engagementReport?: Resolver<ResolversTypes['EngagementReport'], ParentType, ContextType, RequireFields<QueryEngagementReportArgs, 'filter'>>;
   lowStock?: Resolver<Array<ResolversTypes['LowStockItem']>, ParentType, ContextType, RequireFields<QueryLowStockArgs, 'first' | 'threshold'>>;
   salesReport?: Resolver<ResolversTypes['SalesReport'], ParentType, ContextType, RequireFields<QuerySalesReportArgs, 'filter'>>;
   supportReport?: Resolver<ResolversTypes['SupportReport'], ParentType, ContextType, RequireFields<QuerySupportReportArgs, 'filter'>>;
@@ -874,6 +953,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CurrencySales?: CurrencySalesResolvers<ContextType>;
   Dashboard?: DashboardResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  EngagementPeriod?: EngagementPeriodResolvers<ContextType>;
+  EngagementReport?: EngagementReportResolvers<ContextType>;
   Event?: EventResolvers<ContextType>;
   HourSales?: HourSalesResolvers<ContextType>;
   Long?: GraphQLScalarType;

@@ -82,3 +82,72 @@ export async function supportByPeriod(db: Db, r: Range): Promise<SupportRow[]> {
     averageRating: row.average,
   }));
 }
+
+/** Gamification's figures of one period (or of the range). */
+export interface EngagementRow {
+  start: Date;
+  pointsAwarded: number;
+  awards: number;
+  pointsReversed: number;
+  activeUsers: number;
+  badgesAwarded: number;
+  levelsReached: number;
+  rewardsRedeemed: number;
+  pointsRedeemed: number;
+  receiptsApproved: number;
+}
+
+/**
+ * Per period: points awarded (AWARD entries: their sum and count, and the distinct users they
+ * went to), points taken back (REVERSAL entries, as a positive number), badges, levels,
+ * redemptions (and their cost) and approved receipts. Periods with none of these are left out.
+ */
+export async function engagementByPeriod(db: Db, r: Range): Promise<EngagementRow[]> {
+  const rows = await db.$queryRaw<
+    {
+      start: Date;
+      awarded: bigint | null;
+      awards: bigint | null;
+      reversed: bigint | null;
+      active: bigint | null;
+      badges: bigint | null;
+      levels: bigint | null;
+      rewards: bigint | null;
+      redeemed: bigint | null;
+      receipts: bigint | null;
+    }[]
+  >`
+    WITH points AS (
+      SELECT ${startOf(Prisma.sql`p.occurred_at`, r)} AS start,
+        sum(p.amount) FILTER (WHERE p.kind = 'AWARD') AS awarded, count(*) FILTER (WHERE p.kind = 'AWARD') AS awards,
+        -sum(p.amount) FILTER (WHERE p.kind = 'REVERSAL') AS reversed,
+        count(DISTINCT p.user_id) FILTER (WHERE p.kind = 'AWARD') AS active
+      FROM reports.points_entries p
+      WHERE p.occurred_at >= ${r.from} AND p.occurred_at < ${r.to} AND p.kind IN ('AWARD', 'REVERSAL')
+      GROUP BY 1
+    ), facts AS (
+      SELECT ${startOf(Prisma.sql`f.occurred_at`, r)} AS start,
+        count(*) FILTER (WHERE f.kind = 'BADGE') AS badges, count(*) FILTER (WHERE f.kind = 'LEVEL') AS levels,
+        count(*) FILTER (WHERE f.kind = 'REWARD') AS rewards, sum(f.amount) FILTER (WHERE f.kind = 'REWARD') AS redeemed,
+        count(*) FILTER (WHERE f.kind = 'RECEIPT') AS receipts
+      FROM reports.gamification_facts f
+      WHERE f.occurred_at >= ${r.from} AND f.occurred_at < ${r.to}
+      GROUP BY 1
+    )
+    SELECT COALESCE(p.start, f.start) AS start, p.awarded, p.awards, p.reversed, p.active, f.badges, f.levels,
+      f.rewards, f.redeemed, f.receipts
+    FROM points p FULL JOIN facts f ON f.start = p.start
+    ORDER BY 1`;
+  return rows.map((row) => ({
+    start: row.start,
+    pointsAwarded: Number(row.awarded ?? 0),
+    awards: Number(row.awards ?? 0),
+    pointsReversed: Number(row.reversed ?? 0),
+    activeUsers: Number(row.active ?? 0),
+    badgesAwarded: Number(row.badges ?? 0),
+    levelsReached: Number(row.levels ?? 0),
+    rewardsRedeemed: Number(row.rewards ?? 0),
+    pointsRedeemed: Number(row.redeemed ?? 0),
+    receiptsApproved: Number(row.receipts ?? 0),
+  }));
+}

@@ -221,6 +221,20 @@ export async function recordPoints(
     ON CONFLICT (entry_id) DO NOTHING`;
 }
 
+/** What `gamification_facts` records besides points. */
+export type GamificationFactKind = 'BADGE' | 'LEVEL' | 'REWARD' | 'RECEIPT';
+
+/** Each fact happens once (its key), so a repeated event adds nothing. */
+export async function recordGamificationFact(
+  tx: Tx,
+  f: { kind: GamificationFactKind; key: string; userId: string; amount?: number; occurredAt: Date },
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.gamification_facts (kind, key, user_id, amount, occurred_at)
+    VALUES (${f.kind}, ${f.key}, ${f.userId}::uuid, ${f.amount ?? 0}, ${f.occurredAt})
+    ON CONFLICT (kind, key) DO NOTHING`;
+}
+
 /** A product's whole stock; kept only if newer than the row (`changedAt`, microseconds). */
 export async function recordProductStock(
   tx: Tx,
@@ -291,6 +305,7 @@ const TABLES = [
   'support_tickets',
   'registered_users',
   'points_entries',
+  'gamification_facts',
   'product_stock',
   'ticket_type_stock',
 ] as const;

@@ -22,3 +22,6 @@ export const canSeeUserSales = (viewer: Viewer | null, userId: string): boolean 
 
 /** The help desk's figures (`supportReport`): ADMIN and support AGENTs, who run it. */
 export const readsSupportReports = (viewer: Viewer | null): boolean => hasAnyRole(viewer, 'ADMIN', 'AGENT');
+
+/** Gamification's figures (`engagementReport`), platform-wide: ADMIN only. */
+export const readsEngagementReports = (viewer: Viewer | null): boolean => isAdmin(viewer);

@@ -3,7 +3,7 @@ import { forbidden } from '../../../../shared/errors';
 import type { RequestContext } from '../../../../shared/subgraph';
 import { timezone as validTimezone } from '../../../../shared/validation';
 import * as q from '../data/activity-queries';
-import { readsSupportReports } from './access';
+import { readsEngagementReports, readsSupportReports } from './access';
 import { UNIT, periodLabel, reportRange, type Granularity } from './periods';
 
 /** The range and grouping of a platform-wide report (`ReportPeriodsFilter`). */
@@ -16,7 +16,7 @@ export interface PeriodsFilter {
 
 /**
  * The help desk's and gamification's figures by period, platform-wide (no seller owns a
- * support ticket or a point): `supportReport` for ADMIN and AGENTs.
+ * support ticket or a point): `supportReport` for ADMIN and AGENTs, `engagementReport` for ADMIN.
  */
 export class ActivityReportService {
   constructor(private readonly deps: { db: Db; timeZone: string }) {}
@@ -55,7 +55,36 @@ export class ActivityReportService {
       totals: view(whole ?? emptySupport(p.from)),
     };
   }
+
+  async engagementReport(ctx: RequestContext, filter: PeriodsFilter) {
+    if (!readsEngagementReports(ctx.viewer)) throw forbidden('The engagement report is for ADMIN');
+    const p = this.periods(filter);
+    const [periods, [whole]] = await Promise.all([
+      q.engagementByPeriod(this.deps.db, p.byPeriod),
+      q.engagementByPeriod(this.deps.db, p.whole),
+    ]);
+    const view = (row: q.EngagementRow) => ({ ...row, label: p.label(row.start) });
+    return {
+      timezone: p.timeZone,
+      granularity: p.granularity,
+      periods: periods.map(view),
+      totals: view(whole ?? emptyEngagement(p.from)),
+    };
+  }
 }
+
+const emptyEngagement = (start: Date): q.EngagementRow => ({
+  start,
+  pointsAwarded: 0,
+  awards: 0,
+  pointsReversed: 0,
+  activeUsers: 0,
+  badgesAwarded: 0,
+  levelsReached: 0,
+  rewardsRedeemed: 0,
+  pointsRedeemed: 0,
+  receiptsApproved: 0,
+});
 
 const emptySupport = (start: Date): q.SupportRow => ({
   start,

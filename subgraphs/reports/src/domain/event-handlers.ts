@@ -9,6 +9,7 @@ import {
   addToTicketTypesSold,
   recordCheckIn,
   recordEventOwners,
+  recordGamificationFact,
   recordPoints,
   recordProductStock,
   recordTicketTypeCapacity,
@@ -147,6 +148,31 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
     PointsAwarded: announcing<'PointsAwarded'>(async (tx, p) => {
       await recordPoints(tx, { ...p, occurredAt: new Date(p.occurredAt) });
       return [PLATFORM_SCOPE];
+    }),
+    BadgeAwarded: announcing<'BadgeAwarded'>(async (tx, b) => {
+      const key = `${b.userId}:${b.badgeId}`;
+      await recordGamificationFact(tx, { kind: 'BADGE', key, userId: b.userId, occurredAt: new Date(b.awardedAt) });
+      return [];
+    }),
+    LevelReached: announcing<'LevelReached'>(async (tx, l) => {
+      const key = `${l.userId}:${l.levelId}`;
+      await recordGamificationFact(tx, { kind: 'LEVEL', key, userId: l.userId, occurredAt: new Date(l.reachedAt) });
+      return [];
+    }),
+    RewardRedeemed: announcing<'RewardRedeemed'>(async (tx, r) => {
+      await recordGamificationFact(tx, {
+        kind: 'REWARD',
+        key: r.redemptionId,
+        userId: r.userId,
+        amount: r.cost,
+        occurredAt: new Date(r.redeemedAt),
+      });
+      return [];
+    }),
+    ReceiptApproved: announcing<'ReceiptApproved'>(async (tx, r) => {
+      const at = new Date(r.approvedAt);
+      await recordGamificationFact(tx, { kind: 'RECEIPT', key: r.receiptId, userId: r.userId, occurredAt: at });
+      return [];
     }),
   };
 }

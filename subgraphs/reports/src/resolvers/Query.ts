@@ -8,4 +8,5 @@ export const Query: QueryResolvers = {
   topSellers: (_parent, args, ctx) => ctx.reports.topSellers(ctx, args),
   lowStock: (_parent, args, ctx) => ctx.reports.lowStock(ctx, args),
   supportReport: (_parent, { filter }, ctx) => ctx.activity.supportReport(ctx, filter),
+  engagementReport: (_parent, { filter }, ctx) => ctx.activity.engagementReport(ctx, filter),
 };
