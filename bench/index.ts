@@ -1,6 +1,7 @@
 import checkin from './checkin';
 import subscriptions from './subscriptions';
 import checkout from './checkout';
+import delivery from './delivery';
 import flood from './flood';
 import leaderboard from './leaderboard';
 import receipts from './receipts';
@@ -13,6 +14,7 @@ import receipts from './receipts';
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   checkin,
   checkout,
+  delivery,
   flood,
   leaderboard,
   receipts,

@@ -6,6 +6,7 @@ import { createTokenVerifier } from './auth/tokens';
 import { ConfigError, loadConfigOrExit, requireDatabaseUrl, type Config } from './config';
 import { createPrisma } from './db';
 import { consumerLag, type Worker } from './events/bus';
+import { postgresWakeups } from './events/wakeups';
 import { createLogger, type Logger } from './logger';
 import { watchService } from './metrics';
 import { serviceNamed, type ServiceName, type SubgraphName } from './services';
@@ -79,8 +80,9 @@ export function runSubgraph<E extends object>(
     const credentials =
       config.VIEWER_CREDENTIAL_PUBLIC_KEY &&
       credentialVerifier(loadCredentialPublicKey(config.VIEWER_CREDENTIAL_PUBLIC_KEY));
+    const databaseUrl = requireDatabaseUrl(config, `the ${name} subgraph`);
     const db = createPrisma({
-      databaseUrl: requireDatabaseUrl(config, `the ${name} subgraph`),
+      databaseUrl,
       connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
       poolMax: config.DB_POOL_MAX,
     });
@@ -105,7 +107,9 @@ export function runSubgraph<E extends object>(
       metrics: { token: config.METRICS_TOKEN, isProduction: config.isProduction },
     };
     const server = await options.createServer(deps);
-    const workers = options.startWorkers?.(deps) ?? [];
+    // Only a process with workers listens for their wake-ups.
+    const wakeups = options.startWorkers && postgresWakeups(databaseUrl, logger);
+    const workers = options.startWorkers?.({ ...deps, wakeups }) ?? [];
     const unwatch = watchService({
       service: name,
       db,
@@ -117,6 +121,7 @@ export function runSubgraph<E extends object>(
       async close() {
         unwatch();
         await Promise.all(workers.map((w) => w.stop()));
+        await wakeups?.close();
         redis?.disconnect();
         await db.$disconnect();
       },

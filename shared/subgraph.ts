@@ -28,6 +28,7 @@ import { refusedWith401, type TokenVerifier, type Viewer } from './auth/tokens';
 import { ErrorCode, createErrorFormatter } from './errors';
 import { checkDatabase, type Db } from './db';
 import type Redis from 'ioredis';
+import type { Wakeups } from './events/wakeups';
 import { listenHttp, type RunningServer } from './http';
 import type { Logger } from './logger';
 import { mapAsyncIterator, pubsubFor, type PubSub } from './realtime/pubsub';
@@ -49,6 +50,8 @@ export interface SubgraphDeps {
   redis?: Redis;
   /** The Redis stream of domain events (`EVENT_STREAM`); tests give each stack its own. */
   eventStream?: string;
+  /** The process's one Postgres LISTEN connection waking its event workers (shared/events/wakeups.ts). */
+  wakeups?: Wakeups;
   /** Verifies a user's own access token (token and session), for calls that come without a credential. */
   verifier: TokenVerifier;
   /** Checks the gateway's viewer credential (`x-viewer-credential`); absent without VIEWER_CREDENTIAL_PUBLIC_KEY. */

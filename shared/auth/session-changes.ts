@@ -1,5 +1,5 @@
-import pg from 'pg';
 import type { Logger } from '../logger';
+import { listenToPostgres } from '../pg-listener';
 
 /**
  * Session changes, pushed: the users subgraph announces every session it revokes (logout,
@@ -63,66 +63,28 @@ function parseChange(payload: string | undefined): SessionChange | undefined {
 }
 
 /**
- * LISTENs on its own connection (a pooled one cannot hold a LISTEN). When that connection is
- * lost it reconnects (1 s, doubling to 30 s) and, once listening again, says `'resync'`: what
- * was announced meanwhile is gone.
+ * LISTENs on a connection of its own (shared/pg-listener.ts); once listening again after that
+ * connection was lost, says `'resync'`: what was announced meanwhile is gone.
  */
 export function postgresSessionChanges(databaseUrl: string, logger: Logger): SessionChangeFeed {
   const hub = sessionChangeHub();
-  let client: pg.Client | undefined;
-  let closed = false;
-  let retryMs = 1_000;
-  let timer: NodeJS.Timeout | undefined;
-
-  const connect = async (resync: boolean) => {
-    const next = new pg.Client({ connectionString: databaseUrl });
-    next.on('notification', (message) => {
-      if (message.channel !== SESSION_CHANGES_CHANNEL) return;
-      const change = parseChange(message.payload);
+  const connection = listenToPostgres({
+    databaseUrl,
+    channels: [SESSION_CHANGES_CHANNEL],
+    name: 'session change listener',
+    logger,
+    onNotification(_channel, payload) {
+      const change = parseChange(payload);
       if (change) hub.publish(change);
-      else logger.warn('unreadable session change', { payload: message.payload });
-    });
-    next.on('error', (err) => {
-      logger.warn('session change listener lost', { error: err.message });
-      void next.end().catch(() => undefined);
-      schedule();
-    });
-    try {
-      await next.connect();
-      await next.query(`LISTEN ${SESSION_CHANGES_CHANNEL}`);
-    } catch (err) {
-      logger.warn('session change listener cannot connect', { error: (err as Error).message });
-      void next.end().catch(() => undefined);
-      schedule();
-      return;
-    }
-    if (closed) {
-      await next.end();
-      return;
-    }
-    client = next;
-    retryMs = 1_000;
-    if (resync) hub.publish('resync');
-  };
-  const schedule = () => {
-    client = undefined;
-    if (closed || timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      void connect(true);
-    }, retryMs);
-    timer.unref();
-    retryMs = Math.min(retryMs * 2, 30_000);
-  };
-  void connect(false);
-
+      else logger.warn('unreadable session change', { payload });
+    },
+    onResync: () => hub.publish('resync'),
+  });
   return {
     subscribe: (listener) => hub.subscribe(listener),
     async close() {
-      closed = true;
-      clearTimeout(timer);
       await hub.close();
-      await client?.end().catch(() => undefined);
+      await connection.close();
     },
   };
 }

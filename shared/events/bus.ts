@@ -17,6 +17,7 @@ import type { Db, Tx } from '../db';
 import type { Logger } from '../logger';
 import type { DomainEvent, EventType } from './catalog';
 import { eventsDelivered } from '../metrics';
+import { OUTBOX_PUBLISHED_CHANNEL, OUTBOX_WRITTEN_CHANNEL, type WakeupChannel, type Wakeups } from './wakeups';
 import { advanceCursor, cursorLag, markProcessed, publishPending, readCursor, readPublishedAfter } from './outbox';
 
 export const DEFAULT_STREAM = 'domain-events';
@@ -45,38 +46,63 @@ export interface LoopOptions {
   logger: Logger;
   pollMs: number;
   name: string;
+  /**
+   * Subscribes the loop's wake-up (returns the unsubscribe): called while the loop waits, it
+   * runs a pass at once; called during a pass, another pass follows it. Ignored while the loop
+   * backs off after failures, so a flood of notifications cannot hammer a failing dependency.
+   */
+  wakeOn?: (wake: () => void) => () => void;
 }
 
 /**
- * Runs `step` until stopped: immediately again while it finds work, after `pollMs` when idle,
- * backing off exponentially (up to 30 s) while it fails. Every background worker uses it.
+ * Runs `step` until stopped: immediately again while it finds work, after `pollMs` when idle
+ * (or sooner, when woken), backing off exponentially (up to 30 s) while it fails. Every
+ * background worker uses it.
  */
-export function loop(step: () => Promise<number>, { logger, pollMs, name }: LoopOptions): Worker {
+export function loop(step: () => Promise<number>, { logger, pollMs, name, wakeOn }: LoopOptions): Worker {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let failures = 0;
+  let waiting = false;
+  let woken = false;
+  // A slow safety poll must not make the first retry after a failure slow too.
+  const backoffBaseMs = Math.min(pollMs, 1_000);
   const tick = () => {
     if (stopped) return;
+    waiting = false;
+    woken = false;
     running = step()
       .then((n) => {
         failures = 0;
-        return n > 0 ? 0 : pollMs;
+        return n > 0 || woken ? 0 : pollMs;
       })
       .catch((err: Error) => {
         failures++;
         logger.error(`${name} failed`, { error: err.message, failures });
-        return Math.min(30_000, pollMs * 2 ** Math.min(failures, 8));
+        return Math.min(30_000, backoffBaseMs * 2 ** Math.min(failures, 8));
       })
       .then((delay) => {
-        if (!stopped) timer = setTimeout(tick, delay);
+        if (stopped) return;
+        waiting = true;
+        timer = setTimeout(tick, delay);
       });
   };
+  const unsubscribe = wakeOn?.(() => {
+    if (stopped || failures > 0) return;
+    if (!waiting) {
+      woken = true;
+      return;
+    }
+    clearTimeout(timer);
+    tick();
+  });
   timer = setTimeout(tick, 0);
   return {
     runOnce: step,
     async stop() {
       stopped = true;
+      unsubscribe?.();
       clearTimeout(timer);
       await running;
     },
@@ -92,16 +118,52 @@ function decode(fields: string[]): DomainEvent {
   return JSON.parse(fields[index + 1]!) as DomainEvent;
 }
 
-/** Starts the outbox relay of a process. Several relays (any process, any instance) take turns. */
-export function startRelay(options: {
+/** What a process's relay and consumers share: `eventBus(deps)` of the subgraph's deps. */
+export interface BusOptions {
   db: Db;
   redis?: Redis;
   /** The Redis stream; every relay and consumer of one deployment must agree on it. */
   stream?: string;
   logger: Logger;
-  pollMs?: number;
-  batchSize?: number;
-}): Worker {
+  /**
+   * The process's Postgres wake-ups (wakeups.ts): relays and consumers then sleep until told,
+   * polling only every `SAFETY_POLL_MS`. Without them they poll every `POLL_MS`.
+   */
+  wakeups?: Wakeups;
+}
+
+/** How often a worker without wake-ups looks for work. */
+export const POLL_MS = 100;
+/**
+ * How often a woken worker looks anyway: what it would miss is only a lost notification (its
+ * listening connection came back, which wakes it too), or with Redis an event a dead instance
+ * left pending.
+ */
+export const SAFETY_POLL_MS = 5_000;
+
+export function eventBus(deps: {
+  db: Db;
+  redis?: Redis;
+  eventStream?: string;
+  logger: Logger;
+  wakeups?: Wakeups;
+}): BusOptions {
+  return { db: deps.db, redis: deps.redis, stream: deps.eventStream, logger: deps.logger, wakeups: deps.wakeups };
+}
+
+/** The loop options of a bus worker: woken on `channel` when the process has wake-ups. */
+function busLoop(options: BusOptions & { pollMs?: number }, channel: WakeupChannel, name: string): LoopOptions {
+  const { wakeups } = options;
+  return {
+    logger: options.logger,
+    name,
+    pollMs: options.pollMs ?? (wakeups ? SAFETY_POLL_MS : POLL_MS),
+    wakeOn: wakeups && ((wake) => wakeups.on(channel, wake)),
+  };
+}
+
+/** Starts the outbox relay of a process. Several relays (any process, any instance) take turns. */
+export function startRelay(options: BusOptions & { pollMs?: number; batchSize?: number }): Worker {
   const { db, redis } = options;
   const stream = options.stream ?? DEFAULT_STREAM;
   const publish = redis
@@ -115,19 +177,13 @@ export function startRelay(options: {
     : async () => {
         // Postgres transport: numbering the rows published them.
       };
-  return loop(() => publishPending(db, options.batchSize ?? 200, publish), {
-    logger: options.logger,
-    pollMs: options.pollMs ?? 100,
-    name: 'outbox relay',
-  });
+  return loop(
+    () => publishPending(db, options.batchSize ?? 200, publish),
+    busLoop(options, OUTBOX_WRITTEN_CHANNEL, 'outbox relay'),
+  );
 }
 
-export interface ConsumerOptions {
-  db: Db;
-  redis?: Redis;
-  /** The Redis stream, as given to the relay. */
-  stream?: string;
-  logger: Logger;
+export interface ConsumerOptions extends BusOptions {
   /** Stable name of the consumer (one per effect), e.g. `tickets.issue-on-order-paid`. */
   name: string;
   handlers: EventHandlers;
@@ -167,7 +223,7 @@ export function startConsumer(options: ConsumerOptions): Worker {
   const { db, redis, name, handlers } = options;
   const stream = options.stream ?? DEFAULT_STREAM;
   const batchSize = options.batchSize ?? 100;
-  const loopOptions = { logger: options.logger, pollMs: options.pollMs ?? 100, name: `consumer ${name}` };
+  const loopOptions = busLoop(options, OUTBOX_PUBLISHED_CHANNEL, `consumer ${name}`);
 
   if (!redis) {
     return loop(async () => {

@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../db';
 import type { SubgraphName } from '../services';
 import type { DomainEvent, EventCatalog, EventType } from './catalog';
+import { OUTBOX_PUBLISHED_CHANNEL } from './wakeups';
 
 /** The services that produce domain events (the `producer` of every outbox row): the subgraphs. */
 export type Producer = SubgraphName;
@@ -116,6 +117,8 @@ export async function publishPending(
     if (rows.length === 0) return 0;
     const events = rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map(toEvent);
     await publish(events);
+    // Wakes the consumers (wakeups.ts) at commit, when the events are there to read.
+    await tx.$executeRaw`SELECT pg_notify(${OUTBOX_PUBLISHED_CHANNEL}, '')`;
     return events.length;
   });
 }

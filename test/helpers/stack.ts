@@ -12,6 +12,7 @@ import { createTokenVerifier, type SessionLookup } from '../../shared/auth/token
 import { loadConfig } from '../../shared/config';
 import { createPrisma, type Db } from '../../shared/db';
 import type { Worker } from '../../shared/events/bus';
+import { postgresWakeups } from '../../shared/events/wakeups';
 import { createLogger } from '../../shared/logger';
 import { startMailbox, type Mailbox } from '../../shared/mail/mailbox';
 import { JWKS_ISSUER, SUBGRAPH_NAMES, subgraphUrlVariable, type SubgraphName } from '../../shared/services';
@@ -122,6 +123,11 @@ export interface StackOptions {
   subgraphSecret?: string;
   /** Clone the stack's database on this server instead of the run's (a fault test's own Postgres). */
   postgres?: TemplateServer;
+  /**
+   * `false`: the event workers poll every 100 ms instead of being woken by Postgres
+   * notifications (to compare the two; the services always have wake-ups).
+   */
+  wakeups?: boolean;
 }
 
 /**
@@ -137,9 +143,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     poolMax: options.poolMax ?? 10,
     onQuery: () => void sqlQueries++,
   });
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
   const logger = createLogger('test', 'silent');
+  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   // Test files run in parallel against one Redis: each stack gets its own stream.
   const eventStream = `test-events-${path.basename(database.url)}`;
   const lookup = prismaSessionLookup(db);
@@ -151,6 +157,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   // As npm start does: a pair per run, the private half for the gateway only.
   const credentialKeys = generateCredentialKeys();
+  // One LISTEN connection for the stack's workers, as each service process has its own.
+  const wakeups = options.wakeups === false ? undefined : postgresWakeups(database.url, logger);
   const mailDir = mkdtempSync(path.join(os.tmpdir(), 'mailbox-'));
   let mailbox = await startMailbox({ dir: mailDir });
   const deps: TestSubgraphDeps & { mail: MailSettings } = {
@@ -159,6 +167,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     signingKeys,
     redis,
     eventStream,
+    wakeups,
     logger,
     verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: staticKeys(signingKeys.map(toPublicJwk)), sessions }),
     credentials: credentialVerifier(loadCredentialPublicKey(credentialKeys.publicKey)),
@@ -304,6 +313,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       for (const replica of replicas) await replica.stop();
       await gateway.stop();
       await stopWorkers();
+      await wakeups?.close();
       for (const s of Object.values(subgraphs)) await s.stop();
       await mailbox.stop();
       redis?.disconnect();

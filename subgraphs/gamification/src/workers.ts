@@ -1,4 +1,4 @@
-import { loop, startConsumer, startRelay, type Worker } from '../../../shared/events/bus';
+import { eventBus, loop, startConsumer, startRelay, type Worker } from '../../../shared/events/bus';
 import { closeDueChallenges } from './domain/challenge-closing';
 import { Earning } from './domain/earning';
 import { pointsHandlers } from './domain/event-handlers';
@@ -18,7 +18,7 @@ import type { GamificationDeps } from './server';
  * - the receipt processor (extraction and rules, leased per receipt) and the expired-upload sweeper.
  */
 export function startWorkers(deps: GamificationDeps): Worker[] {
-  const bus = { db: deps.db, redis: deps.redis, stream: deps.eventStream, logger: deps.logger };
+  const bus = eventBus(deps);
   const realtime = createRealtime(deps);
   const ledger = new Ledger(deps.settings.timeZone);
   const earning = new Earning({ ledger, timeZone: deps.settings.timeZone });

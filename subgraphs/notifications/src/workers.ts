@@ -1,4 +1,4 @@
-import { loop, startConsumer, type Worker } from '../../../shared/events/bus';
+import { eventBus, loop, startConsumer, type Worker } from '../../../shared/events/bus';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
 import { realtimePublisher } from '../../../shared/realtime/publisher';
 import { MESSAGES_CONSUMER, messageHandlers } from './domain/event-handlers';
@@ -19,10 +19,7 @@ export function startWorkers(deps: NotificationsDeps): Worker[] {
   const realtime = new NotificationsRealtime(realtimePublisher(pubsubFor(deps), deps.logger));
   const writer = new NotificationWriter({ realtime, now: deps.now });
   const consumer = startConsumer({
-    db: deps.db,
-    redis: deps.redis,
-    stream: deps.eventStream,
-    logger: deps.logger,
+    ...eventBus(deps),
     name: MESSAGES_CONSUMER,
     handlers: messageHandlers({ writer, appUrl: deps.mail.appUrl, logger: deps.logger }),
   });

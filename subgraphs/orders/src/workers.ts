@@ -1,5 +1,5 @@
 import type { Worker } from '../../../shared/events/bus';
-import { loop, startConsumer, startRelay } from '../../../shared/events/bus';
+import { eventBus, loop, startConsumer, startRelay } from '../../../shared/events/bus';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
 import { eventCancelledHandlers, orderTicketsHandlers, ticketTypeHandlers } from './domain/event-handlers';
 import { expireOrders } from './domain/expiry';
@@ -19,7 +19,7 @@ import { DEFAULT_PAYMENT_SETTINGS } from './settings';
  */
 export function startWorkers(deps: OrdersDeps): Worker[] {
   const now = () => deps.now?.() ?? new Date();
-  const bus = { db: deps.db, redis: deps.redis, stream: deps.eventStream, logger: deps.logger };
+  const bus = eventBus(deps);
   const settings = deps.payments ?? DEFAULT_PAYMENT_SETTINGS;
   const realtime = new OrdersRealtime({ db: deps.db, pubsub: pubsubFor(deps), logger: deps.logger });
   const payments = new PaymentService({

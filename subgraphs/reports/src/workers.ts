@@ -1,4 +1,4 @@
-import { startConsumer, type Worker } from '../../../shared/events/bus';
+import { eventBus, startConsumer, type Worker } from '../../../shared/events/bus';
 import { READ_MODEL_CONSUMER, readModelHandlers } from './domain/event-handlers';
 import { createRealtime } from './realtime';
 import type { ReportsDeps } from './server';
@@ -11,10 +11,7 @@ import type { ReportsDeps } from './server';
 export function startWorkers(deps: ReportsDeps): Worker[] {
   const realtime = createRealtime(deps);
   const consumer = startConsumer({
-    db: deps.db,
-    redis: deps.redis,
-    stream: deps.eventStream,
-    logger: deps.logger,
+    ...eventBus(deps),
     name: READ_MODEL_CONSUMER,
     handlers: readModelHandlers({ realtime }),
   });

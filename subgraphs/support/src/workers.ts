@@ -1,4 +1,4 @@
-import { loop, startConsumer, startRelay, type Worker } from '../../../shared/events/bus';
+import { eventBus, loop, startConsumer, startRelay, type Worker } from '../../../shared/events/bus';
 import { pubsubFor } from '../../../shared/realtime/pubsub';
 import { realtimePublisher } from '../../../shared/realtime/publisher';
 import { knownEntityHandlers, userDirectoryHandlers } from './domain/event-handlers';
@@ -21,7 +21,7 @@ const SLA_SWEEP_MS = 5_000;
  *   (`SupportSlaBreached`, the agents' queue hears `SLA_BREACHED`).
  */
 export function startWorkers(deps: SupportDeps): Worker[] {
-  const bus = { db: deps.db, redis: deps.redis, stream: deps.eventStream, logger: deps.logger };
+  const bus = eventBus(deps);
   const now = () => deps.now?.() ?? new Date();
   const sla = new SlaService({ db: deps.db, calendar: deps.settings.calendar, now });
   const realtime = new SupportRealtime(realtimePublisher(pubsubFor(deps), deps.logger));

@@ -3,7 +3,7 @@
  * relays of several processes take turns) and the consumer of orders' events, whose handlers
  * (domain/event-handlers.ts) issue and void tickets as orders are paid and refunded.
  */
-import { startConsumer, startRelay, type Worker } from '../../../shared/events/bus';
+import { eventBus, startConsumer, startRelay, type Worker } from '../../../shared/events/bus';
 import { orderTicketsHandlers } from './domain/event-handlers';
 import { QrCodec } from './domain/qr';
 import type { TicketsDeps } from './server';
@@ -12,7 +12,7 @@ import type { TicketsDeps } from './server';
 export const ORDER_EVENTS_CONSUMER = 'tickets.order-tickets';
 
 export function startWorkers(deps: TicketsDeps): Worker[] {
-  const bus = { db: deps.db, redis: deps.redis, stream: deps.eventStream, logger: deps.logger };
+  const bus = eventBus(deps);
   return [
     startRelay(bus),
     startConsumer({
