@@ -148,8 +148,9 @@ const schema = z.object({
   MAX_QUERY_COST_ANONYMOUS: z.coerce.number().int().positive().default(5_000),
   /**
    * gateway: the cost one caller may spend per minute over HTTP (a signed-in user by id, an
-   * anonymous caller by address), so a flood of the costliest accepted query is refused cheaply
-   * (RATE_LIMITED, HTTP 429) instead of slowing everyone. Counted per gateway instance.
+   * anonymous caller by address), spent evenly (a sixth in any 10 s), so a flood of the costliest
+   * accepted query is refused cheaply (RATE_LIMITED, HTTP 429) instead of slowing everyone.
+   * A sixth must hold one operation's MAX_QUERY_COST(_ANONYMOUS). Counted per gateway instance.
    */
   MAX_QUERY_COST_PER_MINUTE: z.coerce.number().int().positive().default(300_000),
   MAX_QUERY_COST_PER_MINUTE_ANONYMOUS: z.coerce.number().int().positive().default(60_000),

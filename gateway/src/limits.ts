@@ -351,16 +351,24 @@ export interface Caller {
 }
 
 /**
- * The cost each caller may spend per minute (rate-limiter-flexible, in this process's memory):
- * a signed-in caller by user id, an anonymous one by address. `spend` answers the refusal,
+ * The budget per minute is spent evenly: a sixth of it in any window of this many seconds. A
+ * minute's whole budget taken at once was the flood's burst (13 of the costliest accepted
+ * anonymous queries in the same second), which is what kept other clients waiting.
+ */
+const COST_WINDOW_SECONDS = 10;
+
+/**
+ * The cost each caller may spend per minute (rate-limiter-flexible, in this process's memory),
+ * in windows of COST_WINDOW_SECONDS: a signed-in caller by user id, an anonymous one by address.
+ * One operation's own budget (MAX_QUERY_COST) must fit a window. `spend` answers the refusal,
  * RATE_LIMITED with `retryAfterSeconds`, once a caller's minute is spent; `spent` answers the
  * same refusal, without spending, when any request would be refused (a refused spend counts
  * too, so a caller who keeps asking stays spent until the minute is over).
  */
 export function costRate(perMinute: CostBudgets) {
   const limiters = {
-    signedIn: new RateLimiterMemory({ points: perMinute.signedIn, duration: 60 }),
-    anonymous: new RateLimiterMemory({ points: perMinute.anonymous, duration: 60 }),
+    signedIn: new RateLimiterMemory({ points: perWindow(perMinute.signedIn), duration: COST_WINDOW_SECONDS }),
+    anonymous: new RateLimiterMemory({ points: perWindow(perMinute.anonymous), duration: COST_WINDOW_SECONDS }),
   };
   const limiterOf = (caller: Caller) =>
     caller.userId ? ([limiters.signedIn, caller.userId] as const) : ([limiters.anonymous, caller.clientIp] as const);
@@ -392,6 +400,11 @@ export function costRate(perMinute: CostBudgets) {
   };
 }
 export type CostRate = ReturnType<typeof costRate>;
+
+/** A window's share of a budget per minute (the test stack's unlimited budget stays unlimited). */
+export function perWindow(perMinute: number): number {
+  return Math.max(1, Math.floor((perMinute * COST_WINDOW_SECONDS) / 60));
+}
 
 /**
  * The cost checks over HTTP, once Apollo has resolved the operation (variables known): the

@@ -28,7 +28,15 @@ import { accessLogging, unexpectedErrorLogging } from '../../shared/request-logg
 import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
 import { dashboardPage } from './dashboard';
-import { costLimitPlugin, costRate, limitRules, type Caller, type CostBudgets, type CostRate } from './limits';
+import {
+  costLimitPlugin,
+  costRate,
+  limitRules,
+  perWindow,
+  type Caller,
+  type CostBudgets,
+  type CostRate,
+} from './limits';
 import { limitInFlight } from './in-flight';
 import { mailboxRoutes } from './mailbox';
 import { readinessCheck } from './readiness';
@@ -205,6 +213,16 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     clientAddress,
   });
 
+  for (const [operation, minute] of [
+    ['MAX_QUERY_COST', 'MAX_QUERY_COST_PER_MINUTE'],
+    ['MAX_QUERY_COST_ANONYMOUS', 'MAX_QUERY_COST_PER_MINUTE_ANONYMOUS'],
+  ] as const) {
+    if (perWindow(config[minute]) < config[operation]) {
+      throw new ConfigError(
+        `Invalid environment:\n  ${minute}: a sixth of it (spent per 10 s) must hold one operation of ${operation}`,
+      );
+    }
+  }
   const rate = costRate({
     signedIn: config.MAX_QUERY_COST_PER_MINUTE,
     anonymous: config.MAX_QUERY_COST_PER_MINUTE_ANONYMOUS,
