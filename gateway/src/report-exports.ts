@@ -87,6 +87,16 @@ export const EXPORTS: Record<string, Export> = {
     rows: 'topSellers',
     columns: columns('seller.id', 'seller.name', 'currency', ...MONEY, 'ticketsSold', 'unitsSold'),
   },
+  'category-sales': {
+    query: `query($filter: CategorySalesFilter) { categorySales(filter: $filter) { categoryId parentId name depth
+      currency grossCents refundCents netCents unitsSold ownNetCents } }`,
+    variables: (p) => ({ filter: { from: p.from, to: p.to, organizerId: p.organizerId, currency: p.currency } }),
+    rows: 'categorySales',
+    columns: columns(
+      ...['categoryId', 'parentId', 'name', 'depth', 'currency', 'grossCents', 'refundCents', 'netCents'],
+      ...['unitsSold', 'ownNetCents'],
+    ),
+  },
   'low-stock': {
     query: `query($threshold: Int, $organizerId: ID, $first: Int) { lowStock(threshold: $threshold, organizerId: $organizerId,
       first: $first) { kind name remaining total product { id } ticketType { id } event { id title } seller { id name } } }`,

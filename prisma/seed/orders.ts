@@ -1,12 +1,12 @@
 import type { Tx } from '../../shared/db';
 import * as catalog from '../../subgraphs/orders/src/data/catalog';
 import * as inventory from '../../subgraphs/orders/src/data/inventory';
-import { stockChanged } from '../../subgraphs/orders/src/domain/events';
+import { categoryChanged, stockChanged } from '../../subgraphs/orders/src/domain/events';
 
 /**
  * Catalog demo data: a small category tree, products sold by the demo ORGANIZER, and a
  * warehouse holding their stock, received as journaled IN movements as `adjustStock` records
- * them, each announced with StockChanged. Called by `seedDemoData` on a fresh database only.
+ * them, each announced with StockChanged (and each category with CategoryChanged). Called by `seedDemoData` on a fresh database only.
  */
 interface DemoCategory {
   name: string;
@@ -68,6 +68,7 @@ export async function seedOrdersData(tx: Tx, sellerId: string): Promise<void> {
   const addCategories = async (list: DemoCategory[], parentId: string | null): Promise<void> => {
     for (const c of list) {
       const created = await catalog.createCategory(tx, { name: c.name, slug: c.slug, parentId });
+      await categoryChanged(tx, created);
       categoryIds.set(c.slug, created.id);
       await addCategories(c.children ?? [], created.id);
     }

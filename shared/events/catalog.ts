@@ -14,6 +14,11 @@ export type EventOrderLine = {
   /** Units (of a refund: the units it returns). */
   quantity: number;
   unitPriceCents: number;
+  /**
+   * A product line's category when the order was placed (null: a ticket line, or a product
+   * without one). Absent in events emitted before it existed: read as uncategorised.
+   */
+  categoryId?: string | null;
 };
 
 export interface EventCatalog {
@@ -152,6 +157,18 @@ export interface EventCatalog {
     /** Every line, as in `OrderPaid`. */
     lines: EventOrderLine[];
     closedAt: string;
+  };
+  /**
+   * orders → reports (`reports.read-model`: the category tree of `categorySales`): a category
+   * was created, renamed or moved, in that transaction. Carries the category's whole state;
+   * `changedAt` is its version (a consumer keeps the latest). `parentId` null: a top-level
+   * category.
+   */
+  CategoryChanged: {
+    categoryId: string;
+    parentId: string | null;
+    name: string;
+    changedAt: string;
   };
   /**
    * orders → reports (`reports.read-model`: low stock): a product's stock changed (checkout

@@ -391,6 +391,13 @@ test('CSV downloads through the gateway, with the report’s own authorization',
   );
   expect((await before.text()).split('\r\n')).toEqual([header, '']);
 
+  // Ticket sales have no category: the header only.
+  const categories = await download('/reports/category-sales.csv', organizer.accessToken);
+  expect(categories.status).toBe(200);
+  expect(await categories.text()).toBe(
+    'categoryId,parentId,name,depth,currency,grossCents,refundCents,netCents,unitsSold,ownNetCents\r\n',
+  );
+
   // The report's own rules: a customer, another seller's figures, ADMIN's ranking, no token.
   const refused = async (pathAndQuery: string, token: string | undefined, status: number, code: string) => {
     const res = await download(pathAndQuery, token);
@@ -416,6 +423,7 @@ test('CSV downloads through the gateway, with the report’s own authorization',
     400,
     'BAD_USER_INPUT',
   );
+  await refused('/reports/category-sales.csv', buyer.accessToken, 403, 'FORBIDDEN');
   await refused('/reports/nothing.csv', admin.accessToken, 404, 'NOT_FOUND');
   const sellers = await download('/reports/top-sellers.csv?currency=EUR&first=100', admin.accessToken);
   expect(sellers.status).toBe(200);

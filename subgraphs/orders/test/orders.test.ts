@@ -358,3 +358,63 @@ describe('StockChanged', () => {
     expect(new Set(versions).size).toBe(versions.length);
   });
 });
+
+describe('categories in events', () => {
+  test("createCategory announces CategoryChanged; order lines carry the product's category at checkout", async () => {
+    const admin = sg.viewer('ADMIN');
+    const CREATE = `mutation($name: String!, $slug: String!, $parentId: ID) { createCategory(name: $name, slug: $slug, parentId: $parentId) { id } }`;
+    const merch = ok(await sg.execute(CREATE, { name: 'Merch', slug: `merch-${randomUUID()}` }, admin)).createCategory;
+    const shirts = ok(
+      await sg.execute(CREATE, { name: 'Shirts', slug: `shirts-${randomUUID()}`, parentId: merch.id }, admin),
+    ).createCategory;
+    const announced = async (categoryId: string) =>
+      (
+        await sg.db.outboxEvent.findMany({
+          where: { type: 'CategoryChanged', payload: { path: ['categoryId'], equals: categoryId } },
+        })
+      ).map((e) => e.payload);
+    const row = await sg.db.category.findUniqueOrThrow({ where: { id: shirts.id } });
+    expect(await announced(shirts.id)).toEqual([
+      { categoryId: shirts.id, parentId: merch.id, name: 'Shirts', changedAt: row.createdAt.toISOString() },
+    ]);
+    expect(await announced(merch.id)).toEqual([expect.objectContaining({ parentId: null, name: 'Merch' })]);
+
+    const { seller, productId } = await sellerProduct(sg, 5);
+    ok(
+      await sg.execute(
+        `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id } }`,
+        { id: productId, input: { categoryId: shirts.id } },
+        seller,
+      ),
+    );
+    const type = await feedTicketType(sg, { capacity: 10 });
+    const buyer = sg.viewer('CUSTOMER');
+    const { checkout } = ok(
+      await sg.execute<Placed>(
+        CHECKOUT,
+        {
+          input: {
+            idempotencyKey: `cat-${randomUUID()}`,
+            lines: [
+              { productId, quantity: 2 },
+              { ticketTypeId: type.ticketTypeId, quantity: 1 },
+            ],
+            shippingAddress: ADDRESS,
+          },
+        },
+        buyer,
+      ),
+    );
+    await pay(checkout.order.id, buyer);
+    const [paid] = await sg.db.outboxEvent.findMany({
+      where: { type: 'OrderPaid', payload: { path: ['orderId'], equals: checkout.order.id } },
+    });
+    const lines = (paid!.payload as { lines: { productId: string | null; categoryId: string | null }[] }).lines;
+    expect(lines.map((l) => [l.productId, l.categoryId]).sort()).toEqual(
+      [
+        [productId, shirts.id],
+        [null, null],
+      ].sort(),
+    );
+  });
+});

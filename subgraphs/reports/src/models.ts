@@ -42,5 +42,19 @@ export interface TopItemView extends TopRow {
   netCents: number;
 }
 
+/** `CategorySales`: one category's rolled-up sales in one currency. */
+export interface CategorySalesView {
+  categoryId: string | null;
+  parentId: string | null;
+  name: string | null;
+  depth: number;
+  currency: string;
+  grossCents: number;
+  refundCents: number;
+  netCents: number;
+  unitsSold: number;
+  ownNetCents: number;
+}
+
 /** `LowStockItem`: a product or ticket type with its seller (and event) as ids. */
 export type LowStockView = LowStockRow;

@@ -33,6 +33,7 @@ export const permissions: IRules = {
     lowStock: isAuthenticated,
     supportReport: isAuthenticated, // ADMIN and AGENTs: the activity report service
     engagementReport: isAuthenticated, // ADMIN: the activity report service
+    categorySales: isAuthenticated,
   },
   Subscription: {
     dashboardUpdated: isAuthenticated,
@@ -53,6 +54,7 @@ export const permissions: IRules = {
   TopEvent: allow,
   TopSeller: allow,
   LowStockItem: allow,
+  CategorySales: allow,
   TicketType: { id: allow },
   // Reached only through the guarded fields above.
   SalesReport: allow,

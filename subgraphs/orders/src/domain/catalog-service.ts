@@ -35,11 +35,16 @@ export class CatalogService {
     const parentId = input.parentId ? valid.uuid('parentId', input.parentId) : null;
     if (parentId && (await catalog.findCategoriesByIds(this.deps.db, [parentId])).length === 0)
       throw badInput('parentId', 'parentId is not a category');
+    const data = {
+      name: valid.text('name', input.name, { min: 1, max: 120 }),
+      slug: valid.slug('slug', input.slug),
+      parentId,
+    };
     try {
-      return await catalog.createCategory(this.deps.db, {
-        name: valid.text('name', input.name, { min: 1, max: 120 }),
-        slug: valid.slug('slug', input.slug),
-        parentId,
+      return await inTransaction(this.deps.db, async (tx) => {
+        const category = await catalog.createCategory(tx, data);
+        await events.categoryChanged(tx, category);
+        return category;
       });
     } catch (err) {
       if (err instanceof catalog.UniqueViolation) throw conflict('A category with this slug exists', 'slug');

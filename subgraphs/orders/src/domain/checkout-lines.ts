@@ -39,6 +39,8 @@ export interface PricedLine {
   ticketTypeId: string | null;
   eventId: string | null;
   sellerId: string;
+  /** A product's category (null: a ticket line, or a product without one). */
+  categoryId: string | null;
   quantity: number;
   unitPriceCents: number;
   currency: string;
@@ -87,6 +89,7 @@ export async function priceLines(db: Db, targets: LineTarget[], now: Date): Prom
         ticketTypeId: null,
         eventId: null,
         sellerId: product.sellerId,
+        categoryId: product.categoryId,
         quantity: t.quantity,
         unitPriceCents: product.priceCents,
         currency: product.currency,
@@ -110,6 +113,7 @@ export async function priceLines(db: Db, targets: LineTarget[], now: Date): Prom
       ticketTypeId: type.id,
       eventId: type.eventId,
       sellerId: type.organizerId,
+      categoryId: null,
       quantity: t.quantity,
       unitPriceCents: type.priceCents,
       currency: type.currency,

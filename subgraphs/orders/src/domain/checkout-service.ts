@@ -104,6 +104,7 @@ export class CheckoutService {
             productId: l.productId,
             warehouseId: warehouseOf.get(l.index) ?? null,
             sellerId: l.sellerId,
+            categoryId: l.categoryId,
             quantity: l.quantity,
             unitPriceCents: l.unitPriceCents,
           })),

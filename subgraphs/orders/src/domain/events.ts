@@ -2,6 +2,7 @@ import type { Tx } from '../../../../shared/db';
 import type { EventCatalog, EventOrderLine } from '../../../../shared/events/catalog';
 import { eventProducer } from '../../../../shared/events/outbox';
 import * as inventory from '../data/inventory';
+import type { Category } from '../data/catalog';
 import type { Order, OrderLine } from '../data/orders';
 
 /**
@@ -9,6 +10,16 @@ import type { Order, OrderLine } from '../data/orders';
  * makes the change, so the change and its event commit together.
  */
 const producer = eventProducer('orders');
+
+/** A category was created (or renamed, or moved): its whole state, versioned by `changedAt`. */
+export function categoryChanged(tx: Tx, category: Category, changedAt: Date = category.createdAt): Promise<string> {
+  return producer.emit(tx, 'CategoryChanged', {
+    categoryId: category.id,
+    parentId: category.parentId,
+    name: category.name,
+    changedAt: changedAt.toISOString(),
+  });
+}
 
 /** A checkout created the order (its holds are taken). */
 export function orderPlaced(tx: Tx, order: Order): Promise<string> {
@@ -28,6 +39,7 @@ export const lineFacts = (l: OrderLine, quantity = l.quantity): EventOrderLine =
   sellerId: l.sellerId,
   quantity,
   unitPriceCents: l.unitPriceCents,
+  categoryId: l.categoryId,
 });
 
 /** The order moved to PAID; every line is listed (tickets issues tickets for the ticket lines). */

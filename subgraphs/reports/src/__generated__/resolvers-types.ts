@@ -34,6 +34,58 @@ export type Attendance = {
   sold: Scalars['Int']['output'];
 };
 
+/**
+ * The product sales of one category in one currency, its subcategories' included. Ticket sales
+ * have no category and are not counted.
+ */
+export type CategorySales = {
+  __typename?: 'CategorySales';
+  /**
+   * The category (a `Category` of the orders subgraph); null for the uncategorised row: products
+   * without a category, and every product line sold before order lines carried their category.
+   */
+  categoryId?: Maybe<Scalars['ID']['output']>;
+  /** ISO 4217 currency code of every amount in this row. */
+  currency: Scalars['String']['output'];
+  /** 0 for a top-level category (and the uncategorised row), 1 for its subcategories, and so on. */
+  depth: Scalars['Int']['output'];
+  /** What its products and its subcategories' products sold for, in minor units. */
+  grossCents: Scalars['Long']['output'];
+  /** Its name as orders last announced it (null: uncategorised, or not announced yet). */
+  name?: Maybe<Scalars['String']['output']>;
+  /** grossCents - refundCents. */
+  netCents: Scalars['Long']['output'];
+  /** The net sales of the category's own products, without its subcategories'. */
+  ownNetCents: Scalars['Long']['output'];
+  /** Its parent category (null: top-level, uncategorised, or a parent reports has not seen). */
+  parentId?: Maybe<Scalars['ID']['output']>;
+  /** What refunds of those gave back, in minor units. */
+  refundCents: Scalars['Long']['output'];
+  /** Units sold, net of refunds (subcategories included). */
+  unitsSold: Scalars['Int']['output'];
+};
+
+/**
+ * Which product sales `categorySales` covers. ADMIN may ask for anything; an ORGANIZER only for
+ * their own products.
+ */
+export type CategorySalesFilter = {
+  /** Only amounts in this ISO 4217 currency. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Only sales from this instant on (inclusive; rounded down to the quarter-hour). Without it:
+   * all time. Refunds count when they were made, sales when they were paid.
+   */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only this seller's products. An ORGANIZER may give only their own id, and gets it by default. */
+  organizerId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * Only sales before this instant (exclusive; rounded up to the quarter-hour; default: now).
+   * Needs `from`; at most 366 days after it.
+   */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** An accepted scan at the door. */
 export type CheckInSummary = {
   __typename?: 'CheckInSummary';
@@ -220,6 +272,15 @@ export type Product = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Net product sales per category, per currency, with the category tree rolled up: a category's
+   * figures include every subcategory's (in the tree as orders last announced it). Rows in tree
+   * order: each top-level category by name, followed by its subcategories the same way; within a
+   * category, by currency; the uncategorised row last. Only categories with sales in them or
+   * below. ADMIN: every seller's, or `organizerId`'s; ORGANIZER: their own only; anyone else
+   * FORBIDDEN.
+   */
+  categorySales: Array<CategorySales>;
   /** The figures of one dashboard screen. ADMIN: any scope; ORGANIZER: their own; anyone else FORBIDDEN. */
   dashboard: Dashboard;
   /**
@@ -259,6 +320,11 @@ export type Query = {
    * id). ADMIN only.
    */
   topSellers: Array<TopSeller>;
+};
+
+
+export type QueryCategorySalesArgs = {
+  filter?: InputMaybe<CategorySalesFilter>;
 };
 
 
@@ -660,11 +726,13 @@ export type ResolversTypes = ResolversObject<{
   Attendance: ResolverTypeWrapper<Attendance>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  CategorySales: ResolverTypeWrapper<CategorySales>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CategorySalesFilter: CategorySalesFilter;
   CheckInSummary: ResolverTypeWrapper<CheckInView>;
   CurrencySales: ResolverTypeWrapper<CurrencySales>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Dashboard: ResolverTypeWrapper<DashboardView>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DashboardScope: DashboardScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EngagementPeriod: ResolverTypeWrapper<EngagementPeriod>;
@@ -700,11 +768,13 @@ export type ResolversParentTypes = ResolversObject<{
   Attendance: Attendance;
   Int: Scalars['Int']['output'];
   Float: Scalars['Float']['output'];
+  CategorySales: CategorySales;
+  ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
+  CategorySalesFilter: CategorySalesFilter;
   CheckInSummary: CheckInView;
   CurrencySales: CurrencySales;
-  String: Scalars['String']['output'];
   Dashboard: DashboardView;
-  ID: Scalars['ID']['output'];
   DashboardScope: DashboardScope;
   DateTime: Scalars['DateTime']['output'];
   EngagementPeriod: EngagementPeriod;
@@ -737,6 +807,19 @@ export type AttendanceResolvers<ContextType = Context, ParentType extends Resolv
   checkedIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   noShowRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   sold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CategorySalesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CategorySales'] = ResolversParentTypes['CategorySales']> = ResolversObject<{
+  categoryId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  grossCents?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  netCents?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  ownNetCents?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  parentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  refundCents?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
+  unitsSold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type CheckInSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CheckInSummary'] = ResolversParentTypes['CheckInSummary']> = ResolversObject<{
@@ -832,6 +915,7 @@ export type ProductResolvers<ContextType = Context, ParentType extends Resolvers
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  categorySales?: Resolver<Array<ResolversTypes['CategorySales']>, ParentType, ContextType, Partial<QueryCategorySalesArgs>>;
   dashboard?: Resolver<ResolversTypes['Dashboard'], ParentType, ContextType, Partial<QueryDashboardArgs>>;
   engagementReport?: Resolver<ResolversTypes['EngagementReport'], ParentType, ContextType, RequireFields<QueryEngagementReportArgs, 'filter'>>;
   lowStock?: Resolver<Array<ResolversTypes['LowStockItem']>, ParentType, ContextType, RequireFields<QueryLowStockArgs, 'first' | 'threshold'>>;
@@ -949,6 +1033,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Attendance?: AttendanceResolvers<ContextType>;
+  CategorySales?: CategorySalesResolvers<ContextType>;
   CheckInSummary?: CheckInSummaryResolvers<ContextType>;
   CurrencySales?: CurrencySalesResolvers<ContextType>;
   Dashboard?: DashboardResolvers<ContextType>;

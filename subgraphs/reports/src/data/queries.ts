@@ -373,3 +373,84 @@ export async function lowStock(
     total: Number(r.total),
   }));
 }
+
+/** A category's product sales in one currency: its own, and rolled up with its subcategories'. */
+export interface CategorySalesRow {
+  /** `UNCATEGORISED` for lines without a category. */
+  categoryId: string;
+  /** As last announced (null: a category reports has not seen announced, or uncategorised). */
+  parentId: string | null;
+  name: string | null;
+  currency: string;
+  grossCents: number;
+  refundCents: number;
+  unitsSold: number;
+  unitsRefunded: number;
+  ownGrossCents: number;
+  ownRefundCents: number;
+}
+
+/**
+ * Product sales per category of [range) (all time without it), of `sellerId` when given, per
+ * currency: each category with sales in itself or below, its figures including every
+ * subcategory's (each category's own sales are added to it and to each of its ancestors in
+ * the current tree; UNION stops at a cycle).
+ */
+export async function categorySales(
+  db: Db,
+  q: { sellerId?: string; range?: Range; currency?: string },
+): Promise<CategorySalesRow[]> {
+  const sellerId = q.sellerId ?? null;
+  const from = q.range?.from ?? null;
+  const to = q.range?.to ?? null;
+  const currency = q.currency ?? null;
+  const rows = await db.$queryRaw<
+    {
+      category_id: string;
+      parent_id: string | null;
+      name: string | null;
+      currency: string;
+      gross_cents: bigint;
+      refund_cents: bigint;
+      units_sold: bigint;
+      units_refunded: bigint;
+      own_gross_cents: bigint;
+      own_refund_cents: bigint;
+    }[]
+  >`
+    WITH RECURSIVE own AS (
+      SELECT s.category_id, s.currency, sum(s.gross_cents) AS gross_cents, sum(s.refund_cents) AS refund_cents,
+        sum(s.units_sold) AS units_sold, sum(s.units_refunded) AS units_refunded
+      FROM reports.category_sales s
+      WHERE (${sellerId}::uuid IS NULL OR s.seller_id = ${sellerId}::uuid)
+        AND (${from}::timestamptz IS NULL OR s.bucket >= ${from}::timestamptz)
+        AND (${to}::timestamptz IS NULL OR s.bucket < ${to}::timestamptz)
+        AND (${currency}::text IS NULL OR s.currency = ${currency}::text)
+      GROUP BY s.category_id, s.currency
+    ), up AS (
+      SELECT DISTINCT category_id AS leaf, category_id AS node FROM own
+      UNION
+      SELECT up.leaf, c.parent_id FROM up JOIN reports.categories c ON c.category_id = up.node
+      WHERE c.parent_id IS NOT NULL
+    )
+    SELECT up.node::text AS category_id, c.parent_id::text, c.name, own.currency,
+      sum(own.gross_cents) AS gross_cents, sum(own.refund_cents) AS refund_cents,
+      sum(own.units_sold) AS units_sold, sum(own.units_refunded) AS units_refunded,
+      COALESCE(sum(own.gross_cents) FILTER (WHERE up.leaf = up.node), 0) AS own_gross_cents,
+      COALESCE(sum(own.refund_cents) FILTER (WHERE up.leaf = up.node), 0) AS own_refund_cents
+    FROM up JOIN own ON own.category_id = up.leaf
+    LEFT JOIN reports.categories c ON c.category_id = up.node
+    GROUP BY up.node, c.parent_id, c.name, own.currency`;
+  return rows.map((r) => ({
+    categoryId: r.category_id,
+    parentId: r.parent_id,
+    name: r.name,
+    currency: r.currency,
+    grossCents: Number(r.gross_cents),
+    refundCents: Number(r.refund_cents),
+    unitsSold: Number(r.units_sold),
+    unitsRefunded: Number(r.units_refunded),
+    ownGrossCents: Number(r.own_gross_cents),
+    ownRefundCents: Number(r.own_refund_cents),
+  }));
+}

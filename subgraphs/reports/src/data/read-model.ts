@@ -101,6 +101,55 @@ export async function addToItems(tx: Tx, bucket: Date, deltas: readonly ItemDelt
       units_refunded = i.units_refunded + excluded.units_refunded`;
 }
 
+/** The `category_sales` id of product lines without a category. */
+export const UNCATEGORISED = PLATFORM;
+
+/** Additions to one category's product sales (of one seller, currency and quarter-hour). */
+export interface CategoryDelta {
+  categoryId: string;
+  sellerId: string;
+  grossCents?: number;
+  refundCents?: number;
+  unitsSold?: number;
+  unitsRefunded?: number;
+}
+
+export async function addToCategorySales(
+  tx: Tx,
+  currency: string,
+  bucket: Date,
+  deltas: readonly CategoryDelta[],
+): Promise<void> {
+  if (deltas.length === 0) return;
+  const col = <K extends keyof CategoryDelta>(k: K) => deltas.map((d) => d[k] ?? 0);
+  await tx.$executeRaw`
+    INSERT INTO reports.category_sales AS c (seller_id, currency, bucket, category_id, gross_cents, refund_cents,
+      units_sold, units_refunded)
+    SELECT d.seller_id, ${currency}::char(3), ${bucket.toISOString()}::timestamptz, d.category_id, d.gross_cents,
+      d.refund_cents, d.units_sold, d.units_refunded
+    FROM unnest(${deltas.map((d) => d.sellerId)}::uuid[], ${deltas.map((d) => d.categoryId)}::uuid[],
+      ${col('grossCents')}::bigint[], ${col('refundCents')}::bigint[], ${col('unitsSold')}::int[],
+      ${col('unitsRefunded')}::int[]) AS d(seller_id, category_id, gross_cents, refund_cents, units_sold, units_refunded)
+    ON CONFLICT (seller_id, currency, bucket, category_id) DO UPDATE SET
+      gross_cents = c.gross_cents + excluded.gross_cents,
+      refund_cents = c.refund_cents + excluded.refund_cents,
+      units_sold = c.units_sold + excluded.units_sold,
+      units_refunded = c.units_refunded + excluded.units_refunded`;
+}
+
+/** A category's place in the tree; kept only if newer than the row (`changedAt`). */
+export async function recordCategory(
+  tx: Tx,
+  c: { categoryId: string; parentId: string | null; name: string; changedAt: Date },
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.categories AS c (category_id, parent_id, name, changed_at)
+    VALUES (${c.categoryId}::uuid, ${c.parentId}::uuid, ${c.name}, ${c.changedAt})
+    ON CONFLICT (category_id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name,
+      changed_at = excluded.changed_at
+    WHERE c.changed_at < excluded.changed_at`;
+}
+
 /** Who runs each event (an event's organizer never changes). */
 export async function recordEventOwners(tx: Tx, owners: readonly { eventId: string; organizerId: string }[]) {
   if (owners.length === 0) return;
@@ -299,6 +348,8 @@ const TABLES = [
   'sales_buckets',
   'sales_items',
   'sales_item_buckets',
+  'categories',
+  'category_sales',
   'event_owners',
   'event_attendance',
   'check_ins',

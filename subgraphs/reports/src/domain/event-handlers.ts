@@ -4,9 +4,12 @@ import type { DomainEvent, EventCatalog, EventOrderLine } from '../../../../shar
 import {
   PLATFORM,
   addToAttendance,
+  UNCATEGORISED,
   addToBuckets,
+  addToCategorySales,
   addToItems,
   addToTicketTypesSold,
+  recordCategory,
   recordCheckIn,
   recordEventOwners,
   recordGamificationFact,
@@ -21,6 +24,7 @@ import {
   supportTicketResolved,
   voidCheckIn,
   type BucketDelta,
+  type CategoryDelta,
   type ItemDelta,
 } from '../data/read-model';
 import { findEventOwners, type Scope } from '../data/queries';
@@ -50,7 +54,9 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
   return {
     OrderPaid: announcing<'OrderPaid'>(async (tx, paid) => {
       await recordEventOwners(tx, eventOwners(paid.lines));
-      await addToItems(tx, quarterHour(new Date(paid.paidAt)), itemDeltas(paid.currency, paid.lines, 'sold'));
+      const bucket = quarterHour(new Date(paid.paidAt));
+      await addToItems(tx, bucket, itemDeltas(paid.currency, paid.lines, 'sold'));
+      await addToCategorySales(tx, paid.currency, bucket, categoryDeltas(paid.lines, 'sold'));
       await addToTicketTypesSold(tx, ticketTypeDeltas(paid.lines, 1));
       return addToScopes(tx, paid.currency, new Date(paid.paidAt), paid.lines, (lines) => ({
         orders: 1,
@@ -60,7 +66,9 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
       }));
     }),
     OrderRefunded: announcing<'OrderRefunded'>(async (tx, r) => {
-      await addToItems(tx, quarterHour(new Date(r.refundedAt)), itemDeltas(r.currency, r.lines, 'refunded'));
+      const bucket = quarterHour(new Date(r.refundedAt));
+      await addToItems(tx, bucket, itemDeltas(r.currency, r.lines, 'refunded'));
+      await addToCategorySales(tx, r.currency, bucket, categoryDeltas(r.lines, 'refunded'));
       await addToTicketTypesSold(tx, ticketTypeDeltas(r.lines, -1));
       return addToScopes(tx, r.currency, new Date(r.refundedAt), r.lines, (lines) => ({
         refunds: 1,
@@ -87,6 +95,10 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
         eventStatus: t.eventStatus,
         version: BigInt(event.seq),
       });
+      return [];
+    }),
+    CategoryChanged: announcing<'CategoryChanged'>(async (tx, c) => {
+      await recordCategory(tx, { ...c, changedAt: new Date(c.changedAt) });
       return [];
     }),
     StockChanged: announcing<'StockChanged'>(async (tx, s) => {
@@ -234,7 +246,23 @@ function eventOwners(lines: readonly EventOrderLine[]) {
   return [...owners].map(([eventId, organizerId]) => ({ eventId, organizerId }));
 }
 
-/** All-time totals per product and per event (its ticket lines) of these lines. */
+/** Adds a line's value and units to the sold or the refunded figures of `d`. */
+function addLine(
+  d: Pick<ItemDelta, 'grossCents' | 'refundCents' | 'unitsSold' | 'unitsRefunded'>,
+  l: EventOrderLine,
+  how: 'sold' | 'refunded',
+): void {
+  const cents = l.quantity * l.unitPriceCents;
+  if (how === 'sold') {
+    d.grossCents = (d.grossCents ?? 0) + cents;
+    d.unitsSold = (d.unitsSold ?? 0) + l.quantity;
+  } else {
+    d.refundCents = (d.refundCents ?? 0) + cents;
+    d.unitsRefunded = (d.unitsRefunded ?? 0) + l.quantity;
+  }
+}
+
+/** Totals per product and per event (its ticket lines) of these lines. */
 function itemDeltas(currency: string, lines: readonly EventOrderLine[], how: 'sold' | 'refunded'): ItemDelta[] {
   const items = new Map<string, ItemDelta>();
   for (const l of lines) {
@@ -246,17 +274,24 @@ function itemDeltas(currency: string, lines: readonly EventOrderLine[], how: 'so
     if (!item) continue;
     const k = `${item.itemKind}:${item.itemId}`;
     const d = items.get(k) ?? { ...item, currency, sellerId: l.sellerId, orders: how === 'sold' ? 1 : 0 };
-    const cents = l.quantity * l.unitPriceCents;
-    if (how === 'sold') {
-      d.grossCents = (d.grossCents ?? 0) + cents;
-      d.unitsSold = (d.unitsSold ?? 0) + l.quantity;
-    } else {
-      d.refundCents = (d.refundCents ?? 0) + cents;
-      d.unitsRefunded = (d.unitsRefunded ?? 0) + l.quantity;
-    }
+    addLine(d, l, how);
     items.set(k, d);
   }
   return [...items.values()];
+}
+
+/** Product sales per category and seller of these lines (no category: `UNCATEGORISED`). */
+function categoryDeltas(lines: readonly EventOrderLine[], how: 'sold' | 'refunded'): CategoryDelta[] {
+  const deltas = new Map<string, CategoryDelta>();
+  for (const l of lines) {
+    if (!l.productId) continue;
+    const categoryId = l.categoryId ?? UNCATEGORISED;
+    const k = `${categoryId}:${l.sellerId}`;
+    const d = deltas.get(k) ?? { categoryId, sellerId: l.sellerId };
+    addLine(d, l, how);
+    deltas.set(k, d);
+  }
+  return [...deltas.values()];
 }
 
 /** Tickets sold (`sign` 1) or refunded (-1) per ticket type of these lines. */

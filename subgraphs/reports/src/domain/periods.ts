@@ -42,22 +42,25 @@ export const MAX_RANKING_DAYS = 366;
 /**
  * The period of a ranking, checked: none (all time) when neither bound is given; `to` alone
  * needs `from`; `from` alone runs until `now`. `from` is rounded down and `to` up to the
- * quarter-hour grid; `to` must be after `from`, at most MAX_RANKING_DAYS later.
+ * quarter-hour grid; `to` must be after `from`, at most MAX_RANKING_DAYS later. `prefix`: the
+ * input argument the bounds are fields of (`filter`), which bad input names.
  */
 export function rankingRange(
   from: Date | null | undefined,
   to: Date | null | undefined,
   now: Date,
+  prefix = '',
 ): { from: Date; to: Date } | undefined {
+  const at = (name: string) => (prefix ? `${prefix}.${name}` : name);
   if (!from) {
-    if (to) throw badInput('from', 'from is required with to');
+    if (to) throw badInput(at('from'), `${at('from')} is required with ${at('to')}`);
     return undefined;
   }
   const end = to ?? now;
-  const field = to ? 'to' : 'from';
-  if (end.getTime() <= from.getTime()) throw badInput(field, `${field === 'to' ? 'to' : 'now'} must be after from`);
+  const field = at(to ? 'to' : 'from');
+  if (end.getTime() <= from.getTime()) throw badInput(field, `${to ? at('to') : 'now'} must be after ${at('from')}`);
   if (end.getTime() - from.getTime() > MAX_RANKING_DAYS * 86_400_000)
-    throw badInput(field, `A ranking covers at most ${MAX_RANKING_DAYS} days from from to to`);
+    throw badInput(field, `At most ${MAX_RANKING_DAYS} days from ${at('from')} to ${at('to')}`);
   return { from: quarterHour(from), to: new Date(Math.ceil(end.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS) };
 }
 

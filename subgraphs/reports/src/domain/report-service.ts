@@ -5,8 +5,9 @@ import { currency as validCurrency, timezone as validTimezone, uuid } from '../.
 import * as q from '../data/queries';
 import type { RequestContext } from '../../../../shared/subgraph';
 import type { Context } from '../context';
-import type { CurrencySalesView, DashboardView, LowStockView, TopItemView } from '../models';
+import type { CategorySalesView, CurrencySalesView, DashboardView, LowStockView, TopItemView } from '../models';
 import { canSeeEvent, canSeeSeller, readsReports, seesEverything } from './access';
+import { inTreeOrder } from './category-tree';
 import { UNIT, localParts, periodLabel, rankingRange, reportRange, type Granularity } from './periods';
 
 /** What a report or dashboard asks to see; checked against the viewer by `scopeFor`. */
@@ -208,6 +209,26 @@ export class ReportService {
       sellerId: scope.kind === 'SELLER' ? scope.id : undefined,
       limit: pageSize(args.first),
     });
+  }
+
+  /**
+   * Product sales per category with the tree rolled up, of all time or of [from, to): ADMIN
+   * every seller's (or one's), an ORGANIZER their own (`scopeFor`).
+   */
+  async categorySales(
+    ctx: RequestContext,
+    filter:
+      | { from?: Date | null; to?: Date | null; organizerId?: string | null; currency?: string | null }
+      | null
+      | undefined,
+  ): Promise<CategorySalesView[]> {
+    const scope = await this.scopeFor(ctx, { organizerId: filter?.organizerId }, 'filter');
+    const rows = await q.categorySales(this.deps.db, {
+      sellerId: scope.kind === 'SELLER' ? scope.id : undefined,
+      range: rankingRange(filter?.from, filter?.to, this.now(), 'filter'),
+      currency: filter?.currency ? validCurrency('filter.currency', filter.currency) : undefined,
+    });
+    return inTreeOrder(rows);
   }
 
   /** The best sellers in one currency, of all time or of [from, to): ADMIN only. */

@@ -9,4 +9,5 @@ export const Query: QueryResolvers = {
   lowStock: (_parent, args, ctx) => ctx.reports.lowStock(ctx, args),
   supportReport: (_parent, { filter }, ctx) => ctx.activity.supportReport(ctx, filter),
   engagementReport: (_parent, { filter }, ctx) => ctx.activity.engagementReport(ctx, filter),
+  categorySales: (_parent, { filter }, ctx) => ctx.reports.categorySales(ctx, filter),
 };
