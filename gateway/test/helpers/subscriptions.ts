@@ -97,6 +97,17 @@ export const activeByRoom = new Map<string, number>();
  * What the alpha instances ever did: upstream subscriptions opened, and schema fetches
  * (`_service { sdl }`, e.g. the polls of a gateway composing from its subgraphs).
  */
+/** What both test subgraphs run on: no database, the test token verifier, the gateway's secret. */
+const subgraphDeps = () => ({
+  db: deadDb,
+  verifier,
+  credentials,
+  logger,
+  subgraphSecret: SECRET,
+  exposeErrorDetails: false,
+  introspection: false,
+});
+
 export const alphaStats = { opened: 0, schemaFetches: 0 };
 
 let deadDb: Db;
@@ -185,15 +196,7 @@ export async function startAlpha(
       _Service: allow,
     },
     referenceRules: {},
-    deps: {
-      db: deadDb,
-      verifier,
-      credentials,
-      logger,
-      subgraphSecret: SECRET,
-      exposeErrorDetails: false,
-      introspection: false,
-    },
+    deps: subgraphDeps(),
     createContext: (base) => base,
     ready: async () => undefined,
     pubsub,
@@ -221,15 +224,7 @@ export async function startBeta(): Promise<RunningServer> {
     },
     permissions: { Query: { _service: allow, _entities: allow }, Tick: allow, _Service: allow },
     referenceRules: { Tick: () => true },
-    deps: {
-      db: deadDb,
-      verifier,
-      credentials,
-      logger,
-      subgraphSecret: SECRET,
-      exposeErrorDetails: false,
-      introspection: false,
-    },
+    deps: subgraphDeps(),
     createContext: (base) => base,
     ready: async () => undefined,
   });
