@@ -56,5 +56,16 @@ export interface CategorySalesView {
   ownNetCents: number;
 }
 
+/** `CustomerSegments`: every segment as of `asOf`. */
+export interface CustomerSegmentsView {
+  asOf: Date;
+  segments: {
+    segment: 'NEW' | 'ACTIVE' | 'LOYAL' | 'AT_RISK' | 'LOST';
+    customers: number;
+    orders: number;
+    monetary: { currency: string; netCents: number }[];
+  }[];
+}
+
 /** `LowStockItem`: a product or ticket type with its seller (and event) as ids. */
 export type LowStockView = LowStockRow;

@@ -34,6 +34,7 @@ export const permissions: IRules = {
     supportReport: isAuthenticated, // ADMIN and AGENTs: the activity report service
     engagementReport: isAuthenticated, // ADMIN: the activity report service
     categorySales: isAuthenticated,
+    customerSegments: isAuthenticated, // ADMIN only: the report service
   },
   Subscription: {
     dashboardUpdated: isAuthenticated,
@@ -55,6 +56,9 @@ export const permissions: IRules = {
   TopSeller: allow,
   LowStockItem: allow,
   CategorySales: allow,
+  CustomerSegments: allow,
+  CustomerSegment: allow,
+  SegmentMoney: allow,
   TicketType: { id: allow },
   // Reached only through the guarded fields above.
   SalesReport: allow,

@@ -116,6 +116,47 @@ export type CurrencySales = {
   unitsSold: Scalars['Int']['output'];
 };
 
+/** One segment of buyers. */
+export type CustomerSegment = {
+  __typename?: 'CustomerSegment';
+  /** Buyers in it. */
+  customers: Scalars['Int']['output'];
+  /** What they spent, per currency (the monetary dimension). */
+  monetary: Array<SegmentMoney>;
+  /** Their orders that count (paid by `asOf`, not refunded in full by then), all time. */
+  orders: Scalars['Int']['output'];
+  /** Which segment. */
+  segment: CustomerSegmentKind;
+};
+
+/**
+ * A recency / frequency / monetary segment of buyers. Only orders paid and refunds made by
+ * `asOf` count; an order refunded in full by then does not count as an order (its buyer may
+ * have no orders left, and is then in no segment). Windows are the days before `asOf` (a day:
+ * 24 hours). A buyer is in the first segment that applies, in this order: NEW, LOYAL, ACTIVE,
+ * AT_RISK, LOST.
+ */
+export type CustomerSegmentKind =
+  /** The last order within the 90 days before `asOf`, and fewer than 3 orders within the 365 days before it. */
+  | 'ACTIVE'
+  /** The last order 90 to 180 days before `asOf`. */
+  | 'AT_RISK'
+  /** The last order more than 180 days before `asOf`. */
+  | 'LOST'
+  /** The last order within the 90 days before `asOf`, and at least 3 orders within the 365 days before it. */
+  | 'LOYAL'
+  /** The first order was paid within the 30 days before `asOf`. */
+  | 'NEW';
+
+/** Buyers by recency / frequency / monetary segment. */
+export type CustomerSegments = {
+  __typename?: 'CustomerSegments';
+  /** The instant the segments are computed as of. */
+  asOf: Scalars['DateTime']['output'];
+  /** Every segment, in the order NEW, ACTIVE, LOYAL, AT_RISK, LOST (empty ones with zeros). */
+  segments: Array<CustomerSegment>;
+};
+
 /** The figures of one dashboard screen, as of now. */
 export type Dashboard = {
   __typename?: 'Dashboard';
@@ -281,6 +322,11 @@ export type Query = {
    * FORBIDDEN.
    */
   categorySales: Array<CategorySales>;
+  /**
+   * Buyers by recency / frequency / monetary segment (the rules: `CustomerSegmentKind`), from
+   * orders paid and refunded. ADMIN only; anyone else FORBIDDEN.
+   */
+  customerSegments: CustomerSegments;
   /** The figures of one dashboard screen. ADMIN: any scope; ORGANIZER: their own; anyone else FORBIDDEN. */
   dashboard: Dashboard;
   /**
@@ -325,6 +371,11 @@ export type Query = {
 
 export type QueryCategorySalesArgs = {
   filter?: InputMaybe<CategorySalesFilter>;
+};
+
+
+export type QueryCustomerSegmentsArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -452,6 +503,15 @@ export type SalesReportFilter = {
   timezone?: InputMaybe<Scalars['String']['input']>;
   /** The end of the range (exclusive); at most 2,000 periods after `from`. */
   to: Scalars['DateTime']['input'];
+};
+
+/** What one segment's buyers spent in one currency, net of refunds (amounts never mix currencies). */
+export type SegmentMoney = {
+  __typename?: 'SegmentMoney';
+  /** ISO 4217 currency code. */
+  currency: Scalars['String']['output'];
+  /** Paid minus refunded by `asOf`, over every order of the segment's buyers, in minor units. */
+  netCents: Scalars['Long']['output'];
 };
 
 /** What a low-stock row counts. */
@@ -732,6 +792,9 @@ export type ResolversTypes = ResolversObject<{
   CategorySalesFilter: CategorySalesFilter;
   CheckInSummary: ResolverTypeWrapper<CheckInView>;
   CurrencySales: ResolverTypeWrapper<CurrencySales>;
+  CustomerSegment: ResolverTypeWrapper<CustomerSegment>;
+  CustomerSegmentKind: CustomerSegmentKind;
+  CustomerSegments: ResolverTypeWrapper<CustomerSegments>;
   Dashboard: ResolverTypeWrapper<DashboardView>;
   DashboardScope: DashboardScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -748,6 +811,7 @@ export type ResolversTypes = ResolversObject<{
   SalesPeriod: ResolverTypeWrapper<SalesPeriod>;
   SalesReport: ResolverTypeWrapper<SalesReport>;
   SalesReportFilter: SalesReportFilter;
+  SegmentMoney: ResolverTypeWrapper<SegmentMoney>;
   StockItemKind: StockItemKind;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SupportPeriod: ResolverTypeWrapper<SupportPeriod>;
@@ -774,6 +838,8 @@ export type ResolversParentTypes = ResolversObject<{
   CategorySalesFilter: CategorySalesFilter;
   CheckInSummary: CheckInView;
   CurrencySales: CurrencySales;
+  CustomerSegment: CustomerSegment;
+  CustomerSegments: CustomerSegments;
   Dashboard: DashboardView;
   DashboardScope: DashboardScope;
   DateTime: Scalars['DateTime']['output'];
@@ -789,6 +855,7 @@ export type ResolversParentTypes = ResolversObject<{
   SalesPeriod: SalesPeriod;
   SalesReport: SalesReport;
   SalesReportFilter: SalesReportFilter;
+  SegmentMoney: SegmentMoney;
   Subscription: Record<PropertyKey, never>;
   SupportPeriod: SupportPeriod;
   SupportQueueItem: SupportQueueView;
@@ -836,6 +903,18 @@ export type CurrencySalesResolvers<ContextType = Context, ParentType extends Res
   refundCents?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
   ticketsSold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unitsSold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CustomerSegmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerSegment'] = ResolversParentTypes['CustomerSegment']> = ResolversObject<{
+  customers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  monetary?: Resolver<Array<ResolversTypes['SegmentMoney']>, ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  segment?: Resolver<ResolversTypes['CustomerSegmentKind'], ParentType, ContextType>;
+}>;
+
+export type CustomerSegmentsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerSegments'] = ResolversParentTypes['CustomerSegments']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  segments?: Resolver<Array<ResolversTypes['CustomerSegment']>, ParentType, ContextType>;
 }>;
 
 export type DashboardResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dashboard'] = ResolversParentTypes['Dashboard']> = ResolversObject<{
@@ -916,6 +995,7 @@ export type ProductResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   categorySales?: Resolver<Array<ResolversTypes['CategorySales']>, ParentType, ContextType, Partial<QueryCategorySalesArgs>>;
+  customerSegments?: Resolver<ResolversTypes['CustomerSegments'], ParentType, ContextType, Partial<QueryCustomerSegmentsArgs>>;
   dashboard?: Resolver<ResolversTypes['Dashboard'], ParentType, ContextType, Partial<QueryDashboardArgs>>;
   engagementReport?: Resolver<ResolversTypes['EngagementReport'], ParentType, ContextType, RequireFields<QueryEngagementReportArgs, 'filter'>>;
   lowStock?: Resolver<Array<ResolversTypes['LowStockItem']>, ParentType, ContextType, RequireFields<QueryLowStockArgs, 'first' | 'threshold'>>;
@@ -947,6 +1027,11 @@ export type SalesReportResolvers<ContextType = Context, ParentType extends Resol
   periods?: Resolver<Array<ResolversTypes['SalesPeriod']>, ParentType, ContextType>;
   timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   totals?: Resolver<Array<ResolversTypes['SalesPeriod']>, ParentType, ContextType>;
+}>;
+
+export type SegmentMoneyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SegmentMoney'] = ResolversParentTypes['SegmentMoney']> = ResolversObject<{
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  netCents?: Resolver<ResolversTypes['Long'], ParentType, ContextType>;
 }>;
 
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
@@ -1036,6 +1121,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CategorySales?: CategorySalesResolvers<ContextType>;
   CheckInSummary?: CheckInSummaryResolvers<ContextType>;
   CurrencySales?: CurrencySalesResolvers<ContextType>;
+  CustomerSegment?: CustomerSegmentResolvers<ContextType>;
+  CustomerSegments?: CustomerSegmentsResolvers<ContextType>;
   Dashboard?: DashboardResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EngagementPeriod?: EngagementPeriodResolvers<ContextType>;
@@ -1048,6 +1135,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   SalesPeriod?: SalesPeriodResolvers<ContextType>;
   SalesReport?: SalesReportResolvers<ContextType>;
+  SegmentMoney?: SegmentMoneyResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   SupportPeriod?: SupportPeriodResolvers<ContextType>;
   SupportQueueItem?: SupportQueueItemResolvers<ContextType>;

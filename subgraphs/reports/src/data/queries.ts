@@ -454,3 +454,62 @@ export async function categorySales(
     ownRefundCents: Number(r.own_refund_cents),
   }));
 }
+
+export type Segment = 'NEW' | 'ACTIVE' | 'LOYAL' | 'AT_RISK' | 'LOST';
+
+/** A segment's buyers and their orders (`currency` null), or their net spend in one currency. */
+export interface SegmentRow {
+  segment: Segment;
+  currency: string | null;
+  customers: number;
+  orders: number;
+  netCents: number;
+}
+
+/**
+ * Buyers by segment as of `asOf` (domain/segments.ts has the rules; the instants here are
+ * its thresholds): only orders paid and refunds made by then count; an order counts towards
+ * recency and frequency unless refunded in full by then. One row per segment (`currency`
+ * null: buyers, orders) and one per segment and currency (net spend of the segment's buyers).
+ */
+export async function customerSegments(
+  db: Db,
+  q: { asOf: Date; newSince: Date; activeSince: Date; atRiskSince: Date; loyalSince: Date; loyalOrders: number },
+): Promise<SegmentRow[]> {
+  const rows = await db.$queryRaw<
+    { segment: Segment; currency: string | null; customers: bigint; orders: bigint; net_cents: bigint }[]
+  >`
+    WITH refunded AS (
+      SELECT r.order_id, sum(r.amount_cents) AS cents FROM reports.customer_refunds r
+      WHERE r.refunded_at <= ${q.asOf} GROUP BY r.order_id
+    ), o AS (
+      SELECT o.buyer_id, o.currency, o.paid_at, o.gross_cents - COALESCE(r.cents, 0) AS net_cents,
+        (o.gross_cents = 0 OR COALESCE(r.cents, 0) < o.gross_cents) AS counted
+      FROM reports.customer_orders o LEFT JOIN refunded r ON r.order_id = o.order_id
+      WHERE o.paid_at <= ${q.asOf}
+    ), buyers AS (
+      SELECT o.buyer_id, min(o.paid_at) FILTER (WHERE o.counted) AS first_at,
+        max(o.paid_at) FILTER (WHERE o.counted) AS last_at,
+        count(*) FILTER (WHERE o.counted AND o.paid_at > ${q.loyalSince}) AS recent_orders
+      FROM o GROUP BY o.buyer_id HAVING bool_or(o.counted)
+    ), seg AS (
+      SELECT b.buyer_id, CASE
+          WHEN b.first_at > ${q.newSince} THEN 'NEW'
+          WHEN b.last_at > ${q.activeSince} AND b.recent_orders >= ${q.loyalOrders} THEN 'LOYAL'
+          WHEN b.last_at > ${q.activeSince} THEN 'ACTIVE'
+          WHEN b.last_at > ${q.atRiskSince} THEN 'AT_RISK'
+          ELSE 'LOST' END AS segment
+      FROM buyers b
+    )
+    SELECT s.segment, o.currency, count(DISTINCT s.buyer_id) AS customers,
+      count(*) FILTER (WHERE o.counted) AS orders, sum(o.net_cents) AS net_cents
+    FROM seg s JOIN o ON o.buyer_id = s.buyer_id
+    GROUP BY GROUPING SETS ((s.segment), (s.segment, o.currency))`;
+  return rows.map((r) => ({
+    segment: r.segment,
+    currency: r.currency,
+    customers: Number(r.customers),
+    orders: Number(r.orders),
+    netCents: Number(r.net_cents),
+  }));
+}

@@ -150,6 +150,28 @@ export async function recordCategory(
     WHERE c.changed_at < excluded.changed_at`;
 }
 
+/** A buyer's paid order (a redelivery changes nothing). */
+export async function recordCustomerOrder(
+  tx: Tx,
+  o: { orderId: string; buyerId: string; currency: string; paidAt: Date; grossCents: number },
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.customer_orders (order_id, buyer_id, currency, paid_at, gross_cents)
+    VALUES (${o.orderId}::uuid, ${o.buyerId}::uuid, ${o.currency}, ${o.paidAt}, ${o.grossCents})
+    ON CONFLICT (order_id) DO NOTHING`;
+}
+
+/** A refund of a buyer's order, whether or not its payment was seen yet. */
+export async function recordCustomerRefund(
+  tx: Tx,
+  r: { refundId: string; orderId: string; amountCents: number; refundedAt: Date },
+): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO reports.customer_refunds (refund_id, order_id, amount_cents, refunded_at)
+    VALUES (${r.refundId}::uuid, ${r.orderId}::uuid, ${r.amountCents}, ${r.refundedAt})
+    ON CONFLICT (refund_id) DO NOTHING`;
+}
+
 /** Who runs each event (an event's organizer never changes). */
 export async function recordEventOwners(tx: Tx, owners: readonly { eventId: string; organizerId: string }[]) {
   if (owners.length === 0) return;
@@ -350,6 +372,8 @@ const TABLES = [
   'sales_item_buckets',
   'categories',
   'category_sales',
+  'customer_orders',
+  'customer_refunds',
   'event_owners',
   'event_attendance',
   'check_ins',

@@ -11,6 +11,8 @@ import {
   addToTicketTypesSold,
   recordCategory,
   recordCheckIn,
+  recordCustomerOrder,
+  recordCustomerRefund,
   recordEventOwners,
   recordGamificationFact,
   recordPoints,
@@ -57,6 +59,13 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
       const bucket = quarterHour(new Date(paid.paidAt));
       await addToItems(tx, bucket, itemDeltas(paid.currency, paid.lines, 'sold'));
       await addToCategorySales(tx, paid.currency, bucket, categoryDeltas(paid.lines, 'sold'));
+      await recordCustomerOrder(tx, {
+        orderId: paid.orderId,
+        buyerId: paid.buyerId,
+        currency: paid.currency,
+        paidAt: new Date(paid.paidAt),
+        grossCents: value(paid.lines),
+      });
       await addToTicketTypesSold(tx, ticketTypeDeltas(paid.lines, 1));
       return addToScopes(tx, paid.currency, new Date(paid.paidAt), paid.lines, (lines) => ({
         orders: 1,
@@ -69,6 +78,12 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
       const bucket = quarterHour(new Date(r.refundedAt));
       await addToItems(tx, bucket, itemDeltas(r.currency, r.lines, 'refunded'));
       await addToCategorySales(tx, r.currency, bucket, categoryDeltas(r.lines, 'refunded'));
+      await recordCustomerRefund(tx, {
+        refundId: r.refundId,
+        orderId: r.orderId,
+        amountCents: value(r.lines),
+        refundedAt: new Date(r.refundedAt),
+      });
       await addToTicketTypesSold(tx, ticketTypeDeltas(r.lines, -1));
       return addToScopes(tx, r.currency, new Date(r.refundedAt), r.lines, (lines) => ({
         refunds: 1,

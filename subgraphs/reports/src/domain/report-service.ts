@@ -8,6 +8,7 @@ import type { Context } from '../context';
 import type { CategorySalesView, CurrencySalesView, DashboardView, LowStockView, TopItemView } from '../models';
 import { canSeeEvent, canSeeSeller, readsReports, seesEverything } from './access';
 import { inTreeOrder } from './category-tree';
+import { customerSegments } from './segments';
 import { UNIT, localParts, periodLabel, rankingRange, reportRange, type Granularity } from './periods';
 
 /** What a report or dashboard asks to see; checked against the viewer by `scopeFor`. */
@@ -229,6 +230,13 @@ export class ReportService {
       currency: filter?.currency ? validCurrency('filter.currency', filter.currency) : undefined,
     });
     return inTreeOrder(rows);
+  }
+
+  /** Buyers by recency / frequency / monetary segment as of `asOf` (default now): ADMIN only. */
+  async customerSegments(ctx: RequestContext, asOf: Date | null | undefined) {
+    if (!seesEverything(ctx.viewer)) throw forbidden('Customer segments are for ADMIN');
+    const now = this.now();
+    return customerSegments(this.deps.db, asOf ?? now, now);
   }
 
   /** The best sellers in one currency, of all time or of [from, to): ADMIN only. */

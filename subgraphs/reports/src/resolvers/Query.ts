@@ -10,4 +10,5 @@ export const Query: QueryResolvers = {
   supportReport: (_parent, { filter }, ctx) => ctx.activity.supportReport(ctx, filter),
   engagementReport: (_parent, { filter }, ctx) => ctx.activity.engagementReport(ctx, filter),
   categorySales: (_parent, { filter }, ctx) => ctx.reports.categorySales(ctx, filter),
+  customerSegments: (_parent, { asOf }, ctx) => ctx.reports.customerSegments(ctx, asOf),
 };
