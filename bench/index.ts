@@ -3,6 +3,7 @@ import subscriptions from './subscriptions';
 import checkout from './checkout';
 import delivery from './delivery';
 import flood from './flood';
+import gateway from './gateway';
 import leaderboard from './leaderboard';
 import receipts from './receipts';
 
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   checkout,
   delivery,
   flood,
+  gateway,
   leaderboard,
   receipts,
   subscriptions,

@@ -49,6 +49,11 @@ export interface Stack {
   eventStream: string;
   signingKeys: SigningKey[];
   /**
+   * The private half of the viewer credential key pair the subgraphs trust
+   * (VIEWER_CREDENTIAL_SIGNING_KEY), for a gateway the caller runs in a process of its own.
+   */
+  credentialSigningKey: string;
+  /**
    * The stack's SMTP server (the development mailbox, shared/mail/mailbox.ts), where
    * notifications sends every mail: `messages()` reads what arrived. Stop it to take SMTP
    * down; `restartMailbox()` brings it back on the same port.
@@ -263,6 +268,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     redis,
     eventStream,
     signingKeys,
+    credentialSigningKey: credentialKeys.signingKey,
     get mailbox() {
       return mailbox;
     },
