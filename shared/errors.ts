@@ -101,19 +101,45 @@ export const POOL_EXHAUSTED_RETRY_AFTER_MS = 1000;
  * around the driver's), so its causes are followed.
  */
 export function isPoolExhaustion(error: unknown): boolean {
+  return someCause(
+    error,
+    ({ code, kind, message }) =>
+      (typeof code === 'string' && DATABASE_UNAVAILABLE_CODES.has(code)) ||
+      (typeof kind === 'string' && DATABASE_UNAVAILABLE_KINDS.has(kind)) ||
+      (typeof message === 'string' && DATABASE_UNAVAILABLE_MESSAGE.test(message)),
+  );
+}
+
+/**
+ * Did this fail because Redis is unreachable: a command that timed out (shared/redis.ts bounds
+ * every command, those queued while reconnecting included), ran out of retries, or met a
+ * closed connection? An outage, for the caller to retry.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  return someCause(
+    error,
+    ({ name, message }) =>
+      name === 'MaxRetriesPerRequestError' || (typeof message === 'string' && REDIS_UNAVAILABLE_MESSAGE.test(message)),
+  );
+}
+const REDIS_UNAVAILABLE_MESSAGE = /^(Command timed out|Connection is closed\.|Stream isn't writeable)/;
+
+interface ErrorFields {
+  code?: unknown;
+  kind?: unknown;
+  name?: unknown;
+  message?: unknown;
+  originalError?: unknown;
+  cause?: unknown;
+}
+
+/** Does `error`, or what it wraps (a GraphQLError's `originalError`, a `cause`), pass `test`? */
+function someCause(error: unknown, test: (fields: ErrorFields) => boolean): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
-    const { code, kind, message, originalError, cause } = current as {
-      code?: unknown;
-      kind?: unknown;
-      message?: unknown;
-      originalError?: unknown;
-      cause?: unknown;
-    };
-    if (typeof code === 'string' && DATABASE_UNAVAILABLE_CODES.has(code)) return true;
-    if (typeof kind === 'string' && DATABASE_UNAVAILABLE_KINDS.has(kind)) return true;
-    if (typeof message === 'string' && DATABASE_UNAVAILABLE_MESSAGE.test(message)) return true;
-    current = originalError ?? cause;
+    const fields = current as ErrorFields;
+    if (test(fields)) return true;
+    current = fields.originalError ?? fields.cause;
   }
   return false;
 }
@@ -134,7 +160,8 @@ const DATABASE_UNAVAILABLE_MESSAGE =
 
 /**
  * Apollo Server `formatError`: keeps expected errors as they are, answers an exhausted database
- * pool with a retryable SERVICE_UNAVAILABLE (`retryAfterMs`) and, unless `exposeDetails`,
+ * pool, an unreachable database or an unreachable Redis with a retryable SERVICE_UNAVAILABLE
+ * (`retryAfterMs`) and, unless `exposeDetails`,
  * replaces anything else (a bug, a database error with SQL in it) by a generic message, and
  * strips stack traces.
  */
@@ -142,9 +169,12 @@ export function createErrorFormatter(exposeDetails: boolean, options: { hideSugg
   const format = (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
     const raw = formatted.extensions?.code;
     const code = typeof raw === 'string' ? raw : '';
-    if ((!code || code === String(ErrorCode.INTERNAL_SERVER_ERROR)) && isPoolExhaustion(error)) {
+    const unexpected = !code || code === String(ErrorCode.INTERNAL_SERVER_ERROR);
+    if (unexpected && (isPoolExhaustion(error) || isRedisUnavailable(error))) {
       return {
-        message: 'The service is busy (no database connection became free in time); retry shortly',
+        message: isPoolExhaustion(error)
+          ? 'The service is busy (no database connection became free in time); retry shortly'
+          : 'The service cannot reach Redis right now; retry shortly',
         locations: formatted.locations,
         path: formatted.path,
         extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfterMs: POOL_EXHAUSTED_RETRY_AFTER_MS },

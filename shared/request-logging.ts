@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ErrorCode, isExpectedCode, isPoolExhaustion } from './errors';
+import { ErrorCode, isExpectedCode, isPoolExhaustion, isRedisUnavailable } from './errors';
 import type { Logger } from './logger';
 import { operationDuration, operationErrors, operationLabel } from './metrics';
 
@@ -26,6 +26,10 @@ export function unexpectedErrorLogging<TContext extends { requestId: string }>(
             // Load, not a bug: the caller gets a retryable SERVICE_UNAVAILABLE; one line, no stack.
             if (isPoolExhaustion(error)) {
               logger.warn('database pool exhausted', { requestId: contextValue.requestId, operationName });
+              continue;
+            }
+            if (isRedisUnavailable(error)) {
+              logger.warn('redis unavailable', { requestId: contextValue.requestId, operationName });
               continue;
             }
             const cause = error.originalError ?? error;

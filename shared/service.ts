@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import { credentialVerifier, loadCredentialPublicKey } from './auth/credential';
 import { remoteJwks, type KeyResolver } from './auth/jwks';
 import { prismaSessionLookup } from './auth/sessions';
@@ -9,6 +8,7 @@ import { consumerLag, type Worker } from './events/bus';
 import { postgresWakeups } from './events/wakeups';
 import { createLogger, type Logger } from './logger';
 import { watchService } from './metrics';
+import { createRedis } from './redis';
 import { serviceNamed, type ServiceName, type SubgraphName } from './services';
 import type { RunningServer, SubgraphDeps } from './subgraph';
 
@@ -86,7 +86,7 @@ export function runSubgraph<E extends object>(
       connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
       poolMax: config.DB_POOL_MAX,
     });
-    const redis = config.REDIS_URL ? new Redis(config.REDIS_URL) : undefined;
+    const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
     const deps: SubgraphDeps & E = {
       ...extras,
       db,

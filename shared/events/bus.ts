@@ -18,7 +18,16 @@ import type { Logger } from '../logger';
 import type { DomainEvent, EventType } from './catalog';
 import { eventsDelivered } from '../metrics';
 import { OUTBOX_PUBLISHED_CHANNEL, OUTBOX_WRITTEN_CHANNEL, type WakeupChannel, type Wakeups } from './wakeups';
-import { advanceCursor, cursorLag, markProcessed, publishPending, readCursor, readPublishedAfter } from './outbox';
+import {
+  advanceCursor,
+  cursorLag,
+  hasProcessedAny,
+  markProcessed,
+  publishPending,
+  readCursor,
+  readPublishedAfter,
+  readUnprocessedAfter,
+} from './outbox';
 
 export const DEFAULT_STREAM = 'domain-events';
 /** Roughly how many events the Redis stream retains; consumers far behind that lose nothing
@@ -239,16 +248,37 @@ export function startConsumer(options: ConsumerOptions): Worker {
   const instance = options.instance ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const claimIdleMs = options.claimIdleMs ?? 30_000;
   let groupReady: Promise<void> | undefined;
+  let catchUp = false;
+  const createGroup = async () => {
+    try {
+      await redis.xgroup('CREATE', stream, name, '0', 'MKSTREAM');
+    } catch (err) {
+      if ((err as Error).message.includes('BUSYGROUP')) return;
+      throw err;
+    }
+    // A new group of a consumer that applied events before: Redis lost the stream (restarted
+    // without persistence, or flushed), and with it whatever it held undelivered to us.
+    catchUp = await hasProcessedAny(db, name);
+  };
   const ensureGroup = () =>
-    (groupReady ??= redis
-      .xgroup('CREATE', stream, name, '0', 'MKSTREAM')
-      .then(() => undefined)
-      .catch((err: Error) => {
-        if (!err.message.includes('BUSYGROUP')) {
-          groupReady = undefined;
-          throw err;
-        }
-      }));
+    (groupReady ??= createGroup().catch((err: Error) => {
+      groupReady = undefined;
+      throw err;
+    }));
+
+  /** Applies what the outbox published that this consumer never applied (the events Redis lost). */
+  const catchUpFromOutbox = async () => {
+    const types = Object.keys(handlers);
+    let count = 0;
+    for (let after = 0n; ;) {
+      const events = await readUnprocessedAfter(db, name, types, after, batchSize);
+      for (const event of events) if (await applyOnce(db, name, handlers, event)) count++;
+      if (events.length < batchSize) break;
+      after = BigInt(events[events.length - 1]!.seq);
+    }
+    options.logger.warn('redis lost the event stream; caught up from the outbox', { consumer: name, applied: count });
+    return count;
+  };
 
   const handle = async (entries: [string, string[]][]) => {
     for (const [id, fields] of entries) {
@@ -258,18 +288,34 @@ export function startConsumer(options: ConsumerOptions): Worker {
     return entries.length;
   };
 
-  return loop(async () => {
+  const pass = async () => {
     await ensureGroup();
+    let count = 0;
+    if (catchUp) {
+      count += await catchUpFromOutbox();
+      catchUp = false;
+    }
     // Events a dead instance (or this one, before a restart) took and never acknowledged.
     const [, claimed] = (await redis.xautoclaim(stream, name, instance, claimIdleMs, '0', 'COUNT', batchSize)) as [
       string,
       [string, string[]][],
     ];
-    let count = await handle(claimed);
+    count += await handle(claimed);
     const read = (await redis.xreadgroup('GROUP', name, instance, 'COUNT', batchSize, 'STREAMS', stream, '>')) as
       [string, [string, string[]][]][] | null;
     for (const [, entries] of read ?? []) count += await handle(entries);
     return count;
+  };
+
+  return loop(async () => {
+    try {
+      return await pass();
+    } catch (err) {
+      if (!(err as Error).message.startsWith('NOGROUP')) throw err;
+      // The group vanished under us (Redis restarted without persistence): make it again.
+      groupReady = undefined;
+      return pass();
+    }
   }, loopOptions);
 }
 

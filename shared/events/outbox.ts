@@ -96,6 +96,10 @@ const toEvent = (row: OutboxRow): DomainEvent =>
  * and marks them published, all in one transaction under an advisory lock. Relays therefore
  * take turns, and `seq` order is commit order. If `publish` succeeds but the commit fails, the
  * events are published again later: delivery is at least once, consumers deduplicate.
+ *
+ * A relay that finds the lock taken answers 0 at once rather than wait: every relay wakes on
+ * the same notification, and waiting ones would only hold pooled connections. The holder
+ * heard that notification too, so it passes again if it came after its read.
  */
 export async function publishPending(
   db: Db,
@@ -103,7 +107,8 @@ export async function publishPending(
   publish: (events: DomainEvent[]) => Promise<void>,
 ): Promise<number> {
   return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${RELAY_LOCK})`;
+    const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}) AS locked`;
+    if (!lock?.locked) return 0;
     const rows = await tx.$queryRaw<OutboxRow[]>`
       WITH next AS (
         SELECT id FROM events.outbox WHERE published_at IS NULL ORDER BY id LIMIT ${limit}
@@ -128,6 +133,35 @@ export async function readPublishedAfter(db: Db, seq: bigint, limit: number): Pr
   const rows = await db.$queryRaw<OutboxRow[]>`
     SELECT event_id, type, producer, payload, created_at, seq FROM events.outbox
     WHERE seq > ${seq} ORDER BY seq LIMIT ${limit}`;
+  return rows.map(toEvent);
+}
+
+/** Has `consumer` ever applied an event (a row in the processed-events record)? */
+export async function hasProcessedAny(db: Db, consumer: string): Promise<boolean> {
+  const [row] = await db.$queryRaw<{ any: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM events.processed_events WHERE consumer = ${consumer}) AS any`;
+  return row?.any ?? false;
+}
+
+/**
+ * Published events of `types` after `seq` that `consumer` has not applied, in order: what a
+ * Redis consumer catches up on once Redis lost its stream (see `startConsumer`). It reads the
+ * whole outbox past `seq` (the processed record has no order to start from), which is why it
+ * runs only then.
+ */
+export async function readUnprocessedAfter(
+  db: Db,
+  consumer: string,
+  types: readonly string[],
+  seq: bigint,
+  limit: number,
+): Promise<DomainEvent[]> {
+  const rows = await db.$queryRaw<OutboxRow[]>`
+    SELECT o.event_id, o.type, o.producer, o.payload, o.created_at, o.seq FROM events.outbox o
+    WHERE o.seq > ${seq} AND o.type = ANY(${types}::text[])
+      AND NOT EXISTS (
+        SELECT 1 FROM events.processed_events p WHERE p.consumer = ${consumer} AND p.event_id = o.event_id)
+    ORDER BY o.seq LIMIT ${limit}`;
   return rows.map(toEvent);
 }
 

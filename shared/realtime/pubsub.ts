@@ -10,6 +10,7 @@
  */
 import type Redis from 'ioredis';
 import type { Logger } from '../logger';
+import { isRedisReady } from '../redis';
 import { AsyncQueue } from './queue';
 
 export interface PubSub {
@@ -107,6 +108,9 @@ export function createRedisPubSub(redis: Redis, logger?: Logger): PubSub {
 
   return {
     async publish(channel, payload) {
+      // The caller's request waits for this: with Redis down, drop the event now (lossy by
+      // design) rather than queue it behind the reconnection until the command times out.
+      if (!isRedisReady(redis)) throw new Error('realtime event not sent: Redis is not connected');
       await redis.publish(channel, JSON.stringify(payload));
     },
     subscribe<T>(channel: string) {

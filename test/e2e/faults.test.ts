@@ -5,16 +5,21 @@
  * every acknowledged order is there, every event is delivered once. A subgraph down is
  * gateway/test/resilience.test.ts.
  *
- * Postgres is one of this file's own (embedded), so stopping it touches no other test.
+ * Postgres and Redis are this file's own (an embedded Postgres, a redis-server child), so
+ * stopping them touches no other test.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import os from 'node:os';
 import path from 'node:path';
-import { eventOnSale, newAccount, type Account } from '../helpers/commerce';
+import { email, eventOnSale, newAccount, type Account } from '../helpers/commerce';
 import { eventually } from '../helpers/eventually';
 import { startPostgresProcess, type PostgresProcess } from '../helpers/postgres-process';
+import { hasRedisServer, startRedisProcess, type RedisProcess } from '../helpers/redis-process';
 import { startStack, type Stack } from '../helpers/stack';
-import { codeOf } from '../helpers/users';
+import { codeOf, signUp } from '../helpers/users';
+import { collect } from '../helpers/ws';
 
 const CHECKOUT = `mutation($input: CheckoutInput!) { checkout(input: $input) { order { id } } }`;
 
@@ -57,6 +62,15 @@ const moreOrders = (loop: { acknowledged: string[] }, count: number, what: strin
   const target = loop.acknowledged.length + count;
   return eventually(() => loop.acknowledged.length >= target, { timeoutMs: 60_000, what });
 };
+
+/** Every delivery of the outbox done: nothing unpublished, every order placed known to support. */
+const outboxDelivered = (stack: Stack) =>
+  eventually(
+    async () =>
+      (await stack.db.outboxEvent.count({ where: { publishedAt: null } })) === 0 &&
+      (await stack.db.knownOrder.count()) === (await stack.db.outboxEvent.count({ where: { type: 'OrderPlaced' } })),
+    { timeoutMs: 60_000, what: 'the outbox to be delivered' },
+  );
 
 describe('Postgres restarted', () => {
   let dir: string;
@@ -103,12 +117,87 @@ describe('Postgres restarted', () => {
     expect(Object.keys(loop.failures).filter((code) => code !== 'SERVICE_UNAVAILABLE')).toEqual([]);
     expect(await stack.db.order.count({ where: { id: { in: loop.acknowledged } } })).toBe(loop.acknowledged.length);
     // Every event is published, and each order placed (acknowledged or not) reached support.
-    await eventually(
-      async () =>
-        (await stack.db.outboxEvent.count({ where: { publishedAt: null } })) === 0 &&
-        (await stack.db.knownOrder.count()) === (await stack.db.outboxEvent.count({ where: { type: 'OrderPlaced' } })),
-      { timeoutMs: 60_000, what: 'the outbox to be delivered' },
+    await outboxDelivered(stack);
+    expect(await stack.db.knownOrder.count({ where: { orderId: { in: loop.acknowledged } } })).toBe(
+      loop.acknowledged.length,
     );
+  }, 180_000);
+});
+
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`;
+const AVAILABILITY = `subscription($eventId: ID!) {
+  eventAvailabilityChanged(eventId: $eventId) { ticketTypes { available sold } }
+}`;
+
+// CI has redis-server (it runs the suite's Redis); a bare machine reports this as skipped.
+(hasRedisServer ? describe : describe.skip)('Redis restarted', () => {
+  let redis: RedisProcess;
+  let stack: Stack;
+  let ws: Client | undefined;
+  beforeAll(async () => {
+    redis = await startRedisProcess();
+    stack = await startStack({ redisUrl: redis.url });
+  }, 180_000);
+  afterAll(async () => {
+    await ws?.dispose();
+    await stack?.stop();
+    await redis?.stop();
+  }, 60_000);
+
+  test('checkout goes on, Redis-backed limits answer SERVICE_UNAVAILABLE fast; once back, events lost with the stream are caught up from the outbox and subscriptions receive again', async () => {
+    const organizer = await newAccount(stack, 'redis-fault-organizer', ['CUSTOMER', 'ORGANIZER']);
+    const buyer = await newAccount(stack, 'redis-fault-buyer');
+    const login = { email: email('redis-fault-login'), password: 'a-good-password' };
+    await signUp(stack, login.email, { password: login.password });
+    const sale = await eventOnSale(stack, organizer, [{ capacity: 10_000 }], 'Redis fault night');
+    ws = createClient({ url: stack.gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const availability = collect<{ eventAvailabilityChanged: { ticketTypes: { sold: number }[] } }>(ws, AVAILABILITY, {
+      eventId: sale.eventId,
+    });
+    const loop = checkoutLoop(stack, buyer, sale.ticketTypeIds[0]!);
+    try {
+      await moreOrders(loop, 3, 'orders before the fault');
+      await eventually(() => availability.events.length > 0, { what: 'the subscription to be live' });
+      await eventually(async () => (await stack.db.knownOrder.count()) > 0, { what: 'support to know an order' });
+      // support's consumers stop: what orders relays now waits in the stream, which Redis will lose.
+      await stack.stopWorkers('support');
+      await moreOrders(loop, 3, 'orders support has not consumed');
+      await eventually(async () => (await stack.db.outboxEvent.count({ where: { publishedAt: null } })) === 0, {
+        what: 'those orders to be in the stream',
+      });
+
+      await redis.stop();
+      // Checkout needs no Redis (its realtime fan-out is dropped): orders go on being taken.
+      await moreOrders(loop, 3, 'orders while Redis is down');
+      const down: { code: string | undefined; ms: number }[] = [];
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        const res = await stack.gql(LOGIN, { input: login });
+        down.push({ code: codeOf(res), ms: performance.now() - started });
+      }
+      expect(down.map((d) => d.code)).toEqual(['SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE']);
+      // Bounded by the Redis command timeout (2 s), not a hang.
+      for (const { ms } of down) expect(ms).toBeLessThan(10_000);
+      const soldBefore = availability.events.length;
+
+      redis = await startRedisProcess(redis.port);
+      stack.startWorkers('support');
+      await eventually(async () => (await stack.gql(LOGIN, { input: login })).data?.login, {
+        timeoutMs: 30_000,
+        what: 'login to work again',
+      });
+      await moreOrders(loop, 3, 'orders after Redis is back');
+      // The subscription opened before the fault hears checkouts made after it.
+      await eventually(() => availability.events.length > soldBefore, {
+        timeoutMs: 30_000,
+        what: 'availability events after the restart',
+      });
+    } finally {
+      await loop.stop();
+    }
+    expect(loop.failures).toEqual({});
+    expect(availability.codes).toEqual([]);
+    await outboxDelivered(stack);
     expect(await stack.db.knownOrder.count({ where: { orderId: { in: loop.acknowledged } } })).toBe(
       loop.acknowledged.length,
     );

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { createGateway } from '../../gateway/src/server';
 import { remoteJwks, staticKeys } from '../../shared/auth/jwks';
 import { generateStoredSigningKey, loadSigningKeys, toPublicJwk, type SigningKey } from '../../shared/auth/keys';
@@ -14,6 +14,7 @@ import { createPrisma, type Db } from '../../shared/db';
 import type { Worker } from '../../shared/events/bus';
 import { postgresWakeups } from '../../shared/events/wakeups';
 import { createLogger } from '../../shared/logger';
+import { createRedis } from '../../shared/redis';
 import { startMailbox, type Mailbox } from '../../shared/mail/mailbox';
 import { JWKS_ISSUER, SUBGRAPH_NAMES, subgraphUrlVariable, type SubgraphName } from '../../shared/services';
 import type { RunningServer } from '../../shared/subgraph';
@@ -150,7 +151,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
   const logger = createLogger('test', 'silent');
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
+  const redis = options.redisUrl ? createRedis(options.redisUrl, logger) : undefined;
   // Test files run in parallel against one Redis: each stack gets its own stream.
   const eventStream = `test-events-${path.basename(database.url)}`;
   const lookup = prismaSessionLookup(db);
@@ -286,7 +287,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async startReplica(name) {
       if (!isSubgraphName(name)) throw new Error(`no subgraph ${name} to replicate`);
       const factory = factories.get(name)!;
-      const replicaRedis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
+      const replicaRedis = options.redisUrl ? createRedis(options.redisUrl, logger) : undefined;
       const replicaDeps: TestSubgraphDeps = { ...deps, redis: replicaRedis };
       const subgraph = await (await factory.createServer(replicaDeps)).listen(0, '127.0.0.1');
       const replicaWorkers = factory.startWorkers(replicaDeps);
