@@ -61,6 +61,27 @@ describe('viewer credential', () => {
     expect(() => verify.verify(expiring)).toThrow(/expired/);
   });
 
+  it('reuses the credential of the same viewer while more than half its life is left', () => {
+    let now = Date.now();
+    const sign = credentialSigner(signingKey, () => now);
+    const verify = credentialVerifier(publicKey, () => now);
+    const first = sign(viewer);
+    now += CREDENTIAL_TTL_MS / 2 - 1;
+    expect(sign(viewer)).toBe(first);
+    // Another role set or session is another viewer: its own credential, with its own claims.
+    const admin = sign({ ...viewer, roles: ['ADMIN'] });
+    expect(admin).not.toBe(first);
+    expect(verify.verify(admin).roles).toEqual(['ADMIN']);
+    expect(sign({ ...viewer, sessionId: randomUUID() })).not.toBe(first);
+    now += 1;
+    const renewed = sign(viewer);
+    expect(renewed).not.toBe(first);
+    // The renewed one lives a whole TTL from now: past the first one's expiry it still verifies.
+    now += CREDENTIAL_TTL_MS / 2 + 1;
+    expect(() => verify.verify(first)).toThrow(/expired/);
+    expect(verify.verify(renewed)).toEqual(viewer);
+  });
+
   it('refuses a tampered payload, another key, and junk', () => {
     const verify = credentialVerifier(publicKey);
     const [payload, signature] = credentialSigner(signingKey)(viewer).split('.');
