@@ -6,6 +6,7 @@ import flood from './flood';
 import gateway from './gateway';
 import leaderboard from './leaderboard';
 import receipts from './receipts';
+import reports from './reports';
 
 /**
  * `npm run bench -- <name> [options]`: runs one benchmark against a stack of its own (real
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   gateway,
   leaderboard,
   receipts,
+  reports,
   subscriptions,
 };
 

@@ -160,6 +160,30 @@ function deliveryTests(transport: 'postgres' | 'redis'): void {
     expect(await db.processedEvent.count({ where: { consumer } })).toBe(41);
   });
 
+  test('a transaction per batch: a batch that fails rolls back whole, then applies one at a time, each once', async () => {
+    await db.$executeRaw`TRUNCATE events.outbox, events.processed_events, events.consumer_cursors, public.effects`;
+    // A new consumer group reads the Redis stream from its start: the events of the test
+    // before count too, so these are numbered apart.
+    const batched = `${consumer}.batched`;
+    const ours = async () => (await effects(batched)).filter((n) => n > 100);
+    await emitMany(101, 130);
+    workers.push(startRelay({ db, redis, stream, logger, pollMs: 20 }));
+    const options = { db, redis, stream, logger, name: batched, pollMs: 20, claimIdleMs: 200, batchSize: 10 };
+    // The first attempt fails after writing the first event's effect: the whole batch rolls back.
+    workers.push(
+      startConsumer({ ...options, handlers: recorder(batched, { failFirst: 1 }), transactionPerBatch: true }),
+    );
+    await eventually(async () => (await ours()).length >= 30, { what: 'all 30 effects' });
+    await emitMany(131, 131);
+    await eventually(async () => (await ours()).includes(131), { what: 'the marker event' });
+    if (redis) {
+      await eventually(async () => (await redis!.xpending(stream, batched))[0] === 0, {
+        what: 'every delivery to be acknowledged',
+      });
+    }
+    expect(await ours()).toEqual(Array.from({ length: 31 }, (_, i) => 101 + i));
+  });
+
   test('relays take turns: seq follows commit order with no gaps', async () => {
     const extraRelay = startRelay({ db, redis, stream, logger, pollMs: 5 });
     workers.push(extraRelay);

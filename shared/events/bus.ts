@@ -13,7 +13,7 @@
  */
 
 import type Redis from 'ioredis';
-import type { Db, Tx } from '../db';
+import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db';
 import type { Logger } from '../logger';
 import type { DomainEvent, EventType } from './catalog';
 import { eventsDelivered } from '../metrics';
@@ -202,6 +202,12 @@ export interface ConsumerOptions extends BusOptions {
   claimIdleMs?: number;
   /** Redis only: this instance's name in the group. */
   instance?: string;
+  /**
+   * Apply each batch read in one transaction (`applyBatch`) instead of one per event: one
+   * commit for up to `batchSize` events, for a consumer that must keep up with bursts. Its
+   * handlers hold their row locks until the batch commits.
+   */
+  transactionPerBatch?: boolean;
 }
 
 /**
@@ -228,6 +234,45 @@ export async function applyOnce(
   return applied;
 }
 
+/**
+ * Applies `events` once each in ONE transaction: their processed records and effects commit
+ * together, then their `afterCommit` effects run; `also` runs last in it (a cursor's advance). Should the batch fail (a poison event, a deadlock), nothing of it commits, and
+ * the events are applied one at a time instead, so a failing event fails alone, as with
+ * `applyOnce`. Resolves with how many were applied (the rest had been already).
+ */
+export async function applyBatch(
+  db: Db,
+  consumer: string,
+  handlers: EventHandlers,
+  events: readonly DomainEvent[],
+  also?: (tx: Tx) => Promise<void>,
+): Promise<number> {
+  const effects: (() => Promise<void>)[] = [];
+  let applied: DomainEvent[];
+  try {
+    applied = await db.$transaction(async (tx) => {
+      const done: DomainEvent[] = [];
+      for (const event of events) {
+        const handler = handlers[event.type] as
+          ((tx: Tx, e: DomainEvent, afterCommit: AfterCommit) => Promise<void>) | undefined;
+        if (!handler || !(await markProcessed(tx, consumer, event.eventId))) continue;
+        await handler(tx, event, (effect) => effects.push(effect));
+        done.push(event);
+      }
+      await also?.(tx);
+      return done;
+    }, TRANSACTION_OPTIONS);
+  } catch {
+    let count = 0;
+    for (const event of events) if (await applyOnce(db, consumer, handlers, event)) count++;
+    if (also) await db.$transaction(also);
+    return count;
+  }
+  for (const effect of effects) await effect();
+  for (const event of applied) eventsDelivered.inc({ consumer, type: event.type });
+  return applied.length;
+}
+
 export function startConsumer(options: ConsumerOptions): Worker {
   const { db, redis, name, handlers } = options;
   const stream = options.stream ?? DEFAULT_STREAM;
@@ -237,6 +282,11 @@ export function startConsumer(options: ConsumerOptions): Worker {
   if (!redis) {
     return loop(async () => {
       const events = await readPublishedAfter(db, await readCursor(db, name), batchSize);
+      if (options.transactionPerBatch && events.length > 0) {
+        const last = BigInt(events[events.length - 1]!.seq);
+        await applyBatch(db, name, handlers, events, (tx) => advanceCursor(tx, name, last));
+        return events.length;
+      }
       for (const event of events) {
         await applyOnce(db, name, handlers, event);
         await advanceCursor(db, name, BigInt(event.seq));
@@ -281,6 +331,16 @@ export function startConsumer(options: ConsumerOptions): Worker {
   };
 
   const handle = async (entries: [string, string[]][]) => {
+    if (options.transactionPerBatch && entries.length > 0) {
+      await applyBatch(
+        db,
+        name,
+        handlers,
+        entries.map(([, fields]) => decode(fields)),
+      );
+      await redis.xack(stream, name, ...entries.map(([id]) => id));
+      return entries.length;
+    }
     for (const [id, fields] of entries) {
       await applyOnce(db, name, handlers, decode(fields));
       await redis.xack(stream, name, id);

@@ -1,4 +1,5 @@
 import type { Config } from '../../../shared/config';
+import { DAY_ROLLUP_ZONE } from './data/read-model';
 
 /** What the reports subgraph needs besides its database. */
 export interface ReportsSettings {
@@ -8,7 +9,7 @@ export interface ReportsSettings {
   dashboardCoalesceMs: number;
 }
 
-export const DEFAULT_SETTINGS: ReportsSettings = { timeZone: 'Europe/Madrid', dashboardCoalesceMs: 250 };
+export const DEFAULT_SETTINGS: ReportsSettings = { timeZone: DAY_ROLLUP_ZONE, dashboardCoalesceMs: 250 };
 
 /** reports only: its settings, from the config (which has checked the time zone). */
 export function reportsSettings(config: Config): ReportsSettings {

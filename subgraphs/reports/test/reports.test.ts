@@ -488,3 +488,23 @@ test('the rebuild (npm run reports:rebuild) drops the read model and replays the
   await r.drained();
   expect(await read()).toEqual(before);
 });
+
+test('days, weeks and months of the platform zone (its day rollup) equal those of a zone with the same rules (quarter-hours)', async () => {
+  // Africa/Ceuta has kept Madrid's offsets and DST changes since 1986; only Madrid is rolled up.
+  const report = async (filter: object) => {
+    const res = await r.execute(REPORT, { filter }, admin());
+    expect(res.errors).toBeUndefined();
+    return { ...res.data!.salesReport, timezone: undefined };
+  };
+  for (const filter of [
+    MARCH, // from 01:00 local: a partial first day, whole days, a DST day
+    { ...MARCH, from: '2026-03-28T23:00:00Z', to: '2026-03-30T21:15:00Z' }, // whole first day, a partial last one
+    { ...MARCH, from: '2026-03-29T10:00:00Z', to: '2026-03-29T20:00:00Z' }, // within one day
+    { ...MARCH, granularity: 'WEEK' },
+    { ...MARCH, from: '2026-01-01T00:00:00Z', to: '2026-06-01T00:00:00Z', granularity: 'MONTH' },
+  ]) {
+    const rolledUp = await report(filter);
+    expect(rolledUp.periods.length).toBeGreaterThan(0);
+    expect(await report({ ...filter, timezone: 'Africa/Ceuta' })).toEqual(rolledUp);
+  }
+});

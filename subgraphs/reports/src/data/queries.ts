@@ -6,7 +6,7 @@
  */
 import { Prisma } from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
-import { PLATFORM, type ScopeKind } from './read-model';
+import { DAY_ROLLUP_ZONE, PLATFORM, type ScopeKind } from './read-model';
 
 /** Whose figures: the platform, one seller, or one event. */
 export interface Scope {
@@ -74,28 +74,71 @@ const toSales = (r: RawSales): SalesRow => ({
   cancelledOrders: Number(r.cancelled_orders),
 });
 
+const COUNTERS = Prisma.sql`orders, gross_cents, refunds, refund_cents, tickets_sold, tickets_refunded, units_sold,
+  units_refunded, cancelled_orders`;
+
+/**
+ * The sales rows of `scope` (in `currency`, when given) in [from, to), one per period start
+ * (`bucketStart` of a quarter-hour bucket, `dayStart` of a day of `DAY_ROLLUP_ZONE`) and
+ * currency. With `days`, the whole local days of the range are read from `sales_days` and
+ * only the quarter-hours of its partial first and last days from `sales_buckets`: a year by
+ * day is some 366 rows per currency instead of 35,000.
+ */
+async function sumSales(
+  db: Db,
+  q: { scope: Scope; from: Date; to: Date; currency?: string },
+  bucketStart: Prisma.Sql,
+  days?: Prisma.Sql,
+): Promise<SalesRow[]> {
+  const inScope = (t: string) =>
+    Prisma.sql`${Prisma.raw(t)}.scope_kind = ${q.scope.kind} AND ${Prisma.raw(t)}.scope_id = ${q.scope.id}::uuid
+      AND (${q.currency ?? null}::text IS NULL OR ${Prisma.raw(t)}.currency = ${q.currency ?? null})`;
+  const source = days
+    ? Prisma.sql`
+      WITH bounds AS (
+        SELECT d0, d1,
+          CASE WHEN d0 < d1 THEN d0::timestamp AT TIME ZONE ${DAY_ROLLUP_ZONE} ELSE ${q.to}::timestamptz END AS t0,
+          CASE WHEN d0 < d1 THEN d1::timestamp AT TIME ZONE ${DAY_ROLLUP_ZONE} ELSE ${q.to}::timestamptz END AS t1
+        FROM (SELECT CASE WHEN f = date_trunc('day', f) THEN f::date ELSE f::date + 1 END AS d0,
+            (${q.to}::timestamptz AT TIME ZONE ${DAY_ROLLUP_ZONE})::date AS d1
+          FROM (SELECT ${q.from}::timestamptz AT TIME ZONE ${DAY_ROLLUP_ZONE} AS f) x) y
+      ), rows AS (
+        SELECT ${days} AS start, d.currency, ${COUNTERS} FROM reports.sales_days d
+        WHERE ${inScope('d')} AND d.day >= (SELECT d0 FROM bounds) AND d.day < (SELECT d1 FROM bounds)
+        UNION ALL
+        SELECT ${bucketStart} AS start, b.currency, ${COUNTERS} FROM reports.sales_buckets b
+        WHERE ${inScope('b')} AND b.bucket >= ${q.from} AND b.bucket < (SELECT t0 FROM bounds)
+        UNION ALL
+        SELECT ${bucketStart} AS start, b.currency, ${COUNTERS} FROM reports.sales_buckets b
+        WHERE ${inScope('b')} AND b.bucket >= (SELECT t1 FROM bounds) AND b.bucket < ${q.to}
+      )`
+    : Prisma.sql`
+      WITH rows AS (
+        SELECT ${bucketStart} AS start, b.currency, ${COUNTERS} FROM reports.sales_buckets b
+        WHERE ${inScope('b')} AND b.bucket >= ${q.from} AND b.bucket < ${q.to}
+      )`;
+  const rows = await db.$queryRaw<RawSales[]>`${source}
+    SELECT start, currency, sum(orders) AS orders, sum(gross_cents) AS gross_cents, sum(refunds) AS refunds,
+      sum(refund_cents) AS refund_cents, sum(tickets_sold) AS tickets_sold, sum(tickets_refunded) AS tickets_refunded,
+      sum(units_sold) AS units_sold, sum(units_refunded) AS units_refunded, sum(cancelled_orders) AS cancelled_orders
+    FROM rows GROUP BY start, currency ORDER BY start, currency`;
+  return rows.map(toSales);
+}
+
 /**
  * Sales of `scope` in [from, to) by local period of `timeZone`, per currency (only periods
- * with rows). `from` and `to` are quarter-hour instants. Served by the primary key's range
- * (scope, bucket).
+ * with rows). `from` and `to` are quarter-hour instants. Days, weeks and months of
+ * `DAY_ROLLUP_ZONE` add up its day rollup; anything else the quarter-hours (the primary key's
+ * range (scope, bucket)).
  */
 export async function salesByPeriod(
   db: Db,
   q: { scope: Scope; from: Date; to: Date; unit: Unit; timeZone: string; currency?: string },
 ): Promise<SalesRow[]> {
-  const rows = await db.$queryRaw<RawSales[]>`
-    SELECT p.start, b.currency, sum(b.orders) AS orders, sum(b.gross_cents) AS gross_cents,
-      sum(b.refunds) AS refunds, sum(b.refund_cents) AS refund_cents, sum(b.tickets_sold) AS tickets_sold,
-      sum(b.tickets_refunded) AS tickets_refunded, sum(b.units_sold) AS units_sold,
-      sum(b.units_refunded) AS units_refunded, sum(b.cancelled_orders) AS cancelled_orders
-    FROM reports.sales_buckets b
-    CROSS JOIN LATERAL (SELECT ${periodStart(Prisma.sql`b.bucket`, q.unit, q.timeZone)} AS start) p
-    WHERE b.scope_kind = ${q.scope.kind} AND b.scope_id = ${q.scope.id}::uuid
-      AND b.bucket >= ${q.from} AND b.bucket < ${q.to}
-      AND (${q.currency ?? null}::text IS NULL OR b.currency = ${q.currency ?? null})
-    GROUP BY p.start, b.currency
-    ORDER BY p.start, b.currency`;
-  return rows.map(toSales);
+  const bucketStart = periodStart(Prisma.sql`b.bucket`, q.unit, q.timeZone);
+  const rolledUp = q.unit !== 'hour' && q.timeZone === DAY_ROLLUP_ZONE;
+  const days = Prisma.sql`date_trunc(${q.unit}, d.day::timestamp) AT TIME ZONE ${DAY_ROLLUP_ZONE}`;
+  return sumSales(db, q, bucketStart, rolledUp ? days : undefined);
 }
 
 /** Sales of `scope` in [from, to) (all time without them), one row per currency (`start`: `from`). */
@@ -103,21 +146,14 @@ export async function salesTotals(
   db: Db,
   q: { scope: Scope; from?: Date; to?: Date; currency?: string },
 ): Promise<SalesRow[]> {
-  const rows = await db.$queryRaw<RawSales[]>`
-    SELECT ${q.from ?? new Date(0)}::timestamptz AS start, b.currency, sum(b.orders) AS orders,
-      sum(b.gross_cents) AS gross_cents, sum(b.refunds) AS refunds, sum(b.refund_cents) AS refund_cents,
-      sum(b.tickets_sold) AS tickets_sold, sum(b.tickets_refunded) AS tickets_refunded,
-      sum(b.units_sold) AS units_sold, sum(b.units_refunded) AS units_refunded,
-      sum(b.cancelled_orders) AS cancelled_orders
-    FROM reports.sales_buckets b
-    WHERE b.scope_kind = ${q.scope.kind} AND b.scope_id = ${q.scope.id}::uuid
-      AND (${q.from ?? null}::timestamptz IS NULL OR b.bucket >= ${q.from ?? null})
-      AND (${q.to ?? null}::timestamptz IS NULL OR b.bucket < ${q.to ?? null})
-      AND (${q.currency ?? null}::text IS NULL OR b.currency = ${q.currency ?? null})
-    GROUP BY b.currency
-    ORDER BY b.currency`;
-  return rows.map(toSales);
+  const from = q.from ?? new Date(0);
+  // Every quarter-hour falls in one day, so whole days of any zone add up to the same totals.
+  const start = Prisma.sql`${from}::timestamptz`;
+  return sumSales(db, { ...q, from, to: q.to ?? new Date(ALL_TIME_END) }, start, start);
 }
+
+/** Beyond any instant a sale is recorded at (`salesTotals` of all time). */
+const ALL_TIME_END = Date.UTC(9999, 0, 1);
 
 /** The organizer of each known event (events never seen by reports are missing). */
 export async function findEventOwners(

@@ -1,5 +1,5 @@
 import type { Db } from '../../../../shared/db';
-import { applyOnce } from '../../../../shared/events/bus';
+import { applyBatch } from '../../../../shared/events/bus';
 import { advanceCursor, readPublishedAfter } from '../../../../shared/events/outbox';
 import { resetReadModel } from '../data/read-model';
 import { READ_MODEL_CONSUMER, readModelHandlers } from './event-handlers';
@@ -22,10 +22,12 @@ export async function rebuildReadModel(
   for (;;) {
     const batch = await readPublishedAfter(db, seq, options.batchSize ?? 500);
     if (batch.length === 0) break;
-    for (const event of batch) if (await applyOnce(db, READ_MODEL_CONSUMER, handlers, event)) applied++;
-    seq = BigInt(batch[batch.length - 1]!.seq);
-    // The Postgres transport's cursor: a consumer started later goes on from here.
-    await advanceCursor(db, READ_MODEL_CONSUMER, seq);
+    const last = BigInt(batch[batch.length - 1]!.seq);
+    // The Postgres transport's cursor, in the batch's transaction: a consumer started later goes on from here.
+    applied += await applyBatch(db, READ_MODEL_CONSUMER, handlers, batch, (tx) =>
+      advanceCursor(tx, READ_MODEL_CONSUMER, last),
+    );
+    seq = last;
     events += batch.length;
     options.onProgress?.(events);
   }
