@@ -1,16 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { redisUrlIfAvailable } from '../test/helpers/redis';
-import { codeOf } from '../test/helpers/users';
 import { CHECKOUT, feedTicketType, quickUsers } from '../subgraphs/orders/test/helpers';
-import { intOption, quantile, withStack } from './harness';
+import {
+  REPLAY_POOL_MAX,
+  compare,
+  intOption,
+  loadAverage,
+  measure,
+  outcomeOf,
+  replaySql,
+  sqlTemplate,
+  withStack,
+} from './harness';
 
 /**
  * `npm run bench -- checkout [--attempts 2000] [--capacity 500] [--concurrency 100] [--redis]`
  *
  * `attempts` checkouts of one ticket each, through the gateway, against one ticket type of
- * `capacity` seats, `concurrency` in flight. Prints checkouts per second, p50/p99 latency of
- * all attempts, the outcome counts, and the oversold count (held + sold beyond capacity; must
- * be 0).
+ * `capacity` seats, `concurrency` in flight. Then the SQL statements of one checkout that got
+ * its seat and of one that found none (captured from the stack's pool) run from a bare `pg`
+ * client at the same concurrency, as many of each as the service had, against another ticket
+ * type of `capacity` seats: the database's own limit on this machine. Prints checkouts per
+ * second, p50/p99 latency of all attempts, the outcomes by error code, the ratios, and the
+ * oversold count (held + sold beyond capacity; must be 0).
  */
 export default async function checkoutBench(args: string[]): Promise<void> {
   const attempts = intOption(args, 'attempts', 2000);
@@ -20,43 +32,53 @@ export default async function checkoutBench(args: string[]): Promise<void> {
 
   await withStack(
     async (stack) => {
-      const type = await feedTicketType(stack, { capacity, maxPerOrder: 1 });
-      const buyers = await quickUsers(stack, Math.min(attempts, 200), 'bench');
-      const latencies: number[] = [];
-      const outcomes: Record<string, number> = {};
-      let next = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < attempts) {
-            const i = next++;
-            const t0 = performance.now();
-            const res = await stack.gql(
-              CHECKOUT,
-              {
-                input: {
-                  idempotencyKey: `bench-${i}-${randomUUID()}`,
-                  lines: [{ ticketTypeId: type.ticketTypeId, quantity: 1 }],
-                },
-              },
-              { token: buyers[i % buyers.length]!.token },
-            );
-            latencies.push(performance.now() - t0);
-            const outcome = codeOf(res) ?? 'OK';
-            outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-          }
-        }),
+      const [type, replayed, sampled, gone] = await Promise.all(
+        [capacity, capacity, attempts, 1].map((seats) => feedTicketType(stack, { capacity: seats, maxPerOrder: 1 })),
       );
-      const seconds = (performance.now() - started) / 1000;
-      const copy = await stack.db.ticketTypeCopy.findUniqueOrThrow({ where: { id: type.ticketTypeId } });
+      const buyers = await quickUsers(stack, Math.min(attempts, 200), 'bench');
+      const checkout = async (ticketTypeId: string, i: number, idempotencyKey = `bench-${i}-${randomUUID()}`) => {
+        const res = await stack.gql(
+          CHECKOUT,
+          { input: { idempotencyKey, lines: [{ ticketTypeId, quantity: 1 }] } },
+          { token: buyers[i % buyers.length]!.token },
+        );
+        return outcomeOf(res, res.data?.checkout ? 'OK' : `HTTP ${res.status}`);
+      };
+
+      // One checkout that gets a seat and one that finds none, with the workers stopped so their
+      // statements are the requests' alone.
+      if ((await checkout(gone!.ticketTypeId, 0)) !== 'OK') throw new Error('could not buy the one seat');
+      await stack.stopWorkers();
+      const heldKey = `bench-held-${randomUUID()}`;
+      const refusedKey = `bench-refused-${randomUUID()}`;
+      const held = await stack.captureSql(() => checkout(sampled!.ticketTypeId, 0, heldKey));
+      const refused = await stack.captureSql(() => checkout(gone!.ticketTypeId, 0, refusedKey));
+      stack.startWorkers();
+      if (held.result !== 'OK' || refused.result !== 'SOLD_OUT')
+        throw new Error(`the sample checkouts were ${held.result} and ${refused.result}`);
+
+      const load = loadAverage();
+      const service = await measure(attempts, concurrency, (i) => checkout(type!.ticketTypeId, i));
+      const copy = await stack.db.ticketTypeCopy.findUniqueOrThrow({ where: { id: type!.ticketTypeId } });
       const oversold = Math.max(0, copy.held + copy.sold - copy.capacity);
-      latencies.sort((a, b) => a - b);
+
+      // As many holds and refusals as the service had, in the order an on-sale has them.
+      const holds = service.outcomes.OK ?? 0;
+      const replay = (sample: string, key: string) => (i: number) =>
+        new Map([
+          [sample, replayed!.ticketTypeId],
+          [key, `${key}-${i}`],
+        ]);
+      const asHeld = sqlTemplate(held.statements, replay(sampled!.ticketTypeId, heldKey));
+      const asRefused = sqlTemplate(refused.statements, replay(gone!.ticketTypeId, refusedKey));
+      const limit = await replaySql(stack.databaseUrl, attempts, concurrency, (i) =>
+        i < holds ? asHeld(i) : asRefused(i),
+      );
       console.log(
         [
-          `checkout: ${attempts} attempts, capacity ${capacity}, concurrency ${concurrency}${redisUrl ? ', events over Redis' : ''}`,
-          `  ${(attempts / seconds).toFixed(0)} checkouts/s over ${seconds.toFixed(2)} s`,
-          `  latency p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms`,
-          `  outcomes ${JSON.stringify(outcomes)}`,
+          `checkout: ${attempts} attempts, capacity ${capacity}, concurrency ${concurrency}${redisUrl ? ', events over Redis' : ''}, ${held.statements.length} SQL statements per hold, ${refused.statements.length} per refusal`,
+          `  load average before ${load}; the bare client on ${Math.min(concurrency, REPLAY_POOL_MAX)} connections, the stack on 50`,
+          compare('checkouts', service, limit),
           `  held ${copy.held}, oversold ${oversold}`,
         ].join('\n'),
       );

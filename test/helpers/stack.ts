@@ -10,7 +10,7 @@ import { postgresSessionChanges } from '../../shared/auth/session-changes';
 import { prismaSessionLookup } from '../../shared/auth/sessions';
 import { createTokenVerifier, type SessionLookup } from '../../shared/auth/tokens';
 import { loadConfig } from '../../shared/config';
-import { createPrisma, type Db } from '../../shared/db';
+import { createPrisma, poolOf, type Db } from '../../shared/db';
 import type { Worker } from '../../shared/events/bus';
 import { postgresWakeups } from '../../shared/events/wakeups';
 import { createLogger } from '../../shared/logger';
@@ -73,6 +73,12 @@ export interface Stack {
    */
   sqlQueryCount(): number;
   /**
+   * The SQL statements (text and parameters, in the order they ran) that `db` ran while
+   * `body` did, e.g. to replay what one request issues from a bare client. Stop the workers
+   * first, as for `sqlQueryCount`.
+   */
+  captureSql<T>(body: () => Promise<T>): Promise<{ result: T; statements: SqlStatement[] }>;
+  /**
    * Session lookups (`users.sessions` reads of a token check) by any service of the stack
    * since it started: through the gateway, one per request whatever its subgraph fetches.
    */
@@ -99,6 +105,13 @@ export interface Stack {
     options?: { token?: string; url?: string; headers?: Record<string, string> },
   ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
+}
+
+/** A statement as node-postgres ran it: `$1`-style placeholders, their values, and the rows it affected. */
+export interface SqlStatement {
+  query: string;
+  params: unknown[];
+  rowCount: number | null;
 }
 
 export interface StackOptions {
@@ -148,6 +161,32 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     connectTimeoutMs: 5000,
     poolMax: options.poolMax ?? 10,
     onQuery: () => void sqlQueries++,
+  });
+  let captured: SqlStatement[] | undefined;
+  // Below Prisma, where its transactions' BEGIN is visible too (its query log leaves it out).
+  poolOf(db)!.on('connect', (client) => {
+    const query = client.query.bind(client) as (config: unknown, ...rest: unknown[]) => unknown;
+    Object.assign(client, {
+      query: (config: unknown, ...rest: unknown[]) => {
+        const result = query(config, ...rest);
+        const text = typeof config === 'string' ? config : (config as { text?: unknown } | null)?.text;
+        if (captured && typeof text === 'string') {
+          const statement: SqlStatement = {
+            query: text,
+            params: Array.isArray(rest[0]) ? rest[0] : ((config as { values?: unknown[] }).values ?? []),
+            rowCount: null,
+          };
+          captured.push(statement);
+          if (result instanceof Promise) {
+            void result.then(
+              (r: { rowCount?: number | null }) => (statement.rowCount = r.rowCount ?? null),
+              () => undefined,
+            );
+          }
+        }
+        return result;
+      },
+    });
   });
   const signingKeys = loadSigningKeys({ json: JSON.stringify([generateStoredSigningKey()]) });
   const logger = createLogger('test', 'silent');
@@ -281,6 +320,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     users,
     subgraphs,
     sqlQueryCount: () => sqlQueries,
+    async captureSql(body) {
+      const statements: SqlStatement[] = [];
+      captured = statements;
+      try {
+        return { result: await body(), statements };
+      } finally {
+        captured = undefined;
+      }
+    },
     sessionLookupCount: () => sessionLookups,
     stopWorkers,
     startWorkers,

@@ -58,6 +58,36 @@ describe('checkIn', () => {
     expect(await stack.db.checkIn.count({ where: { ticketId: ticket!.id } })).toBe(1);
   });
 
+  test('of 5 concurrent scans of each of 10 tickets exactly one each is ACCEPTED, and the event counts 10', async () => {
+    // An event of its own, so its count is this test's scans alone.
+    const night = await publishedEvent(viaGateway(stack, org.accessToken), { title: 'Crowded night' });
+    const { tickets } = await buyTickets(10, night);
+    // As a door app does: a busy answer is retried with the same nonce, after the hint.
+    const scanUntilAnswered = async (qr: string, nonce: string) => {
+      for (;;) {
+        const res = await scan(qr, nonce, org.accessToken, night.eventId);
+        if (codeOf(res) !== 'SERVICE_UNAVAILABLE') return res;
+        await new Promise((resolve) => setTimeout(resolve, Number(res.errors![0]!.extensions!.retryAfterMs)));
+      }
+    };
+    const results = await Promise.all(
+      tickets.flatMap((t) =>
+        Array.from({ length: 5 }, async (_, i) => ({
+          ticketId: t.id,
+          res: await scanUntilAnswered(t.qr, `crowd-${i}-${t.id}`),
+        })),
+      ),
+    );
+    for (const { res } of results) expect(res.errors).toBeUndefined();
+    const accepted = results.filter(({ res }) => res.data!.checkIn.status === 'ACCEPTED').map((r) => r.ticketId);
+    expect(accepted.sort()).toEqual(tickets.map((t) => t.id).sort());
+    expect(results.filter(({ res }) => res.data!.checkIn.status === 'ALREADY_CHECKED_IN')).toHaveLength(40);
+    // The scans spread over several shard rows, which sum to the accepted scans.
+    const shards = await stack.db.eventCheckInCount.findMany({ where: { eventId: night.eventId } });
+    expect(shards.length).toBeGreaterThan(1);
+    expect(shards.reduce((sum, s) => sum + s.count, 0)).toBe(10);
+  });
+
   test('a retry with the same nonce gets the same ACCEPTED result', async () => {
     const {
       tickets: [ticket],

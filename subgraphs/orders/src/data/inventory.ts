@@ -9,9 +9,11 @@ import type { Db, Tx } from '../../../../shared/db';
  * re-checks the condition on the committed row). Never read a counter and write it back.
  *
  * Lock order, to keep concurrent transactions from deadlocking: order rows first (by id), then
- * ticket-type rows by id, then stock rows by (product id, warehouse id), and last the product
- * rows whose stock changed, by id (`lockStockStates`, for StockChanged). Callers pass counters
- * in that order; `sortedTicketCounts` and `sortedStockCounts` build it.
+ * stock rows by (product id, warehouse id), then ticket-type rows by id, and last the product
+ * rows whose stock changed, by id (`lockStockStates`, for StockChanged). Ticket types come late
+ * because one on-sale's checkouts all queue for one such row: a transaction takes it once the
+ * rest of its writes are done. Callers pass counters in that order; `sortedTicketCounts` and
+ * `sortedStockCounts` build it.
  */
 export type { Stock, StockMovementKind, TicketTypeCopy };
 
@@ -77,39 +79,39 @@ export async function reserveStock(tx: Tx, productId: string, quantity: number):
 
 /** Gives holds back (expiry, cancellation, failed payment). */
 export async function releaseHolds(tx: Tx, tickets: TicketCount[], stock: StockCount[]): Promise<void> {
-  for (const t of tickets) {
-    await tx.$executeRaw`UPDATE orders.ticket_types SET held = held - ${t.quantity}, updated_at = now() WHERE id = ${t.ticketTypeId}::uuid`;
-  }
   for (const s of stock) {
     await tx.$executeRaw`
       UPDATE orders.stock SET held = held - ${s.quantity}, updated_at = now()
       WHERE product_id = ${s.productId}::uuid AND warehouse_id = ${s.warehouseId}::uuid`;
   }
+  for (const t of tickets) {
+    await tx.$executeRaw`UPDATE orders.ticket_types SET held = held - ${t.quantity}, updated_at = now() WHERE id = ${t.ticketTypeId}::uuid`;
+  }
 }
 
 /** Turns holds into sales (payment succeeded): tickets count as sold, units leave the warehouse. */
 export async function commitHolds(tx: Tx, tickets: TicketCount[], stock: StockCount[]): Promise<void> {
-  for (const t of tickets) {
-    await tx.$executeRaw`
-      UPDATE orders.ticket_types SET held = held - ${t.quantity}, sold = sold + ${t.quantity}, updated_at = now()
-      WHERE id = ${t.ticketTypeId}::uuid`;
-  }
   for (const s of stock) {
     await tx.$executeRaw`
       UPDATE orders.stock SET held = held - ${s.quantity}, on_hand = on_hand - ${s.quantity}, updated_at = now()
       WHERE product_id = ${s.productId}::uuid AND warehouse_id = ${s.warehouseId}::uuid`;
   }
+  for (const t of tickets) {
+    await tx.$executeRaw`
+      UPDATE orders.ticket_types SET held = held - ${t.quantity}, sold = sold + ${t.quantity}, updated_at = now()
+      WHERE id = ${t.ticketTypeId}::uuid`;
+  }
 }
 
 /** Takes sold units back (refund): capacity returns, units return to their warehouse. */
 export async function returnSold(tx: Tx, tickets: TicketCount[], stock: StockCount[]): Promise<void> {
-  for (const t of tickets) {
-    await tx.$executeRaw`UPDATE orders.ticket_types SET sold = sold - ${t.quantity}, updated_at = now() WHERE id = ${t.ticketTypeId}::uuid`;
-  }
   for (const s of stock) {
     await tx.$executeRaw`
       UPDATE orders.stock SET on_hand = on_hand + ${s.quantity}, updated_at = now()
       WHERE product_id = ${s.productId}::uuid AND warehouse_id = ${s.warehouseId}::uuid`;
+  }
+  for (const t of tickets) {
+    await tx.$executeRaw`UPDATE orders.ticket_types SET sold = sold - ${t.quantity}, updated_at = now() WHERE id = ${t.ticketTypeId}::uuid`;
   }
 }
 

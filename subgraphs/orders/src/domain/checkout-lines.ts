@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../../../shared/db';
-import { badInput, conflict } from '../../../../shared/errors';
+import { badInput, conflict, soldOut } from '../../../../shared/errors';
 import * as catalog from '../data/catalog';
 import * as inventory from '../data/inventory';
 import * as valid from './validation';
@@ -47,6 +47,10 @@ export interface PricedLine {
   label: string;
 }
 
+/** The SOLD_OUT of a ticket line, from the read above or from its hold. */
+export const notEnoughTickets = (label: string, field: string) =>
+  soldOut(`${label}: not enough tickets left for ${field}`, field);
+
 /** A checked line: where it came from (`field`), how many, and exactly one target. */
 export type LineTarget = { field: string; quantity: number } & ReturnType<typeof valid.lineTarget>;
 
@@ -67,7 +71,11 @@ export function checkLines(requested: { field: string; line: LineInput }[]): Lin
   return targets;
 }
 
-/** Current prices and the rules that do not depend on remaining capacity (checked again by the holds). */
+/**
+ * Current prices and the rules of each line. A ticket type with fewer left than asked is
+ * SOLD_OUT here already (an unlocked read): at an on-sale most attempts come after the last
+ * seat, and this spares them a transaction that could only roll back. The holds still decide.
+ */
 export async function priceLines(db: Db, targets: LineTarget[], now: Date): Promise<PricedLine[]> {
   const productIds = targets.flatMap((t) => (t.productId ? [t.productId] : []));
   const ticketTypeIds = targets.flatMap((t) => (t.ticketTypeId ? [t.ticketTypeId] : []));
@@ -106,6 +114,7 @@ export async function priceLines(db: Db, targets: LineTarget[], now: Date): Prom
     if (t.quantity > type.maxPerOrder) {
       throw badInput(`${t.field}.quantity`, `${type.name}: at most ${type.maxPerOrder} tickets per order`);
     }
+    if (type.capacity - type.held - type.sold < t.quantity) throw notEnoughTickets(type.name, t.field);
     return {
       index,
       field: t.field,

@@ -11,6 +11,7 @@ import {
   checkLines,
   hashLines,
   lockKey,
+  notEnoughTickets,
   priceLines,
   shippingAddress,
   type CheckoutInput,
@@ -81,19 +82,17 @@ export class CheckoutService {
           requestHash,
           expiresAt: new Date(now.getTime() + this.deps.holdMinutes * 60_000),
         });
-        // Lock order: ticket types by id, then products by id (see data/inventory.ts).
+        // Lock order (see data/inventory.ts): stock rows, then ticket types, then products. The
+        // ticket types' rows are the ones every checkout of an on-sale queues for, so they are
+        // taken after everything else of the order is written: only the commit follows them
+        // (and, when the order has products, their StockChanged).
         const byLockOrder = [...priced].sort((a, b) => lockKey(a).localeCompare(lockKey(b)));
         const warehouseOf = new Map<number, string>();
         for (const line of byLockOrder) {
-          if (line.ticketTypeId) {
-            if (!(await inventory.reserveTickets(tx, line.ticketTypeId, line.quantity))) {
-              throw soldOut(`${line.label}: not enough tickets left for ${line.field}`, line.field);
-            }
-          } else {
-            const warehouseId = await inventory.reserveStock(tx, line.productId!, line.quantity);
-            if (!warehouseId) throw soldOut(`${line.label}: not enough stock left for ${line.field}`, line.field);
-            warehouseOf.set(line.index, warehouseId);
-          }
+          if (!line.productId) continue;
+          const warehouseId = await inventory.reserveStock(tx, line.productId, line.quantity);
+          if (!warehouseId) throw soldOut(`${line.label}: not enough stock left for ${line.field}`, line.field);
+          warehouseOf.set(line.index, warehouseId);
         }
         const lines = await orders.createLines(
           tx,
@@ -123,10 +122,6 @@ export class CheckoutService {
               orderId: created.id,
             })),
         );
-        await events.stockChanged(
-          tx,
-          lines.flatMap((l) => (l.productId ? [l.productId] : [])),
-        );
         if (address) {
           const sellers = [...new Set(lines.filter((l) => l.productId).map((l) => l.sellerId))];
           await orders.createDeliveries(
@@ -136,6 +131,15 @@ export class CheckoutService {
         }
         if (fromCart) await carts.clearCart(tx, buyerId);
         await events.orderPlaced(tx, created);
+        for (const line of byLockOrder) {
+          if (line.ticketTypeId && !(await inventory.reserveTickets(tx, line.ticketTypeId, line.quantity))) {
+            throw notEnoughTickets(line.label, line.field);
+          }
+        }
+        await events.stockChanged(
+          tx,
+          lines.flatMap((l) => (l.productId ? [l.productId] : [])),
+        );
         return created;
       });
     } catch (err) {

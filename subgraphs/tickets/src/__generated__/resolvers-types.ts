@@ -29,9 +29,9 @@ export type CheckInEvent = {
   /** When it was checked in. */
   checkedInAt: Scalars['DateTime']['output'];
   /**
-   * Accepted scans of the event so far, counted in the transaction that accepted this one.
-   * Scans accepted at the same moment may arrive out of order; the count never decreases within
-   * a subscription.
+   * Accepted scans of the event so far, counted once this one committed (scans committing at the
+   * same moment may be in it already). Such scans may arrive out of order; the count never
+   * decreases within a subscription, and the last count heard is the event's.
    */
   checkedInCount: Scalars['Int']['output'];
   /** The ticket admitted. */

@@ -105,21 +105,20 @@ export async function voidSeats(tx: Tx, orderLineId: string, quantity: number, a
 
 /**
  * Accepts one scan of a ticket at its event, in one transaction: VALID → CHECKED_IN, the scan
- * recorded under its nonce, and the event's count of accepted scans one higher. Returns the
- * checked-in ticket and that count, or `null` when the scan was not accepted: the ticket is not
- * VALID (or not of this event), or the nonce was taken meanwhile by a concurrent scan (its
- * unique key), in which case nothing of this scan is kept.
+ * recorded under its nonce, and the event's count of accepted scans one higher (last, see
+ * `countCheckIn`). Returns the checked-in ticket, or `null` when the scan was not accepted: the
+ * ticket is not VALID (or not of this event), or the nonce was taken meanwhile by a concurrent
+ * scan (its unique key), in which case nothing of this scan is kept.
  *
  * The race-free part is `markCheckedIn`: of any number of concurrent calls for one ticket,
- * exactly one gets the row back. The count is taken after the ticket's row, so counts are
- * consecutive in commit order.
+ * exactly one gets the row back.
  */
 export async function acceptCheckIn(
   db: Db,
   scan: { ticketId: string; eventId: string; nonce: string; scannerId: string; at: Date },
   /** Runs in the accepting transaction (the domain announces the check-in there). */
   onAccepted: (tx: Tx, ticket: Ticket) => Promise<void>,
-): Promise<{ ticket: Ticket; checkedInCount: number } | null> {
+): Promise<Ticket | null> {
   try {
     return await inTransaction(db, async (tx) => {
       const ticket = await markCheckedIn(tx, scan.ticketId, scan.eventId, scan.at);
@@ -128,7 +127,8 @@ export async function acceptCheckIn(
         data: { ticketId: ticket.id, nonce: scan.nonce, scannerId: scan.scannerId, checkedInAt: scan.at },
       });
       await onAccepted(tx, ticket);
-      return { ticket, checkedInCount: await countCheckIn(tx, scan.eventId) };
+      await countCheckIn(tx, scan.eventId, ticket.id);
+      return ticket;
     });
   } catch (err) {
     if (isUniqueViolation(err)) return null;
@@ -137,15 +137,16 @@ export async function acceptCheckIn(
 }
 
 /**
- * VALID → CHECKED_IN in one conditional UPDATE. Concurrent callers for one ticket wait for the
- * winner's row lock, re-check `status = 'VALID'`, and get `null`.
+ * VALID → CHECKED_IN in one conditional UPDATE, returning the row. Concurrent callers for one
+ * ticket wait for the winner's row lock, re-check `status = 'VALID'`, and get `null`.
  */
 async function markCheckedIn(tx: Tx, ticketId: string, eventId: string, at: Date): Promise<Ticket | null> {
-  // Raw SQL on purpose: the guarantee rests on this being one UPDATE with the status condition.
-  const count = await tx.$executeRaw`
-    UPDATE tickets.tickets SET status = 'CHECKED_IN', checked_in_at = ${at}
-    WHERE id = ${ticketId}::uuid AND event_id = ${eventId}::uuid AND status = 'VALID'`;
-  return count === 1 ? tx.ticket.findUnique({ where: { id: ticketId } }) : null;
+  // The guarantee rests on this being one UPDATE with the status condition (never a read first).
+  const [ticket] = await tx.ticket.updateManyAndReturn({
+    where: { id: ticketId, eventId, status: 'VALID' },
+    data: { status: 'CHECKED_IN', checkedInAt: at },
+  });
+  return ticket ?? null;
 }
 
 export function findCheckInByNonce(db: Db | Tx, nonce: string): Promise<CheckIn | null> {

@@ -1,5 +1,6 @@
 import type { Db } from '../../../../shared/db';
 import { conflict, forbidden, notFound, unauthenticated } from '../../../../shared/errors';
+import * as events from '../data/events';
 import * as tickets from '../data/tickets';
 import type { TicketsRequest } from '../loaders';
 import type { CheckInOutcome } from '../models';
@@ -20,7 +21,9 @@ const rejected = (status: CheckInOutcome['status']): CheckInOutcome => ({ status
  * `acceptCheckIn`), never a read followed by a write. The accepted scan's nonce is stored
  * with it (unique), so a retry of that scan with the same nonce is answered ACCEPTED again.
  * The same transaction counts the scan on the event; `checkIns` subscribers hear of it once
- * it committed.
+ * it committed, with the event's count read after that commit: every scan reads after its
+ * own commit, so the one that reads last sees them all, and the highest count a subscriber
+ * hears is exact.
  */
 export class CheckInService {
   constructor(private readonly deps: { db: Db; qr: QrCodec; realtime: TicketsRealtime; now?: () => Date }) {}
@@ -45,11 +48,9 @@ export class CheckInService {
     if (!code) return rejected('INVALID_SIGNATURE');
     if (code.eventId !== eventId) return rejected('WRONG_EVENT');
 
-    const previous = await tickets.findCheckInByNonce(this.deps.db, nonce);
-    if (previous) return this.replay(previous, code.ticketId);
-
-    // Not accepted (null): the ticket is not VALID, or a concurrent scan took the nonce.
-    const accepted = await tickets.acceptCheckIn(
+    // Not accepted (null): the ticket is not VALID, or a scan took the nonce first. A retried
+    // nonce needs no look-up before this: it is not accepted either, and finds its scan below.
+    const ticket = await tickets.acceptCheckIn(
       this.deps.db,
       {
         ticketId: code.ticketId,
@@ -60,24 +61,23 @@ export class CheckInService {
       },
       announceCheckedIn,
     );
-    if (accepted) {
-      const { ticket, checkedInCount } = accepted;
+    if (ticket) {
       await this.deps.realtime.checkedIn({
         eventId,
         ticketId: ticket.id,
         checkedInAt: ticket.checkedInAt!.toISOString(),
-        checkedInCount,
+        checkedInCount: await events.checkedInCount(this.deps.db, eventId),
       });
       return { status: 'ACCEPTED', ticket, checkedInAt: ticket.checkedInAt };
     }
 
-    // Lost the race or not VALID. The winner may be a concurrent copy of this very scan.
+    // Lost the race, not VALID, or a retry. The winner may be an earlier copy of this very scan.
     const winner = await tickets.findCheckInByNonce(this.deps.db, nonce);
     if (winner) return this.replay(winner, code.ticketId);
-    const ticket = await tickets.findTicketById(this.deps.db, code.ticketId);
-    if (!ticket || ticket.eventId !== eventId) return rejected('NOT_FOUND');
-    if (ticket.status === 'VOIDED') return { status: 'VOIDED', ticket, checkedInAt: null };
-    return { status: 'ALREADY_CHECKED_IN', ticket, checkedInAt: ticket.checkedInAt };
+    const current = await tickets.findTicketById(this.deps.db, code.ticketId);
+    if (!current || current.eventId !== eventId) return rejected('NOT_FOUND');
+    if (current.status === 'VOIDED') return { status: 'VOIDED', ticket: current, checkedInAt: null };
+    return { status: 'ALREADY_CHECKED_IN', ticket: current, checkedInAt: current.checkedInAt };
   }
 
   /** The answer to a retried nonce: the same ACCEPTED, if the nonce was this ticket's. */
