@@ -74,6 +74,8 @@ export default async function gatewayBench(args: string[]): Promise<void> {
         await sameAnswers(targets[kind], body);
         figures[kind] = await measure(load, targets[kind], body, { seconds, rounds, connections });
         print(kind === 'authenticated' ? 'authenticated cross-subgraph query' : 'public query', figures[kind]);
+        const ours = gateways.find((g) => g.name === 'ours');
+        if (ours) console.log(`  ours after the rounds: ${await memoryOf(ours)}`);
       }
       printRatios(figures);
     } finally {
@@ -318,6 +320,19 @@ async function sameAnswers(targets: Target[], body: string): Promise<void> {
       throw new Error(`${target.name} answered other data: ${JSON.stringify(answer.data).slice(0, 500)}`);
     }
   }
+}
+
+/** Where this gateway's memory is, from its /metrics (prom-client's process and Node.js figures). */
+async function memoryOf(gateway: Gateway): Promise<string> {
+  const text = await (await fetch(new URL('/metrics', gateway.url))).text();
+  const mb = (name: string) => {
+    const value = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1];
+    return value === undefined ? '?' : `${(Number(value) / 2 ** 20).toFixed(0)} MB`;
+  };
+  return (
+    `RSS ${mb('process_resident_memory_bytes')}, heap used ${mb('nodejs_heap_size_used_bytes')} of ` +
+    `${mb('nodejs_heap_size_total_bytes')}, external ${mb('nodejs_external_memory_bytes')}`
+  );
 }
 
 /** /proc/<pid>: resident set size in bytes, and user + system CPU time in ms. */
