@@ -22,6 +22,7 @@ import {
   advanceCursor,
   cursorLag,
   hasProcessedAny,
+  markAllProcessed,
   markProcessed,
   publishPending,
   readCursor,
@@ -251,11 +252,17 @@ export async function applyBatch(
   let applied: DomainEvent[];
   try {
     applied = await db.$transaction(async (tx) => {
+      const handled = events.filter((e) => handlers[e.type]);
+      const fresh = await markAllProcessed(
+        tx,
+        consumer,
+        handled.map((e) => e.eventId),
+      );
       const done: DomainEvent[] = [];
-      for (const event of events) {
-        const handler = handlers[event.type] as
-          ((tx: Tx, e: DomainEvent, afterCommit: AfterCommit) => Promise<void>) | undefined;
-        if (!handler || !(await markProcessed(tx, consumer, event.eventId))) continue;
+      for (const event of handled) {
+        // `delete`: an event delivered twice in one batch is applied once.
+        if (!fresh.delete(event.eventId.toLowerCase())) continue;
+        const handler = handlers[event.type] as (tx: Tx, e: DomainEvent, afterCommit: AfterCommit) => Promise<void>;
         await handler(tx, event, (effect) => effects.push(effect));
         done.push(event);
       }
