@@ -65,6 +65,25 @@ describe('session checks through the gateway', () => {
     expect(await lookupsOf(() => ok(stack, '{ events(first: 3) { edges { node { title } } } }', {}))).toBe(0);
   });
 
+  it('answers concurrent requests of several viewers each from its own session, a revoked one refused', async () => {
+    const other = await newAccount(stack, 'other');
+    const revoked = await newAccount(stack, 'revoked');
+    const claims = JSON.parse(Buffer.from(revoked.accessToken.split('.')[1]!, 'base64url').toString()) as {
+      sid: string;
+    };
+    await stack.db.session.update({ where: { id: claims.sid }, data: { revokedAt: new Date() } });
+    // Asked for in the same turn of the gateway's event loop, their sessions are read in one query.
+    const answers = await Promise.all(
+      [buyer, other, revoked, buyer].map((account) => stack.gql('{ me { id } }', {}, { token: account.accessToken })),
+    );
+    expect(answers.map((res) => res.data?.me?.id ?? res.errors?.[0]?.extensions?.code)).toEqual([
+      buyer.id,
+      other.id,
+      'UNAUTHENTICATED',
+      buyer.id,
+    ]);
+  });
+
   it('a subgraph refuses a forged or malformed credential, reading no session', async () => {
     const orders = stack.subgraphs.orders!.url;
     const call = (credential: string) =>
