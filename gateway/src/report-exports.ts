@@ -40,6 +40,11 @@ const top = (p: Params) => ({
   first: p.first === undefined ? undefined : Number(p.first),
 });
 
+/** The filter of the platform-wide reports by period (support, engagement). */
+const periods = (p: Params) => ({
+  filter: { from: p.from, to: p.to, granularity: p.granularity, timezone: p.timezone },
+});
+
 /**
  * The tabular reports, by the name of their download (`/reports/<name>.csv`). Each runs the
  * same GraphQL operation a client would, through this gateway with the caller's token, so the
@@ -95,6 +100,28 @@ export const EXPORTS: Record<string, Export> = {
     columns: columns(
       ...['categoryId', 'parentId', 'name', 'depth', 'currency', 'grossCents', 'refundCents', 'netCents'],
       ...['unitsSold', 'ownNetCents'],
+    ),
+  },
+  support: {
+    query: `query($filter: ReportPeriodsFilter!) { supportReport(filter: $filter) { periods { start label opened
+      resolved responded firstResponseMedianSeconds firstResponseP90Seconds slaBreached slaBreachRate ratings
+      averageRating } } }`,
+    variables: periods,
+    rows: 'supportReport.periods',
+    columns: columns(
+      ...['start', 'label', 'opened', 'resolved', 'responded', 'firstResponseMedianSeconds'],
+      ...['firstResponseP90Seconds', 'slaBreached', 'slaBreachRate', 'ratings', 'averageRating'],
+    ),
+  },
+  engagement: {
+    query: `query($filter: ReportPeriodsFilter!) { engagementReport(filter: $filter) { periods { start label
+      pointsAwarded awards pointsReversed activeUsers badgesAwarded levelsReached rewardsRedeemed pointsRedeemed
+      receiptsApproved } } }`,
+    variables: periods,
+    rows: 'engagementReport.periods',
+    columns: columns(
+      ...['start', 'label', 'pointsAwarded', 'awards', 'pointsReversed', 'activeUsers', 'badgesAwarded'],
+      ...['levelsReached', 'rewardsRedeemed', 'pointsRedeemed', 'receiptsApproved'],
     ),
   },
   'low-stock': {

@@ -424,7 +424,69 @@ test('CSV downloads through the gateway, with the report’s own authorization',
     'BAD_USER_INPUT',
   );
   await refused('/reports/category-sales.csv', buyer.accessToken, 403, 'FORBIDDEN');
+  await refused(`/reports/support.csv?${range}`, organizer.accessToken, 403, 'FORBIDDEN');
+  await refused(`/reports/engagement.csv?${range}`, buyer.accessToken, 403, 'FORBIDDEN');
+  await refused('/reports/engagement.csv', admin.accessToken, 400, 'BAD_USER_INPUT');
   await refused('/reports/nothing.csv', admin.accessToken, 404, 'NOT_FOUND');
+  // The platform-wide reports by period: a row per day with activity, the figures GraphQL gives.
+  for (const [name, field, columns] of [
+    [
+      'support',
+      'supportReport',
+      [
+        'opened',
+        'resolved',
+        'responded',
+        'firstResponseMedianSeconds',
+        'firstResponseP90Seconds',
+        'slaBreached',
+        'slaBreachRate',
+        'ratings',
+        'averageRating',
+      ],
+    ],
+    [
+      'engagement',
+      'engagementReport',
+      [
+        'pointsAwarded',
+        'awards',
+        'pointsReversed',
+        'activeUsers',
+        'badgesAwarded',
+        'levelsReached',
+        'rewardsRedeemed',
+        'pointsRedeemed',
+        'receiptsApproved',
+      ],
+    ],
+  ] as const) {
+    const filter = `{ from: "${day}T00:00:00Z", to: "${range.split('to=')[1]}", granularity: DAY, timezone: "UTC" }`;
+    const expected = async () => {
+      const res = await stack.gql(
+        `{ ${field}(filter: ${filter}) { periods { start label ${columns.join(' ')} } } }`,
+        {},
+        { token: admin.accessToken },
+      );
+      const rows = (res.data as Record<string, { periods: Record<string, string | number | null>[] }>)[field]!.periods;
+      return [
+        'start,label,' + columns.join(','),
+        ...rows.map((r) => ['start', 'label', ...columns].map((c) => (r[c] === null ? '' : String(r[c]))).join(',')),
+        '',
+      ];
+    };
+    const got = await eventually(
+      async () => {
+        const res = await download(`/reports/${name}.csv?${range}&granularity=DAY&timezone=UTC`, admin.accessToken);
+        const lines = (await res.text()).split('\r\n');
+        const want = await expected();
+        return res.status === 200 && JSON.stringify(lines) === JSON.stringify(want) && lines;
+      },
+      { what: `${name}.csv to match ${field}` },
+    );
+    // Days without activity have no row, in GraphQL as in the CSV.
+    expect(got[0]).toBe(`start,label,${columns.join(',')}`);
+  }
   const sellers = await download('/reports/top-sellers.csv?currency=EUR&first=100', admin.accessToken);
   expect(sellers.status).toBe(200);
   expect((await sellers.text()).split('\r\n')[0]).toBe(
