@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -114,6 +115,8 @@ function bodyErrorHandler(maxBodyBytes: number, logger: Logger): ErrorRequestHan
   };
 }
 
+const SPENT_REFUSAL_DELAY_MS = 1_000;
+
 /**
  * Refuses a caller whose cost per minute is spent before its body is read, parsed, validated
  * or costed: a flood from a spent caller then costs the gateway a token check and a map
@@ -121,6 +124,10 @@ function bodyErrorHandler(maxBodyBytes: number, logger: Logger): ErrorRequestHan
  * client waiting (`npm run bench -- flood`). The refusal is the one the cost check gives
  * (RATE_LIMITED, HTTP 429, `retryAfterSeconds`), with `Retry-After`. A request whose token
  * does not verify goes on, to be answered 401 by Apollo as any other.
+ *
+ * The refusal is answered after SPENT_REFUSAL_DELAY_MS, holding the caller's slot in flight
+ * (`limitInFlight`): a flooder that ignores Retry-After then gets a few answers a second instead
+ * of hundreds, each of which would have cost this process a parse and a reply.
  */
 function refuseSpentCallers(rate: CostRate, callerOf: (req: Request) => Promise<Caller | undefined>): RequestHandler {
   return async (req, res, next) => {
@@ -129,6 +136,7 @@ function refuseSpentCallers(rate: CostRate, callerOf: (req: Request) => Promise<
     const caller = await callerOf(req);
     const refusal = caller && (await rate.spent(caller));
     if (!refusal) return next();
+    await sleep(SPENT_REFUSAL_DELAY_MS);
     const retryAfterSeconds = Number(refusal.extensions.retryAfterSeconds);
     res
       .status(429)
