@@ -221,6 +221,21 @@ test('the feed: notificationAdded over the gateway WebSocket, unreadOnly, markNo
 
 test('preferences, and the one-click unsubscribe (RFC 8058) POSTed to the gateway with the token of the link', async () => {
   const user = await signUp(stack, email('reader'));
+  // Concurrent first writes of a user's preferences (the fuzzer met the sender's at the same
+  // moment) all succeed, on one row.
+  const first = await Promise.all(
+    Array.from({ length: 8 }, () =>
+      stack.gql(
+        `mutation { setNotificationPreferences(input: { marketingEmail: true }) { marketingEmail } }`,
+        {},
+        {
+          token: user.accessToken,
+        },
+      ),
+    ),
+  );
+  expect(first.map((res) => res.errors)).toEqual(Array(8).fill(undefined));
+  expect(await stack.db.notificationPreference.count({ where: { userId: user.id } })).toBe(1);
   const PREFS = `{ me { notificationPreferences { marketingEmail } } }`;
   expect((await ok(stack, PREFS, {}, user.accessToken)).me.notificationPreferences.marketingEmail).toBe(true);
   const set = await ok(

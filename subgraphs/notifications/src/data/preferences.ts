@@ -9,13 +9,18 @@ export function findPreferences(db: Db | Tx, userIds: readonly string[]): Promis
   return db.notificationPreference.findMany({ where: { userId: { in: [...userIds] } } });
 }
 
-/** The user's row, created with the defaults (and a fresh unsubscribe token) when missing. */
-export function ensurePreferences(db: Db | Tx, userId: string): Promise<NotificationPreference> {
-  return db.notificationPreference.upsert({
-    where: { userId },
-    create: { userId, unsubscribeToken: randomBytes(24).toString('base64url') },
-    update: {},
+/**
+ * The user's row, created with the defaults (and a fresh unsubscribe token) when missing. The
+ * insert is `ON CONFLICT DO NOTHING` (createMany's skipDuplicates): the sender and the user's own
+ * mutations create it concurrently, and Prisma's `upsert` with an empty update reads, then
+ * inserts, so the second of two concurrent calls failed on the unique key.
+ */
+export async function ensurePreferences(db: Db | Tx, userId: string): Promise<NotificationPreference> {
+  await db.notificationPreference.createMany({
+    data: [{ userId, unsubscribeToken: randomBytes(24).toString('base64url') }],
+    skipDuplicates: true,
   });
+  return db.notificationPreference.findUniqueOrThrow({ where: { userId } });
 }
 
 export async function setMarketingEmail(
