@@ -156,10 +156,15 @@ test('SMTP down: the mail waits, every failed attempt recorded, and arrives once
     await stack.restartMailbox();
     const mail = await mailTo(stack, buyer.email, /confirmado|confirmed/);
     expect(mail.attachments.length).toBe(2);
-    const sent = await stack.db.notification.findFirstOrThrow({
-      where: { toEmail: buyer.email },
-      include: { deliveries: true },
-    });
+    // The sender records SENT once the server has accepted the mail, so just after it arrives.
+    const sent = await eventually(
+      () =>
+        stack.db.notification.findFirst({
+          where: { toEmail: buyer.email, status: 'SENT' },
+          include: { deliveries: true },
+        }),
+      { what: 'the notification to be recorded SENT' },
+    );
     expect(sent.status).toBe('SENT');
     expect(sent.deliveries.at(-1)!.ok).toBe(true);
   } finally {
