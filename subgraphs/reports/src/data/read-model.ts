@@ -3,6 +3,7 @@
  * add (`x = x + excluded.x`), so events applied in any order end at the same figures; facts
  * that arrive in pieces (a support ticket's opening and resolution) merge with COALESCE.
  */
+import { Prisma } from '../../../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../../../../shared/db';
 
 /** The scope kinds of `sales_buckets`: the platform, one seller, one event. */
@@ -35,6 +36,15 @@ export interface BucketDelta {
   cancelledCents?: number;
 }
 
+/** The counters of `sales_buckets` and `sales_days`, in their columns' order. */
+const SALES_COUNTERS = [
+  ...['orders', 'gross_cents', 'refunds', 'refund_cents', 'tickets_sold', 'tickets_refunded'],
+  ...['units_sold', 'units_refunded', 'cancelled_orders', 'cancelled_cents'],
+];
+/** `DO UPDATE SET` of an upsert into the table aliased `alias`: every counter adds the new row's. */
+const addCounters = (alias: string) =>
+  Prisma.raw(SALES_COUNTERS.map((c) => `${c} = ${alias}.${c} + excluded.${c}`).join(', '));
+
 /**
  * One statement for all the rows an event touches: its quarter-hour rows, and the same
  * additions to their local days of `DAY_ROLLUP_ZONE` (deltas of one call name distinct scopes).
@@ -58,31 +68,13 @@ export async function addToBuckets(tx: Tx, deltas: readonly BucketDelta[]): Prom
         cancelled_cents
       FROM d
       ON CONFLICT (scope_kind, scope_id, day, currency) DO UPDATE SET
-        orders = s.orders + excluded.orders,
-        gross_cents = s.gross_cents + excluded.gross_cents,
-        refunds = s.refunds + excluded.refunds,
-        refund_cents = s.refund_cents + excluded.refund_cents,
-        tickets_sold = s.tickets_sold + excluded.tickets_sold,
-        tickets_refunded = s.tickets_refunded + excluded.tickets_refunded,
-        units_sold = s.units_sold + excluded.units_sold,
-        units_refunded = s.units_refunded + excluded.units_refunded,
-        cancelled_orders = s.cancelled_orders + excluded.cancelled_orders,
-        cancelled_cents = s.cancelled_cents + excluded.cancelled_cents
+        ${addCounters('s')}
     )
     INSERT INTO reports.sales_buckets AS b (scope_kind, scope_id, currency, bucket, orders, gross_cents, refunds,
       refund_cents, tickets_sold, tickets_refunded, units_sold, units_refunded, cancelled_orders, cancelled_cents)
     SELECT * FROM d
     ON CONFLICT (scope_kind, scope_id, bucket, currency) DO UPDATE SET
-      orders = b.orders + excluded.orders,
-      gross_cents = b.gross_cents + excluded.gross_cents,
-      refunds = b.refunds + excluded.refunds,
-      refund_cents = b.refund_cents + excluded.refund_cents,
-      tickets_sold = b.tickets_sold + excluded.tickets_sold,
-      tickets_refunded = b.tickets_refunded + excluded.tickets_refunded,
-      units_sold = b.units_sold + excluded.units_sold,
-      units_refunded = b.units_refunded + excluded.units_refunded,
-      cancelled_orders = b.cancelled_orders + excluded.cancelled_orders,
-      cancelled_cents = b.cancelled_cents + excluded.cancelled_cents`;
+      ${addCounters('b')}`;
 }
 
 /** Additions to the sales of one product or event: its all-time totals and its quarter-hour. */
