@@ -13,6 +13,11 @@ interface Export {
   variables(params: Params): Record<string, unknown>;
   /** The path of the list of rows in the result's data. */
   rows: string;
+  /**
+   * A list field of each row that the CSV spreads out: one line per element (read by the
+   * columns under the field's name), one line with that field's columns empty when it is empty.
+   */
+  spread?: string;
   columns: Column[];
 }
 
@@ -26,6 +31,14 @@ function at(value: unknown, path: string): unknown {
       (v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
       value,
     );
+}
+
+/** A row once per element of its list field `field` (that field then holds the element). */
+function spread(row: unknown, field: string | undefined): unknown[] {
+  if (!field) return [row];
+  const list = at(row, field);
+  if (!Array.isArray(list) || list.length === 0) return [{ ...(row as object), [field]: null }];
+  return list.map((element: unknown) => ({ ...(row as object), [field]: element }));
 }
 
 const columns = (...paths: string[]): Column[] =>
@@ -124,6 +137,20 @@ export const EXPORTS: Record<string, Export> = {
       ...['levelsReached', 'rewardsRedeemed', 'pointsRedeemed', 'receiptsApproved'],
     ),
   },
+  'customer-segments': {
+    query: `query($asOf: DateTime) { customerSegments(asOf: $asOf) { segments { segment customers orders
+      monetary { currency netCents } } } }`,
+    variables: (p) => ({ asOf: p.asOf }),
+    rows: 'customerSegments.segments',
+    spread: 'monetary',
+    columns: [
+      ['segment', 'segment'],
+      ['customers', 'customers'],
+      ['orders', 'orders'],
+      ['currency', 'monetary.currency'],
+      ['netCents', 'monetary.netCents'],
+    ],
+  },
   'low-stock': {
     query: `query($threshold: Int, $organizerId: ID, $first: Int) { lowStock(threshold: $threshold, organizerId: $organizerId,
       first: $first) { kind name remaining total product { id } ticketType { id } event { id title } seller { id name } } }`,
@@ -193,9 +220,10 @@ export function reportExports(deps: {
         const code = typeof first === 'string' ? first : ErrorCode.INTERNAL_SERVER_ERROR;
         return res.status(HTTP_STATUS[code] ?? 500).json({ errors });
       }
+      const rows = ((at(data, spec.rows) as unknown[] | undefined) ?? []).flatMap((row) => spread(row, spec.spread));
       const lines = [
         spec.columns.map(([header]) => header),
-        ...((at(data, spec.rows) as unknown[] | undefined) ?? []).map((row) => spec.columns.map(([, p]) => at(row, p))),
+        ...rows.map((row) => spec.columns.map(([, p]) => at(row, p))),
       ];
       res
         .status(200)

@@ -428,6 +428,8 @@ test('CSV downloads through the gateway, with the report’s own authorization',
   await refused(`/reports/engagement.csv?${range}`, buyer.accessToken, 403, 'FORBIDDEN');
   await refused('/reports/engagement.csv', admin.accessToken, 400, 'BAD_USER_INPUT');
   await refused('/reports/nothing.csv', admin.accessToken, 404, 'NOT_FOUND');
+  await refused('/reports/customer-segments.csv', organizer.accessToken, 403, 'FORBIDDEN');
+  await refused('/reports/customer-segments.csv?asOf=2999-01-01T00:00:00Z', admin.accessToken, 400, 'BAD_USER_INPUT');
   // The platform-wide reports by period: a row per day with activity, the figures GraphQL gives.
   for (const [name, field, columns] of [
     [
@@ -492,6 +494,45 @@ test('CSV downloads through the gateway, with the report’s own authorization',
   expect((await sellers.text()).split('\r\n')[0]).toBe(
     'sellerId,sellerName,currency,orders,grossCents,refundCents,netCents,ticketsSold,unitsSold',
   );
+
+  // Segments spread their money: a line per segment and currency, one with empty money for a
+  // segment without any; the same figures as the GraphQL report as of the same instant.
+  const asOf = new Date().toISOString();
+  const segmentLines = await eventually(
+    async () => {
+      const res = await stack.gql(
+        `query($asOf: DateTime) { customerSegments(asOf: $asOf) { segments { segment customers orders
+          monetary { currency netCents } } } }`,
+        { asOf },
+        { token: admin.accessToken },
+      );
+      type Segment = {
+        segment: string;
+        customers: number;
+        orders: number;
+        monetary: { currency: string; netCents: string }[];
+      };
+      const segments = (res.data as { customerSegments: { segments: Segment[] } }).customerSegments.segments;
+      const want = [
+        'segment,customers,orders,currency,netCents',
+        ...segments.flatMap((s) =>
+          s.monetary.length === 0
+            ? [`${s.segment},${s.customers},${s.orders},,`]
+            : s.monetary.map((m) => `${s.segment},${s.customers},${s.orders},${m.currency},${m.netCents}`),
+        ),
+        '',
+      ];
+      const csv = await download(`/reports/customer-segments.csv?asOf=${asOf}`, admin.accessToken);
+      const lines = (await csv.text()).split('\r\n');
+      return csv.status === 200 && JSON.stringify(lines) === JSON.stringify(want) && lines;
+    },
+    { what: 'customer-segments.csv to match customerSegments' },
+  );
+  expect(new Set(segmentLines.slice(1, -1).map((l) => l.split(',')[0]))).toEqual(
+    new Set(['NEW', 'ACTIVE', 'LOYAL', 'AT_RISK', 'LOST']),
+  );
+  // This test's buyer paid 3,600 EUR cents just now: the NEW segment has euros.
+  expect(segmentLines.some((l) => /^NEW,[1-9]\d*,[1-9]\d*,EUR,[1-9]\d*$/.test(l))).toBe(true);
 }, 120_000);
 
 test('lowStock through the gateway after a real checkout and payment; its CSV with the same rules', async () => {
