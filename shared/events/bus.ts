@@ -42,6 +42,13 @@ const STREAM_MAX_LEN = 1_000_000;
  */
 export type AfterCommit = (effect: () => Promise<void>) => void;
 
+/**
+ * Runs last in every transaction that applied events, after their handlers (before a batch's
+ * cursor): it writes what the handlers deferred to it, e.g. additions merged over a batch and
+ * written once per table. It sees only events applied in that transaction, each once.
+ */
+export type BeforeCommit = (tx: Tx) => Promise<void>;
+
 export type EventHandlers = {
   [T in EventType]?: (tx: Tx, event: DomainEvent<T>, afterCommit: AfterCommit) => Promise<void>;
 };
@@ -209,6 +216,7 @@ export interface ConsumerOptions extends BusOptions {
    * handlers hold their row locks until the batch commits.
    */
   transactionPerBatch?: boolean;
+  beforeCommit?: BeforeCommit;
 }
 
 /**
@@ -220,6 +228,7 @@ export async function applyOnce(
   consumer: string,
   handlers: EventHandlers,
   event: DomainEvent,
+  beforeCommit?: BeforeCommit,
 ): Promise<boolean> {
   const handler = handlers[event.type] as
     ((tx: Tx, e: DomainEvent, afterCommit: AfterCommit) => Promise<void>) | undefined;
@@ -228,6 +237,7 @@ export async function applyOnce(
   const applied = await db.$transaction(async (tx) => {
     if (!(await markProcessed(tx, consumer, event.eventId))) return false;
     await handler(tx, event, (effect) => effects.push(effect));
+    await beforeCommit?.(tx);
     return true;
   });
   for (const effect of effects) await effect();
@@ -237,16 +247,18 @@ export async function applyOnce(
 
 /**
  * Applies `events` once each in ONE transaction: their processed records and effects commit
- * together, then their `afterCommit` effects run; `also` runs last in it (a cursor's advance). Should the batch fail (a poison event, a deadlock), nothing of it commits, and
- * the events are applied one at a time instead, so a failing event fails alone, as with
- * `applyOnce`. Resolves with how many were applied (the rest had been already).
+ * together (`beforeCommit` after the handlers, then `also`: a cursor's advance), then their
+ * `afterCommit` effects run. Should the batch fail (a poison event, a deadlock), nothing of it
+ * commits, and the events are applied one at a time instead (`applyOnce`, `beforeCommit` in
+ * each), so a failing event fails alone. Resolves with how many were applied (the rest had
+ * been already).
  */
 export async function applyBatch(
   db: Db,
   consumer: string,
   handlers: EventHandlers,
   events: readonly DomainEvent[],
-  also?: (tx: Tx) => Promise<void>,
+  { also, beforeCommit }: { also?: (tx: Tx) => Promise<void>; beforeCommit?: BeforeCommit } = {},
 ): Promise<number> {
   const effects: (() => Promise<void>)[] = [];
   let applied: DomainEvent[];
@@ -266,12 +278,13 @@ export async function applyBatch(
         await handler(tx, event, (effect) => effects.push(effect));
         done.push(event);
       }
+      await beforeCommit?.(tx);
       await also?.(tx);
       return done;
     }, TRANSACTION_OPTIONS);
   } catch {
     let count = 0;
-    for (const event of events) if (await applyOnce(db, consumer, handlers, event)) count++;
+    for (const event of events) if (await applyOnce(db, consumer, handlers, event, beforeCommit)) count++;
     if (also) await db.$transaction(also);
     return count;
   }
@@ -281,7 +294,7 @@ export async function applyBatch(
 }
 
 export function startConsumer(options: ConsumerOptions): Worker {
-  const { db, redis, name, handlers } = options;
+  const { db, redis, name, handlers, beforeCommit } = options;
   const stream = options.stream ?? DEFAULT_STREAM;
   const batchSize = options.batchSize ?? 100;
   const loopOptions = busLoop(options, OUTBOX_PUBLISHED_CHANNEL, `consumer ${name}`);
@@ -291,11 +304,11 @@ export function startConsumer(options: ConsumerOptions): Worker {
       const events = await readPublishedAfter(db, await readCursor(db, name), batchSize);
       if (options.transactionPerBatch && events.length > 0) {
         const last = BigInt(events[events.length - 1]!.seq);
-        await applyBatch(db, name, handlers, events, (tx) => advanceCursor(tx, name, last));
+        await applyBatch(db, name, handlers, events, { also: (tx) => advanceCursor(tx, name, last), beforeCommit });
         return events.length;
       }
       for (const event of events) {
-        await applyOnce(db, name, handlers, event);
+        await applyOnce(db, name, handlers, event, beforeCommit);
         await advanceCursor(db, name, BigInt(event.seq));
       }
       return events.length;
@@ -329,7 +342,7 @@ export function startConsumer(options: ConsumerOptions): Worker {
     let count = 0;
     for (let after = 0n; ;) {
       const events = await readUnprocessedAfter(db, name, types, after, batchSize);
-      for (const event of events) if (await applyOnce(db, name, handlers, event)) count++;
+      for (const event of events) if (await applyOnce(db, name, handlers, event, beforeCommit)) count++;
       if (events.length < batchSize) break;
       after = BigInt(events[events.length - 1]!.seq);
     }
@@ -344,12 +357,13 @@ export function startConsumer(options: ConsumerOptions): Worker {
         name,
         handlers,
         entries.map(([, fields]) => decode(fields)),
+        { beforeCommit },
       );
       await redis.xack(stream, name, ...entries.map(([id]) => id));
       return entries.length;
     }
     for (const [id, fields] of entries) {
-      await applyOnce(db, name, handlers, decode(fields));
+      await applyOnce(db, name, handlers, decode(fields), beforeCommit);
       await redis.xack(stream, name, id);
     }
     return entries.length;

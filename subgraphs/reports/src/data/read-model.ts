@@ -36,6 +36,189 @@ export interface BucketDelta {
   cancelledCents?: number;
 }
 
+/** Additions to the sales of one product or event: its all-time totals and its quarter-hour `bucket`. */
+export interface ItemDelta {
+  itemKind: 'PRODUCT' | 'EVENT';
+  itemId: string;
+  currency: string;
+  bucket: Date;
+  sellerId: string;
+  orders?: number;
+  grossCents?: number;
+  refundCents?: number;
+  unitsSold?: number;
+  unitsRefunded?: number;
+}
+
+/** The `category_sales` id of product lines without a category. */
+export const UNCATEGORISED = PLATFORM;
+
+/** Additions to one category's product sales (of one seller, currency and quarter-hour). */
+export interface CategoryDelta {
+  categoryId: string;
+  sellerId: string;
+  currency: string;
+  bucket: Date;
+  grossCents?: number;
+  refundCents?: number;
+  unitsSold?: number;
+  unitsRefunded?: number;
+}
+
+/** A buyer's paid order. */
+export interface CustomerOrder {
+  orderId: string;
+  buyerId: string;
+  currency: string;
+  paidAt: Date;
+  grossCents: number;
+}
+
+/** A refund of a buyer's order, whether or not its payment was seen yet. */
+export interface CustomerRefund {
+  refundId: string;
+  orderId: string;
+  amountCents: number;
+  refundedAt: Date;
+}
+
+/** Additions to an event's admission counters. */
+export interface AttendanceDelta {
+  eventId: string;
+  issued?: number;
+  voided?: number;
+  checkedIn?: number;
+}
+
+/** Additions to a ticket type's tickets sold (negative: refunded). */
+export interface TicketTypeSoldDelta {
+  ticketTypeId: string;
+  eventId: string;
+  organizerId: string;
+  sold: number;
+}
+
+/** The keys of `T` whose values are counters (numbers), summed when rows merge. */
+type Counters<T> = { [K in keyof T]-?: NonNullable<T[K]> extends number ? K : never }[keyof T];
+
+/** Postgres compares uuids whatever their case; the keys of pending rows must too. */
+const keyOf = (...parts: (string | Date)[]) =>
+  parts.map((p) => (typeof p === 'string' ? p.toLowerCase() : p.toISOString())).join('|');
+
+/** Adds `delta`'s counters to the pending row of `key` (its other fields: the first delta's). */
+function addTo<T extends object>(rows: Map<string, T>, key: string, delta: T, counters: readonly Counters<T>[]): void {
+  const row = rows.get(key);
+  if (!row) {
+    rows.set(key, { ...delta });
+    return;
+  }
+  for (const c of counters) {
+    const sum = (Number(row[c] ?? 0) + Number(delta[c] ?? 0)) as T[Counters<T>];
+    row[c] = sum;
+  }
+}
+
+/** A fact recorded once: the first of a key is kept (as `ON CONFLICT DO NOTHING` keeps the stored one). */
+function keepFirst<T>(rows: Map<string, T>, key: string, fact: T): void {
+  if (!rows.has(key)) rows.set(key, fact);
+}
+
+/**
+ * Rows in the order of their keys: every transaction upserts a table's rows in one order, so
+ * two consumer instances writing the same rows wait for each other instead of deadlocking.
+ */
+const inKeyOrder = <T>(rows: Map<string, T>): T[] =>
+  [...rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+
+const BUCKET_COUNTERS = [
+  ...(['orders', 'grossCents', 'refunds', 'refundCents', 'ticketsSold', 'ticketsRefunded'] as const),
+  ...(['unitsSold', 'unitsRefunded', 'cancelledOrders', 'cancelledCents'] as const),
+];
+const ITEM_COUNTERS = ['orders', 'grossCents', 'refundCents', 'unitsSold', 'unitsRefunded'] as const;
+const CATEGORY_COUNTERS = ['grossCents', 'refundCents', 'unitsSold', 'unitsRefunded'] as const;
+const ATTENDANCE_COUNTERS = ['issued', 'voided', 'checkedIn'] as const;
+
+/**
+ * The sales read model's writes of one consumer transaction (one event's, or a batch's),
+ * merged by row in memory and written by `flush`: one multi-row upsert per table, however many
+ * events the transaction applied. Only what commutes is kept here: counters that add, and facts
+ * recorded once by key. The caller applies each event once (its processed record), so merging
+ * never counts an event twice.
+ */
+export class SalesWrites {
+  private readonly buckets = new Map<string, BucketDelta>();
+  private readonly items = new Map<string, ItemDelta>();
+  private readonly itemBuckets = new Map<string, ItemDelta>();
+  private readonly categories = new Map<string, CategoryDelta>();
+  private readonly orders = new Map<string, CustomerOrder>();
+  private readonly refunds = new Map<string, CustomerRefund>();
+  private readonly owners = new Map<string, { eventId: string; organizerId: string }>();
+  private readonly attendance = new Map<string, AttendanceDelta>();
+  private readonly ticketTypes = new Map<string, TicketTypeSoldDelta>();
+
+  /** Additions to `sales_buckets` and to their local days in `sales_days`. */
+  addToBuckets(deltas: readonly BucketDelta[]): void {
+    for (const d of deltas)
+      addTo(this.buckets, keyOf(d.scopeKind, d.scopeId, d.currency, d.bucket), d, BUCKET_COUNTERS);
+  }
+
+  /** Additions to items' all-time rows (`sales_items`) and quarter-hour rows (`sales_item_buckets`). */
+  addToItems(deltas: readonly ItemDelta[]): void {
+    for (const d of deltas) {
+      addTo(this.items, keyOf(d.itemKind, d.itemId, d.currency), d, ITEM_COUNTERS);
+      addTo(this.itemBuckets, keyOf(d.itemKind, d.currency, d.bucket, d.itemId), d, ITEM_COUNTERS);
+    }
+  }
+
+  addToCategorySales(deltas: readonly CategoryDelta[]): void {
+    for (const d of deltas)
+      addTo(this.categories, keyOf(d.sellerId, d.currency, d.bucket, d.categoryId), d, CATEGORY_COUNTERS);
+  }
+
+  /** A buyer's paid order (recorded once: a redelivery changes nothing). */
+  recordCustomerOrder(o: CustomerOrder): void {
+    keepFirst(this.orders, keyOf(o.orderId), o);
+  }
+
+  recordCustomerRefund(r: CustomerRefund): void {
+    keepFirst(this.refunds, keyOf(r.refundId), r);
+  }
+
+  /** Who runs each event (an event's organizer never changes). */
+  recordEventOwners(owners: readonly { eventId: string; organizerId: string }[]): void {
+    for (const o of owners) keepFirst(this.owners, keyOf(o.eventId), o);
+  }
+
+  /** The organizers of `eventIds` recorded in this transaction, not yet written. */
+  pendingOwners(eventIds: readonly string[]): string[] {
+    return eventIds.flatMap((id) => this.owners.get(keyOf(id))?.organizerId ?? []);
+  }
+
+  addToAttendance(deltas: readonly AttendanceDelta[]): void {
+    for (const d of deltas) addTo(this.attendance, keyOf(d.eventId), d, ATTENDANCE_COUNTERS);
+  }
+
+  addToTicketTypesSold(deltas: readonly TicketTypeSoldDelta[]): void {
+    for (const d of deltas) addTo(this.ticketTypes, keyOf(d.ticketTypeId), d, ['sold']);
+  }
+
+  /** Writes what was added, in `tx`, then forgets it. */
+  async flush(tx: Tx): Promise<void> {
+    await writeBuckets(tx, inKeyOrder(this.buckets));
+    await writeItems(tx, inKeyOrder(this.items));
+    await writeItemBuckets(tx, inKeyOrder(this.itemBuckets));
+    await writeCategorySales(tx, inKeyOrder(this.categories));
+    await writeCustomerOrders(tx, inKeyOrder(this.orders));
+    await writeCustomerRefunds(tx, inKeyOrder(this.refunds));
+    await writeEventOwners(tx, inKeyOrder(this.owners));
+    await writeAttendance(tx, inKeyOrder(this.attendance));
+    await writeTicketTypesSold(tx, inKeyOrder(this.ticketTypes));
+    for (const rows of [this.buckets, this.items, this.itemBuckets, this.categories, this.orders, this.refunds])
+      rows.clear();
+    for (const rows of [this.owners, this.attendance, this.ticketTypes]) rows.clear();
+  }
+}
+
 /** The counters of `sales_buckets` and `sales_days`, in their columns' order. */
 const SALES_COUNTERS = [
   ...['orders', 'gross_cents', 'refunds', 'refund_cents', 'tickets_sold', 'tickets_refunded'],
@@ -44,12 +227,15 @@ const SALES_COUNTERS = [
 /** `DO UPDATE SET` of an upsert into the table aliased `alias`: every counter adds the new row's. */
 const addCounters = (alias: string) =>
   Prisma.raw(SALES_COUNTERS.map((c) => `${c} = ${alias}.${c} + excluded.${c}`).join(', '));
+/** The counters summed over the quarter-hours of one local day. */
+const sumCounters = Prisma.raw(SALES_COUNTERS.map((c) => `sum(${c})`).join(', '));
 
 /**
- * One statement for all the rows an event touches: its quarter-hour rows, and the same
- * additions to their local days of `DAY_ROLLUP_ZONE` (deltas of one call name distinct scopes).
+ * One statement for the quarter-hour rows (distinct: `SalesWrites` merged them) and the same
+ * additions to their local days of `DAY_ROLLUP_ZONE`, summed per day first: an upsert may not
+ * touch a row twice.
  */
-export async function addToBuckets(tx: Tx, deltas: readonly BucketDelta[]): Promise<void> {
+async function writeBuckets(tx: Tx, deltas: readonly BucketDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const col = <K extends keyof BucketDelta>(k: K) => deltas.map((d) => d[k] ?? 0);
   await tx.$executeRaw`
@@ -63,10 +249,8 @@ export async function addToBuckets(tx: Tx, deltas: readonly BucketDelta[]): Prom
     ), days AS (
       INSERT INTO reports.sales_days AS s (scope_kind, scope_id, currency, day, orders, gross_cents, refunds,
         refund_cents, tickets_sold, tickets_refunded, units_sold, units_refunded, cancelled_orders, cancelled_cents)
-      SELECT scope_kind, scope_id, currency, (bucket AT TIME ZONE ${DAY_ROLLUP_ZONE})::date, orders, gross_cents,
-        refunds, refund_cents, tickets_sold, tickets_refunded, units_sold, units_refunded, cancelled_orders,
-        cancelled_cents
-      FROM d
+      SELECT scope_kind, scope_id, currency, (bucket AT TIME ZONE ${DAY_ROLLUP_ZONE})::date AS day, ${sumCounters}
+      FROM d GROUP BY scope_kind, scope_id, currency, day ORDER BY scope_kind, scope_id, currency, day
       ON CONFLICT (scope_kind, scope_id, day, currency) DO UPDATE SET
         ${addCounters('s')}
     )
@@ -77,21 +261,14 @@ export async function addToBuckets(tx: Tx, deltas: readonly BucketDelta[]): Prom
       ${addCounters('b')}`;
 }
 
-/** Additions to the sales of one product or event: its all-time totals and its quarter-hour. */
-export interface ItemDelta {
-  itemKind: 'PRODUCT' | 'EVENT';
-  itemId: string;
-  currency: string;
-  sellerId: string;
-  orders?: number;
-  grossCents?: number;
-  refundCents?: number;
-  unitsSold?: number;
-  unitsRefunded?: number;
-}
+/** The item counters' `DO UPDATE SET` of an upsert into the table aliased `i`. */
+const ITEM_ADDITIONS = Prisma.raw(
+  ['orders', 'gross_cents', 'refund_cents', 'units_sold', 'units_refunded']
+    .map((c) => `${c} = i.${c} + excluded.${c}`)
+    .join(', '),
+);
 
-/** Adds `deltas` to the items' all-time rows and to their rows of the quarter-hour `bucket`. */
-export async function addToItems(tx: Tx, bucket: Date, deltas: readonly ItemDelta[]): Promise<void> {
+async function writeItems(tx: Tx, deltas: readonly ItemDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const col = <K extends keyof ItemDelta>(k: K) => deltas.map((d) => d[k] ?? 0);
   await tx.$executeRaw`
@@ -101,64 +278,85 @@ export async function addToItems(tx: Tx, bucket: Date, deltas: readonly ItemDelt
       ${deltas.map((d) => d.currency)}::char(3)[], ${deltas.map((d) => d.sellerId)}::uuid[], ${col('orders')}::int[],
       ${col('grossCents')}::bigint[], ${col('refundCents')}::bigint[], ${col('unitsSold')}::int[],
       ${col('unitsRefunded')}::int[])
-    ON CONFLICT (item_kind, item_id, currency) DO UPDATE SET
-      orders = i.orders + excluded.orders,
-      gross_cents = i.gross_cents + excluded.gross_cents,
-      refund_cents = i.refund_cents + excluded.refund_cents,
-      units_sold = i.units_sold + excluded.units_sold,
-      units_refunded = i.units_refunded + excluded.units_refunded`;
+    ON CONFLICT (item_kind, item_id, currency) DO UPDATE SET ${ITEM_ADDITIONS}`;
+}
+
+async function writeItemBuckets(tx: Tx, deltas: readonly ItemDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const col = <K extends keyof ItemDelta>(k: K) => deltas.map((d) => d[k] ?? 0);
   await tx.$executeRaw`
     INSERT INTO reports.sales_item_buckets AS i (item_kind, currency, bucket, item_id, seller_id, orders, gross_cents,
       refund_cents, units_sold, units_refunded)
-    SELECT d.kind, d.currency, ${bucket.toISOString()}::timestamptz, d.item_id, d.seller_id, d.orders, d.gross_cents,
-      d.refund_cents, d.units_sold, d.units_refunded
-    FROM unnest(${deltas.map((d) => d.itemKind)}::varchar[], ${deltas.map((d) => d.currency)}::char(3)[],
-      ${deltas.map((d) => d.itemId)}::uuid[], ${deltas.map((d) => d.sellerId)}::uuid[], ${col('orders')}::int[],
-      ${col('grossCents')}::bigint[], ${col('refundCents')}::bigint[], ${col('unitsSold')}::int[],
-      ${col('unitsRefunded')}::int[])
-      AS d(kind, currency, item_id, seller_id, orders, gross_cents, refund_cents, units_sold, units_refunded)
-    ON CONFLICT (item_kind, currency, bucket, item_id) DO UPDATE SET
-      orders = i.orders + excluded.orders,
-      gross_cents = i.gross_cents + excluded.gross_cents,
-      refund_cents = i.refund_cents + excluded.refund_cents,
-      units_sold = i.units_sold + excluded.units_sold,
-      units_refunded = i.units_refunded + excluded.units_refunded`;
+    SELECT * FROM unnest(${deltas.map((d) => d.itemKind)}::varchar[], ${deltas.map((d) => d.currency)}::char(3)[],
+      ${deltas.map((d) => d.bucket.toISOString())}::timestamptz[], ${deltas.map((d) => d.itemId)}::uuid[],
+      ${deltas.map((d) => d.sellerId)}::uuid[], ${col('orders')}::int[], ${col('grossCents')}::bigint[],
+      ${col('refundCents')}::bigint[], ${col('unitsSold')}::int[], ${col('unitsRefunded')}::int[])
+    ON CONFLICT (item_kind, currency, bucket, item_id) DO UPDATE SET ${ITEM_ADDITIONS}`;
 }
 
-/** The `category_sales` id of product lines without a category. */
-export const UNCATEGORISED = PLATFORM;
-
-/** Additions to one category's product sales (of one seller, currency and quarter-hour). */
-export interface CategoryDelta {
-  categoryId: string;
-  sellerId: string;
-  grossCents?: number;
-  refundCents?: number;
-  unitsSold?: number;
-  unitsRefunded?: number;
-}
-
-export async function addToCategorySales(
-  tx: Tx,
-  currency: string,
-  bucket: Date,
-  deltas: readonly CategoryDelta[],
-): Promise<void> {
+async function writeCategorySales(tx: Tx, deltas: readonly CategoryDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   const col = <K extends keyof CategoryDelta>(k: K) => deltas.map((d) => d[k] ?? 0);
   await tx.$executeRaw`
     INSERT INTO reports.category_sales AS c (seller_id, currency, bucket, category_id, gross_cents, refund_cents,
       units_sold, units_refunded)
-    SELECT d.seller_id, ${currency}::char(3), ${bucket.toISOString()}::timestamptz, d.category_id, d.gross_cents,
-      d.refund_cents, d.units_sold, d.units_refunded
-    FROM unnest(${deltas.map((d) => d.sellerId)}::uuid[], ${deltas.map((d) => d.categoryId)}::uuid[],
+    SELECT * FROM unnest(${deltas.map((d) => d.sellerId)}::uuid[], ${deltas.map((d) => d.currency)}::char(3)[],
+      ${deltas.map((d) => d.bucket.toISOString())}::timestamptz[], ${deltas.map((d) => d.categoryId)}::uuid[],
       ${col('grossCents')}::bigint[], ${col('refundCents')}::bigint[], ${col('unitsSold')}::int[],
-      ${col('unitsRefunded')}::int[]) AS d(seller_id, category_id, gross_cents, refund_cents, units_sold, units_refunded)
+      ${col('unitsRefunded')}::int[])
     ON CONFLICT (seller_id, currency, bucket, category_id) DO UPDATE SET
       gross_cents = c.gross_cents + excluded.gross_cents,
       refund_cents = c.refund_cents + excluded.refund_cents,
       units_sold = c.units_sold + excluded.units_sold,
       units_refunded = c.units_refunded + excluded.units_refunded`;
+}
+
+async function writeCustomerOrders(tx: Tx, orders: readonly CustomerOrder[]): Promise<void> {
+  if (orders.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO reports.customer_orders (order_id, buyer_id, currency, paid_at, gross_cents)
+    SELECT * FROM unnest(${orders.map((o) => o.orderId)}::uuid[], ${orders.map((o) => o.buyerId)}::uuid[],
+      ${orders.map((o) => o.currency)}::char(3)[], ${orders.map((o) => o.paidAt.toISOString())}::timestamptz[],
+      ${orders.map((o) => o.grossCents)}::bigint[])
+    ON CONFLICT (order_id) DO NOTHING`;
+}
+
+async function writeCustomerRefunds(tx: Tx, refunds: readonly CustomerRefund[]): Promise<void> {
+  if (refunds.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO reports.customer_refunds (refund_id, order_id, amount_cents, refunded_at)
+    SELECT * FROM unnest(${refunds.map((r) => r.refundId)}::uuid[], ${refunds.map((r) => r.orderId)}::uuid[],
+      ${refunds.map((r) => r.amountCents)}::bigint[], ${refunds.map((r) => r.refundedAt.toISOString())}::timestamptz[])
+    ON CONFLICT (refund_id) DO NOTHING`;
+}
+
+async function writeEventOwners(tx: Tx, owners: readonly { eventId: string; organizerId: string }[]): Promise<void> {
+  if (owners.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO reports.event_owners (event_id, organizer_id)
+    SELECT * FROM unnest(${owners.map((o) => o.eventId)}::uuid[], ${owners.map((o) => o.organizerId)}::uuid[])
+    ON CONFLICT (event_id) DO NOTHING`;
+}
+
+async function writeAttendance(tx: Tx, deltas: readonly AttendanceDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO reports.event_attendance AS a (event_id, issued, voided, checked_in)
+    SELECT * FROM unnest(${deltas.map((d) => d.eventId)}::uuid[], ${deltas.map((d) => d.issued ?? 0)}::int[],
+      ${deltas.map((d) => d.voided ?? 0)}::int[], ${deltas.map((d) => d.checkedIn ?? 0)}::int[])
+    ON CONFLICT (event_id) DO UPDATE SET
+      issued = a.issued + excluded.issued,
+      voided = a.voided + excluded.voided,
+      checked_in = a.checked_in + excluded.checked_in`;
+}
+
+async function writeTicketTypesSold(tx: Tx, deltas: readonly TicketTypeSoldDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO reports.ticket_type_stock AS t (ticket_type_id, event_id, organizer_id, sold)
+    SELECT * FROM unnest(${deltas.map((d) => d.ticketTypeId)}::uuid[], ${deltas.map((d) => d.eventId)}::uuid[],
+      ${deltas.map((d) => d.organizerId)}::uuid[], ${deltas.map((d) => d.sold)}::int[])
+    ON CONFLICT (ticket_type_id) DO UPDATE SET sold = t.sold + excluded.sold`;
 }
 
 /** A category's place in the tree; kept only if newer than the row (`changedAt`). */
@@ -172,53 +370,6 @@ export async function recordCategory(
     ON CONFLICT (category_id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name,
       changed_at = excluded.changed_at
     WHERE c.changed_at < excluded.changed_at`;
-}
-
-/** A buyer's paid order (a redelivery changes nothing). */
-export async function recordCustomerOrder(
-  tx: Tx,
-  o: { orderId: string; buyerId: string; currency: string; paidAt: Date; grossCents: number },
-): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO reports.customer_orders (order_id, buyer_id, currency, paid_at, gross_cents)
-    VALUES (${o.orderId}::uuid, ${o.buyerId}::uuid, ${o.currency}, ${o.paidAt}, ${o.grossCents})
-    ON CONFLICT (order_id) DO NOTHING`;
-}
-
-/** A refund of a buyer's order, whether or not its payment was seen yet. */
-export async function recordCustomerRefund(
-  tx: Tx,
-  r: { refundId: string; orderId: string; amountCents: number; refundedAt: Date },
-): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO reports.customer_refunds (refund_id, order_id, amount_cents, refunded_at)
-    VALUES (${r.refundId}::uuid, ${r.orderId}::uuid, ${r.amountCents}, ${r.refundedAt})
-    ON CONFLICT (refund_id) DO NOTHING`;
-}
-
-/** Who runs each event (an event's organizer never changes). */
-export async function recordEventOwners(tx: Tx, owners: readonly { eventId: string; organizerId: string }[]) {
-  if (owners.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO reports.event_owners (event_id, organizer_id)
-    SELECT * FROM unnest(${owners.map((o) => o.eventId)}::uuid[], ${owners.map((o) => o.organizerId)}::uuid[])
-    ON CONFLICT (event_id) DO NOTHING`;
-}
-
-/** Additions to events' admission counters. */
-export async function addToAttendance(
-  tx: Tx,
-  deltas: readonly { eventId: string; issued?: number; voided?: number; checkedIn?: number }[],
-): Promise<void> {
-  if (deltas.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO reports.event_attendance AS a (event_id, issued, voided, checked_in)
-    SELECT * FROM unnest(${deltas.map((d) => d.eventId)}::uuid[], ${deltas.map((d) => d.issued ?? 0)}::int[],
-      ${deltas.map((d) => d.voided ?? 0)}::int[], ${deltas.map((d) => d.checkedIn ?? 0)}::int[])
-    ON CONFLICT (event_id) DO UPDATE SET
-      issued = a.issued + excluded.issued,
-      voided = a.voided + excluded.voided,
-      checked_in = a.checked_in + excluded.checked_in`;
 }
 
 export async function recordCheckIn(
@@ -374,19 +525,6 @@ export async function recordTicketTypeCapacity(
     ON CONFLICT (ticket_type_id) DO UPDATE SET event_id = excluded.event_id, organizer_id = excluded.organizer_id,
       name = excluded.name, capacity = excluded.capacity, event_status = excluded.event_status, version = excluded.version
     WHERE t.version < excluded.version`;
-}
-
-/** Additions to ticket types' tickets sold (negative: refunded). */
-export async function addToTicketTypesSold(
-  tx: Tx,
-  deltas: readonly { ticketTypeId: string; eventId: string; organizerId: string; sold: number }[],
-): Promise<void> {
-  if (deltas.length === 0) return;
-  await tx.$executeRaw`
-    INSERT INTO reports.ticket_type_stock AS t (ticket_type_id, event_id, organizer_id, sold)
-    SELECT * FROM unnest(${deltas.map((d) => d.ticketTypeId)}::uuid[], ${deltas.map((d) => d.eventId)}::uuid[],
-      ${deltas.map((d) => d.organizerId)}::uuid[], ${deltas.map((d) => d.sold)}::int[])
-    ON CONFLICT (ticket_type_id) DO UPDATE SET sold = t.sold + excluded.sold`;
 }
 
 /** The read model's tables, emptied by a rebuild. */

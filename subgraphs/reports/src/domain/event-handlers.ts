@@ -1,19 +1,12 @@
 import type { Tx } from '../../../../shared/db';
-import type { AfterCommit, EventHandlers } from '../../../../shared/events/bus';
+import type { AfterCommit, BeforeCommit, EventHandlers } from '../../../../shared/events/bus';
 import type { DomainEvent, EventCatalog, EventOrderLine } from '../../../../shared/events/catalog';
 import {
   PLATFORM,
-  addToAttendance,
   UNCATEGORISED,
-  addToBuckets,
-  addToCategorySales,
-  addToItems,
-  addToTicketTypesSold,
+  SalesWrites,
   recordCategory,
   recordCheckIn,
-  recordCustomerOrder,
-  recordCustomerRefund,
-  recordEventOwners,
   recordGamificationFact,
   recordPoints,
   recordProductStock,
@@ -40,66 +33,80 @@ export const READ_MODEL_CONSUMER = 'reports.read-model';
  * `reports.read-model`: other domains' events folded into the read model, each applied once
  * (`applyOnce`). Every figure is a sum of additions, so events delivered late or out of order
  * (a refund before its payment, a void before its check-in) end at the figures of commit
- * order. After the commit, the dashboards whose figures changed are told (coalesced).
+ * order. The additions and once-only facts of a transaction's events (a batch's) are merged
+ * in a `SalesWrites` and written by `beforeCommit`, one statement per table; the facts kept
+ * by recency (stock, capacity, support tickets, check-ins) are written by each event. After
+ * the commit, the dashboards whose figures changed are told (coalesced).
  */
-export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'changed'> }): EventHandlers {
+export function readModelConsumer(deps: { realtime: Pick<ReportsRealtime, 'changed'> }): {
+  handlers: EventHandlers;
+  beforeCommit: BeforeCommit;
+} {
+  // One per consumer transaction: the bus hands every handler of a transaction the same `tx`.
+  const pending = new WeakMap<Tx, SalesWrites>();
+  const writesOf = (tx: Tx) => {
+    let writes = pending.get(tx);
+    if (!writes) pending.set(tx, (writes = new SalesWrites()));
+    return writes;
+  };
+
   /** Runs `work`, then announces the scopes it touched once the transaction committed. */
   const announcing =
     <T extends keyof EventCatalog>(
-      work: (tx: Tx, payload: EventCatalog[T], event: DomainEvent<T>) => Promise<Scope[]>,
+      work: (tx: Tx, writes: SalesWrites, payload: EventCatalog[T], event: DomainEvent<T>) => Promise<Scope[]>,
     ) =>
     async (tx: Tx, event: DomainEvent<T>, afterCommit: AfterCommit) => {
-      const scopes = await work(tx, event.payload, event);
+      const scopes = await work(tx, writesOf(tx), event.payload, event);
       afterCommit(async () => deps.realtime.changed(scopes));
     };
 
-  return {
-    OrderPaid: announcing<'OrderPaid'>(async (tx, paid) => {
-      await recordEventOwners(tx, eventOwners(paid.lines));
+  const handlers: EventHandlers = {
+    OrderPaid: announcing<'OrderPaid'>(async (_tx, writes, paid) => {
+      writes.recordEventOwners(eventOwners(paid.lines));
       const bucket = quarterHour(new Date(paid.paidAt));
-      await addToItems(tx, bucket, itemDeltas(paid.currency, paid.lines, 'sold'));
-      await addToCategorySales(tx, paid.currency, bucket, categoryDeltas(paid.lines, 'sold'));
-      await recordCustomerOrder(tx, {
+      writes.addToItems(itemDeltas(paid.currency, bucket, paid.lines, 'sold'));
+      writes.addToCategorySales(categoryDeltas(paid.currency, bucket, paid.lines, 'sold'));
+      writes.recordCustomerOrder({
         orderId: paid.orderId,
         buyerId: paid.buyerId,
         currency: paid.currency,
         paidAt: new Date(paid.paidAt),
         grossCents: value(paid.lines),
       });
-      await addToTicketTypesSold(tx, ticketTypeDeltas(paid.lines, 1));
-      return addToScopes(tx, paid.currency, new Date(paid.paidAt), paid.lines, (lines) => ({
+      writes.addToTicketTypesSold(ticketTypeDeltas(paid.lines, 1));
+      return addToScopes(writes, paid.currency, bucket, paid.lines, (lines) => ({
         orders: 1,
         grossCents: value(lines),
         ticketsSold: units(lines, 'ticket'),
         unitsSold: units(lines, 'product'),
       }));
     }),
-    OrderRefunded: announcing<'OrderRefunded'>(async (tx, r) => {
+    OrderRefunded: announcing<'OrderRefunded'>(async (_tx, writes, r) => {
       const bucket = quarterHour(new Date(r.refundedAt));
-      await addToItems(tx, bucket, itemDeltas(r.currency, r.lines, 'refunded'));
-      await addToCategorySales(tx, r.currency, bucket, categoryDeltas(r.lines, 'refunded'));
-      await recordCustomerRefund(tx, {
+      writes.addToItems(itemDeltas(r.currency, bucket, r.lines, 'refunded'));
+      writes.addToCategorySales(categoryDeltas(r.currency, bucket, r.lines, 'refunded'));
+      writes.recordCustomerRefund({
         refundId: r.refundId,
         orderId: r.orderId,
         amountCents: value(r.lines),
         refundedAt: new Date(r.refundedAt),
       });
-      await addToTicketTypesSold(tx, ticketTypeDeltas(r.lines, -1));
-      return addToScopes(tx, r.currency, new Date(r.refundedAt), r.lines, (lines) => ({
+      writes.addToTicketTypesSold(ticketTypeDeltas(r.lines, -1));
+      return addToScopes(writes, r.currency, bucket, r.lines, (lines) => ({
         refunds: 1,
         refundCents: value(lines),
         ticketsRefunded: units(lines, 'ticket'),
         unitsRefunded: units(lines, 'product'),
       }));
     }),
-    OrderCancelled: announcing<'OrderCancelled'>(async (tx, c) =>
-      addToScopes(tx, c.currency, new Date(c.closedAt), c.lines, (lines) => ({
+    OrderCancelled: announcing<'OrderCancelled'>(async (_tx, writes, c) =>
+      addToScopes(writes, c.currency, quarterHour(new Date(c.closedAt)), c.lines, (lines) => ({
         cancelledOrders: 1,
         cancelledCents: value(lines),
       })),
     ),
-    TicketTypeChanged: announcing<'TicketTypeChanged'>(async (tx, t, event) => {
-      await recordEventOwners(tx, [{ eventId: t.eventId, organizerId: t.organizerId }]);
+    TicketTypeChanged: announcing<'TicketTypeChanged'>(async (tx, writes, t, event) => {
+      writes.recordEventOwners([{ eventId: t.eventId, organizerId: t.organizerId }]);
       // The payload has no version of its own: the outbox `seq` orders a ticket type's changes.
       await recordTicketTypeCapacity(tx, {
         ticketTypeId: t.ticketTypeId,
@@ -112,37 +119,34 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
       });
       return [];
     }),
-    CategoryChanged: announcing<'CategoryChanged'>(async (tx, c) => {
+    CategoryChanged: announcing<'CategoryChanged'>(async (tx, _writes, c) => {
       await recordCategory(tx, { ...c, changedAt: new Date(c.changedAt) });
       return [];
     }),
-    StockChanged: announcing<'StockChanged'>(async (tx, s) => {
+    StockChanged: announcing<'StockChanged'>(async (tx, _writes, s) => {
       await recordProductStock(tx, { ...s, name: s.productName });
       return [];
     }),
-    TicketsIssued: announcing<'TicketsIssued'>(async (tx, issued) => {
+    TicketsIssued: announcing<'TicketsIssued'>(async (tx, writes, issued) => {
       const perEvent = countBy(issued.tickets.map((t) => t.eventId));
-      await addToAttendance(
-        tx,
-        [...perEvent].map(([eventId, n]) => ({ eventId, issued: n })),
-      );
-      return eventScopes(tx, [...perEvent.keys()]);
+      writes.addToAttendance([...perEvent].map(([eventId, n]) => ({ eventId, issued: n })));
+      return eventScopes(tx, writes, [...perEvent.keys()]);
     }),
-    TicketCheckedIn: announcing<'TicketCheckedIn'>(async (tx, c) => {
+    TicketCheckedIn: announcing<'TicketCheckedIn'>(async (tx, writes, c) => {
       await recordCheckIn(tx, { ...c, checkedInAt: new Date(c.checkedInAt) });
-      await addToAttendance(tx, [{ eventId: c.eventId, checkedIn: 1 }]);
-      return eventScopes(tx, [c.eventId]);
+      writes.addToAttendance([{ eventId: c.eventId, checkedIn: 1 }]);
+      return eventScopes(tx, writes, [c.eventId]);
     }),
-    TicketVoided: announcing<'TicketVoided'>(async (tx, v) => {
+    TicketVoided: announcing<'TicketVoided'>(async (tx, writes, v) => {
       if (v.wasCheckedIn) await voidCheckIn(tx, v);
-      await addToAttendance(tx, [{ eventId: v.eventId, voided: 1, checkedIn: v.wasCheckedIn ? -1 : 0 }]);
-      return eventScopes(tx, [v.eventId]);
+      writes.addToAttendance([{ eventId: v.eventId, voided: 1, checkedIn: v.wasCheckedIn ? -1 : 0 }]);
+      return eventScopes(tx, writes, [v.eventId]);
     }),
-    SupportTicketCreated: announcing<'SupportTicketCreated'>(async (tx, t) => {
+    SupportTicketCreated: announcing<'SupportTicketCreated'>(async (tx, _writes, t) => {
       await supportTicketOpened(tx, { ...t, createdAt: new Date(t.createdAt) });
       return [PLATFORM_SCOPE];
     }),
-    SupportTicketResolved: announcing<'SupportTicketResolved'>(async (tx, t) => {
+    SupportTicketResolved: announcing<'SupportTicketResolved'>(async (tx, _writes, t) => {
       await supportTicketResolved(tx, {
         ticketId: t.ticketId,
         number: t.number,
@@ -153,40 +157,40 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
       });
       return [PLATFORM_SCOPE];
     }),
-    SupportReplyPosted: announcing<'SupportReplyPosted'>(async (tx, reply) => {
+    SupportReplyPosted: announcing<'SupportReplyPosted'>(async (tx, _writes, reply) => {
       // Only agents' replies to the customer are announced, so an older event without
       // `firstResponseAt` is an answer too: the earliest one is the first response.
       const firstResponseAt = new Date(reply.firstResponseAt ?? reply.postedAt);
       await supportTicketAnswered(tx, { ticketId: reply.ticketId, number: reply.number, firstResponseAt });
       return [];
     }),
-    SupportSlaBreached: announcing<'SupportSlaBreached'>(async (tx, b) => {
+    SupportSlaBreached: announcing<'SupportSlaBreached'>(async (tx, _writes, b) => {
       await supportTicketBreached(tx, b);
       return [];
     }),
-    SupportTicketRated: announcing<'SupportTicketRated'>(async (tx, rated) => {
+    SupportTicketRated: announcing<'SupportTicketRated'>(async (tx, _writes, rated) => {
       await supportTicketRated(tx, rated);
       return [];
     }),
-    UserChanged: announcing<'UserChanged'>(async (tx, u) => {
+    UserChanged: announcing<'UserChanged'>(async (tx, _writes, u) => {
       await recordUser(tx, u.userId, new Date(u.changedAt));
       return [PLATFORM_SCOPE];
     }),
-    PointsAwarded: announcing<'PointsAwarded'>(async (tx, p) => {
+    PointsAwarded: announcing<'PointsAwarded'>(async (tx, _writes, p) => {
       await recordPoints(tx, { ...p, occurredAt: new Date(p.occurredAt) });
       return [PLATFORM_SCOPE];
     }),
-    BadgeAwarded: announcing<'BadgeAwarded'>(async (tx, b) => {
+    BadgeAwarded: announcing<'BadgeAwarded'>(async (tx, _writes, b) => {
       const key = `${b.userId}:${b.badgeId}`;
       await recordGamificationFact(tx, { kind: 'BADGE', key, userId: b.userId, occurredAt: new Date(b.awardedAt) });
       return [];
     }),
-    LevelReached: announcing<'LevelReached'>(async (tx, l) => {
+    LevelReached: announcing<'LevelReached'>(async (tx, _writes, l) => {
       const key = `${l.userId}:${l.levelId}`;
       await recordGamificationFact(tx, { kind: 'LEVEL', key, userId: l.userId, occurredAt: new Date(l.reachedAt) });
       return [];
     }),
-    RewardRedeemed: announcing<'RewardRedeemed'>(async (tx, r) => {
+    RewardRedeemed: announcing<'RewardRedeemed'>(async (tx, _writes, r) => {
       await recordGamificationFact(tx, {
         kind: 'REWARD',
         key: r.redemptionId,
@@ -196,11 +200,17 @@ export function readModelHandlers(deps: { realtime: Pick<ReportsRealtime, 'chang
       });
       return [];
     }),
-    ReceiptApproved: announcing<'ReceiptApproved'>(async (tx, r) => {
+    ReceiptApproved: announcing<'ReceiptApproved'>(async (tx, _writes, r) => {
       const at = new Date(r.approvedAt);
       await recordGamificationFact(tx, { kind: 'RECEIPT', key: r.receiptId, userId: r.userId, occurredAt: at });
       return [];
     }),
+  };
+  return {
+    handlers,
+    async beforeCommit(tx) {
+      await pending.get(tx)?.flush(tx);
+    },
   };
 }
 
@@ -217,12 +227,12 @@ const key = (s: Scope) => `${s.kind}:${s.id}`;
 
 /**
  * Adds, for every scope the lines touch, the counters `figures` computes from that scope's
- * lines, into the quarter-hour of `at`; returns the scopes.
+ * lines, into the quarter-hour `bucket`; returns the scopes.
  */
 async function addToScopes(
-  tx: Tx,
+  writes: SalesWrites,
   currency: string,
-  at: Date,
+  bucket: Date,
   lines: readonly EventOrderLine[],
   figures: (lines: EventOrderLine[]) => Omit<BucketDelta, 'scopeKind' | 'scopeId' | 'currency' | 'bucket'>,
 ): Promise<Scope[]> {
@@ -233,10 +243,8 @@ async function addToScopes(
       entry.lines.push(line);
       byScope.set(key(scope), entry);
     }
-  const bucket = quarterHour(at);
   const groups = [...byScope.values()];
-  await addToBuckets(
-    tx,
+  writes.addToBuckets(
     groups.map(({ scope, lines: inScope }) => ({
       scopeKind: scope.kind,
       scopeId: scope.id,
@@ -278,7 +286,12 @@ function addLine(
 }
 
 /** Totals per product and per event (its ticket lines) of these lines. */
-function itemDeltas(currency: string, lines: readonly EventOrderLine[], how: 'sold' | 'refunded'): ItemDelta[] {
+function itemDeltas(
+  currency: string,
+  bucket: Date,
+  lines: readonly EventOrderLine[],
+  how: 'sold' | 'refunded',
+): ItemDelta[] {
   const items = new Map<string, ItemDelta>();
   for (const l of lines) {
     const item = l.productId
@@ -288,7 +301,7 @@ function itemDeltas(currency: string, lines: readonly EventOrderLine[], how: 'so
         : undefined;
     if (!item) continue;
     const k = `${item.itemKind}:${item.itemId}`;
-    const d = items.get(k) ?? { ...item, currency, sellerId: l.sellerId, orders: how === 'sold' ? 1 : 0 };
+    const d = items.get(k) ?? { ...item, currency, bucket, sellerId: l.sellerId, orders: how === 'sold' ? 1 : 0 };
     addLine(d, l, how);
     items.set(k, d);
   }
@@ -296,13 +309,18 @@ function itemDeltas(currency: string, lines: readonly EventOrderLine[], how: 'so
 }
 
 /** Product sales per category and seller of these lines (no category: `UNCATEGORISED`). */
-function categoryDeltas(lines: readonly EventOrderLine[], how: 'sold' | 'refunded'): CategoryDelta[] {
+function categoryDeltas(
+  currency: string,
+  bucket: Date,
+  lines: readonly EventOrderLine[],
+  how: 'sold' | 'refunded',
+): CategoryDelta[] {
   const deltas = new Map<string, CategoryDelta>();
   for (const l of lines) {
     if (!l.productId) continue;
     const categoryId = l.categoryId ?? UNCATEGORISED;
     const k = `${categoryId}:${l.sellerId}`;
-    const d = deltas.get(k) ?? { categoryId, sellerId: l.sellerId };
+    const d = deltas.get(k) ?? { categoryId, sellerId: l.sellerId, currency, bucket };
     addLine(d, l, how);
     deltas.set(k, d);
   }
@@ -332,12 +350,16 @@ function countBy(values: readonly string[]): Map<string, number> {
   return counts;
 }
 
-/** The dashboards an event's admissions show on: the platform's, its organizer's, its own. */
-async function eventScopes(tx: Tx, eventIds: readonly string[]): Promise<Scope[]> {
+/**
+ * The dashboards an event's admissions show on: the platform's, its organizer's, its own. The
+ * organizer may be known only to this transaction (a paid order earlier in the batch).
+ */
+async function eventScopes(tx: Tx, writes: SalesWrites, eventIds: readonly string[]): Promise<Scope[]> {
   const owners = await findEventOwners(tx, eventIds);
+  const organizers = new Set([...owners.map((o) => o.organizerId), ...writes.pendingOwners(eventIds)]);
   return [
     PLATFORM_SCOPE,
     ...eventIds.map((id): Scope => ({ kind: 'EVENT', id })),
-    ...owners.map((o): Scope => ({ kind: 'SELLER', id: o.organizerId })),
+    ...[...organizers].map((id): Scope => ({ kind: 'SELLER', id })),
   ];
 }

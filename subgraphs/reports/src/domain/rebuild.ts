@@ -2,7 +2,7 @@ import type { Db } from '../../../../shared/db';
 import { applyBatch } from '../../../../shared/events/bus';
 import { advanceCursor, readPublishedAfter } from '../../../../shared/events/outbox';
 import { resetReadModel } from '../data/read-model';
-import { READ_MODEL_CONSUMER, readModelHandlers } from './event-handlers';
+import { READ_MODEL_CONSUMER, readModelConsumer } from './event-handlers';
 
 /**
  * `npm run reports:rebuild`: drops the read model and replays the event log (the outbox, kept
@@ -15,7 +15,7 @@ export async function rebuildReadModel(
   options: { batchSize?: number; onProgress?: (replayed: number) => void } = {},
 ): Promise<{ events: number; applied: number }> {
   await resetReadModel(db, READ_MODEL_CONSUMER);
-  const handlers = readModelHandlers({ realtime: { changed: () => undefined } });
+  const { handlers, beforeCommit } = readModelConsumer({ realtime: { changed: () => undefined } });
   let seq = 0n;
   let events = 0;
   let applied = 0;
@@ -24,9 +24,10 @@ export async function rebuildReadModel(
     if (batch.length === 0) break;
     const last = BigInt(batch[batch.length - 1]!.seq);
     // The Postgres transport's cursor, in the batch's transaction: a consumer started later goes on from here.
-    applied += await applyBatch(db, READ_MODEL_CONSUMER, handlers, batch, (tx) =>
-      advanceCursor(tx, READ_MODEL_CONSUMER, last),
-    );
+    applied += await applyBatch(db, READ_MODEL_CONSUMER, handlers, batch, {
+      also: (tx) => advanceCursor(tx, READ_MODEL_CONSUMER, last),
+      beforeCommit,
+    });
     seq = last;
     events += batch.length;
     options.onProgress?.(events);
