@@ -87,11 +87,17 @@ export function inTransaction<T>(
 }
 
 /**
- * Did this write fail on a unique constraint (Prisma's P2002)? Only data-layer code asks: it
- * turns the violation into the domain's own error (an email taken, a ticket already scanned).
+ * Did this write fail on a unique constraint? Prisma's P2002 for its own queries; a raw
+ * statement's failure is P2010 whatever the cause, with the driver's error kind beside it.
+ * Only data-layer code asks: it turns the violation into the domain's own error (an email
+ * taken, a ticket already scanned).
  */
 export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002';
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, meta } = err as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+  return (
+    code === 'P2002' || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation')
+  );
 }
 
 /** Readiness probe: resolves when the database answers a trivial query, rejects otherwise. */

@@ -1,3 +1,4 @@
+import { Prisma } from '../../prisma/generated/prisma/client';
 import type { Db, Tx } from '../db';
 import type { SubgraphName } from '../services';
 import type { DomainEvent, EventCatalog, EventType } from './catalog';
@@ -22,6 +23,28 @@ export async function emit<T extends EventType>(
     select: { eventId: true },
   });
   return row.eventId;
+}
+
+/**
+ * `emit` for a change made in one SQL statement instead of an interactive transaction: the
+ * outbox INSERT of one event per row of `from`, with each payload field an SQL expression over
+ * those rows (the keys are the catalog's, checked here; the values' types are the SQL's
+ * responsibility). Postgres refuses a table with rules (the outbox's NOTIFY) as the target of
+ * a data-modifying CTE, so this INSERT must be the statement's top level, the change being its
+ * `WITH` and `from` a CTE of it; the NOTIFY fires even when `from` is empty (a relay's pass
+ * that finds nothing). One statement commits as a whole, so the change and its event commit
+ * together.
+ */
+export function emitSql<T extends EventType>(
+  producer: Producer,
+  type: T,
+  payload: Record<keyof EventCatalog[T] & string, Prisma.Sql>,
+  from: Prisma.Sql,
+): Prisma.Sql {
+  const fields = Object.entries<Prisma.Sql>(payload).map(([key, value]) => Prisma.sql`${key}::text, ${value}`);
+  return Prisma.sql`
+    INSERT INTO events.outbox (event_id, type, producer, payload)
+    SELECT gen_random_uuid(), ${type}, ${producer}, jsonb_build_object(${Prisma.join(fields)}) FROM ${from}`;
 }
 
 /** The state events emitted so far by each open transaction, by key (see `emitState`). */

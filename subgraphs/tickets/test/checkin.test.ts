@@ -38,12 +38,19 @@ async function buyTickets(quantity: number, target = event) {
   };
 }
 
+/** The outbox's TicketCheckedIn events of a ticket. */
+const checkedInEvents = (ticketId: string) =>
+  stack.db.outboxEvent.findMany({
+    where: { type: 'TicketCheckedIn', payload: { path: ['ticketId'], equals: ticketId } },
+  });
+
 const scan = (qr: string, nonce: string, token = scanner.accessToken, eventId = event.eventId) =>
   stack.gql(CHECK_IN, { input: { qr, eventId, nonce } }, { token });
 
 describe('checkIn', () => {
   test('of 50 concurrent scans of one ticket exactly one is ACCEPTED; the rest see the first check-in time', async () => {
     const {
+      order,
       tickets: [ticket],
     } = await buyTickets(1);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => scan(ticket!.qr, `concurrent-${i}-nonce`)));
@@ -56,6 +63,10 @@ describe('checkIn', () => {
     expect(new Set(already.map((r) => r.data!.checkIn.checkedInAt))).toEqual(new Set([first]));
     expect(accepted[0]!.data!.checkIn.ticket).toEqual({ id: ticket!.id, status: 'CHECKED_IN', checkedInAt: first });
     expect(await stack.db.checkIn.count({ where: { ticketId: ticket!.id } })).toBe(1);
+    // Announced once, with the accepted check-in (the scan and its event commit together).
+    expect((await checkedInEvents(ticket!.id)).map((e) => e.payload)).toEqual([
+      { ticketId: ticket!.id, eventId: event.eventId, orderId: order.orderId, holderId: buyer.id, checkedInAt: first },
+    ]);
   });
 
   test('of 5 concurrent scans of each of 10 tickets exactly one each is ACCEPTED, and the event counts 10', async () => {
@@ -109,6 +120,12 @@ describe('checkIn', () => {
     const reused = await scan(second!.qr, 'retry-nonce-0001');
     expect(codeOf(reused)).toBe('CONFLICT');
     expect(reused.errors![0]!.extensions!.field).toBe('input.nonce');
+    // Nothing of the refused scan is kept: its statement failed whole on the nonce.
+    expect(await stack.db.ticket.findUnique({ where: { id: second!.id } })).toMatchObject({
+      status: 'VALID',
+      checkedInAt: null,
+    });
+    expect(await checkedInEvents(second!.id)).toEqual([]);
   });
 
   test('forged, tampered, other-event and voided codes are refused with their status', async () => {

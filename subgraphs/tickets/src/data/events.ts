@@ -1,5 +1,5 @@
 /** Data access for `tickets.events` and `tickets.event_scanners`. */
-import type { Event, EventStatus, Prisma } from '../../../../prisma/generated/prisma/client';
+import { Prisma, type Event, type EventStatus } from '../../../../prisma/generated/prisma/client';
 import { likeLiteral, type Db, type Tx } from '../../../../shared/db';
 
 export type { Event, EventStatus };
@@ -34,21 +34,23 @@ export async function lockEvent(tx: Tx, id: string): Promise<Event | null> {
 const CHECK_IN_COUNT_SHARDS = 32;
 
 /**
- * Counts one more accepted scan of the event, on the shard its ticket's id hashes to. Called
- * last in the accepting transaction: the shard's row stays locked only for the commit.
+ * Counts one more accepted scan of the event per row of `scans` (a CTE with the tickets'
+ * `id` and `event_id`), each on the shard its ticket's id hashes to: an INSERT for a CTE of
+ * the accepting statement, whose shard rows stay locked only until that statement commits.
  */
-export async function countCheckIn(tx: Tx, eventId: string, ticketId: string): Promise<void> {
-  await tx.$executeRaw`
+export function countCheckInSql(scans: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
     INSERT INTO tickets.event_check_in_counts (event_id, shard, count)
-    VALUES (${eventId}::uuid, hashtext(${ticketId}) & ${CHECK_IN_COUNT_SHARDS - 1}, 1)
+    SELECT event_id, hashtext(id::text) & ${CHECK_IN_COUNT_SHARDS - 1}, 1 FROM ${scans}
     ON CONFLICT (event_id, shard) DO UPDATE SET count = tickets.event_check_in_counts.count + 1`;
 }
 
-/** The event's accepted scans: every committed count, summed over the shards. */
-export async function checkedInCount(db: Db | Tx, eventId: string): Promise<number> {
-  const rows = await db.$queryRaw<{ n: number }[]>`
-    SELECT COALESCE(SUM(count), 0)::int AS n FROM tickets.event_check_in_counts WHERE event_id = ${eventId}::uuid`;
-  return rows[0]!.n;
+/** Each event's accepted scans: every committed count, summed over the shards (0 for none). */
+export async function checkedInCounts(db: Db | Tx, eventIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db.$queryRaw<{ event_id: string; n: number }[]>`
+    SELECT event_id::text AS event_id, SUM(count)::int AS n FROM tickets.event_check_in_counts
+    WHERE event_id = ANY(${eventIds}::uuid[]) GROUP BY event_id`;
+  return new Map(rows.map((r) => [r.event_id, r.n]));
 }
 
 export function createEvent(db: Db | Tx, data: Prisma.EventUncheckedCreateInput): Promise<Event> {

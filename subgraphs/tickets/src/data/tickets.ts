@@ -1,7 +1,8 @@
 /** Data access for `tickets.tickets` and `tickets.check_ins`. */
-import type { CheckIn, Prisma, Ticket } from '../../../../prisma/generated/prisma/client';
-import { inTransaction, isUniqueViolation, type Db, type Tx } from '../../../../shared/db';
-import { countCheckIn } from './events';
+import { Prisma, type CheckIn, type Ticket } from '../../../../prisma/generated/prisma/client';
+import { isUniqueViolation, type Db, type Tx } from '../../../../shared/db';
+import { emitSql } from '../../../../shared/events/outbox';
+import { countCheckInSql } from './events';
 
 export type { CheckIn, Ticket };
 
@@ -103,50 +104,82 @@ export async function voidSeats(tx: Tx, orderLineId: string, quantity: number, a
   }));
 }
 
+/** A `tickets.tickets` row as `to_jsonb` writes it. */
+interface TicketJson {
+  id: string;
+  event_id: string;
+  ticket_type_id: string;
+  holder_id: string;
+  order_id: string;
+  order_line_id: string;
+  seat_index: number;
+  status: Ticket['status'];
+  issued_at: string;
+  checked_in_at: string | null;
+  voided_at: string | null;
+}
+
+const ticketOfJson = (t: TicketJson): Ticket => ({
+  id: t.id,
+  eventId: t.event_id,
+  ticketTypeId: t.ticket_type_id,
+  holderId: t.holder_id,
+  orderId: t.order_id,
+  orderLineId: t.order_line_id,
+  seatIndex: t.seat_index,
+  status: t.status,
+  issuedAt: new Date(t.issued_at),
+  checkedInAt: t.checked_in_at === null ? null : new Date(t.checked_in_at),
+  voidedAt: t.voided_at === null ? null : new Date(t.voided_at),
+});
+
 /**
- * Accepts one scan of a ticket at its event, in one transaction: VALID → CHECKED_IN, the scan
- * recorded under its nonce, and the event's count of accepted scans one higher (last, see
- * `countCheckIn`). Returns the checked-in ticket, or `null` when the scan was not accepted: the
- * ticket is not VALID (or not of this event), or the nonce was taken meanwhile by a concurrent
- * scan (its unique key), in which case nothing of this scan is kept.
+ * Accepts one scan of a ticket at its event, in one SQL statement (so one round trip, and no
+ * transaction held open across round trips): VALID → CHECKED_IN, the scan recorded under its
+ * nonce, the event's count of accepted scans one higher on the shard the ticket hashes to (see
+ * `CHECK_IN_COUNT_SHARDS`), and `TicketCheckedIn` in the outbox. Returns the checked-in ticket,
+ * or `null` when the scan was not accepted: the ticket is not VALID (or not of this event), or
+ * the nonce was taken meanwhile by a concurrent scan (its unique key), in which case the
+ * statement fails whole and nothing of this scan is kept.
  *
- * The race-free part is `markCheckedIn`: of any number of concurrent calls for one ticket,
- * exactly one gets the row back.
+ * The race-free part is the conditional UPDATE (never a read first): concurrent statements for
+ * one ticket wait for the winner's row lock, re-check `status = 'VALID'` and change nothing, and
+ * every other part of the statement writes one row per row that UPDATE returned.
  */
 export async function acceptCheckIn(
   db: Db,
   scan: { ticketId: string; eventId: string; nonce: string; scannerId: string; at: Date },
-  /** Runs in the accepting transaction (the domain announces the check-in there). */
-  onAccepted: (tx: Tx, ticket: Ticket) => Promise<void>,
 ): Promise<Ticket | null> {
   try {
-    return await inTransaction(db, async (tx) => {
-      const ticket = await markCheckedIn(tx, scan.ticketId, scan.eventId, scan.at);
-      if (!ticket) return null;
-      await tx.checkIn.create({
-        data: { ticketId: ticket.id, nonce: scan.nonce, scannerId: scan.scannerId, checkedInAt: scan.at },
-      });
-      await onAccepted(tx, ticket);
-      await countCheckIn(tx, scan.eventId, ticket.id);
-      return ticket;
-    });
+    const [row] = await db.$queryRaw<{ ticket: TicketJson | null }[]>`
+      WITH ticket AS (
+        UPDATE tickets.tickets SET status = 'CHECKED_IN', checked_in_at = ${scan.at}
+        WHERE id = ${scan.ticketId}::uuid AND event_id = ${scan.eventId}::uuid AND status = 'VALID'
+        RETURNING *
+      ), scan AS (
+        INSERT INTO tickets.check_ins (id, ticket_id, nonce, scanner_id, checked_in_at)
+        SELECT gen_random_uuid(), id, ${scan.nonce}, ${scan.scannerId}::uuid, ${scan.at} FROM ticket
+      ), counted AS (
+        ${countCheckInSql(Prisma.sql`ticket`)}
+      )
+      ${emitSql(
+        'tickets',
+        'TicketCheckedIn',
+        {
+          ticketId: Prisma.sql`id`,
+          eventId: Prisma.sql`event_id`,
+          orderId: Prisma.sql`order_id`,
+          holderId: Prisma.sql`holder_id`,
+          checkedInAt: Prisma.sql`${scan.at.toISOString()}::text`,
+        },
+        Prisma.sql`ticket`,
+      )}
+      RETURNING (SELECT to_jsonb(ticket) FROM ticket) AS ticket`;
+    return row?.ticket ? ticketOfJson(row.ticket) : null;
   } catch (err) {
     if (isUniqueViolation(err)) return null;
     throw err;
   }
-}
-
-/**
- * VALID → CHECKED_IN in one conditional UPDATE, returning the row. Concurrent callers for one
- * ticket wait for the winner's row lock, re-check `status = 'VALID'`, and get `null`.
- */
-async function markCheckedIn(tx: Tx, ticketId: string, eventId: string, at: Date): Promise<Ticket | null> {
-  // The guarantee rests on this being one UPDATE with the status condition (never a read first).
-  const [ticket] = await tx.ticket.updateManyAndReturn({
-    where: { id: ticketId, eventId, status: 'VALID' },
-    data: { status: 'CHECKED_IN', checkedInAt: at },
-  });
-  return ticket ?? null;
 }
 
 export function findCheckInByNonce(db: Db | Tx, nonce: string): Promise<CheckIn | null> {

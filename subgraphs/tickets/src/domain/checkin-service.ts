@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { Db } from '../../../../shared/db';
 import { conflict, forbidden, notFound, unauthenticated } from '../../../../shared/errors';
 import * as events from '../data/events';
@@ -6,7 +7,6 @@ import type { TicketsRequest } from '../loaders';
 import type { CheckInOutcome } from '../models';
 import type { TicketsRealtime } from '../realtime';
 import { canCheckIn, canSeeEvent } from './access';
-import { announceCheckedIn } from './events';
 import type { QrCodec } from './qr';
 import * as valid from './validation';
 
@@ -20,13 +20,35 @@ const rejected = (status: CheckInOutcome['status']): CheckInOutcome => ({ status
  * one is ACCEPTED, because acceptance is one conditional UPDATE (VALID → CHECKED_IN, see
  * `acceptCheckIn`), never a read followed by a write. The accepted scan's nonce is stored
  * with it (unique), so a retry of that scan with the same nonce is answered ACCEPTED again.
- * The same transaction counts the scan on the event; `checkIns` subscribers hear of it once
- * it committed, with the event's count read after that commit: every scan reads after its
- * own commit, so the one that reads last sees them all, and the highest count a subscriber
- * hears is exact.
+ * The same statement counts the scan on the event; `checkIns` subscribers hear of it once it
+ * committed, with the event's count read after that commit: every scan reads after its own
+ * commit, so the one that reads last sees them all, and the highest count a subscriber hears
+ * is exact.
  */
 export class CheckInService {
-  constructor(private readonly deps: { db: Db; qr: QrCodec; realtime: TicketsRealtime; now?: () => Date }) {}
+  /**
+   * Count reads asked for while one is running wait for it and then read together, once per
+   * process at a time: each is still read after it was asked for (after its scan committed),
+   * which is all the exact count needs, and a burst of scans costs a few reads instead of one
+   * each.
+   */
+  private readonly counts: DataLoader<string, number>;
+  private reading: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: { db: Db; qr: QrCodec; realtime: TicketsRealtime; now?: () => Date }) {
+    this.counts = new DataLoader<string, number>(
+      (eventIds) => {
+        const read = events.checkedInCounts(deps.db, eventIds);
+        this.reading = read.catch(() => undefined);
+        return read.then((counts) => eventIds.map((id) => counts.get(id) ?? 0));
+      },
+      {
+        cache: false,
+        maxBatchSize: 200,
+        batchScheduleFn: (run) => void this.reading.then(() => setImmediate(run)),
+      },
+    );
+  }
 
   private now(): Date {
     return this.deps.now?.() ?? new Date();
@@ -50,23 +72,19 @@ export class CheckInService {
 
     // Not accepted (null): the ticket is not VALID, or a scan took the nonce first. A retried
     // nonce needs no look-up before this: it is not accepted either, and finds its scan below.
-    const ticket = await tickets.acceptCheckIn(
-      this.deps.db,
-      {
-        ticketId: code.ticketId,
-        eventId,
-        nonce,
-        scannerId: viewer.userId,
-        at: this.now(),
-      },
-      announceCheckedIn,
-    );
+    const ticket = await tickets.acceptCheckIn(this.deps.db, {
+      ticketId: code.ticketId,
+      eventId,
+      nonce,
+      scannerId: viewer.userId,
+      at: this.now(),
+    });
     if (ticket) {
       await this.deps.realtime.checkedIn({
         eventId,
         ticketId: ticket.id,
         checkedInAt: ticket.checkedInAt!.toISOString(),
-        checkedInCount: await events.checkedInCount(this.deps.db, eventId),
+        checkedInCount: await this.counts.load(eventId),
       });
       return { status: 'ACCEPTED', ticket, checkedInAt: ticket.checkedInAt };
     }

@@ -93,16 +93,8 @@ export async function announceVoided(tx: Tx, orderId: string, voided: number, at
   await producer.emit(tx, 'OrderTicketsChanged', { orderId, issued: 0, voided, changedAt: at.toISOString() });
 }
 
-/** A scan was accepted (gamification's check-in points); once per ticket, in the accepting transaction. */
-export async function announceCheckedIn(tx: Tx, ticket: Ticket): Promise<void> {
-  await producer.emit(tx, 'TicketCheckedIn', {
-    ticketId: ticket.id,
-    eventId: ticket.eventId,
-    orderId: ticket.orderId,
-    holderId: ticket.holderId,
-    checkedInAt: ticket.checkedInAt!.toISOString(),
-  });
-}
+// TicketCheckedIn (a scan was accepted) is written by the accepting statement itself,
+// `acceptCheckIn` in data/tickets.ts: the check-in is one SQL statement, not a transaction.
 
 /** A ticket was voided (gamification takes back its check-in points); once per ticket. */
 export async function announceTicketVoided(tx: Tx, seat: VoidedSeat, at: Date): Promise<void> {
