@@ -5,28 +5,31 @@ import { CHECK_IN, payOrder, publishedEvent, qrOf, ticketsIssued, viaGateway } f
 import {
   REPLAY_POOL_MAX,
   compare,
+  cpuProfiled,
   intOption,
   loadAverage,
   measure,
   outcomeOf,
   replaySql,
   sqlTemplate,
+  stringOption,
   withStack,
 } from './harness';
 
 /**
- * `npm run bench -- checkin [--tickets 1000] [--concurrency 50] [--redis]`
+ * `npm run bench -- checkin [--tickets 1000] [--concurrency 50] [--redis] [--cpu-prof FILE]`
  *
  * Issues `tickets` tickets (through a real OrderPaid event), then scans each once through the
  * gateway as assigned door staff, `concurrency` scans in flight at a time. Then the same SQL
  * statements one scan issued (captured from the stack's pool) run from a bare `pg` client for
  * as many other tickets of the event at the same concurrency: the database's own limit on this
- * machine. Prints scans per second, p50/p99 latency, every outcome that is not ACCEPTED (a
+ * machine. With `--cpu-prof` the scans run under the CPU profiler (`cpuProfiled`). Prints scans per second, p50/p99 latency, every outcome that is not ACCEPTED (a
  * status or an error code), the live count against the accepted scans, and the ratios.
  */
 export default async function checkinBench(args: string[]): Promise<void> {
   const total = intOption(args, 'tickets', 1000);
   const concurrency = intOption(args, 'concurrency', 50);
+  const cpuProfile = stringOption(args, 'cpu-prof');
   const redisUrl = args.includes('--redis') ? await redisUrlIfAvailable() : undefined;
 
   await withStack(
@@ -85,7 +88,7 @@ export default async function checkinBench(args: string[]): Promise<void> {
       if (captured.result !== 'ACCEPTED') throw new Error(`the sample scan was ${captured.result}`);
 
       const load = loadAverage();
-      const service = await measure(codes.length, concurrency, (i) => scan(codes[i]!));
+      const service = await cpuProfiled(cpuProfile, () => measure(codes.length, concurrency, (i) => scan(codes[i]!)));
       const accepted = service.outcomes.ACCEPTED ?? 0;
       const template = sqlTemplate(
         captured.statements,

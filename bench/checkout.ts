@@ -4,17 +4,19 @@ import { CHECKOUT, feedTicketType, quickUsers } from '../subgraphs/orders/test/h
 import {
   REPLAY_POOL_MAX,
   compare,
+  cpuProfiled,
   intOption,
   loadAverage,
   measure,
   outcomeOf,
   replaySql,
   sqlTemplate,
+  stringOption,
   withStack,
 } from './harness';
 
 /**
- * `npm run bench -- checkout [--attempts 2000] [--capacity 500] [--concurrency 100] [--redis]`
+ * `npm run bench -- checkout [--attempts 2000] [--capacity 500] [--concurrency 100] [--redis] [--cpu-prof FILE]`
  *
  * `attempts` checkouts of one ticket each, through the gateway, against one ticket type of
  * `capacity` seats, `concurrency` in flight. Then the SQL statements of one checkout that got
@@ -22,12 +24,14 @@ import {
  * client at the same concurrency, as many of each as the service had, against another ticket
  * type of `capacity` seats: the database's own limit on this machine. Prints checkouts per
  * second, p50/p99 latency of all attempts, the outcomes by error code, the ratios, and the
- * oversold count (held + sold beyond capacity; must be 0).
+ * oversold count (held + sold beyond capacity; must be 0). With `--cpu-prof` the service's
+ * checkouts run under the CPU profiler (`cpuProfiled`).
  */
 export default async function checkoutBench(args: string[]): Promise<void> {
   const attempts = intOption(args, 'attempts', 2000);
   const capacity = intOption(args, 'capacity', 500);
   const concurrency = intOption(args, 'concurrency', 100);
+  const cpuProfile = stringOption(args, 'cpu-prof');
   const redisUrl = args.includes('--redis') ? await redisUrlIfAvailable() : undefined;
 
   await withStack(
@@ -58,7 +62,9 @@ export default async function checkoutBench(args: string[]): Promise<void> {
         throw new Error(`the sample checkouts were ${held.result} and ${refused.result}`);
 
       const load = loadAverage();
-      const service = await measure(attempts, concurrency, (i) => checkout(type!.ticketTypeId, i));
+      const service = await cpuProfiled(cpuProfile, () =>
+        measure(attempts, concurrency, (i) => checkout(type!.ticketTypeId, i)),
+      );
       const copy = await stack.db.ticketTypeCopy.findUniqueOrThrow({ where: { id: type!.ticketTypeId } });
       const oversold = Math.max(0, copy.held + copy.sold - copy.capacity);
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { checkout, eventOnSale, newAccount } from '../test/helpers/commerce';
 import type { Stack } from '../test/helpers/stack';
 import type { LoadOrder, LoadResult } from './gateway-load';
-import { intOption, withStack } from './harness';
+import { intOption, stringOption, withStack } from './harness';
 
 /**
  * `npm run bench -- gateway [--seconds 10] [--rounds 3] [--connections 50] [--events 10]
@@ -138,11 +138,6 @@ interface Figures {
   peakRss?: number;
   /** CPU time of the gateway process per answered request, in ms. */
   cpuMsPerRequest?: number;
-}
-
-function stringOption(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? undefined : args[i + 1];
 }
 
 /** An organizer's events on sale, and a buyer with `orderCount` orders of two lines each; the buyer's token. */

@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import pg from 'pg';
 import globalSetup from '../test/globalSetup';
@@ -42,6 +44,34 @@ export function intOption(args: string[], name: string, fallback: number): numbe
   const value = Number(args[i + 1]);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
   return value;
+}
+
+/** A `--name value` option of a benchmark, as given (undefined when absent). */
+export function stringOption(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i < 0 ? undefined : args[i + 1];
+}
+
+/**
+ * Runs `body` under V8's CPU profiler when `file` is given and writes the profile there (open
+ * it in Chrome DevTools or speedscope): the measured phase alone, without the stack's start and
+ * the benchmark's setup. The stack runs in this process, so the profile has every service's
+ * and the gateway's work, and the client's.
+ */
+export async function cpuProfiled<T>(file: string | undefined, body: () => Promise<T>): Promise<T> {
+  if (!file) return body();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await body();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(file, JSON.stringify(profile));
+    session.disconnect();
+    console.log(`CPU profile of the measured phase in ${file}`);
+  }
 }
 
 /** The value at quantile `q` (0..1) of sorted numbers. */
