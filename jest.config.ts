@@ -23,6 +23,13 @@ import type { Config } from 'jest';
 const UNIT = '\\.unit\\.test\\.ts$';
 const PROCESSES = '<rootDir>/test/e2e/processes.test.ts';
 
+/**
+ * Packages whose CommonJS build loads modules with `import()`, which jest's vm context refuses
+ * (see below): compiled like our sources, their `import()` becomes `require()`. The OTLP
+ * exporter's base loads `http`/`https` so (open-telemetry/opentelemetry-js#6035).
+ */
+const DYNAMIC_IMPORTERS = '@opentelemetry/otlp-exporter-base';
+
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
@@ -36,7 +43,13 @@ const base = {
         tsconfig: { module: 'commonjs', moduleResolution: 'node10' },
       },
     ],
+    [`/${DYNAMIC_IMPORTERS}/.+\\.js$`]: [
+      'ts-jest',
+      { tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true } },
+    ],
   },
+  // node_modules is not transformed, but for those packages (wherever npm nested them).
+  transformIgnorePatterns: [`/node_modules/(?!(?:.*/)?${DYNAMIC_IMPORTERS}/)`],
   // Sources import siblings as `./x.js` (Node16 resolution; the generated Prisma client does):
   // map those to the .ts files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

@@ -78,6 +78,14 @@ const schema = z.object({
    */
   METRICS_TOKEN: z.string().min(16).optional(),
   /**
+   * OpenTelemetry traces (shared/tracing.ts): the OTLP/HTTP collector's base URL, e.g.
+   * `http://otel-collector:4318`; spans go to its `/v1/traces` as JSON. Unset: tracing is off
+   * (no spans are made and no `traceparent` is sent).
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  /** The `service.name` of this process's spans; default: the service's own (`gateway`, `users`, ...). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /**
    * gateway only: the Ed25519 private key (base64 of its PKCS#8 DER) that signs the viewer
    * credential it sends subgraphs with each request (shared/auth/credential.ts). Required in
    * production; `npm run keys:generate -- credential` prints a pair, `npm start` makes one per

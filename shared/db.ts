@@ -5,8 +5,10 @@
  * both).
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlQuery } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from '../prisma/generated/prisma/client';
+import { inDatabaseSpan } from './tracing';
 
 export type Db = PrismaClient;
 
@@ -36,6 +38,11 @@ export interface DbOptions {
    * count queries in tests or log slow ones. Off when absent (no logging overhead).
    */
   onQuery?: (event: { query: string; durationMs: number }) => void;
+  /**
+   * A span per SQL statement a traced request runs (shared/tracing.ts), when tracing is on.
+   * Off: the adapter is not wrapped at all.
+   */
+  traced?: boolean;
 }
 
 /** The pool under each client, for the pool gauges of `/metrics`. */
@@ -47,7 +54,7 @@ export function poolOf(db: Db): pg.Pool | undefined {
 }
 
 /** A new client with its own connection pool. Call `$disconnect()` on shutdown to end the pool. */
-export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10, onQuery }: DbOptions): Db {
+export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10, onQuery, traced }: DbOptions): Db {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     connectionTimeoutMillis: connectTimeoutMs,
@@ -56,7 +63,8 @@ export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10, onQu
     idleTimeoutMillis: 30_000,
   });
   // The pool is ours (so its counts can be read), and `$disconnect()` still ends it.
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const pgAdapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const adapter = traced ? tracedAdapter(pgAdapter) : pgAdapter;
   if (!onQuery) {
     const client = new PrismaClient({ adapter });
     pools.set(client, pool);
@@ -66,6 +74,30 @@ export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10, onQu
   client.$on('query', (e) => onQuery({ query: e.query, durationMs: e.duration }));
   pools.set(client, pool);
   return client;
+}
+
+/**
+ * The adapter with each statement in a span: its connections' and their transactions'
+ * `queryRaw`/`executeRaw` (where Prisma hands node-postgres one SQL statement) wrapped, the
+ * rest passed through. Below Prisma, so a span is one statement as Postgres ran it, whichever
+ * Prisma call (a read, a nested write, a raw query) issued it.
+ */
+function tracedAdapter<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(object, property) {
+      const value: unknown = Reflect.get(object, property, object);
+      if (typeof value !== 'function') return value;
+      const method = (value as (...args: unknown[]) => unknown).bind(object);
+      if (property === 'queryRaw' || property === 'executeRaw') {
+        return (query: SqlQuery) => inDatabaseSpan(query.sql, () => method(query) as Promise<unknown>);
+      }
+      // The factory's connections and a connection's transactions are wrapped the same way.
+      if (property === 'connect' || property === 'startTransaction') {
+        return async (...args: unknown[]) => tracedAdapter((await method(...args)) as object);
+      }
+      return method;
+    },
+  });
 }
 
 /**

@@ -11,24 +11,31 @@ import { watchService } from './metrics';
 import { createRedis } from './redis';
 import { serviceNamed, type ServiceName, type SubgraphName } from './services';
 import type { RunningServer, SubgraphDeps } from './subgraph';
+import { startTracing, type Tracing } from './tracing';
 
 export interface Startable {
   listen(port: number, host?: string): Promise<RunningServer>;
 }
 
 /**
- * The thin entry every service shares: parse the environment once, build the server, listen,
- * and on SIGTERM/SIGINT stop accepting, drain, release resources and exit 0. A failure at
- * start exits non-zero with its message.
+ * The thin entry every service shares: parse the environment once, start tracing when
+ * configured (the process's global provider, so libraries' own spans are this service's too),
+ * build the server, listen, and on SIGTERM/SIGINT stop accepting, drain, release resources,
+ * export the last spans and exit 0. A failure at start exits non-zero with its message.
  */
 export function runService(
   name: ServiceName,
-  build: (config: Config, logger: Logger) => Promise<{ server: Startable; close(): Promise<void> }>,
+  build: (
+    config: Config,
+    logger: Logger,
+    tracing: Tracing | undefined,
+  ) => Promise<{ server: Startable; close(): Promise<void> }>,
 ): void {
   const config = loadConfigOrExit();
   const logger = createLogger(name, config.LOG_LEVEL);
+  const tracing = startTracing(config, name, { global: true });
   (async () => {
-    const { server, close } = await build(config, logger);
+    const { server, close } = await build(config, logger, tracing);
     const service = serviceNamed(name);
     const host = config.HOST ?? (service.kind === 'subgraph' && !config.isProduction ? '127.0.0.1' : '0.0.0.0');
     const running = await server.listen(config.PORT ?? service.port, host);
@@ -40,6 +47,7 @@ export function runService(
       try {
         await running.stop();
         await close();
+        await tracing?.shutdown();
       } finally {
         process.exit(0);
       }
@@ -72,7 +80,7 @@ export function runSubgraph<E extends object>(
     keys?(extras: E, config: Config): KeyResolver;
   },
 ): void {
-  runService(name, async (config, logger) => {
+  runService(name, async (config, logger, tracing) => {
     const extras = options.extras(config);
     if (config.isProduction && !config.VIEWER_CREDENTIAL_PUBLIC_KEY) {
       throw new ConfigError('Invalid environment:\n  VIEWER_CREDENTIAL_PUBLIC_KEY: required in production');
@@ -85,6 +93,7 @@ export function runSubgraph<E extends object>(
       databaseUrl,
       connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
       poolMax: config.DB_POOL_MAX,
+      traced: tracing !== undefined,
     });
     const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
     const deps: SubgraphDeps & E = {
@@ -105,6 +114,7 @@ export function runSubgraph<E extends object>(
       exposeErrorDetails: config.isDevelopment,
       introspection: !config.isProduction,
       metrics: { token: config.METRICS_TOKEN, isProduction: config.isProduction },
+      tracing,
     };
     const server = await options.createServer(deps);
     // Only a process with workers listens for their wake-ups.

@@ -36,6 +36,7 @@ import { serveSubgraphSubscriptions } from './realtime/subgraph-ws';
 import { inputGuardPlugin } from './input-guard';
 import { metricsRoute, type MetricsAccess } from './metrics';
 import { accessLogging, unexpectedErrorLogging } from './request-logging';
+import { operationSpanNaming, serverSpans, type Tracing } from './tracing';
 
 /** Said by a reference rule: may this caller resolve this entity reference? */
 export type ReferenceRule<TContext> = (reference: Record<string, unknown>, ctx: TContext) => boolean | Promise<boolean>;
@@ -66,6 +67,8 @@ export interface SubgraphDeps {
   now?: () => Date;
   /** Who may read `/metrics` (shared/metrics.ts); absent: open, as in development. */
   metrics?: MetricsAccess;
+  /** This service's traces when OTEL_EXPORTER_OTLP_ENDPOINT is set (shared/tracing.ts); absent: off. */
+  tracing?: Tracing;
 }
 
 /** What every request context starts with; each subgraph adds its loaders and services. */
@@ -306,6 +309,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
       accessLogging<TContext>(options.name, deps.logger),
       // NUL characters and oversized strings are refused before any resolver sees them.
       inputGuardPlugin<TContext>(),
+      ...(deps.tracing ? [operationSpanNaming<TContext>()] : []),
       ...(options.plugins ?? []),
     ],
   });
@@ -328,6 +332,8 @@ export async function createSubgraphServer<TContext extends RequestContext>(
 
   app.use(
     '/graphql',
+    // The gateway's fetch span is this request's parent (its `traceparent`).
+    ...(deps.tracing ? [serverSpans(deps.tracing)] : []),
     (req, res, next) => {
       if (deps.subgraphSecret && !secretMatches(deps.subgraphSecret, req.header('x-subgraph-secret'))) {
         res.status(403).json({ errors: [{ message: 'Forbidden', extensions: { code: ErrorCode.FORBIDDEN } }] });

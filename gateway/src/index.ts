@@ -10,12 +10,13 @@ import { createGateway } from './server';
 
 // The gateway process (its port: shared/services.ts). It reads Postgres to check token sessions (the
 // one service that does, once per request) and for readiness, and listens there for session changes.
-runService('gateway', async (config, logger) => {
+runService('gateway', async (config, logger, tracing) => {
   const databaseUrl = requireDatabaseUrl(config, 'the gateway');
   const db = createPrisma({
     databaseUrl,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     poolMax: config.DB_POOL_MAX,
+    traced: tracing !== undefined,
   });
   const verifier = createTokenVerifier({
     issuer: config.JWT_ISSUER,
@@ -32,7 +33,7 @@ runService('gateway', async (config, logger) => {
     await db.$disconnect();
   };
   try {
-    return { server: await createGateway({ config, db, verifier, sessionChanges, logger }), close };
+    return { server: await createGateway({ config, db, verifier, sessionChanges, logger, tracing }), close };
   } catch (err) {
     await close();
     throw err;

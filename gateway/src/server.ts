@@ -28,6 +28,7 @@ import { metricsRoute } from '../../shared/metrics';
 import { accessLogging, unexpectedErrorLogging } from '../../shared/request-logging';
 import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
+import { operationSpanNaming, serverSpans, type Tracing } from '../../shared/tracing';
 import { dashboardPage } from './dashboard';
 import {
   costLimitPlugin,
@@ -66,6 +67,11 @@ export interface GatewayDeps {
    * `GATEWAY_COMPOSE_FROM_SUBGRAPHS` it only lists the subgraphs to introspect.
    */
   supergraphSdl?: string;
+  /**
+   * The gateway's traces when OTEL_EXPORTER_OTLP_ENDPOINT is set (shared/tracing.ts): the
+   * global provider, so @apollo/gateway's own spans are recorded under the request's.
+   */
+  tracing?: Tracing;
 }
 
 export interface GatewayServer {
@@ -171,7 +177,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
   const subgraphs = subgraphEndpoints(supergraphSdl, config);
 
   applyApolloTelemetrySwitch(config);
-  const clients = subgraphClients(config, logger);
+  const clients = subgraphClients(config, logger, deps.tracing?.tracer);
   const gateway = new ApolloGateway({
     supergraphSdl: config.GATEWAY_COMPOSE_FROM_SUBGRAPHS
       ? new IntrospectAndCompose({ subgraphs, pollIntervalInMs: config.GATEWAY_COMPOSE_POLL_INTERVAL_MS })
@@ -251,6 +257,7 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     inputGuardPlugin<GatewayContext>(),
     // The cost needs the variables (`first: $n`), so it is checked once they are known.
     costLimitPlugin(costBudgets, rate),
+    ...(deps.tracing ? [operationSpanNaming<GatewayContext>()] : []),
   ];
   if (config.isDevelopment) {
     // Sandbox loads from Apollo's CDN and connects to the URL the page was served from
@@ -383,6 +390,8 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
 
   app.use(
     '/graphql',
+    // First, so the request's span covers its wait in flight and its session check.
+    ...(deps.tracing ? [serverSpans(deps.tracing)] : []),
     limitInFlight(inFlightLimits, callerOf),
     refuseSpentCallers(rate, callerOf),
     express.json({ limit: config.MAX_BODY_BYTES }),

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Tracer } from '@opentelemetry/api';
 import { GraphQLError, Kind, parse, type ConstDirectiveNode } from 'graphql';
 import { ErrorCode } from '../../shared/errors';
 import type { Config } from '../../shared/config';
@@ -85,7 +86,7 @@ export interface SubgraphClients {
  * One HTTP client per subgraph URL, built from the settings, kept across supergraph updates
  * (the gateway builds new data sources on each one; their pools must not pile up).
  */
-export function subgraphClients(config: Config, logger: Logger): SubgraphClients {
+export function subgraphClients(config: Config, logger: Logger, tracer?: Tracer): SubgraphClients {
   const clients = new Map<string, SubgraphClient>();
   return {
     for(name: string, url: string): SubgraphClient {
@@ -102,6 +103,7 @@ export function subgraphClients(config: Config, logger: Logger): SubgraphClients
           breakerFailures: config.SUBGRAPH_BREAKER_FAILURES,
           breakerHalfOpenMs: config.SUBGRAPH_BREAKER_HALF_OPEN_MS,
           logger,
+          tracer,
         });
         clients.set(key, client);
       }

@@ -16,6 +16,7 @@ import { postgresWakeups } from '../../shared/events/wakeups';
 import { createLogger } from '../../shared/logger';
 import { createRedis } from '../../shared/redis';
 import { startMailbox, type Mailbox } from '../../shared/mail/mailbox';
+import { startTracing, type Tracing } from '../../shared/tracing';
 import { JWKS_ISSUER, SUBGRAPH_NAMES, subgraphUrlVariable, type SubgraphName } from '../../shared/services';
 import type { RunningServer } from '../../shared/subgraph';
 import type { MailSettings } from '../../subgraphs/notifications/src/settings';
@@ -61,6 +62,8 @@ export interface Stack {
    */
   mailbox: Mailbox;
   restartMailbox(): Promise<Mailbox>;
+  /** With `tracing`: exports the spans every service of the stack has buffered, now. */
+  flushTraces(): Promise<void>;
   gateway: RunningServer;
   users: RunningServer;
   /** Every subgraph by name, users included. */
@@ -147,6 +150,11 @@ export interface StackOptions {
    * notifications (to compare the two; the services always have wake-ups).
    */
   wakeups?: boolean;
+  /**
+   * Traces on: every service of the stack exports to this OTLP/HTTP endpoint (its
+   * OTEL_EXPORTER_OTLP_ENDPOINT) under its own `service.name`, the gateway's provider global.
+   */
+  tracing?: { endpoint: string };
 }
 
 /**
@@ -161,6 +169,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     connectTimeoutMs: 5000,
     poolMax: options.poolMax ?? 10,
     onQuery: () => void sqlQueries++,
+    traced: options.tracing !== undefined,
   });
   let captured: SqlStatement[] | undefined;
   // Below Prisma, where its transactions' BEGIN is visible too (its query log leaves it out).
@@ -225,6 +234,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
   };
 
+  const otelEnv = options.tracing ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.tracing.endpoint } : {};
+  const tracings: Tracing[] = [];
+  /** A service's tracing (undefined when the stack has none), stopped with the stack. */
+  const tracingOf = (service: string, global = false): Tracing | undefined => {
+    const tracing = startTracing(loadConfig({ NODE_ENV: 'test', ...otelEnv }), service, { global });
+    if (tracing) tracings.push(tracing);
+    return tracing;
+  };
+  // Built once: the gateway's is the process's global provider, which replicas share.
+  const gatewayTracing = tracingOf('gateway', true);
+
   const factories = new Map(
     await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await subgraphFactory(name)] as const)),
   );
@@ -252,7 +272,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   // In registry order: the JWKS issuer (users) first, as in production.
   for (const name of SUBGRAPH_NAMES) {
-    subgraphs[name] = await (await factories.get(name)!.createServer(deps)).listen(0, '127.0.0.1');
+    const server = await factories.get(name)!.createServer({ ...deps, tracing: tracingOf(name) });
+    subgraphs[name] = await server.listen(0, '127.0.0.1');
     startWorkers(name);
   }
   const users = subgraphs[JWKS_ISSUER.name]!;
@@ -264,6 +285,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LOG_LEVEL: 'silent',
       DATABASE_URL: database.url,
       MAILBOX_DIR: mailDir,
+      ...otelEnv,
       JWKS_URL: `${users.url.replace(/\/graphql$/, '')}/.well-known/jwks.json`,
       ...Object.fromEntries(Object.entries(routes).map(([name, s]) => [subgraphUrlVariable(name), s.url])),
       ...(options.nodeEnv === 'production' ? { SUBGRAPH_SECRET: 'test-secret-0123456789' } : {}),
@@ -287,6 +309,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logger,
       verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: remoteJwks(config.JWKS_URL), sessions }),
       sessionChanges,
+      tracing: gatewayTracing,
       supergraphSdl: readFileSync(path.join(__dirname, '../../schema/supergraph.graphql'), 'utf8'),
     });
     const running = await gatewayServer.listen(0, '127.0.0.1');
@@ -315,6 +338,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async restartMailbox() {
       mailbox = await startMailbox({ dir: mailDir, port: mailbox.port });
       return mailbox;
+    },
+    async flushTraces() {
+      await Promise.all(tracings.map((t) => t.flush()));
     },
     gateway,
     users,
@@ -374,6 +400,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       redis?.disconnect();
       await db.$disconnect();
       await database.drop();
+      await Promise.all(tracings.map((t) => t.shutdown()));
     },
   };
 }
