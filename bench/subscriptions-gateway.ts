@@ -39,9 +39,15 @@ const ALPHA_SDL = `
   type Subscription { counter(room: ID!): Tick! }
   type Tick @key(fields: "id") { id: ID! n: Int! }
 `;
+// `double` is the same for every viewer (`@public`): the gateway resolves it once per event,
+// not once per subscriber (without it: one entity fetch per event per distinct viewer).
 const BETA_SDL = `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-  type Tick @key(fields: "id") { id: ID! double: Int! }
+  extend schema
+    @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@composeDirective"])
+    @link(url: "https://ticketing.example/public/v1.0", import: ["@public"])
+    @composeDirective(name: "@public")
+  directive @public on FIELD_DEFINITION
+  type Tick @key(fields: "id") { id: ID! double: Int! @public }
 `;
 const TOKENS = { issuer: 'ticketing-supergraph', audience: 'ticketing-api' };
 const DEAD_DATABASE_URL = 'postgres://postgres@127.0.0.1:1/postgres';

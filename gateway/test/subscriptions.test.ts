@@ -16,6 +16,7 @@ import {
   MAX_SUBSCRIPTIONS,
   activeByRoom,
   alphaStats,
+  betaFetchViewers,
   channel,
   closeFixture,
   connect,
@@ -173,6 +174,47 @@ describe('subscriptions over WebSocket', () => {
     expect(deep.codes).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(invalid.codes).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(query.codes).toEqual(['BAD_REQUEST']);
+  });
+
+  it('resolves @public payload fields once per event, anonymously, for subscribers of different tokens', async () => {
+    const room = randomUUID();
+    const subs = [login(), login(), login(), login()].map(({ token }) =>
+      collect(connect(gateway.wsUrl, token), 'subscription ($room: ID!) { counter(room: $room) { n double } }', {
+        room,
+      }),
+    );
+    await eventually(() => (activeByRoom.get(room) ?? 0) === subs.length, { what: 'the four upstreams' });
+    const before = betaFetchViewers.length;
+    for (let n = 1; n <= 3; n++) await memoryPubSub.publish(channel(room), { id: `${room}:${n}`, n });
+    await eventually(() => subs.every((s) => s.events.length === 3));
+    for (const sub of subs)
+      expect(sub.events.map((e) => e.counter)).toEqual([1, 2, 3].map((n) => ({ n, double: 2 * n })));
+    const fetched = betaFetchViewers.slice(before);
+    // Without a viewer: whatever beta answers an anonymous caller, every subscriber may see.
+    expect(fetched.every((viewer) => viewer === null)).toBe(true);
+    // Shared: at most one fetch per event and upstream (12) would be the per-subscriber cost.
+    expect(fetched.length).toBeLessThan(12);
+    subs.forEach((s) => s.unsubscribe());
+  });
+
+  it('resolves viewer-dependent payload fields per viewer: an ADMIN gets the note, a CUSTOMER FORBIDDEN and null', async () => {
+    const room = randomUUID();
+    const admin = login(['ADMIN']);
+    const customer = login(['CUSTOMER']);
+    const query = 'subscription ($room: ID!) { counter(room: $room) { n double viewer note } }';
+    const adminSub = collect(connect(gateway.wsUrl, admin.token), query, { room });
+    const customerSub = collect(connect(gateway.wsUrl, customer.token), query, { room });
+    await eventually(() => (activeByRoom.get(room) ?? 0) === 2, { what: 'both upstreams' });
+    await memoryPubSub.publish(channel(room), { id: `${room}:5`, n: 5 });
+    await eventually(() => adminSub.events.length === 1 && customerSub.events.length === 1);
+    expect(adminSub.events[0]).toEqual({
+      counter: { n: 5, double: 10, viewer: admin.userId, note: `note of ${room}:5` },
+    });
+    expect(adminSub.codes).toEqual([]);
+    expect(customerSub.events[0]).toEqual({ counter: { n: 5, double: 10, viewer: customer.userId, note: null } });
+    expect(customerSub.codes).toEqual(['FORBIDDEN']);
+    adminSub.unsubscribe();
+    customerSub.unsubscribe();
   });
 
   it('shares one upstream subscription between identical client subscriptions', async () => {

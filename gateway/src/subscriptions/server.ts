@@ -32,6 +32,7 @@ import { SupergraphState } from './planner';
 import {
   ClientSubscription,
   Connection,
+  EventResults,
   PreparedSubscription,
   SubscriptionEnded,
   sessionChanged,
@@ -122,6 +123,7 @@ export function serveSubscriptions(options: {
     sign: options.sign,
     logger: options.apolloLogger,
     active: new Set(),
+    results: new EventResults(),
     signedIn: new Map(),
     maxPendingEvents: config.SUBSCRIPTION_MAX_PENDING_EVENTS,
     maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,

@@ -35,6 +35,8 @@ export interface SubscriptionRuntime {
   logger: GatewayGraphQLRequestContext['logger'];
   /** Live client subscriptions (a supergraph reload ends them). */
   active: Set<ClientSubscription>;
+  /** Event results shared between subscribers (see `EventResults`). */
+  results: EventResults;
   /** Signed-in connections by user id, for the pushed session changes (`sessionChanged`). */
   signedIn: Map<string, Set<Connection>>;
   maxPendingEvents: number;
@@ -173,8 +175,10 @@ export class PreparedSubscription {
   readonly operationContext: ReturnType<typeof buildOperationContext>;
   /** What each event runs: the primary fetch (answered by the event) then the rest of the plan. */
   readonly eventPlan: QueryPlan;
-  /** Identifies the operation and variables: subscribers with equal keys get equal results. */
+  /** Identifies the operation and variables: subscribers with equal keys get equal results for equal events. */
   readonly operationKey: string;
+  /** The rest of the plan selects only `@public` fields: its result is the same for every viewer. */
+  readonly publicRest: boolean;
 
   constructor(
     readonly connection: Connection,
@@ -195,6 +199,7 @@ export class PreparedSubscription {
       operationName: request.operationName,
     });
     this.operationKey = JSON.stringify([request.operationName ?? null, request.source, request.variables]);
+    this.publicRest = state.hasPublicRest(plan);
     this.eventPlan = {
       kind: 'QueryPlan',
       node: plan.rest ? { kind: 'Sequence', nodes: [plan.primary, plan.rest] } : plan.primary,
@@ -203,13 +208,44 @@ export class PreparedSubscription {
 }
 
 /**
- * Results of one upstream event, by client operation. Every listener of a shared upstream gets
- * the same event object and has the same token (the token is part of the sharing key), so
- * clients with the same operation and variables get the same result: it is computed once per
- * event, not once per client (their subgraph calls carry the first one's request id and
- * address). Entries go with the event.
+ * Event results shared by the subscribers whose result cannot differ: same operation and
+ * variables, same event (its data and errors, as the primary fetch answered them), and the same
+ * viewer (`viewerKey`), or any viewer when the rest of the plan is `@public` (it then runs
+ * anonymously). So the rest of the plan runs once per event and distinct viewer, or once per
+ * event, instead of once per subscriber.
+ *
+ * A result starts in the check phase after its first subscriber asked for it (`setImmediate`):
+ * the events the poll phase delivered meanwhile (one per upstream) join it. Each of them
+ * arrived before its fetches were sent, so they read rows at least as new as the event
+ * announced (events are published after commit), as a fetch of its own would. Once a result
+ * has started, later arrivals start another.
  */
-const eventResults = new WeakMap<UpstreamEvent, Map<string, Promise<GatewayExecutionResult>>>();
+export class EventResults {
+  private readonly pending = new Map<string, Promise<GatewayExecutionResult>>();
+
+  resultOf(key: string, execute: () => Promise<GatewayExecutionResult>): Promise<GatewayExecutionResult> {
+    let result = this.pending.get(key);
+    if (!result) {
+      result = new Promise((resolve, reject) =>
+        setImmediate(() => {
+          this.pending.delete(key);
+          try {
+            resolve(execute());
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        }),
+      );
+      this.pending.set(key, result);
+    }
+    return result;
+  }
+}
+
+/** Who an event result is for when it depends on the viewer: the same viewer, roles and session get the same one. */
+function viewerKey(viewer: Viewer | null): string {
+  return viewer ? `${viewer.userId} ${viewer.sessionId} ${[...viewer.roles].sort().join(',')}` : '';
+}
 
 /** `executeQueryPlan` wants a cache for APQ, which subgraph calls here never use. */
 const NO_CACHE: GatewayGraphQLRequestContext['cache'] = {
@@ -297,17 +333,10 @@ export class ClientSubscription implements AsyncIterableIterator<GatewayExecutio
   }
 
   private resultOf(event: UpstreamEvent): Promise<GatewayExecutionResult> {
-    let results = eventResults.get(event);
-    if (!results) {
-      results = new Map();
-      eventResults.set(event, results);
-    }
-    let result = results.get(this.prepared.operationKey);
-    if (!result) {
-      result = this.execute(event);
-      results.set(this.prepared.operationKey, result);
-    }
-    return result;
+    const { operationKey, publicRest } = this.prepared;
+    const viewer = publicRest ? null : this.connection.viewer;
+    const key = JSON.stringify([operationKey, viewerKey(viewer), event.data ?? null, event.errors ?? null]);
+    return this.runtime.results.resultOf(key, () => this.execute(event, viewer));
   }
 
   private cleanup(): void {
@@ -319,9 +348,10 @@ export class ClientSubscription implements AsyncIterableIterator<GatewayExecutio
   /**
    * Runs the event plan: the primary fetch is answered by the event itself (exactly the first
    * call to its subgraph, since a Sequence runs the primary first); every other fetch goes to
-   * the real subgraph with the client's context (a fresh viewer credential, as for HTTP).
+   * the real subgraph with the client's context (a fresh viewer credential, as for HTTP), or
+   * with no viewer at all when the rest is `@public` (`viewer` null).
    */
-  private execute(event: UpstreamEvent): Promise<GatewayExecutionResult> {
+  private execute(event: UpstreamEvent, viewer: Viewer | null): Promise<GatewayExecutionResult> {
     const { state, plan, request, operationContext, eventPlan } = this.prepared;
     const primaryService = state.services[plan.primary.serviceName];
     if (!primaryService) throw new Error(`No data source for subgraph ${plan.primary.serviceName}`);
@@ -334,8 +364,8 @@ export class ClientSubscription implements AsyncIterableIterator<GatewayExecutio
       },
     };
     const context: GatewayContext = {
-      viewer: this.connection.viewer,
-      ...this.connection.identity(),
+      viewer,
+      ...(viewer ? this.connection.identity() : {}),
       requestId: request.requestId,
       clientIp: this.connection.clientIp,
     };

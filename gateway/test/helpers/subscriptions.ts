@@ -53,15 +53,24 @@ function alphaSdl(extraField?: string): string {
 }
 
 const BETA_SDL = `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  extend schema
+    @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@composeDirective"])
+    @link(url: "https://ticketing.example/public/v1.0", import: ["@public"])
+    @composeDirective(name: "@public")
+  directive @public on FIELD_DEFINITION
   type Tick @key(fields: "id") {
     id: ID!
-    "n * 2, computed by beta from the id for each event."
-    double: Int!
+    "n * 2, computed by beta from the id for each event; the same for every viewer."
+    double: Int! @public
     "Who beta sees as the viewer: the subscriber's token is forwarded for each event."
     viewer: String
+    "ADMIN only (FORBIDDEN and null for anyone else)."
+    note: String
   }
 `;
+
+/** The viewers (user id, or null for anonymous) of beta's entity fetches, in order. */
+export const betaFetchViewers: (string | null)[] = [];
 
 export interface TickEvent {
   id: string;
@@ -220,13 +229,25 @@ export async function startBeta(): Promise<RunningServer> {
         __resolveReference: (ref: { id: string }) => ref,
         double: (tick: { id: string }) => Number(tick.id.split(':').pop()) * 2,
         viewer: (_: unknown, _args: unknown, ctx: RequestContext) => ctx.viewer?.userId ?? null,
+        note: (tick: { id: string }) => `note of ${tick.id}`,
       },
     },
-    permissions: { Query: { _service: allow, _entities: allow }, Tick: allow, _Service: allow },
+    permissions: {
+      Query: { _service: allow, _entities: allow },
+      Tick: { '*': allow, note: hasRole('ADMIN') },
+      _Service: allow,
+    },
     referenceRules: { Tick: () => true },
     deps: subgraphDeps(),
     createContext: (base) => base,
     ready: async () => undefined,
+    plugins: [
+      {
+        async requestDidStart({ request, contextValue }) {
+          if (request.query?.includes('_entities')) betaFetchViewers.push(contextValue.viewer?.userId ?? null);
+        },
+      },
+    ],
   });
   return server.listen(0, '127.0.0.1');
 }
