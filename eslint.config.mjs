@@ -1,7 +1,7 @@
 // Lint: typescript-eslint's type-checked rules plus the boundaries that keep every subgraph in
 // the same shape (docs/architecture.md, "Layers"):
 //   - Prisma (the generated client, @prisma/*, shared/db) only in a subgraph's `data/`, the
-//     shared infrastructure that owns a table (outbox, sessions), Prisma's own tooling and tests;
+//     shared infrastructure that owns a table (the outbox), Prisma's own tooling and tests;
 //   - a subgraph never imports another subgraph;
 //   - `process.env` only in shared/config.ts (and the scripts that start processes);
 //   - resolvers never import `data/`: they call domain services.
@@ -81,7 +81,6 @@ export default tseslint.config(
     files: [
       'shared/db.ts',
       'shared/events/outbox.ts',
-      'shared/auth/sessions.ts',
       'shared/rate-limits.ts',
       'shared/service.ts',
       'shared/subgraph.ts',

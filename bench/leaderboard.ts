@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { staticKeys } from '../shared/auth/jwks';
 import { generateStoredSigningKey, loadSigningKeys, toPublicJwk } from '../shared/auth/keys';
-import { prismaSessionLookup } from '../shared/auth/sessions';
+import { postgresSessionLookup } from '../shared/auth/sessions';
 import { createTokenVerifier } from '../shared/auth/tokens';
-import { createPrisma } from '../shared/db';
+import { createPrisma, poolOf } from '../shared/db';
 import { createLogger } from '../shared/logger';
 import { rankedScoreOf, readLeaderboard } from '../subgraphs/gamification/src/data/scores';
 import { periodWindow } from '../subgraphs/gamification/src/domain/calendar';
@@ -78,7 +78,7 @@ export default async function leaderboardBench(args: string[]): Promise<void> {
       verifier: createTokenVerifier({
         ...TOKEN_SETTINGS,
         keys: staticKeys(signingKeys.map(toPublicJwk)),
-        sessions: prismaSessionLookup(db),
+        sessions: postgresSessionLookup(poolOf(db)),
       }),
       exposeErrorDetails: true,
       introspection: false,

@@ -8,9 +8,9 @@ import {
   loadCredentialSigningKey,
   CREDENTIAL_HEADER,
 } from '../shared/auth/credential';
-import { prismaSessionLookup } from '../shared/auth/sessions';
+import { postgresSessionLookup } from '../shared/auth/sessions';
 import { createTokenVerifier, type Viewer } from '../shared/auth/tokens';
-import { createPrisma, inTransaction, type Db } from '../shared/db';
+import { createPrisma, inTransaction, poolOf, type Db } from '../shared/db';
 import { startRelay, type Worker } from '../shared/events/bus';
 import type { EventCatalog } from '../shared/events/catalog';
 import { emit } from '../shared/events/outbox';
@@ -62,7 +62,11 @@ export default async function reportsBench(args: string[]): Promise<void> {
     const deps: ReportsDeps = {
       db,
       logger,
-      verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: staticKeys([]), sessions: prismaSessionLookup(db) }),
+      verifier: createTokenVerifier({
+        ...TOKEN_SETTINGS,
+        keys: staticKeys([]),
+        sessions: postgresSessionLookup(poolOf(db)),
+      }),
       credentials: credentialVerifier(loadCredentialPublicKey(keys.publicKey)),
       exposeErrorDetails: true,
       introspection: false,

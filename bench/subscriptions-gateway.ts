@@ -14,7 +14,7 @@ import { allow } from '../shared/auth/rules';
 import { sessionChangeHub } from '../shared/auth/session-changes';
 import { createTokenVerifier, signAccessToken } from '../shared/auth/tokens';
 import { loadConfig } from '../shared/config';
-import { createPrisma } from '../shared/db';
+import { createPrisma, poolOf } from '../shared/db';
 import { createLogger } from '../shared/logger';
 import { createMemoryPubSub } from '../shared/realtime/pubsub';
 import { createSubgraphServer, type RequestContext } from '../shared/subgraph';
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       SUBGRAPH_SECRET: 'bench-secret-0123456789',
       VIEWER_CREDENTIAL_SIGNING_KEY: credentialKeys.signingKey,
     }),
-    db,
+    pool: poolOf(db),
     verifier,
     sessionChanges: sessionChangeHub(),
     logger,

@@ -6,8 +6,8 @@
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlQuery } from '@prisma/driver-adapter-utils';
-import pg from 'pg';
 import { PrismaClient, type Prisma } from '../prisma/generated/prisma/client';
+import { createPool, type Pool, type PoolOptions } from './pg';
 import { inDatabaseSpan } from './tracing';
 
 export type Db = PrismaClient;
@@ -19,20 +19,7 @@ export type Db = PrismaClient;
  */
 export type Tx = Prisma.TransactionClient;
 
-export interface DbOptions {
-  /** postgres:// or postgresql:// URL (from `loadConfig().DATABASE_URL`). */
-  databaseUrl: string;
-  /**
-   * How long to wait for a new connection (`loadConfig().DB_CONNECT_TIMEOUT_MS`). Without it
-   * node-postgres waits forever, so a dead database would hang requests and readiness probes
-   * instead of failing them.
-   */
-  connectTimeoutMs: number;
-  /**
-   * Pool size per process. Every replica of every service holds its own pool, so keep
-   * (services x replicas x poolMax) under Postgres' max_connections (100 by default).
-   */
-  poolMax?: number;
+export interface DbOptions extends PoolOptions {
   /**
    * Called after every SQL statement the client runs (Prisma's `query` log event), e.g. to
    * count queries in tests or log slow ones. Off when absent (no logging overhead).
@@ -46,22 +33,21 @@ export interface DbOptions {
 }
 
 /** The pool under each client, for the pool gauges of `/metrics`. */
-const pools = new WeakMap<Db, pg.Pool>();
+const pools = new WeakMap<Db, Pool>();
 
-/** The node-postgres pool a client of `createPrisma` runs on. */
-export function poolOf(db: Db): pg.Pool | undefined {
-  return pools.get(db);
+/**
+ * The node-postgres pool a client of `createPrisma` runs on: for SQL that needs no Prisma (the
+ * session check, readiness, the pool gauges and the outbox lag of `/metrics`).
+ */
+export function poolOf(db: Db): Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('poolOf: not a client made by createPrisma');
+  return pool;
 }
 
 /** A new client with its own connection pool. Call `$disconnect()` on shutdown to end the pool. */
-export function createPrisma({ databaseUrl, connectTimeoutMs, poolMax = 10, onQuery, traced }: DbOptions): Db {
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    connectionTimeoutMillis: connectTimeoutMs,
-    max: poolMax,
-    // Idle connections are closed after 30 s, so an idle service does not pin connections.
-    idleTimeoutMillis: 30_000,
-  });
+export function createPrisma({ onQuery, traced, ...poolOptions }: DbOptions): Db {
+  const pool = createPool(poolOptions);
   // The pool is ours (so its counts can be read), and `$disconnect()` still ends it.
   const pgAdapter = new PrismaPg(pool, { disposeExternalPool: true });
   const adapter = traced ? tracedAdapter(pgAdapter) : pgAdapter;
@@ -130,11 +116,6 @@ export function isUniqueViolation(err: unknown): boolean {
   return (
     code === 'P2002' || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation')
   );
-}
-
-/** Readiness probe: resolves when the database answers a trivial query, rejects otherwise. */
-export async function checkDatabase(db: Db): Promise<void> {
-  await db.$queryRaw`SELECT 1`;
 }
 
 /**

@@ -12,9 +12,9 @@
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { secretMatches } from './auth/secret';
-import { poolOf, type Db } from './db';
-import { oldestUnpublishedAgeSeconds } from './events/outbox';
+import { oldestUnpublishedAgeSeconds } from './events/outbox-lag';
 import type { Logger } from './logger';
+import type { Pool } from './pg';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -119,21 +119,19 @@ export function onScrape(collect: () => Promise<void> | void): () => void {
  */
 export function watchService(target: {
   service: string;
-  db: Db;
+  /** The service's Postgres pool (`poolOf(db)` under a Prisma client). */
+  pool: Pool;
   /** How far behind each consumer is (the transport's own measure: `consumerLag` in events/bus). */
   consumerLag?(): Promise<{ consumer: string; lag: number }[]>;
   logger: Logger;
 }): () => void {
-  const { service, db, logger } = target;
+  const { service, pool, logger } = target;
   return onScrape(async () => {
-    const pool = poolOf(db);
-    if (pool) {
-      poolConnections.set({ service, state: 'total' }, pool.totalCount);
-      poolConnections.set({ service, state: 'idle' }, pool.idleCount);
-      poolConnections.set({ service, state: 'waiting' }, pool.waitingCount);
-    }
+    poolConnections.set({ service, state: 'total' }, pool.totalCount);
+    poolConnections.set({ service, state: 'idle' }, pool.idleCount);
+    poolConnections.set({ service, state: 'waiting' }, pool.waitingCount);
     try {
-      outboxLag.set({ service }, await oldestUnpublishedAgeSeconds(db));
+      outboxLag.set({ service }, await oldestUnpublishedAgeSeconds(pool));
       for (const { consumer, lag } of (await target.consumerLag?.()) ?? []) consumerLagGauge.set({ consumer }, lag);
     } catch (err) {
       logger.warn('metrics: event lag unavailable', { error: (err as Error).message });

@@ -1,68 +1,16 @@
 import { credentialVerifier, loadCredentialPublicKey } from './auth/credential';
 import { remoteJwks, type KeyResolver } from './auth/jwks';
-import { prismaSessionLookup } from './auth/sessions';
+import { postgresSessionLookup } from './auth/sessions';
 import { createTokenVerifier } from './auth/tokens';
-import { ConfigError, loadConfigOrExit, requireDatabaseUrl, type Config } from './config';
-import { createPrisma } from './db';
+import { ConfigError, requireDatabaseUrl, type Config } from './config';
+import { createPrisma, poolOf } from './db';
 import { consumerLag, type Worker } from './events/bus';
 import { postgresWakeups } from './events/wakeups';
-import { createLogger, type Logger } from './logger';
 import { watchService } from './metrics';
 import { createRedis } from './redis';
-import { serviceNamed, type ServiceName, type SubgraphName } from './services';
-import type { RunningServer, SubgraphDeps } from './subgraph';
-import { startTracing, type Tracing } from './tracing';
-
-export interface Startable {
-  listen(port: number, host?: string): Promise<RunningServer>;
-}
-
-/**
- * The thin entry every service shares: parse the environment once, start tracing when
- * configured (the process's global provider, so libraries' own spans are this service's too),
- * build the server, listen, and on SIGTERM/SIGINT stop accepting, drain, release resources,
- * export the last spans and exit 0. A failure at start exits non-zero with its message.
- */
-export function runService(
-  name: ServiceName,
-  build: (
-    config: Config,
-    logger: Logger,
-    tracing: Tracing | undefined,
-  ) => Promise<{ server: Startable; close(): Promise<void> }>,
-): void {
-  const config = loadConfigOrExit();
-  const logger = createLogger(name, config.LOG_LEVEL);
-  const tracing = startTracing(config, name, { global: true });
-  (async () => {
-    const { server, close } = await build(config, logger, tracing);
-    const service = serviceNamed(name);
-    const host = config.HOST ?? (service.kind === 'subgraph' && !config.isProduction ? '127.0.0.1' : '0.0.0.0');
-    const running = await server.listen(config.PORT ?? service.port, host);
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info('shutting down', { signal });
-      try {
-        await running.stop();
-        await close();
-        await tracing?.shutdown();
-      } finally {
-        process.exit(0);
-      }
-    };
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
-    process.on('SIGINT', () => void shutdown('SIGINT'));
-  })().catch((err: Error) => {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78); // EX_CONFIG, as loadConfigOrExit
-    }
-    logger.error('failed to start', { error: err.message });
-    process.exit(1);
-  });
-}
+import { runService, type Startable } from './run-service';
+import type { SubgraphName } from './services';
+import type { SubgraphDeps } from './subgraph';
 
 /**
  * The entry of a subgraph: builds the dependencies every subgraph shares from the config
@@ -105,7 +53,7 @@ export function runSubgraph<E extends object>(
         issuer: config.JWT_ISSUER,
         audience: config.JWT_AUDIENCE,
         keys: options.keys?.(extras, config) ?? remoteJwks(config.JWKS_URL),
-        sessions: prismaSessionLookup(db),
+        sessions: postgresSessionLookup(poolOf(db)),
       }),
       credentials: credentials || undefined,
       refuseUserTokens: config.isProduction,
@@ -122,7 +70,7 @@ export function runSubgraph<E extends object>(
     const workers = options.startWorkers?.({ ...deps, wakeups }) ?? [];
     const unwatch = watchService({
       service: name,
-      db,
+      pool: poolOf(db),
       consumerLag: () => consumerLag(db, redis, config.EVENT_STREAM),
       logger,
     });

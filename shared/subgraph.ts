@@ -26,7 +26,8 @@ import { secretMatches } from './auth/secret';
 import { CREDENTIAL_HEADER, viewerOfCall, type CredentialVerifier } from './auth/credential';
 import { refusedWith401, type TokenVerifier, type Viewer } from './auth/tokens';
 import { ErrorCode, createErrorFormatter } from './errors';
-import { checkDatabase, type Db } from './db';
+import { poolOf, type Db } from './db';
+import { checkDatabase } from './pg';
 import type Redis from 'ioredis';
 import type { Wakeups } from './events/wakeups';
 import { listenHttp, type RunningServer } from './http';
@@ -279,7 +280,7 @@ export async function createSubgraphServer<TContext extends RequestContext>(
   const { deps } = options;
   // Redis when configured, so events cross instances; the process's in-memory bus otherwise.
   const pubsub = options.pubsub ?? pubsubFor(deps);
-  const ready = options.ready ?? (() => checkDatabase(deps.db));
+  const ready = options.ready ?? (() => checkDatabase(poolOf(deps.db)));
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);

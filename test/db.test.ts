@@ -1,4 +1,5 @@
-import { createPrisma, checkDatabase, type Db } from '../shared/db';
+import { createPrisma, poolOf, type Db } from '../shared/db';
+import { checkDatabase } from '../shared/pg';
 import { createTestDatabase, type TestDatabase } from './helpers/db';
 
 /** The harness itself: databases cloned from the template are migrated and independent. */
@@ -24,7 +25,7 @@ describe('test databases', () => {
   });
 
   it('are migrated: users.users exists and the migration is recorded', async () => {
-    await checkDatabase(a);
+    await checkDatabase(poolOf(a));
     const [table] = await a.$queryRaw<{ name: string | null }[]>`SELECT to_regclass('users.users')::text AS name`;
     expect(table?.name).toBe('users.users');
     const applied = await a.$queryRaw<{ name: string }[]>`
@@ -54,7 +55,7 @@ describe('test databases', () => {
     await temp.drop();
     const c = createPrisma({ databaseUrl: temp.url, connectTimeoutMs: 5_000 });
     try {
-      await expect(checkDatabase(c)).rejects.toThrow();
+      await expect(checkDatabase(poolOf(c))).rejects.toThrow();
     } finally {
       await c.$disconnect();
     }

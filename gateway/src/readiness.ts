@@ -1,4 +1,4 @@
-import { checkDatabase, type Db } from '../../shared/db';
+import { checkDatabase, type Pool } from '../../shared/pg';
 import type { Logger } from '../../shared/logger';
 import { healthUrlOf, type SubgraphEndpoint } from './subgraphs';
 
@@ -17,9 +17,9 @@ export interface Readiness {
  * Checks, in parallel, that Postgres answers and that every subgraph answers its `/health`.
  * Resolves in about `SUBGRAPH_HEALTH_TIMEOUT_MS` (or the database connect timeout) at worst.
  */
-export function readinessCheck(deps: { db: Db; subgraphs: SubgraphEndpoint[]; logger: Logger }) {
+export function readinessCheck(deps: { pool: Pool; subgraphs: SubgraphEndpoint[]; logger: Logger }) {
   const probes: Array<[string, () => Promise<void>]> = [
-    ['database', () => checkDatabase(deps.db)],
+    ['database', () => checkDatabase(deps.pool)],
     ...deps.subgraphs.map((s): [string, () => Promise<void>] => [
       `subgraph:${s.name}`,
       async () => {

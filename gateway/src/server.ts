@@ -21,7 +21,6 @@ import { credentialSigner, loadCredentialSigningKey } from '../../shared/auth/cr
 import type { SessionChangeFeed } from '../../shared/auth/session-changes';
 import { authenticateHttpRequest, type TokenVerifier, type Viewer } from '../../shared/auth/tokens';
 import { ConfigError, applyApolloTelemetrySwitch, type Config } from '../../shared/config';
-import type { Db } from '../../shared/db';
 import { ErrorCode, createErrorFormatter } from '../../shared/errors';
 import { inputGuardPlugin } from '../../shared/input-guard';
 import { metricsRoute } from '../../shared/metrics';
@@ -29,6 +28,7 @@ import { accessLogging, unexpectedErrorLogging } from '../../shared/request-logg
 import type { Logger } from '../../shared/logger';
 import { listenHttp, type RunningServer } from '../../shared/http';
 import { operationSpanNaming, serverSpans, type Tracing } from '../../shared/tracing';
+import type { Pool } from '../../shared/pg';
 import { dashboardPage } from './dashboard';
 import {
   costLimitPlugin,
@@ -57,7 +57,8 @@ import {
 
 export interface GatewayDeps {
   config: Config;
-  db: Db;
+  /** Postgres, which `/ready` checks. */
+  pool: Pool;
   verifier: TokenVerifier;
   /** users' pushed session revocations and role changes: they end or refresh live subscriptions. */
   sessionChanges: SessionChangeFeed;
@@ -287,13 +288,13 @@ export async function createGateway(deps: GatewayDeps): Promise<GatewayServer> {
     hideSchemaDetailsFromClientErrors: config.isProduction,
     logger: apolloLogger(logger),
     plugins,
-    // The process entry owns shutdown (stop, then disconnect the db); Apollo's own signal
+    // The process entry owns shutdown (stop, then end the pool); Apollo's own signal
     // handlers would race it.
     stopOnTerminationSignals: false,
   });
   await apollo.start();
 
-  const ready = readinessCheck({ db: deps.db, subgraphs, logger });
+  const ready = readinessCheck({ pool: deps.pool, subgraphs, logger });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

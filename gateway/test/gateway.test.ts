@@ -25,7 +25,7 @@ import {
 import { sessionChangeHub } from '../../shared/auth/session-changes';
 import { createTokenVerifier, signAccessToken, type SessionLookup } from '../../shared/auth/tokens';
 import { loadConfig } from '../../shared/config';
-import { createPrisma, type Db } from '../../shared/db';
+import { createPool, type Pool } from '../../shared/pg';
 import { createLogger } from '../../shared/logger';
 import type { RunningServer } from '../../shared/subgraph';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/db';
@@ -164,11 +164,11 @@ function tokenFor(sessionId: string): string {
 const supergraphSdl = composeSupergraph();
 let subgraph: RunningServer;
 let database: TestDatabase;
-let db: Db;
-let deadDb: Db;
+let pool: Pool;
+let deadPool: Pool;
 const running: RunningServer[] = [];
 
-async function startGateway(env: Record<string, string>, options: { database?: Db } = {}): Promise<RunningServer> {
+async function startGateway(env: Record<string, string>, options: { pool?: Pool } = {}): Promise<RunningServer> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -181,7 +181,7 @@ async function startGateway(env: Record<string, string>, options: { database?: D
   });
   const gateway = await createGateway({
     config,
-    db: options.database ?? db,
+    pool: options.pool ?? pool,
     verifier,
     sessionChanges,
     logger,
@@ -195,15 +195,15 @@ async function startGateway(env: Record<string, string>, options: { database?: D
 beforeAll(async () => {
   subgraph = await startEchoSubgraph();
   database = await createTestDatabase();
-  db = createPrisma({ databaseUrl: database.url, connectTimeoutMs: 2000 });
-  deadDb = createPrisma({ databaseUrl: DEAD_DATABASE_URL, connectTimeoutMs: 500 });
+  pool = createPool({ databaseUrl: database.url, connectTimeoutMs: 2000 });
+  deadPool = createPool({ databaseUrl: DEAD_DATABASE_URL, connectTimeoutMs: 500 });
 });
 
 afterAll(async () => {
   await Promise.all(running.map((s) => s.stop()));
   await subgraph.stop();
-  await db.$disconnect();
-  await deadDb.$disconnect();
+  await pool.end();
+  await deadPool.end();
   await database.drop();
 });
 
@@ -433,7 +433,7 @@ describe('gateway (development)', () => {
 
 describe('gateway readiness failures', () => {
   it('is not ready when Postgres does not answer, and says only which dependency failed', async () => {
-    const gateway = await startGateway({}, { database: deadDb });
+    const gateway = await startGateway({}, { pool: deadPool });
     const response = await fetch(`${baseOf(gateway.url)}/ready`);
     expect(response.status).toBe(503);
     const body = await response.json();

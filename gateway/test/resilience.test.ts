@@ -18,7 +18,7 @@ import { generateStoredSigningKey, loadSigningKeys, toPublicJwk } from '../../sh
 import { sessionChangeHub } from '../../shared/auth/session-changes';
 import { createTokenVerifier, signAccessToken } from '../../shared/auth/tokens';
 import { loadConfig } from '../../shared/config';
-import { createPrisma, type Db } from '../../shared/db';
+import { createPool, type Pool } from '../../shared/pg';
 import { createLogger } from '../../shared/logger';
 import type { RunningServer } from '../../shared/subgraph';
 import { eventually } from '../../test/helpers/eventually';
@@ -172,7 +172,7 @@ const verifier = createTokenVerifier({
 });
 const tokenFor = (userId: string) => signAccessToken(signingKeys[0]!, TOKENS, { userId, sessionId: userId }).token;
 const logger = createLogger('resilience-test', 'silent');
-let db: Db;
+let pool: Pool;
 let live: TinySubgraph;
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -191,7 +191,7 @@ async function startGateway(
   });
   const gateway = await createGateway({
     config,
-    db,
+    pool,
     verifier,
     sessionChanges: sessionChangeHub(),
     logger,
@@ -217,14 +217,14 @@ async function post(gateway: RunningServer, query: string, token?: string): Prom
 }
 
 beforeAll(async () => {
-  db = createPrisma({ databaseUrl: DEAD_DATABASE_URL, connectTimeoutMs: 500 });
+  pool = createPool({ databaseUrl: DEAD_DATABASE_URL, connectTimeoutMs: 500 });
   live = await startSubgraph(LIVE_SDL);
 });
 
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   await live.stop();
-  await db.$disconnect();
+  await pool.end();
 });
 
 describe('a frozen subgraph (accepts, never answers)', () => {

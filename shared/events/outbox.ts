@@ -222,17 +222,6 @@ export async function markAllProcessed(tx: Tx, consumer: string, eventIds: reado
   return new Set(rows.map((r) => r.event_id));
 }
 
-/**
- * Age in seconds of the oldest event no relay has published yet; 0 when none waits. Unpublished
- * rows are few (relays publish within a poll), and `published_at IS NULL` is what the relay's
- * own query scans, so this stays cheap.
- */
-export async function oldestUnpublishedAgeSeconds(db: Db): Promise<number> {
-  const [row] = await db.$queryRaw<{ age: number | null }[]>`
-    SELECT EXTRACT(EPOCH FROM now() - MIN(created_at))::float8 AS age FROM events.outbox WHERE published_at IS NULL`;
-  return Math.max(0, row?.age ?? 0);
-}
-
 /** Postgres transport: how many published events each consumer's cursor is behind the newest. */
 export async function cursorLag(db: Db): Promise<{ consumer: string; lag: number }[]> {
   const rows = await db.$queryRaw<{ consumer: string; lag: number }[]>`

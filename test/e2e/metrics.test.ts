@@ -6,6 +6,7 @@
 import { createClient } from 'graphql-ws';
 import Redis from 'ioredis';
 import WebSocket from 'ws';
+import { poolOf } from '../../shared/db';
 import { consumerLag } from '../../shared/events/bus';
 import { createLogger } from '../../shared/logger';
 import { watchService } from '../../shared/metrics';
@@ -21,7 +22,7 @@ beforeAll(async () => {
   stack = await startStack();
   unwatch = watchService({
     service: 'metrics-test',
-    db: stack.db,
+    pool: poolOf(stack.db),
     consumerLag: () => consumerLag(stack.db, stack.redis, stack.eventStream),
     logger: createLogger('metrics-test', 'silent'),
   });

@@ -7,7 +7,7 @@ import { remoteJwks, staticKeys } from '../../shared/auth/jwks';
 import { generateStoredSigningKey, loadSigningKeys, toPublicJwk, type SigningKey } from '../../shared/auth/keys';
 import { credentialVerifier, generateCredentialKeys, loadCredentialPublicKey } from '../../shared/auth/credential';
 import { postgresSessionChanges } from '../../shared/auth/session-changes';
-import { prismaSessionLookup } from '../../shared/auth/sessions';
+import { postgresSessionLookup } from '../../shared/auth/sessions';
 import { createTokenVerifier, type SessionLookup } from '../../shared/auth/tokens';
 import { loadConfig } from '../../shared/config';
 import { createPrisma, poolOf, type Db } from '../../shared/db';
@@ -173,7 +173,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   let captured: SqlStatement[] | undefined;
   // Below Prisma, where its transactions' BEGIN is visible too (its query log leaves it out).
-  poolOf(db)!.on('connect', (client) => {
+  poolOf(db).on('connect', (client) => {
     const query = client.query.bind(client) as (config: unknown, ...rest: unknown[]) => unknown;
     Object.assign(client, {
       query: (config: unknown, ...rest: unknown[]) => {
@@ -202,7 +202,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const redis = options.redisUrl ? createRedis(options.redisUrl, logger) : undefined;
   // Test files run in parallel against one Redis: each stack gets its own stream.
   const eventStream = `test-events-${path.basename(database.url)}`;
-  const lookup = prismaSessionLookup(db);
+  const lookup = postgresSessionLookup(poolOf(db));
   let sessionLookups = 0;
   // Every service of the stack checks sessions through this one hook, so it counts them all.
   const sessions: SessionLookup = (sessionId, userId) => {
@@ -305,7 +305,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     const gatewayServer = await createGateway({
       config,
-      db,
+      pool: poolOf(db),
       logger,
       verifier: createTokenVerifier({ ...TOKEN_SETTINGS, keys: remoteJwks(config.JWKS_URL), sessions }),
       sessionChanges,

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
 import { staticKeys } from '../../shared/auth/jwks';
 import { generateStoredSigningKey, loadSigningKeys, toPublicJwk } from '../../shared/auth/keys';
-import { prismaSessionLookup } from '../../shared/auth/sessions';
+import { postgresSessionLookup } from '../../shared/auth/sessions';
 import { createTokenVerifier, type Role, type Viewer } from '../../shared/auth/tokens';
-import { createPrisma, type Db } from '../../shared/db';
+import { createPrisma, poolOf, type Db } from '../../shared/db';
 import { createLogger } from '../../shared/logger';
 import type { SubgraphServer } from '../../shared/subgraph';
 import { createTestDatabase } from './db';
@@ -75,7 +75,7 @@ export async function startSubgraph(
     verifier: createTokenVerifier({
       ...TOKEN_SETTINGS,
       keys: staticKeys(signingKeys.map(toPublicJwk)),
-      sessions: prismaSessionLookup(db),
+      sessions: postgresSessionLookup(poolOf(db)),
     }),
     exposeErrorDetails: options.exposeErrorDetails ?? false,
     introspection: true,

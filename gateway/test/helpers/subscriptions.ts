@@ -19,7 +19,7 @@ import { credentialVerifier, generateCredentialKeys, loadCredentialPublicKey } f
 import { sessionChangeHub } from '../../../shared/auth/session-changes';
 import { createTokenVerifier, signAccessToken, type Role, type SessionLookup } from '../../../shared/auth/tokens';
 import { loadConfig } from '../../../shared/config';
-import { createPrisma, type Db } from '../../../shared/db';
+import { createPrisma, poolOf, type Db } from '../../../shared/db';
 import { forbidden } from '../../../shared/errors';
 import { createLogger } from '../../../shared/logger';
 import { withFilter, type PubSub } from '../../../shared/realtime/pubsub';
@@ -289,7 +289,7 @@ export async function startGateway(
   });
   const server = await createGateway({
     config,
-    db: deadDb,
+    pool: poolOf(deadDb),
     verifier,
     sessionChanges,
     logger,
