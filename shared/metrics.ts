@@ -63,6 +63,13 @@ export const eventsDelivered = new Counter({
   registers: [registry],
 });
 
+export const eventBatchFallbacks = new Counter({
+  name: 'events_batch_fallbacks_total',
+  help: 'Batches a consumer could not apply in one transaction and applied one event at a time instead (a rising count means the batched path keeps failing: figures stay exact, throughput drops).',
+  labelNames: ['consumer'] as const,
+  registers: [registry],
+});
+
 const poolConnections = new Gauge({
   name: 'db_pool_connections',
   help: "A service's Postgres pool: connections open (total), idle, and requests waiting for one (waiting).",

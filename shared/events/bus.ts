@@ -16,7 +16,7 @@ import type Redis from 'ioredis';
 import { TRANSACTION_OPTIONS, type Db, type Tx } from '../db';
 import type { Logger } from '../logger';
 import type { DomainEvent, EventType } from './catalog';
-import { eventsDelivered } from '../metrics';
+import { eventBatchFallbacks, eventsDelivered } from '../metrics';
 import { OUTBOX_PUBLISHED_CHANNEL, OUTBOX_WRITTEN_CHANNEL, type WakeupChannel, type Wakeups } from './wakeups';
 import {
   advanceCursor,
@@ -283,6 +283,7 @@ export async function applyBatch(
       return done;
     }, TRANSACTION_OPTIONS);
   } catch {
+    eventBatchFallbacks.inc({ consumer });
     let count = 0;
     for (const event of events) if (await applyOnce(db, consumer, handlers, event, beforeCommit)) count++;
     if (also) await db.$transaction(also);

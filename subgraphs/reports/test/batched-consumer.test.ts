@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { applyBatch } from '../../../shared/events/bus';
+import { eventBatchFallbacks } from '../../../shared/metrics';
 import type { DomainEvent, EventCatalog, EventType } from '../../../shared/events/catalog';
 import { READ_MODEL_CONSUMER, readModelConsumer } from '../src/domain/event-handlers';
 import { line, paid, refunded, startReports, type ReportsHarness } from './helpers';
@@ -117,7 +118,12 @@ test('a batch that fails is rolled back whole, then applied one event at a time:
     'OrderPaid',
     paid([line({ sellerId: 'not-a-uuid', productId: randomUUID(), unitPriceCents: 1 })], '2026-04-02T10:05:00Z'),
   );
+  const fallbacks = async () =>
+    (await eventBatchFallbacks.get()).values.find((v) => v.labels.consumer === READ_MODEL_CONSUMER)?.value ?? 0;
+  const before = await fallbacks();
   await expect(apply([good[0]!, good[1]!, poison])).rejects.toThrow();
+  // The batch failed and fell back to one event at a time: counted, so an operator sees it.
+  expect(await fallbacks()).toBe(before + 1);
   const [bucket] = await r.db.$queryRaw<{ orders: number; gross: number }[]>`
     SELECT orders, gross_cents::int AS gross FROM reports.sales_buckets
     WHERE scope_kind = 'ALL' AND bucket = '2026-04-02T10:00:00Z'`;
@@ -128,6 +134,7 @@ test('a batch that fails is rolled back whole, then applied one event at a time:
   expect(processed.map((p) => p.eventId).sort()).toEqual(good.map((e) => e.eventId).sort());
   // Redelivered with the poison gone: nothing counts twice.
   expect(await apply(good.map((e) => ({ ...e })))).toBe(0);
+  expect(await fallbacks()).toBe(before + 1);
   const [again] = await r.db.$queryRaw<{ orders: number }[]>`
     SELECT orders FROM reports.sales_buckets WHERE scope_kind = 'ALL' AND bucket = '2026-04-02T10:00:00Z'`;
   expect(again?.orders).toBe(2);
